@@ -1,0 +1,163 @@
+/* case: everything about what a case file *means* — loading and validating suites,
+ * fixtures and the clause catalog; expanding cases and variants into runnable tests
+ * for one target and market; building each step's request; judging each response and
+ * applying captures. It knows nothing about sockets: the executor (exec.c) sends what
+ * case_run_next builds and hands the response back to case_run_judge.
+ *
+ * Ownership: case_set_load hands out a case_set freed by case_set_free; test plans and
+ * clauses returned from it are borrowed from the set and live as long as it does.
+ * case_run_new hands out a run freed by case_run_free; a case_request filled by
+ * case_run_next is owned by the run and valid until the next call on that run. */
+#ifndef KPCT_CASE_H
+#define KPCT_CASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kbuf.h"
+
+/* Hard ceilings on what case files may ask for. */
+#define CASE_MAX_FILE_BYTES (4u << 20)   /* one case or fixture file */
+#define CASE_MAX_VARS 256                /* variables per running test */
+#define CASE_MAX_VAR_BYTES (64u << 10)   /* one variable's value */
+#define CASE_MAX_GENERATED_BODY (8u << 20)
+
+/* One problem found while loading: "file:line:col: message". */
+typedef struct case_diag {
+    char *file;
+    int line, col;
+    char *message;
+} case_diag;
+
+typedef struct case_diags {
+    case_diag *items;
+    size_t count;
+} case_diags;
+
+/* A clause of the contract catalog (cases/contract.json). */
+typedef struct case_clause {
+    const char *id;
+    const char *title;
+    const char *source;       /* the contract text it comes from */
+    bool mock_only;           /* cannot be checked on the playground */
+    bool unconfirmed;         /* Klarna's behaviour is our best reading */
+} case_clause;
+
+/* Which kind of endpoint a run talks to. */
+typedef enum { TARGET_MOCK, TARGET_PLAYGROUND, TARGET_URL } case_target_kind;
+
+/* Selection of tests from a set. */
+typedef struct case_filter {
+    const char *market;               /* "SE", "US", ... (required) */
+    case_target_kind target;          /* decides skips for target-specific and mock-only cases */
+    bool target_is_kpmock;            /* a URL target that answered /__admin/health as kpmock */
+    const char *const *id_globs;      /* fnmatch globs on test ids; none = all */
+    size_t n_id_globs;
+    const char *const *tags;          /* a test must carry one of them; none = all */
+    size_t n_tags;
+} case_filter;
+
+/* One runnable test: a case, or one variant of a case. */
+typedef struct case_test {
+    const char *suite;        /* suite name: JUnit classname */
+    const char *id;           /* stable id: case id, or "case_id.variant_id" */
+    const char *title;
+    const char *file;         /* case file it came from, for messages */
+    int line;                 /* where the case (or variant) starts */
+    const char *const *tags;
+    size_t n_tags;
+    const char *const *clauses;   /* clause ids this test covers */
+    size_t n_clauses;
+    size_t n_steps;
+    const char *skip_reason;  /* non-NULL: report as skipped with this reason, do not run */
+    const void *priv;         /* case module's private data */
+} case_test;
+
+typedef struct case_set case_set;
+
+/* Loads every suite file under dir (recursively, *.json, skipping fixtures/ and
+ * contract.json), the fixtures under dir/fixtures and the catalog dir/contract.json
+ * (when present), and validates all of it. Returns 0 and *out; or -1 with every
+ * problem in diags (caller frees with case_diags_free) and *out untouched. */
+int case_set_load(const char *dir, case_set **out, case_diags *diags);
+/* Frees a set; accepts NULL. */
+void case_set_free(case_set *set);
+/* Frees the diagnostics' contents. */
+void case_diags_free(case_diags *d);
+
+/* Markets the set has fixtures for, e.g. {"AU","DE","GB","SE","US"}; borrowed. */
+const char *const *case_set_markets(const case_set *set, size_t *count);
+/* The clause catalog (empty if there is no contract.json); borrowed. */
+const case_clause *case_set_clauses(const case_set *set, size_t *count);
+
+/* Expands the set into tests for one market and target, in a stable order (file,
+ * then case, then variant). Tests that do not apply to the market are left out; tests
+ * that do not apply to the target are included with skip_reason set. Returns 0 and a
+ * new array of pointers borrowed from the set (caller frees the array only), or -1
+ * with a reason in err (e.g. the market has no fixtures). */
+int case_set_select(const case_set *set, const case_filter *filter, const case_test ***out,
+                    size_t *count, char *err, size_t errlen);
+
+/* What the runner knows about the target when a test starts. */
+typedef struct case_env {
+    const char *base_url;     /* no trailing slash */
+    const char *market;
+    const char *username;     /* credentials the runner uses; may be NULL */
+    const char *password;
+    bool is_kpmock;           /* admin steps may run */
+} case_env;
+
+/* A header of a request or response. */
+typedef struct case_header {
+    char *name;
+    char *value;
+} case_header;
+
+/* A request for the executor to send exactly as given. */
+typedef struct case_request {
+    const char *method;
+    const char *url;                /* absolute */
+    const case_header *headers;     /* extra headers besides auth */
+    size_t n_headers;
+    const char *body;               /* may contain NULs; NULL = no body */
+    size_t body_len;
+    bool send_auth;                 /* add Basic auth with username/password below */
+    const char *username;
+    const char *password;
+    bool is_admin;                  /* an admin-API call on our mock (a mock-only step) */
+    size_t step_index;              /* 0-based */
+    const char *step_name;          /* for messages */
+} case_request;
+
+/* A response as the executor received it. */
+typedef struct case_response {
+    long status;
+    const case_header *headers;     /* in the order received; names as sent */
+    size_t n_headers;
+    const char *body;               /* may contain NULs, NUL-terminated */
+    size_t body_len;
+    double seconds;                 /* time for the exchange */
+} case_response;
+
+typedef struct case_run case_run;
+
+/* Starts a test; returns a new run, or NULL on OOM. */
+case_run *case_run_new(const case_set *set, const case_test *test, const case_env *env);
+/* Builds the next step's request. Returns 1 and fills *req; 0 when the test has no
+ * more steps; -1 when the step cannot be built (undefined variable, patch that does
+ * not apply, ...) with the reason in err: the test is then an error, not a failure. */
+int case_run_next(case_run *run, case_request *req, char *err, size_t errlen);
+/* Judges the response to the last request and applies its captures. Returns 0 when
+ * every expectation holds; 1 when one does not, with the whole story (expected vs
+ * actual) appended to why; -1 when a capture fails (reason in why; an error). */
+int case_run_judge(case_run *run, const case_response *resp, kbuf *why);
+/* Frees a run; accepts NULL. */
+void case_run_free(case_run *run);
+
+/* Secrets: every value that came from ${env:...} and the credentials are registered
+ * here and replaced by "***" (and their base64 forms too) by redact(). Thread-safe. */
+void case_redact_add(const char *secret);
+/* Appends text to out with every registered secret replaced; returns 0 or -1 at out's ceiling. */
+int case_redact(const char *text, size_t len, kbuf *out);
+
+#endif

@@ -1,0 +1,51 @@
+/* result: the outcome of a run, as every reporter (console, JUnit, JSON, coverage,
+ * sign-off) reads it. Ownership: a run_report owns its results and their strings;
+ * run_report_free releases them. Tests and clauses are borrowed from the case_set. */
+#ifndef KPCT_RESULT_H
+#define KPCT_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "case.h"
+
+typedef enum { RESULT_PASS, RESULT_FAIL, RESULT_ERROR, RESULT_SKIP } result_status;
+
+/* One earlier attempt of a test that was retried (transport error, 429, 5xx). */
+typedef struct result_attempt {
+    result_status status;   /* RESULT_FAIL or RESULT_ERROR */
+    char *message;          /* one line, redacted */
+    char *detail;           /* whole story, redacted */
+} result_attempt;
+
+typedef struct test_result {
+    const case_test *test;
+    const char *market;     /* market the test ran for */
+    result_status status;
+    double seconds;
+    char *message;          /* one line, redacted; NULL when passed */
+    char *detail;           /* whole story, redacted: step, expected vs actual, request as curl, response */
+    result_attempt *retries;/* earlier attempts, oldest first (flaky when the last passed) */
+    size_t n_retries;
+} test_result;
+
+typedef struct run_report {
+    char *target;           /* "mock", "playground-eu", or the base URL */
+    char *base_url;
+    char **markets;         /* markets run, in order */
+    size_t n_markets;
+    char *version;          /* KPCT_VERSION */
+    char *started_at;       /* RFC 3339 UTC */
+    uint64_t seed;
+    double seconds;         /* wall time of the run */
+    int interrupted;        /* stopped by SIGINT/SIGTERM: results are partial */
+    test_result *results;   /* in plan order */
+    size_t count;
+} run_report;
+
+/* Frees the report's contents; accepts NULL. */
+void run_report_free(run_report *r);
+/* Returns "passed", "failed", "errored" or "skipped". */
+const char *result_status_name(result_status s);
+
+#endif
