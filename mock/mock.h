@@ -40,7 +40,6 @@ typedef struct mock_config {
     bool quota;                   /* emulate playground quotas; default off */
     unsigned quota_create_per_s;  /* default 5 */
     unsigned quota_other_per_s;   /* default 50 */
-    const char *defects;          /* comma-separated built-in defect names (SPEC §5), NULL = none */
 } mock_config;
 
 typedef struct mock_server mock_server;
