@@ -159,5 +159,16 @@ void case_run_free(case_run *run);
 void case_redact_add(const char *secret);
 /* Appends text to out with every registered secret replaced; returns 0 or -1 at out's ceiling. */
 int case_redact(const char *text, size_t len, kbuf *out);
+/* Registers the run's credentials: user, password and base64("user:password"); NULLs ignored. */
+void case_redact_add_credentials(const char *username, const char *password);
+/* Secrets shorter than CASE_REDACT_MIN_BYTES are too short to replace everywhere; they are
+ * refused (not registered) and counted here, so the CLI can refuse or warn. Thread-safe. */
+size_t case_redact_refused(void);
+/* Forgets every registered secret and the refused count (for tests). Thread-safe. */
+void case_redact_reset(void);
+
+/* Redaction bounds: the shortest secret replaced, and how many secrets are kept. */
+#define CASE_REDACT_MIN_BYTES 4
+#define CASE_REDACT_MAX_SECRETS 256
 
 #endif

@@ -1,0 +1,154 @@
+/* redact: the process-wide registry of secrets (credentials, ${env:...} values) and the
+ * filter that replaces them, and their standard base64 forms, by "***" in any output. */
+#include "case.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "b64.h"
+
+typedef struct secret {
+    char *bytes;
+    size_t len;
+} secret;
+
+static pthread_mutex_t redact_lock = PTHREAD_MUTEX_INITIALIZER;
+static secret redact_secrets[CASE_REDACT_MAX_SECRETS];
+static size_t redact_count;
+static size_t redact_refused;
+
+/* Keeps the table sorted longest first, so a secret that contains another wins. */
+static void add_locked(const char *s, size_t len)
+{
+    if (len == 0)
+        return;
+    if (len < CASE_REDACT_MIN_BYTES) {
+        redact_refused++;
+        return;
+    }
+    for (size_t i = 0; i < redact_count; i++)
+        if (redact_secrets[i].len == len && memcmp(redact_secrets[i].bytes, s, len) == 0)
+            return;
+    if (redact_count == CASE_REDACT_MAX_SECRETS) {
+        /* Never silently stop redacting: count it, so the CLI can refuse to go on. */
+        redact_refused++;
+        return;
+    }
+    char *copy = malloc(len);
+    if (!copy) {
+        redact_refused++;
+        return;
+    }
+    memcpy(copy, s, len);
+    size_t at = redact_count;
+    while (at > 0 && redact_secrets[at - 1].len < len) {
+        redact_secrets[at] = redact_secrets[at - 1];
+        at--;
+    }
+    redact_secrets[at] = (secret){copy, len};
+    redact_count++;
+}
+
+static void add_with_base64_locked(const char *s, size_t len)
+{
+    if (len == 0)
+        return;
+    add_locked(s, len);
+    if (len < CASE_REDACT_MIN_BYTES)
+        return;
+    char *enc = b64_encode(s, len, 0);
+    if (!enc) {
+        redact_refused++;
+        return;
+    }
+    /* The padding is not part of what leaks when the value sits inside longer text. */
+    size_t elen = strlen(enc);
+    while (elen > 0 && enc[elen - 1] == '=')
+        elen--;
+    add_locked(enc, elen);
+    free(enc);
+}
+
+void case_redact_add(const char *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&redact_lock);
+    add_with_base64_locked(s, strlen(s));
+    pthread_mutex_unlock(&redact_lock);
+}
+
+void case_redact_add_credentials(const char *username, const char *password)
+{
+    pthread_mutex_lock(&redact_lock);
+    if (username)
+        add_with_base64_locked(username, strlen(username));
+    if (password)
+        add_with_base64_locked(password, strlen(password));
+    if (username && password) {
+        size_t ul = strlen(username), pl = strlen(password);
+        char *pair = malloc(ul + pl + 2);
+        if (pair) {
+            memcpy(pair, username, ul);
+            pair[ul] = ':';
+            memcpy(pair + ul + 1, password, pl + 1);
+            add_with_base64_locked(pair, ul + pl + 1);
+            free(pair);
+        } else {
+            redact_refused++;
+        }
+    }
+    pthread_mutex_unlock(&redact_lock);
+}
+
+size_t case_redact_refused(void)
+{
+    pthread_mutex_lock(&redact_lock);
+    size_t n = redact_refused;
+    pthread_mutex_unlock(&redact_lock);
+    return n;
+}
+
+void case_redact_reset(void)
+{
+    pthread_mutex_lock(&redact_lock);
+    for (size_t i = 0; i < redact_count; i++)
+        free(redact_secrets[i].bytes);
+    redact_count = 0;
+    redact_refused = 0;
+    pthread_mutex_unlock(&redact_lock);
+}
+
+int case_redact(const char *text, size_t len, kbuf *out)
+{
+    int rc = 0;
+    pthread_mutex_lock(&redact_lock);
+    size_t start = 0, i = 0;
+    while (i < len) {
+        size_t hit = 0;
+        for (size_t k = 0; k < redact_count; k++) {
+            const secret *s = &redact_secrets[k];
+            if (s->len <= len - i && s->bytes[0] == text[i] &&
+                memcmp(s->bytes, text + i, s->len) == 0) {
+                hit = s->len;
+                break;
+            }
+        }
+        if (!hit) {
+            i++;
+            continue;
+        }
+        if (kbuf_append(out, text + start, i - start) != 0 || kbuf_puts(out, "***") != 0) {
+            rc = -1;
+            goto out;
+        }
+        i += hit;
+        start = i;
+    }
+    if (kbuf_append(out, text + start, len - start) != 0)
+        rc = -1;
+out:
+    pthread_mutex_unlock(&redact_lock);
+    return rc;
+}
