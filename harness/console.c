@@ -1,0 +1,73 @@
+/* console: per-test lines and the totals line. */
+#include "console.h"
+
+#include <string.h>
+
+#include "xml.h"
+
+#define CONSOLE_REASON_MAX 300 /* bytes of a reason on a test line */
+
+/* Appends text with ANSI sequences and control characters neutralised (a server's
+ * body must not drive the user's terminal), as one line of at most max bytes. */
+static int safe_line(kbuf *out, const char *s, size_t max)
+{
+    kbuf tmp;
+    int rc = -1;
+    size_t n = strlen(s);
+    kbuf_init(&tmp, 4 * CONSOLE_REASON_MAX + 64);
+    if (xml_utf8_clean(&tmp, s, n > max ? max : n) < 0)
+        goto out;
+    for (size_t i = 0; i < tmp.len; i++) {
+        unsigned char c = (unsigned char)tmp.data[i];
+        if (c < 0x20 || c == 0x7F)
+            tmp.data[i] = ' ';
+    }
+    if (kbuf_append(out, tmp.data ? tmp.data : "", tmp.len) < 0)
+        goto out;
+    if (n > max && kbuf_puts(out, "...") < 0)
+        goto out;
+    rc = 0;
+out:
+    kbuf_free(&tmp);
+    return rc;
+}
+
+int console_test_line(kbuf *out, const test_result *t, bool show_market, bool colour)
+{
+    static const char *const word[] = {"PASS", "FAIL", "ERROR", "SKIP"};
+    static const char *const ansi[] = {"\x1b[32m", "\x1b[31m", "\x1b[35m", "\x1b[33m"};
+    const char *w = word[t->status];
+    if (colour ? kbuf_printf(out, "%s%s\x1b[0m", ansi[t->status], w) : kbuf_puts(out, w))
+        return -1;
+    if (kbuf_printf(out, " %s", t->test->id) < 0)
+        return -1;
+    if (show_market && kbuf_printf(out, " [%s]", t->market) < 0)
+        return -1;
+    if (t->status != RESULT_SKIP && kbuf_printf(out, " (%.0f ms)", t->seconds * 1000.0) < 0)
+        return -1;
+    if (t->n_retries && kbuf_printf(out, " after %zu %s", t->n_retries,
+                                    t->n_retries == 1 ? "retry" : "retries") < 0)
+        return -1;
+    if (t->status != RESULT_PASS && t->message) {
+        if (kbuf_puts(out, ": ") < 0 || safe_line(out, t->message, CONSOLE_REASON_MAX) < 0)
+            return -1;
+    }
+    return kbuf_puts(out, "\n");
+}
+
+int console_totals(kbuf *out, const run_report *run)
+{
+    size_t n[4] = {0, 0, 0, 0}, flaky = 0;
+    for (size_t i = 0; i < run->count; i++) {
+        n[run->results[i].status]++;
+        flaky += run->results[i].status == RESULT_PASS && run->results[i].n_retries > 0;
+    }
+    if (kbuf_printf(out, "%zu passed, %zu failed, %zu errored, %zu skipped", n[RESULT_PASS],
+                    n[RESULT_FAIL], n[RESULT_ERROR], n[RESULT_SKIP]) < 0)
+        return -1;
+    if (kbuf_puts(out, "\n") < 0)
+        return -1;
+    if (flaky && kbuf_printf(out, "%zu flaky (passed only after retries)\n", flaky) < 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,18 @@
+/* console: what a person sees while a run goes: one line per test and the closing
+ * totals line. Colour only when asked (the CLI decides: a TTY and no NO_COLOR). */
+#ifndef KPCT_CONSOLE_H
+#define KPCT_CONSOLE_H
+
+#include <stdbool.h>
+
+#include "kbuf.h"
+#include "result.h"
+
+/* Appends "PASS id (12 ms)" (or FAIL/ERROR/SKIP with the short reason, and the market
+ * in brackets when show_market) and a newline; returns 0, or -1 at out's ceiling. */
+int console_test_line(kbuf *out, const test_result *t, bool show_market, bool colour);
+/* Appends exactly "N passed, N failed, N errored, N skipped" and a newline, then
+ * "N flaky (passed only after retries)" on its own line when there were any. */
+int console_totals(kbuf *out, const run_report *run);
+
+#endif

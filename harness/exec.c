@@ -1,0 +1,761 @@
+/* exec: the transfer engine. One slot per test in flight; each slot owns a curl easy
+ * handle reused for every step of its test (libcurl's multi handle keeps the
+ * connections alive between steps and tests). */
+#include "exec.h"
+
+#include <curl/curl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define EXEC_MESSAGE_MAX 400         /* bytes of a one-line message before redaction */
+#define EXEC_WHY_MAX     (16u << 10) /* bytes of the case module's story kept */
+#define EXEC_POLL_MS     100         /* longest sleep in the loop (signals, back-off) */
+
+typedef enum { SLOT_IDLE, SLOT_SENDING, SLOT_WAITING } slot_state;
+
+/* Why an attempt ended, when it did not pass. */
+typedef enum { END_NONE, END_FAIL, END_ERROR, END_TRANSPORT, END_RETRYABLE_FAIL } end_kind;
+
+typedef struct slot {
+    slot_state state;
+    size_t job;
+    case_run *run;
+    CURL *easy;
+    struct curl_slist *req_headers;
+    case_request req;
+    size_t steps_sent;
+    kbuf body;
+    bool body_over;
+    case_header *headers;
+    size_t n_headers;
+    size_t header_bytes;
+    bool headers_over;
+    char errbuf[CURL_ERROR_SIZE];
+    kbuf request_story; /* the request as a curl command, built before judging */
+    double test_started;
+    double wake_at;   /* SLOT_WAITING: restart the test at this time */
+    unsigned attempt; /* 0 = first */
+    result_attempt *retries;
+    size_t n_retries;
+} slot;
+
+typedef struct engine {
+    const exec_config *cfg;
+    const case_set *set;
+    const exec_job *jobs;
+    test_result *results;
+    CURLM *multi;
+    slot *slots;
+    size_t n_slots;
+    bool halted;           /* fail-fast tripped */
+    const char *halted_by; /* test id that tripped it */
+    bool stopping;         /* stop flag seen */
+} engine;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void exec_config_defaults(exec_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->jobs = 8;
+    cfg->connect_timeout_ms = 5000;
+    cfg->timeout_ms = 30000;
+    cfg->backoff_ms = 200;
+}
+
+/* ---- response collection ---------------------------------------------------- */
+
+static void headers_clear(slot *s)
+{
+    for (size_t i = 0; i < s->n_headers; i++) {
+        free(s->headers[i].name);
+        free(s->headers[i].value);
+    }
+    s->n_headers = 0;
+    s->header_bytes = 0;
+}
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
+{
+    slot *s = userdata;
+    size_t n = size * nmemb;
+    if (kbuf_append(&s->body, p, n) < 0) {
+        s->body_over = true;
+        return 0; /* aborts the transfer: the body is over its bound */
+    }
+    return n;
+}
+
+static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata)
+{
+    slot *s = userdata;
+    size_t n = size * nmemb, len = n;
+    while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+        len--;
+    if (len >= 5 && !strncmp(p, "HTTP/", 5)) {
+        headers_clear(s); /* a new response (after 100 Continue or similar) starts */
+        return n;
+    }
+    if (!len || p[0] == ' ' || p[0] == '\t')
+        return n; /* end of headers, or an obsolete folded line */
+    const char *colon = memchr(p, ':', len);
+    if (!colon)
+        return n;
+    s->header_bytes += len;
+    if (s->n_headers >= EXEC_MAX_HEADERS || s->header_bytes > EXEC_MAX_HEADER_BYTES) {
+        s->headers_over = true;
+        return 0;
+    }
+    if (!s->n_headers || (s->n_headers & (s->n_headers - 1)) == 0) {
+        /* grow at powers of two */
+        size_t cap = s->n_headers ? s->n_headers * 2 : 16;
+        case_header *h = realloc(s->headers, cap * sizeof *h);
+        if (!h)
+            return 0;
+        s->headers = h;
+    }
+    const char *v = colon + 1, *end = p + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    char *name = strndup(p, (size_t)(colon - p));
+    char *value = strndup(v, (size_t)(end - v));
+    if (!name || !value) {
+        free(name);
+        free(value);
+        return 0;
+    }
+    s->headers[s->n_headers].name = name;
+    s->headers[s->n_headers].value = value;
+    s->n_headers++;
+    return n;
+}
+
+static const char *header_value(const slot *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_headers; i++)
+        if (!strcasecmp(s->headers[i].name, name))
+            return s->headers[i].value;
+    return NULL;
+}
+
+/* ---- stories: what a failure report says -------------------------------------- */
+
+/* Appends text with every registered secret replaced, then cut at max bytes (the
+ * redaction runs on the whole text first so a cut never splits a secret). */
+static void redacted_cut(kbuf *out, const char *text, size_t len, size_t max)
+{
+    kbuf r;
+    kbuf_init(&r, 2 * len + 64);
+    if (case_redact(text, len, &r) == 0) {
+        size_t n = r.len > max ? max : r.len;
+        kbuf_append_cut(out, r.data ? r.data : "", n);
+        if (r.len > max)
+            kbuf_printf(out, "\n[... %zu more bytes cut]", r.len - max);
+    } else {
+        kbuf_puts(out, "[text withheld: redaction ran out of room]");
+    }
+    kbuf_free(&r);
+}
+
+static bool printable(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F)
+            return false;
+    }
+    return true;
+}
+
+static void shell_quote(kbuf *out, const char *s, size_t n)
+{
+    kbuf_append_cut(out, "'", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\'')
+            kbuf_append_cut(out, "'\\''", 4);
+        else
+            kbuf_append_cut(out, s + i, 1);
+    }
+    kbuf_append_cut(out, "'", 1);
+}
+
+static bool has_header(const case_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->n_headers; i++)
+        if (!strcasecmp(req->headers[i].name, name))
+            return true;
+    return false;
+}
+
+/* The request as a curl command a person can paste (credentials as $KLARNA_* when
+ * they are the run's, redacted otherwise). */
+static void request_story(kbuf *out, const case_request *req, const case_env *env)
+{
+    kbuf raw;
+    kbuf_init(&raw, EXEC_MAX_DETAIL_BYTES);
+    kbuf_printf(&raw, "curl -sS -X %s ", req->method);
+    shell_quote(&raw, req->url, strlen(req->url));
+    for (size_t i = 0; i < req->n_headers; i++) {
+        kbuf h;
+        kbuf_init(&h, EXEC_MAX_DETAIL_BYTES);
+        kbuf_printf(&h, "%s: %s", req->headers[i].name, req->headers[i].value);
+        kbuf_puts(&raw, " -H ");
+        shell_quote(&raw, kbuf_str(&h), h.len);
+        kbuf_free(&h);
+    }
+    if (req->body && !has_header(req, "Content-Type"))
+        kbuf_puts(&raw, " -H 'Content-Type: application/json'");
+    if (req->send_auth) {
+        bool runs_own = env && env->username && req->username &&
+                        !strcmp(env->username, req->username) && env->password && req->password &&
+                        !strcmp(env->password, req->password);
+        if (runs_own) {
+            kbuf_puts(&raw, " -u \"$KLARNA_USERNAME:$KLARNA_PASSWORD\"");
+        } else {
+            kbuf h;
+            kbuf_init(&h, EXEC_MAX_DETAIL_BYTES);
+            kbuf_printf(&h, "%s:%s", req->username ? req->username : "",
+                        req->password ? req->password : "");
+            kbuf_puts(&raw, " -u ");
+            shell_quote(&raw, kbuf_str(&h), h.len);
+            kbuf_free(&h);
+        }
+    }
+    if (req->body) {
+        if (printable(req->body, req->body_len) && req->body_len <= EXEC_STORY_BODY_BYTES) {
+            kbuf_puts(&raw, " --data-binary ");
+            shell_quote(&raw, req->body, req->body_len);
+        } else {
+            kbuf_printf(&raw, " --data-binary @body   # %zu bytes%s, first bytes below\n",
+                        req->body_len, printable(req->body, req->body_len) ? "" : ", binary");
+            redacted_cut(&raw, req->body, req->body_len, EXEC_STORY_BODY_BYTES);
+        }
+    }
+    redacted_cut(out, raw.data ? raw.data : "", raw.len, EXEC_MAX_DETAIL_BYTES / 2);
+    kbuf_free(&raw);
+}
+
+static void response_story(kbuf *out, const slot *s, long status, double seconds)
+{
+    kbuf_printf(out, "response: HTTP %ld (%.1f ms)\n", status, seconds * 1000.0);
+    for (size_t i = 0; i < s->n_headers; i++) {
+        kbuf h;
+        kbuf_init(&h, EXEC_MAX_HEADER_BYTES + 8);
+        kbuf_printf(&h, "  %s: %s\n", s->headers[i].name, s->headers[i].value);
+        redacted_cut(out, kbuf_str(&h), h.len, 2048);
+        kbuf_free(&h);
+    }
+    if (s->body.len) {
+        kbuf_puts(out, "\n");
+        redacted_cut(out, s->body.data, s->body.len, EXEC_STORY_BODY_BYTES);
+        kbuf_puts(out, "\n");
+    } else {
+        kbuf_puts(out, "  (empty body)\n");
+    }
+}
+
+/* Returns a new redacted one-line copy of text (first line, bounded). */
+static char *one_line(const char *text)
+{
+    size_t n = strcspn(text, "\n");
+    kbuf out;
+    kbuf_init(&out, 2 * EXEC_MESSAGE_MAX + 64);
+    redacted_cut(&out, text, n, EXEC_MESSAGE_MAX);
+    for (size_t i = 0; i < out.len; i++)
+        if (out.data[i] == '\n' || out.data[i] == '\r')
+            out.data[i] = ' ';
+    return kbuf_steal(&out);
+}
+
+static char *redacted_copy(const kbuf *b)
+{
+    kbuf out;
+    kbuf_init(&out, EXEC_MAX_DETAIL_BYTES + 64);
+    redacted_cut(&out, b->data ? b->data : "", b->len, EXEC_MAX_DETAIL_BYTES);
+    return kbuf_steal(&out);
+}
+
+/* ---- traces (-v, -vv) ---------------------------------------------------------- */
+
+static void trace(const engine *e, const slot *s, long status, double seconds, const char *error)
+{
+    const exec_config *cfg = e->cfg;
+    if (cfg->verbose < 1)
+        return;
+    kbuf raw, out;
+    kbuf_init(&raw, 4 * EXEC_MAX_DETAIL_BYTES);
+    kbuf_init(&out, 4 * EXEC_MAX_DETAIL_BYTES);
+    kbuf_printf(&raw, "kpct: %s %s %s -> ", e->jobs[s->job].test->id, s->req.method, s->req.url);
+    if (error)
+        kbuf_printf(&raw, "error: %s", error);
+    else
+        kbuf_printf(&raw, "%ld", status);
+    kbuf_printf(&raw, " (%.1f ms)\n", seconds * 1000.0);
+    if (cfg->verbose >= 2) {
+        kbuf_puts(&raw, "> ");
+        kbuf_append(&raw, s->request_story.data ? s->request_story.data : "", s->request_story.len);
+        kbuf_puts(&raw, "\n");
+        if (!error) {
+            kbuf_puts(&raw, "< ");
+            response_story(&raw, s, status, seconds);
+        }
+    }
+    redacted_cut(&out, raw.data ? raw.data : "", raw.len, 4 * EXEC_MAX_DETAIL_BYTES);
+    fwrite(out.data ? out.data : "", 1, out.len, cfg->trace ? cfg->trace : stderr);
+    kbuf_free(&raw);
+    kbuf_free(&out);
+}
+
+/* ---- test life cycle -------------------------------------------------------------- */
+
+static void attempts_free(result_attempt *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(a[i].message);
+        free(a[i].detail);
+    }
+    free(a);
+}
+
+/* Records a test's end in results and frees the slot's test state. */
+static void finish(engine *e, slot *s, result_status status, char *message, char *detail)
+{
+    test_result *r = &e->results[s->job];
+    r->test = e->jobs[s->job].test;
+    r->market = e->jobs[s->job].market;
+    r->status = status;
+    r->seconds = now_s() - s->test_started;
+    r->message = message;
+    r->detail = detail;
+    r->retries = s->retries;
+    r->n_retries = s->n_retries;
+    s->retries = NULL;
+    s->n_retries = 0;
+    case_run_free(s->run);
+    s->run = NULL;
+    s->state = SLOT_IDLE;
+    if ((status == RESULT_FAIL || status == RESULT_ERROR) && e->cfg->fail_fast && !e->halted) {
+        e->halted = true;
+        e->halted_by = r->test->id;
+    }
+    if (e->cfg->on_result)
+        e->cfg->on_result(e->cfg->ctx, r);
+}
+
+static void skip(engine *e, size_t job, const char *reason)
+{
+    test_result *r = &e->results[job];
+    r->test = e->jobs[job].test;
+    r->market = e->jobs[job].market;
+    r->status = RESULT_SKIP;
+    r->message = strdup(reason);
+    if (e->cfg->on_result)
+        e->cfg->on_result(e->cfg->ctx, r);
+}
+
+static void next_step(engine *e, slot *s);
+
+static void start_attempt(engine *e, slot *s)
+{
+    const exec_job *job = &e->jobs[s->job];
+    s->run = case_run_new(e->set, job->test, job->env);
+    s->steps_sent = 0;
+    if (!s->run) {
+        finish(e, s, RESULT_ERROR, strdup("out of memory starting the test"), NULL);
+        return;
+    }
+    next_step(e, s);
+}
+
+static void start_test(engine *e, slot *s, size_t job)
+{
+    s->job = job;
+    s->attempt = 0;
+    s->test_started = now_s();
+    start_attempt(e, s);
+}
+
+static struct curl_slist *build_headers(const case_request *req)
+{
+    struct curl_slist *list = NULL, *l;
+    kbuf line;
+    kbuf_init(&line, CASE_MAX_VAR_BYTES + 4096);
+    for (size_t i = 0; i < req->n_headers; i++) {
+        kbuf_reset(&line);
+        /* "Name;" is libcurl's way to send a header with an empty value */
+        if (*req->headers[i].value
+                ? kbuf_printf(&line, "%s: %s", req->headers[i].name, req->headers[i].value)
+                : kbuf_printf(&line, "%s;", req->headers[i].name))
+            goto fail;
+        if (!(l = curl_slist_append(list, kbuf_str(&line))))
+            goto fail;
+        list = l;
+    }
+    if (!has_header(req, "Expect") && !(l = curl_slist_append(list, "Expect:")))
+        goto fail;
+    list = l;
+    if (req->body && !has_header(req, "Content-Type")) {
+        if (!(l = curl_slist_append(list, "Content-Type: application/json")))
+            goto fail;
+        list = l;
+    }
+    kbuf_free(&line);
+    return list;
+fail:
+    kbuf_free(&line);
+    curl_slist_free_all(list);
+    return NULL;
+}
+
+static void send_request(engine *e, slot *s)
+{
+    const exec_config *cfg = e->cfg;
+    const case_request *req = &s->req;
+    CURL *c = s->easy;
+
+    curl_easy_reset(c);
+    kbuf_reset(&s->body);
+    s->body_over = false;
+    headers_clear(s);
+    s->headers_over = false;
+    s->errbuf[0] = '\0';
+    kbuf_reset(&s->request_story);
+    request_story(&s->request_story, req, e->jobs[s->job].env);
+    curl_slist_free_all(s->req_headers);
+    s->req_headers = build_headers(req);
+
+    curl_easy_setopt(c, CURLOPT_PRIVATE, s);
+    curl_easy_setopt(c, CURLOPT_URL, req->url);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "kpct/" KPCT_VERSION);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, s->req_headers);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, cfg->connect_timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->timeout_ms);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    if (cfg->cacert)
+        curl_easy_setopt(c, CURLOPT_CAINFO, cfg->cacert);
+    if (cfg->insecure) {
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (cfg->noproxy)
+        curl_easy_setopt(c, CURLOPT_NOPROXY, cfg->noproxy);
+    if (req->send_auth) {
+        curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+        curl_easy_setopt(c, CURLOPT_USERNAME, req->username ? req->username : "");
+        curl_easy_setopt(c, CURLOPT_PASSWORD, req->password ? req->password : "");
+    }
+    bool wants_body = !strcmp(req->method, "POST") || !strcmp(req->method, "PUT") ||
+                      !strcmp(req->method, "PATCH");
+    if (!strcmp(req->method, "HEAD")) {
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    } else if (req->body || wants_body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)(req->body ? req->body_len : 0));
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+    } else if (strcmp(req->method, "GET")) {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+    }
+    s->state = SLOT_SENDING;
+    curl_multi_add_handle(e->multi, c);
+}
+
+/* Ends an attempt that did not pass: retries it when allowed, else finishes the test. */
+static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long retry_after_s)
+{
+    result_status st = kind == END_FAIL || kind == END_RETRYABLE_FAIL ? RESULT_FAIL : RESULT_ERROR;
+    char *message = one_line(kbuf_str(story));
+    char *detail = redacted_copy(story);
+    bool retryable = kind == END_TRANSPORT || kind == END_RETRYABLE_FAIL;
+    if (retryable && s->attempt < e->cfg->retries && !e->stopping) {
+        result_attempt *a = realloc(s->retries, (s->n_retries + 1) * sizeof *a);
+        if (a) {
+            s->retries = a;
+            a[s->n_retries].status = st;
+            a[s->n_retries].message = message;
+            a[s->n_retries].detail = detail;
+            s->n_retries++;
+            case_run_free(s->run);
+            s->run = NULL;
+            long wait = e->cfg->backoff_ms << (s->attempt < 16 ? s->attempt : 16);
+            if (retry_after_s > 0 && retry_after_s * 1000 > wait)
+                wait = retry_after_s * 1000;
+            if (wait > EXEC_MAX_BACKOFF_MS)
+                wait = EXEC_MAX_BACKOFF_MS;
+            s->attempt++;
+            s->state = SLOT_WAITING;
+            s->wake_at = now_s() + (double)wait / 1000.0;
+            return;
+        }
+    }
+    finish(e, s, st, message, detail);
+}
+
+static void step_prefix(kbuf *story, const slot *s)
+{
+    if (s->req.step_name && *s->req.step_name)
+        kbuf_printf(story, "step %zu \"%s\": ", s->req.step_index + 1, s->req.step_name);
+    else
+        kbuf_printf(story, "step %zu: ", s->req.step_index + 1);
+}
+
+static void next_step(engine *e, slot *s)
+{
+    char err[1024] = "";
+    int rc = case_run_next(s->run, &s->req, err, sizeof err);
+    if (rc == 1) {
+        s->steps_sent++;
+        send_request(e, s);
+        return;
+    }
+    if (rc == 0) {
+        finish(e, s, RESULT_PASS, NULL, NULL);
+        return;
+    }
+    kbuf story;
+    kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
+    kbuf_printf(&story, "step %zu: cannot build the request: %s\n", s->steps_sent + 1,
+                *err ? err : "unknown reason");
+    attempt_failed(e, s, END_ERROR, &story, 0);
+    kbuf_free(&story);
+}
+
+static void transfer_done(engine *e, slot *s, CURLcode code)
+{
+    long status = 0;
+    curl_off_t total_us = 0, content_length = -1;
+    curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(s->easy, CURLINFO_TOTAL_TIME_T, &total_us);
+    curl_easy_getinfo(s->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
+    curl_multi_remove_handle(e->multi, s->easy);
+    double seconds = (double)total_us / 1e6;
+    kbuf story;
+    kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
+
+    if (s->body_over || s->headers_over || code != CURLE_OK) {
+        end_kind kind = END_TRANSPORT;
+        step_prefix(&story, s);
+        kbuf_printf(&story, "%s %s: ", s->req.method, s->req.url);
+        if (s->body_over) {
+            kind = END_ERROR;
+            if (content_length >= 0)
+                kbuf_printf(&story, "response body of %lld bytes exceeds the %u-byte bound",
+                            (long long)content_length, EXEC_MAX_BODY_BYTES);
+            else
+                kbuf_printf(&story, "response body exceeds the %u-byte bound", EXEC_MAX_BODY_BYTES);
+        } else if (s->headers_over) {
+            kind = END_ERROR;
+            kbuf_printf(&story, "response headers exceed the bound (%d headers, %u bytes)",
+                        EXEC_MAX_HEADERS, EXEC_MAX_HEADER_BYTES);
+        } else {
+            kbuf_printf(&story, "%s", *s->errbuf ? s->errbuf : curl_easy_strerror(code));
+            if (code == CURLE_OPERATION_TIMEDOUT)
+                kbuf_printf(&story, " (connect timeout %ld ms, total timeout %ld ms)",
+                            e->cfg->connect_timeout_ms, e->cfg->timeout_ms);
+        }
+        char *line = strndup(kbuf_str(&story), story.len);
+        trace(e, s, status, seconds, line ? line : "transport error");
+        free(line);
+        kbuf_puts(&story, "\n\nrequest:\n  ");
+        kbuf_append(&story, s->request_story.data ? s->request_story.data : "",
+                    s->request_story.len);
+        if (status > 0) {
+            kbuf_puts(&story, "\n\npartial ");
+            response_story(&story, s, status, seconds);
+        }
+        attempt_failed(e, s, kind, &story, 0);
+        kbuf_free(&story);
+        return;
+    }
+
+    trace(e, s, status, seconds, NULL);
+    case_response resp = {
+        .status = status,
+        .headers = s->headers,
+        .n_headers = s->n_headers,
+        .body = s->body.data ? s->body.data : "",
+        .body_len = s->body.len,
+        .seconds = seconds,
+    };
+    kbuf why;
+    kbuf_init(&why, EXEC_WHY_MAX);
+    /* step name and index are read before judging: the request belongs to the run */
+    step_prefix(&story, s);
+    int rc = case_run_judge(s->run, &resp, &why);
+    if (rc == 0) {
+        kbuf_free(&why);
+        kbuf_free(&story);
+        next_step(e, s);
+        return;
+    }
+    kbuf_append_cut(&story, why.data ? why.data : "expectation not met", why.data ? why.len : 19);
+    if (why.truncated)
+        kbuf_printf(&story, "\n[... cut at %u bytes]", EXEC_WHY_MAX);
+    kbuf_puts(&story, "\n\nrequest:\n  ");
+    kbuf_append(&story, s->request_story.data ? s->request_story.data : "", s->request_story.len);
+    kbuf_puts(&story, "\n\n");
+    response_story(&story, s, status, seconds);
+    end_kind kind = END_ERROR;
+    long retry_after = 0;
+    if (rc > 0) {
+        kind = status == 429 || status >= 500 ? END_RETRYABLE_FAIL : END_FAIL;
+        const char *ra = header_value(s, "Retry-After");
+        if (ra && status == 429)
+            retry_after = strtol(ra, NULL, 10);
+    }
+    attempt_failed(e, s, kind, &story, retry_after);
+    kbuf_free(&why);
+    kbuf_free(&story);
+}
+
+/* Ends every test in flight or waiting (the run was stopped by a signal). */
+static void abort_all(engine *e)
+{
+    for (size_t i = 0; i < e->n_slots; i++) {
+        slot *s = &e->slots[i];
+        if (s->state == SLOT_IDLE)
+            continue;
+        kbuf story;
+        kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
+        if (s->state == SLOT_SENDING) {
+            curl_multi_remove_handle(e->multi, s->easy);
+            kbuf_printf(&story, "interrupted by a signal during step %zu (%s %s)", s->steps_sent,
+                        s->req.method, s->req.url);
+        } else {
+            kbuf_printf(&story, "interrupted by a signal while waiting to retry");
+        }
+        char *msg = one_line(kbuf_str(&story));
+        finish(e, s, RESULT_ERROR, msg, redacted_copy(&story));
+        kbuf_free(&story);
+    }
+}
+
+static bool slots_busy(const engine *e)
+{
+    for (size_t i = 0; i < e->n_slots; i++)
+        if (e->slots[i].state != SLOT_IDLE)
+            return true;
+    return false;
+}
+
+int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, size_t n,
+             test_result *results, char *err, size_t errlen)
+{
+    int rc = -1;
+    engine e = {.cfg = cfg, .set = set, .jobs = jobs, .results = results};
+    size_t next_job = 0;
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(err, errlen, "libcurl failed to initialise");
+        return -1;
+    }
+    e.n_slots = cfg->jobs ? cfg->jobs : 1;
+    if (!(e.multi = curl_multi_init()) || !(e.slots = calloc(e.n_slots, sizeof *e.slots))) {
+        snprintf(err, errlen, "out of memory starting the engine");
+        goto out;
+    }
+    curl_multi_setopt(e.multi, CURLMOPT_MAXCONNECTS, (long)e.n_slots + 4);
+    for (size_t i = 0; i < e.n_slots; i++) {
+        slot *s = &e.slots[i];
+        kbuf_init(&s->body, EXEC_MAX_BODY_BYTES);
+        kbuf_init(&s->request_story, EXEC_MAX_DETAIL_BYTES);
+        if (!(s->easy = curl_easy_init())) {
+            snprintf(err, errlen, "libcurl could not create a transfer");
+            goto out;
+        }
+    }
+
+    for (;;) {
+        if (cfg->stop && *cfg->stop && !e.stopping) {
+            e.stopping = true;
+            abort_all(&e);
+        }
+        double now = now_s();
+        double next_wake = now + EXEC_POLL_MS / 1000.0;
+        bool kicked = false;
+        for (size_t i = 0; i < e.n_slots; i++) {
+            slot *s = &e.slots[i];
+            if (s->state == SLOT_WAITING) {
+                if (s->wake_at <= now) {
+                    start_attempt(&e, s);
+                    kicked = true;
+                } else if (s->wake_at < next_wake) {
+                    next_wake = s->wake_at;
+                }
+            }
+            while (s->state == SLOT_IDLE && next_job < n && !e.halted && !e.stopping) {
+                size_t j = next_job++;
+                if (jobs[j].test->skip_reason) {
+                    skip(&e, j, jobs[j].test->skip_reason);
+                    continue;
+                }
+                start_test(&e, s, j);
+                kicked = true;
+            }
+        }
+        if (!slots_busy(&e) && (next_job >= n || e.halted || e.stopping))
+            break;
+        int running = 0;
+        curl_multi_perform(e.multi, &running);
+        CURLMsg *msg;
+        int left;
+        while ((msg = curl_multi_info_read(e.multi, &left))) {
+            if (msg->msg != CURLMSG_DONE)
+                continue;
+            slot *s = NULL;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+            transfer_done(&e, s, msg->data.result);
+            kicked = true;
+        }
+        if (kicked)
+            continue;
+        double wait = (next_wake - now_s()) * 1000.0;
+        curl_multi_poll(e.multi, NULL, 0, wait < 1 ? 1 : (int)wait, NULL);
+    }
+
+    /* Tests never started: skipped, with the reason they were not run. */
+    for (; next_job < n; next_job++) {
+        char reason[512];
+        if (e.stopping)
+            snprintf(reason, sizeof reason, "not run: the run was interrupted");
+        else
+            snprintf(reason, sizeof reason, "not run: --fail-fast stopped after %s", e.halted_by);
+        skip(&e, next_job, reason);
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; e.slots && i < e.n_slots; i++) {
+        slot *s = &e.slots[i];
+        if (s->easy)
+            curl_easy_cleanup(s->easy);
+        curl_slist_free_all(s->req_headers);
+        headers_clear(s);
+        free(s->headers);
+        kbuf_free(&s->body);
+        kbuf_free(&s->request_story);
+        case_run_free(s->run);
+        attempts_free(s->retries, s->n_retries);
+    }
+    free(e.slots);
+    if (e.multi)
+        curl_multi_cleanup(e.multi);
+    curl_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,64 @@
+/* exec: runs tests against a target over libcurl's multi interface — up to N tests
+ * at once, the steps of one test strictly in order, each request bounded by a connect
+ * and a total timeout and its response by EXEC_MAX_BODY_BYTES. It asks the case module
+ * what to send (case_run_next) and whether the answer is right (case_run_judge).
+ * Ownership: exec_run fills caller-provided test_results whose strings and retry arrays
+ * the caller releases (run_report_free does it when they sit in a run_report). */
+#ifndef KPCT_EXEC_H
+#define KPCT_EXEC_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "case.h"
+#include "result.h"
+
+/* A response body above this is not judged: the transfer is cut and the test errors. */
+#define EXEC_MAX_BODY_BYTES (1u << 20)
+/* Response headers kept per response (count and total bytes); more is an error. */
+#define EXEC_MAX_HEADERS      200
+#define EXEC_MAX_HEADER_BYTES (64u << 10)
+/* Bytes of request and response bodies shown in a failure story and in -vv traces. */
+#define EXEC_STORY_BODY_BYTES 4096
+/* Ceiling of one test's detail text. */
+#define EXEC_MAX_DETAIL_BYTES (64u << 10)
+/* Longest back-off between retries, also the cap on a server's Retry-After. */
+#define EXEC_MAX_BACKOFF_MS 10000
+
+/* One test to run for one market. */
+typedef struct exec_job {
+    const case_test *test;
+    const char *market;
+    const case_env *env;
+} exec_job;
+
+typedef struct exec_config {
+    unsigned jobs;           /* tests in flight at once (default 8) */
+    long connect_timeout_ms; /* default 5000 */
+    long timeout_ms;         /* whole exchange, default 30000 */
+    unsigned retries;        /* extra attempts of a test after a transport error, 429 or 5xx */
+    long backoff_ms;         /* first back-off, doubled per retry (default 200) */
+    const char *cacert;      /* CA bundle for TLS verification; NULL = system default */
+    bool insecure;           /* skip TLS verification */
+    const char *noproxy;     /* hosts that bypass proxies from the environment */
+    bool fail_fast;          /* after a failure or error, start no new test */
+    int verbose;             /* 1: one trace line per exchange; 2: plus headers and bodies */
+    FILE *trace;             /* where traces go (default stderr) */
+    const volatile sig_atomic_t *stop; /* when it becomes non-zero: stop, finish reports */
+    /* Called as each test ends (in completion order); may be NULL. */
+    void (*on_result)(void *ctx, const test_result *r);
+    void *ctx;
+} exec_config;
+
+/* Fills cfg with the defaults above. */
+void exec_config_defaults(exec_config *cfg);
+/* Runs n jobs and fills results[i] for jobs[i] (results must be zeroed). Tests with a
+ * skip_reason are skipped; tests not started because of fail-fast or a stop are skipped
+ * with the reason; tests cut short by a stop are errors. Returns 0, or -1 with a
+ * reason in err when the engine itself cannot start (libcurl initialisation). */
+int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, size_t n,
+             test_result *results, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,149 @@
+/* report_json: results.json, the same information as the JUnit report, for programs. */
+#include "report_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kfile.h"
+#include "xml.h"
+
+static cJSON *string_array(const char *const *items, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < n; i++) {
+        cJSON *s = cJSON_CreateString(items[i]);
+        if (!s || !cJSON_AddItemToArray(a, s)) {
+            cJSON_Delete(s);
+            cJSON_Delete(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+/* Adds s (invalid UTF-8 replaced by U+FFFD), or null when s is NULL. */
+static int add_string(cJSON *o, const char *key, const char *s)
+{
+    if (!s)
+        return cJSON_AddNullToObject(o, key) ? 0 : -1;
+    kbuf clean;
+    int rc = -1;
+    kbuf_init(&clean, 3 * strlen(s) + 1);
+    if (xml_utf8_clean(&clean, s, strlen(s)) == 0 &&
+        cJSON_AddStringToObject(o, key, kbuf_str(&clean)))
+        rc = 0;
+    kbuf_free(&clean);
+    return rc;
+}
+
+static int add_array(cJSON *o, const char *key, const char *const *items, size_t n)
+{
+    cJSON *a = string_array(items, n);
+    if (!a || !cJSON_AddItemToObject(o, key, a)) {
+        cJSON_Delete(a);
+        return -1;
+    }
+    return 0;
+}
+
+static cJSON *test_object(const test_result *t)
+{
+    const case_test *ct = t->test;
+    cJSON *o = cJSON_CreateObject(), *retries = NULL;
+    if (!o || add_string(o, "suite", ct->suite) < 0 || add_string(o, "id", ct->id) < 0 ||
+        add_string(o, "market", t->market) < 0 || add_string(o, "title", ct->title) < 0 ||
+        add_string(o, "file", ct->file) < 0 || !cJSON_AddNumberToObject(o, "line", ct->line) ||
+        add_array(o, "clauses", ct->clauses, ct->n_clauses) < 0 ||
+        add_array(o, "tags", ct->tags, ct->n_tags) < 0 ||
+        add_string(o, "status", result_status_name(t->status)) < 0 ||
+        !cJSON_AddNumberToObject(o, "seconds", t->seconds) ||
+        add_string(o, "message", t->message) < 0 || add_string(o, "detail", t->detail) < 0 ||
+        !cJSON_AddBoolToObject(o, "flaky", t->status == RESULT_PASS && t->n_retries > 0) ||
+        !(retries = cJSON_AddArrayToObject(o, "retries")))
+        goto fail;
+    for (size_t i = 0; i < t->n_retries; i++) {
+        cJSON *r = cJSON_CreateObject();
+        if (!r || !cJSON_AddItemToArray(retries, r)) {
+            cJSON_Delete(r);
+            goto fail;
+        }
+        if (add_string(r, "status", result_status_name(t->retries[i].status)) < 0 ||
+            add_string(r, "message", t->retries[i].message) < 0 ||
+            add_string(r, "detail", t->retries[i].detail) < 0)
+            goto fail;
+    }
+    return o;
+fail:
+    cJSON_Delete(o);
+    return NULL;
+}
+
+cJSON *json_results_build(const run_report *run)
+{
+    size_t counts[4] = {0, 0, 0, 0}, flaky = 0;
+    char seed[32];
+    cJSON *doc = cJSON_CreateObject(), *summary, *tests;
+    if (!doc)
+        return NULL;
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)run->seed);
+    if (add_string(doc, "schema", JSON_RESULTS_SCHEMA) < 0 ||
+        add_string(doc, "kpct_version", run->version) < 0 ||
+        add_string(doc, "target", run->target) < 0 ||
+        add_string(doc, "base_url", run->base_url) < 0 ||
+        add_array(doc, "markets", (const char *const *)run->markets, run->n_markets) < 0 ||
+        add_string(doc, "started_at", run->started_at) < 0 || add_string(doc, "seed", seed) < 0 ||
+        !cJSON_AddNumberToObject(doc, "seconds", run->seconds) ||
+        !cJSON_AddBoolToObject(doc, "interrupted", run->interrupted != 0) ||
+        !(summary = cJSON_AddObjectToObject(doc, "summary")) ||
+        !(tests = cJSON_AddArrayToObject(doc, "tests")))
+        goto fail;
+    for (size_t i = 0; i < run->count; i++) {
+        const test_result *t = &run->results[i];
+        counts[t->status]++;
+        flaky += t->status == RESULT_PASS && t->n_retries > 0;
+        cJSON *o = test_object(t);
+        if (!o || !cJSON_AddItemToArray(tests, o)) {
+            cJSON_Delete(o);
+            goto fail;
+        }
+    }
+    if (!cJSON_AddNumberToObject(summary, "tests", (double)run->count) ||
+        !cJSON_AddNumberToObject(summary, "passed", (double)counts[RESULT_PASS]) ||
+        !cJSON_AddNumberToObject(summary, "failed", (double)counts[RESULT_FAIL]) ||
+        !cJSON_AddNumberToObject(summary, "errored", (double)counts[RESULT_ERROR]) ||
+        !cJSON_AddNumberToObject(summary, "skipped", (double)counts[RESULT_SKIP]) ||
+        !cJSON_AddNumberToObject(summary, "flaky", (double)flaky))
+        goto fail;
+    return doc;
+fail:
+    cJSON_Delete(doc);
+    return NULL;
+}
+
+int json_results_write(const run_report *run, const char *path, char *err, size_t errlen)
+{
+    cJSON *doc = json_results_build(run);
+    char *text = NULL;
+    int rc = -1;
+    if (!doc || !(text = cJSON_Print(doc))) {
+        snprintf(err, errlen, "out of memory building %s", path);
+        goto out;
+    }
+    size_t len = strlen(text);
+    text[len] = '\0';
+    /* cJSON_Print has no trailing newline; files read better with one. */
+    char *nl = realloc(text, len + 2);
+    if (!nl) {
+        snprintf(err, errlen, "out of memory building %s", path);
+        goto out;
+    }
+    text = nl;
+    text[len] = '\n';
+    text[len + 1] = '\0';
+    rc = kfile_write_atomic(path, text, len + 1, err, errlen);
+out:
+    free(text);
+    cJSON_Delete(doc);
+    return rc;
+}

@@ -1,0 +1,21 @@
+/* report_json: a run as reports/results.json, the machine-readable input of later
+ * report, diff and merge commands. Schema "kpct-results/1" (documented in
+ * notes/kpct_cli.md): run metadata, a summary, one object per test.
+ * Ownership: json_results_build hands out a cJSON tree the caller frees with cJSON_Delete. */
+#ifndef KPCT_REPORT_JSON_H
+#define KPCT_REPORT_JSON_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "result.h"
+
+#define JSON_RESULTS_SCHEMA "kpct-results/1"
+
+/* Builds the results document; returns it, or NULL on OOM. */
+cJSON *json_results_build(const run_report *run);
+/* Builds and writes path atomically; returns 0, or -1 with a reason in err. */
+int json_results_write(const run_report *run, const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,48 @@
+/* result: freeing a run's outcome and naming statuses, shared by every reporter. */
+#include "result.h"
+
+#include <stdlib.h>
+
+void run_report_free(run_report *r)
+{
+    if (!r)
+        return;
+    free(r->target);
+    free(r->base_url);
+    for (size_t i = 0; i < r->n_markets; i++)
+        free(r->markets[i]);
+    free(r->markets);
+    free(r->version);
+    free(r->started_at);
+    for (size_t i = 0; i < r->count; i++) {
+        test_result *t = &r->results[i];
+        free(t->message);
+        free(t->detail);
+        for (size_t k = 0; k < t->n_retries; k++) {
+            free(t->retries[k].message);
+            free(t->retries[k].detail);
+        }
+        free(t->retries);
+    }
+    free(r->results);
+    r->target = r->base_url = r->version = r->started_at = NULL;
+    r->markets = NULL;
+    r->n_markets = 0;
+    r->results = NULL;
+    r->count = 0;
+}
+
+const char *result_status_name(result_status s)
+{
+    switch (s) {
+    case RESULT_PASS:
+        return "passed";
+    case RESULT_FAIL:
+        return "failed";
+    case RESULT_ERROR:
+        return "errored";
+    case RESULT_SKIP:
+        return "skipped";
+    }
+    return "unknown";
+}
