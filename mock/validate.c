@@ -188,9 +188,7 @@ static bool json_int(const cJSON *v, int64_t lo, int64_t hi, int64_t *out)
     d = v->valuedouble;
     if (!isfinite(d) || d != floor(d) || d < (double)lo || d > (double)hi)
         return false;
-    *out = (int64_t)d;
-    if (*out == 0)
-        *out = 0; /* -0 */
+    *out = (int64_t)d; /* -0.0 becomes plain 0 */
     return true;
 }
 
