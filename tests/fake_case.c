@@ -1,0 +1,137 @@
+/* fake_case: the case.h test double (see fake_case.h). */
+#include "fake_case.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "b64.h"
+
+struct case_run {
+    const fake_script *script;
+    const case_env *env;
+    size_t next;
+    char url[2048];
+};
+
+void fake_test(case_test *t, const char *suite, const char *id, const fake_script *script)
+{
+    memset(t, 0, sizeof *t);
+    t->suite = suite;
+    t->id = id;
+    t->title = id;
+    t->file = "fake.json";
+    t->line = 1;
+    t->n_steps = script->n_steps;
+    t->priv = script;
+}
+
+case_run *case_run_new(const case_set *set, const case_test *test, const case_env *env)
+{
+    (void)set;
+    case_run *r = calloc(1, sizeof *r);
+    if (r) {
+        r->script = test->priv;
+        r->env = env;
+    }
+    return r;
+}
+
+int case_run_next(case_run *run, case_request *req, char *err, size_t errlen)
+{
+    if (run->next >= run->script->n_steps)
+        return 0;
+    const fake_step *st = &run->script->steps[run->next];
+    if (st->build_error) {
+        snprintf(err, errlen, "undefined variable ${nope}");
+        return -1;
+    }
+    snprintf(run->url, sizeof run->url, "%s%s", run->env->base_url, st->path);
+    memset(req, 0, sizeof *req);
+    req->method = st->method;
+    req->url = run->url;
+    req->body = st->body;
+    req->body_len = st->body ? strlen(st->body) : 0;
+    req->send_auth = run->env->username != NULL;
+    req->username = run->env->username;
+    req->password = run->env->password;
+    req->step_index = run->next;
+    req->step_name = "step";
+    run->next++;
+    return 1;
+}
+
+int case_run_judge(case_run *run, const case_response *resp, kbuf *why)
+{
+    const fake_step *st = &run->script->steps[run->next - 1];
+    if (resp->status != st->expect_status) {
+        kbuf_printf(why, "expected status %ld, got %ld\n", st->expect_status, resp->status);
+        return 1;
+    }
+    if (st->expect_body && !strstr(resp->body, st->expect_body)) {
+        kbuf_printf(why, "expected the body to contain \"%s\"\n", st->expect_body);
+        return 1;
+    }
+    return 0;
+}
+
+void case_run_free(case_run *run)
+{
+    free(run);
+}
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static char *secrets[64];
+static size_t n_secrets;
+
+static void add_one(char *s)
+{
+    if (s && *s && n_secrets < 64)
+        secrets[n_secrets++] = s;
+    else
+        free(s);
+}
+
+void case_redact_add(const char *secret)
+{
+    pthread_mutex_lock(&lock);
+    add_one(strdup(secret));
+    add_one(b64_encode(secret, strlen(secret), 0));
+    pthread_mutex_unlock(&lock);
+}
+
+void fake_redact_reset(void)
+{
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < n_secrets; i++)
+        free(secrets[i]);
+    n_secrets = 0;
+    pthread_mutex_unlock(&lock);
+}
+
+int case_redact(const char *text, size_t len, kbuf *out)
+{
+    pthread_mutex_lock(&lock);
+    size_t i = 0;
+    int rc = 0;
+    while (i < len && rc == 0) {
+        size_t k;
+        for (k = 0; k < n_secrets; k++) {
+            size_t sl = strlen(secrets[k]);
+            if (sl <= len - i && !memcmp(text + i, secrets[k], sl))
+                break;
+        }
+        if (k < n_secrets) {
+            rc = kbuf_puts(out, "***");
+            i += strlen(secrets[k]);
+        } else {
+            rc = kbuf_append(out, text + i, 1);
+            i++;
+        }
+    }
+    if (len == 0)
+        rc = kbuf_append(out, "", 0);
+    pthread_mutex_unlock(&lock);
+    return rc;
+}

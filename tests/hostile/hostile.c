@@ -1,0 +1,290 @@
+/* hostile: misbehaving HTTP/1.1 servers on loopback for the executor's tests. */
+#include "hostile.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct hostile {
+    hostile_kind kind;
+    int status;
+    char *content_type, *body;
+    int fd;
+    char url[64];
+    pthread_t thread;
+    atomic_uint requests;
+    atomic_uint active; /* connection threads still running */
+    atomic_bool stopping;
+};
+
+typedef struct conn {
+    hostile *h;
+    int fd;
+} conn;
+
+/* poll() in 50 ms slices so a stopping server never waits long; returns poll's result. */
+static int poll_in(hostile *h, int fd, short events, int timeout_ms)
+{
+    struct pollfd p = {.fd = fd, .events = events};
+    for (int waited = 0; waited < timeout_ms; waited += 50) {
+        if (atomic_load(&h->stopping))
+            return -1;
+        int rc = poll(&p, 1, 50);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int listen_loopback(uint16_t *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    if (fd < 0)
+        return -1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 64) < 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* Reads one request (headers and Content-Length body); returns 0, or -1 when the peer left. */
+static int read_request(hostile *h, int c)
+{
+    char buf[65536];
+    size_t got = 0;
+    for (;;) {
+        if (poll_in(h, c, POLLIN, 5000) <= 0)
+            return -1;
+        ssize_t n = recv(c, buf + got, sizeof buf - 1 - got, 0);
+        if (n <= 0)
+            return -1;
+        got += (size_t)n;
+        buf[got] = '\0';
+        char *end = strstr(buf, "\r\n\r\n");
+        if (!end) {
+            if (got >= sizeof buf - 1)
+                return -1;
+            continue;
+        }
+        size_t want = 0;
+        for (char *h = buf; h && h < end; h = strstr(h, "\r\n") ? strstr(h, "\r\n") + 2 : NULL)
+            if (!strncasecmp(h, "Content-Length:", 15))
+                want = strtoul(h + 15, NULL, 10);
+        size_t have = got - (size_t)(end + 4 - buf);
+        while (have < want) {
+            char sink[4096];
+            if (poll_in(h, c, POLLIN, 5000) <= 0)
+                return -1;
+            n = recv(c, sink, sizeof sink, 0);
+            if (n <= 0)
+                return -1;
+            have += (size_t)n;
+        }
+        return 0;
+    }
+}
+
+static int send_all(int c, const void *p, size_t n)
+{
+    const char *s = p;
+    while (n) {
+        ssize_t k = send(c, s, n, MSG_NOSIGNAL);
+        if (k <= 0)
+            return -1;
+        s += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static void answer(int c, int status, const char *ctype, const char *body)
+{
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d Whatever\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n",
+                     status, ctype, strlen(body));
+    send_all(c, head, (size_t)n);
+    send_all(c, body, strlen(body));
+}
+
+/* Waits until the client closes (or 10 s). */
+static void wait_close(hostile *h, int c)
+{
+    char sink[256];
+    while (poll_in(h, c, POLLIN, 10000) > 0 && recv(c, sink, sizeof sink, 0) > 0)
+        ;
+}
+
+static void serve(hostile *h, int c)
+{
+    while (!atomic_load(&h->stopping) && read_request(h, c) == 0) {
+        unsigned nth = atomic_fetch_add(&h->requests, 1);
+        switch (h->kind) {
+        case HOSTILE_OK:
+            answer(c, 200, "application/json", "{\"ok\":true}");
+            break;
+        case HOSTILE_FLAKY:
+            if (nth == 0)
+                answer(c, 503, "text/plain", "try later");
+            else
+                answer(c, 200, "application/json", "{\"ok\":true}");
+            break;
+        case HOSTILE_STATUS:
+            answer(c, h->status, h->content_type, h->body);
+            break;
+        case HOSTILE_HANG:
+            wait_close(h, c);
+            return;
+        case HOSTILE_RESET_MID_BODY: {
+            const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                "Content-Length: 1000\r\n\r\n";
+            char part[100];
+            memset(part, 'x', sizeof part);
+            send_all(c, head, sizeof head - 1);
+            send_all(c, part, sizeof part);
+            struct linger l = {.l_onoff = 1, .l_linger = 0};
+            setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+            return;
+        }
+        case HOSTILE_HUGE_BODY: {
+            size_t total = 50u << 20;
+            char head[256], chunk[65536];
+            int n = snprintf(head, sizeof head,
+                             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             "Content-Length: %zu\r\n\r\n",
+                             total);
+            memset(chunk, 'a', sizeof chunk);
+            if (send_all(c, head, (size_t)n) < 0)
+                return;
+            for (size_t sent = 0; sent < total; sent += sizeof chunk)
+                if (send_all(c, chunk, sizeof chunk) < 0)
+                    return;
+            return;
+        }
+        case HOSTILE_SLOW_DRIP: {
+            const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                "Content-Length: 1000\r\n\r\n";
+            send_all(c, head, sizeof head - 1);
+            for (int i = 0; i < 1000 && !atomic_load(&h->stopping); i++) {
+                if (send_all(c, " ", 1) < 0)
+                    return;
+                usleep(50000);
+            }
+            return;
+        }
+        }
+    }
+}
+
+static void *conn_main(void *arg)
+{
+    conn *k = arg;
+    serve(k->h, k->fd);
+    close(k->fd);
+    atomic_fetch_sub(&k->h->active, 1);
+    free(k);
+    return NULL;
+}
+
+static void *accept_loop(void *arg)
+{
+    hostile *h = arg;
+    while (!atomic_load(&h->stopping)) {
+        int c = accept(h->fd, NULL, NULL);
+        if (c < 0)
+            break;
+        conn *k = malloc(sizeof *k);
+        pthread_t t;
+        if (!k) {
+            close(c);
+            continue;
+        }
+        int one = 1;
+        setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        k->h = h;
+        k->fd = c;
+        atomic_fetch_add(&h->active, 1);
+        if (pthread_create(&t, NULL, conn_main, k) != 0) {
+            atomic_fetch_sub(&h->active, 1);
+            close(c);
+            free(k);
+            continue;
+        }
+        pthread_detach(t);
+    }
+    return NULL;
+}
+
+hostile *hostile_start(hostile_kind kind, int status, const char *content_type, const char *body)
+{
+    hostile *h = calloc(1, sizeof *h);
+    uint16_t port;
+    if (!h)
+        return NULL;
+    h->kind = kind;
+    h->status = status;
+    h->content_type = strdup(content_type ? content_type : "application/json");
+    h->body = strdup(body ? body : "");
+    h->fd = listen_loopback(&port);
+    if (h->fd < 0 || pthread_create(&h->thread, NULL, accept_loop, h) != 0) {
+        if (h->fd >= 0)
+            close(h->fd);
+        free(h->content_type);
+        free(h->body);
+        free(h);
+        return NULL;
+    }
+    snprintf(h->url, sizeof h->url, "http://127.0.0.1:%u", port);
+    return h;
+}
+
+const char *hostile_url(const hostile *h)
+{
+    return h->url;
+}
+
+unsigned hostile_requests(const hostile *h)
+{
+    return atomic_load(&((hostile *)h)->requests);
+}
+
+void hostile_dead_url(char *out, size_t outlen)
+{
+    uint16_t port = 1;
+    int fd = listen_loopback(&port);
+    if (fd >= 0)
+        close(fd);
+    snprintf(out, outlen, "http://127.0.0.1:%u", port);
+}
+
+void hostile_stop(hostile *h)
+{
+    if (!h)
+        return;
+    atomic_store(&h->stopping, true);
+    shutdown(h->fd, SHUT_RDWR);
+    pthread_join(h->thread, NULL);
+    while (atomic_load(&h->active) > 0)
+        usleep(10000);
+    close(h->fd);
+    free(h->content_type);
+    free(h->body);
+    free(h);
+}

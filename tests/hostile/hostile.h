@@ -1,0 +1,33 @@
+/* hostile: small misbehaving HTTP servers for tests, one thread each on a free
+ * loopback port. Ownership: hostile_start hands out a server freed by hostile_stop. */
+#ifndef KPCT_TEST_HOSTILE_H
+#define KPCT_TEST_HOSTILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    HOSTILE_OK,             /* 200 application/json {"ok":true} */
+    HOSTILE_STATUS,         /* the status and body given */
+    HOSTILE_HANG,           /* reads the request, never answers */
+    HOSTILE_RESET_MID_BODY, /* promises 1000 bytes, sends 100, then resets the connection */
+    HOSTILE_HUGE_BODY,      /* 200 with a 50 MB body */
+    HOSTILE_SLOW_DRIP,      /* 200, body of 1000 bytes, one byte every 50 ms */
+    HOSTILE_FLAKY           /* 503 on the first request, then like HOSTILE_OK */
+} hostile_kind;
+
+typedef struct hostile hostile;
+
+/* Starts a server; status/content_type/body only matter for HOSTILE_STATUS. Returns NULL on
+ * failure. */
+hostile *hostile_start(hostile_kind kind, int status, const char *content_type, const char *body);
+/* The server's base URL, e.g. "http://127.0.0.1:40001". */
+const char *hostile_url(const hostile *h);
+/* How many requests the server has read. */
+unsigned hostile_requests(const hostile *h);
+/* A base URL where nothing listens (bound, then closed). */
+void hostile_dead_url(char *out, size_t outlen);
+/* Stops the server and frees it; accepts NULL. */
+void hostile_stop(hostile *h);
+
+#endif

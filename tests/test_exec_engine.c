@@ -1,0 +1,179 @@
+/* The executor's scheduling: concurrency, step order, fail-fast, stops, skips and
+ * redaction of traces. Uses the case.h test double against a well-behaved server. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "fake_case.h"
+#include "hostile/hostile.h"
+
+#define N_TESTS 40
+
+static void results_free(test_result *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].message);
+        free(r[i].detail);
+        for (size_t k = 0; k < r[i].n_retries; k++) {
+            free(r[i].retries[k].message);
+            free(r[i].retries[k].detail);
+        }
+        free(r[i].retries);
+    }
+}
+
+static const fake_step three_steps[] = {
+    {"POST", "/payments/v1/sessions", "{\"a\":1}", 200, "ok", false},
+    {"POST", "/payments/v1/sessions/1", "{\"b\":2}", 200, NULL, false},
+    {"GET", "/payments/v1/sessions/1", NULL, 200, "true", false},
+};
+static const fake_script passing = {three_steps, 3};
+static const fake_step wrong_step[] = {{"GET", "/x", NULL, 201, NULL, false}};
+static const fake_script failing = {wrong_step, 1};
+
+typedef struct counter {
+    size_t calls;
+} counter;
+
+static void count_result(void *ctx, const test_result *r)
+{
+    (void)r;
+    ((counter *)ctx)->calls++;
+}
+
+static void run(exec_config *cfg, const char *url, case_test *tests, size_t n, test_result *res)
+{
+    static case_env env = {.market = "SE", .username = "user", .password = "pass"};
+    exec_job jobs[N_TESTS];
+    char err[256];
+    env.base_url = url;
+    for (size_t i = 0; i < n; i++)
+        jobs[i] = (exec_job){&tests[i], "SE", &env};
+    cr_assert_eq(exec_run(cfg, NULL, jobs, n, res, err, sizeof err), 0, "%s", err);
+}
+
+Test(exec_engine, runs_many_multi_step_tests_concurrently_and_passes_them_all)
+{
+    hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
+    case_test tests[N_TESTS];
+    test_result res[N_TESTS];
+    counter c = {0};
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    for (size_t i = 0; i < N_TESTS; i++)
+        fake_test(&tests[i], "many", "many.case", &passing);
+    exec_config_defaults(&cfg);
+    cfg.jobs = 4;
+    cfg.on_result = count_result;
+    cfg.ctx = &c;
+    run(&cfg, hostile_url(h), tests, N_TESTS, res);
+    for (size_t i = 0; i < N_TESTS; i++)
+        cr_expect_eq(res[i].status, RESULT_PASS, "test %zu: %s", i, res[i].message);
+    cr_expect_eq(c.calls, N_TESTS);
+    cr_expect_eq(hostile_requests(h), 3 * N_TESTS);
+    results_free(res, N_TESTS);
+    hostile_stop(h);
+}
+
+Test(exec_engine, skips_tests_that_carry_a_skip_reason_without_sending_anything)
+{
+    hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
+    case_test t;
+    test_result res[1];
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    fake_test(&t, "skip", "skip.case", &passing);
+    t.skip_reason = "needs the reference mock: step 1 advances the clock";
+    exec_config_defaults(&cfg);
+    run(&cfg, hostile_url(h), &t, 1, res);
+    cr_expect_eq(res[0].status, RESULT_SKIP);
+    cr_expect_str_eq(res[0].message, "needs the reference mock: step 1 advances the clock");
+    cr_expect_eq(hostile_requests(h), 0);
+    results_free(res, 1);
+    hostile_stop(h);
+}
+
+Test(exec_engine, stops_starting_tests_after_the_first_failure_with_fail_fast)
+{
+    hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
+    case_test tests[5];
+    test_result res[5];
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    fake_test(&tests[0], "ff", "ff.first", &failing);
+    for (size_t i = 1; i < 5; i++)
+        fake_test(&tests[i], "ff", "ff.later", &passing);
+    exec_config_defaults(&cfg);
+    cfg.jobs = 1;
+    cfg.fail_fast = true;
+    run(&cfg, hostile_url(h), tests, 5, res);
+    cr_expect_eq(res[0].status, RESULT_FAIL);
+    for (size_t i = 1; i < 5; i++) {
+        cr_expect_eq(res[i].status, RESULT_SKIP);
+        cr_expect_str_eq(res[i].message, "not run: --fail-fast stopped after ff.first");
+    }
+    results_free(res, 5);
+    hostile_stop(h);
+}
+
+Test(exec_engine, marks_every_test_not_run_when_stopped_before_the_start)
+{
+    hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
+    case_test tests[3];
+    test_result res[3];
+    exec_config cfg;
+    static volatile sig_atomic_t stop = SIGINT;
+    memset(res, 0, sizeof res);
+    for (size_t i = 0; i < 3; i++)
+        fake_test(&tests[i], "stop", "stop.case", &passing);
+    exec_config_defaults(&cfg);
+    cfg.stop = &stop;
+    run(&cfg, hostile_url(h), tests, 3, res);
+    for (size_t i = 0; i < 3; i++) {
+        cr_expect_eq(res[i].status, RESULT_SKIP);
+        cr_expect_str_eq(res[i].message, "not run: the run was interrupted");
+    }
+    results_free(res, 3);
+    hostile_stop(h);
+}
+
+Test(exec_engine, never_shows_credentials_in_traces_or_stories)
+{
+    hostile *h =
+        hostile_start(HOSTILE_STATUS, 418, "text/plain", "echo s3cr3t-pass and czNjcjN0LXBhc3M=");
+    static case_env env = {.market = "SE", .username = "s3cr3t-user", .password = "s3cr3t-pass"};
+    case_test t;
+    test_result res[1];
+    exec_config cfg;
+    exec_job job;
+    char err[256], *trace_text = NULL;
+    size_t trace_len = 0;
+    FILE *trace = open_memstream(&trace_text, &trace_len);
+    memset(res, 0, sizeof res);
+    case_redact_add("s3cr3t-user");
+    case_redact_add("s3cr3t-pass");
+    case_redact_add("s3cr3t-user:s3cr3t-pass");
+    env.base_url = hostile_url(h);
+    fake_test(&t, "leak", "leak.case", &failing);
+    exec_config_defaults(&cfg);
+    cfg.verbose = 2;
+    cfg.trace = trace;
+    job = (exec_job){&t, "SE", &env};
+    cr_assert_eq(exec_run(&cfg, NULL, &job, 1, res, err, sizeof err), 0);
+    fclose(trace);
+    cr_expect_eq(res[0].status, RESULT_FAIL);
+    cr_expect(strstr(trace_text, "-> 418"), "%s", trace_text);
+    cr_expect(strstr(res[0].detail, "$KLARNA_USERNAME:$KLARNA_PASSWORD"), "%s", res[0].detail);
+    const char *secrets[] = {"s3cr3t-user", "s3cr3t-pass", "czNjcjN0LXBhc3M="};
+    for (size_t i = 0; i < 3; i++) {
+        cr_expect_null(strstr(trace_text, secrets[i]), "trace shows %s", secrets[i]);
+        cr_expect_null(strstr(res[0].detail, secrets[i]), "detail shows %s", secrets[i]);
+        cr_expect_null(strstr(res[0].message, secrets[i]), "message shows %s", secrets[i]);
+    }
+    free(trace_text);
+    fake_redact_reset();
+    results_free(res, 1);
+    hostile_stop(h);
+}

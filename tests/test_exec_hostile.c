@@ -1,0 +1,160 @@
+/* The executor against misbehaving servers: each ends as the right failure or error,
+ * within its timeout, and the reports stay valid. Uses the case.h test double. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "fake_case.h"
+#include "hostile/hostile.h"
+#include "report_check.h"
+
+typedef struct hostile_row {
+    const char *name;
+    hostile_kind kind;
+    int status;
+    const char *content_type;
+    const char *body;
+    long expect_status;
+    const char *expect_body;
+    unsigned retries;
+    result_status want;
+    const char *want_message; /* substring of the one-line message */
+    size_t want_retries;
+} hostile_row;
+
+static const hostile_row rows[] = {
+    {"wrong status", HOSTILE_STATUS, 404, "application/json", "{\"x\":1}", 200, NULL, 0,
+     RESULT_FAIL, "expected status 200, got 404", 0},
+    {"wrong body", HOSTILE_STATUS, 200, "application/json", "{\"x\":1}", 200, "session_id", 0,
+     RESULT_FAIL, "expected the body to contain", 0},
+    {"non-JSON error with terminal escapes and broken UTF-8", HOSTILE_STATUS, 400, "text/html",
+     "<html>\x1b[31mred\x1b[0m ]]> \x01\x02 \xff\xfe \xed\xa0\x80 & \"q\"</html>", 400, "session",
+     0, RESULT_FAIL, "expected the body to contain", 0},
+    {"hang past the timeout", HOSTILE_HANG, 0, NULL, NULL, 200, NULL, 0, RESULT_ERROR,
+     "total timeout 400 ms", 0},
+    {"connection reset mid-body", HOSTILE_RESET_MID_BODY, 0, NULL, NULL, 200, NULL, 0, RESULT_ERROR,
+     "step 1", 0},
+    {"a 50 MB body", HOSTILE_HUGE_BODY, 0, NULL, NULL, 200, NULL, 0, RESULT_ERROR,
+     "response body of 52428800 bytes exceeds the 1048576-byte bound", 0},
+    {"slow drip", HOSTILE_SLOW_DRIP, 0, NULL, NULL, 200, NULL, 0, RESULT_ERROR,
+     "total timeout 400 ms", 0},
+    {"a 503 then success, with retries", HOSTILE_FLAKY, 0, NULL, NULL, 200, NULL, 2, RESULT_PASS,
+     NULL, 1},
+    {"a 503 without retries", HOSTILE_FLAKY, 0, NULL, NULL, 200, NULL, 0, RESULT_FAIL,
+     "expected status 200, got 503", 0},
+};
+
+static void run_jobs(const char *base_url, const case_test *tests, size_t n, exec_config *cfg,
+                     test_result *results)
+{
+    static case_env env;
+    exec_job jobs[64];
+    char err[256];
+    env.base_url = base_url;
+    env.market = "SE";
+    env.username = "user";
+    env.password = "pass";
+    for (size_t i = 0; i < n; i++)
+        jobs[i] = (exec_job){&tests[i], "SE", &env};
+    cr_assert_eq(exec_run(cfg, NULL, jobs, n, results, err, sizeof err), 0, "%s", err);
+}
+
+static void check_reports(test_result *results, size_t n)
+{
+    run_report run;
+    char dir[256], path[512], *v;
+    report_check_header(&run, results, n);
+    cr_assert_eq(report_check_write(&run, dir), 0);
+    snprintf(path, sizeof path, "%s/junit.xml", dir);
+    cr_expect(report_check_schema(path), "junit.xml in %s is not valid", dir);
+    v = report_check_xpath(path, "count(//testcase)");
+    cr_expect_str_eq(v, "1");
+    free(v);
+    for (size_t i = 0; i < n; i++) {
+        free(results[i].message);
+        free(results[i].detail);
+        for (size_t k = 0; k < results[i].n_retries; k++) {
+            free(results[i].retries[k].message);
+            free(results[i].retries[k].detail);
+        }
+        free(results[i].retries);
+    }
+}
+
+Test(exec_hostile, ends_each_misbehaviour_as_the_right_outcome_with_valid_reports)
+{
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const hostile_row *r = &rows[i];
+        hostile *h = hostile_start(r->kind, r->status, r->content_type, r->body);
+        cr_assert_not_null(h);
+        fake_step step = {"POST",         "/payments/v1/sessions/x",
+                          "{\"a\":1}",    r->expect_status,
+                          r->expect_body, false};
+        fake_script script = {&step, 1};
+        case_test t;
+        test_result res[1];
+        exec_config cfg;
+        memset(res, 0, sizeof res);
+        fake_test(&t, "hostile", "hostile.case", &script);
+        exec_config_defaults(&cfg);
+        cfg.timeout_ms = 400;
+        cfg.connect_timeout_ms = 400;
+        cfg.retries = r->retries;
+        cfg.backoff_ms = 10;
+        run_jobs(hostile_url(h), &t, 1, &cfg, res);
+        cr_expect_eq(res[0].status, r->want, "%s: status %s, message %s", r->name,
+                     result_status_name(res[0].status), res[0].message);
+        if (r->want_message)
+            cr_expect(res[0].message && strstr(res[0].message, r->want_message),
+                      "%s: message \"%s\" lacks \"%s\"", r->name, res[0].message, r->want_message);
+        cr_expect_eq(res[0].n_retries, r->want_retries, "%s: %zu retries", r->name,
+                     res[0].n_retries);
+        cr_expect(res[0].seconds < 5.0, "%s took %.1f s", r->name, res[0].seconds);
+        if (r->want != RESULT_PASS)
+            cr_expect(res[0].detail && strstr(res[0].detail, "curl -sS -X POST"),
+                      "%s: detail lacks the curl command: %s", r->name, res[0].detail);
+        check_reports(res, 1);
+        hostile_stop(h);
+    }
+}
+
+Test(exec_hostile, reports_an_endpoint_that_is_down_as_an_error)
+{
+    char url[64];
+    hostile_dead_url(url, sizeof url);
+    fake_step step = {"GET", "/payments/v1/sessions/x", NULL, 200, NULL, false};
+    fake_script script = {&step, 1};
+    case_test t;
+    test_result res[1];
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    fake_test(&t, "down", "down.case", &script);
+    exec_config_defaults(&cfg);
+    run_jobs(url, &t, 1, &cfg, res);
+    cr_expect_eq(res[0].status, RESULT_ERROR);
+    cr_expect(strstr(res[0].message, "onnect"), "%s", res[0].message);
+    check_reports(res, 1);
+}
+
+Test(exec_hostile, reports_a_step_that_cannot_be_built_as_an_error)
+{
+    hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
+    fake_step steps[] = {{"GET", "/a", NULL, 200, NULL, false},
+                         {"GET", "/b", NULL, 200, NULL, true}};
+    fake_script script = {steps, 2};
+    case_test t;
+    test_result res[1];
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    fake_test(&t, "build", "build.case", &script);
+    exec_config_defaults(&cfg);
+    run_jobs(hostile_url(h), &t, 1, &cfg, res);
+    cr_expect_eq(res[0].status, RESULT_ERROR);
+    cr_expect(strstr(res[0].message, "step 2: cannot build the request: undefined variable"), "%s",
+              res[0].message);
+    cr_expect_eq(hostile_requests(h), 1);
+    check_reports(res, 1);
+    hostile_stop(h);
+}
