@@ -1,0 +1,158 @@
+/* journal: a fixed array used as a ring under one mutex; entries keep their own
+ * copies of method and path so nothing points into finished requests. */
+#include "journal.h"
+
+#include "clock.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct jentry {
+    uint64_t seq;
+    int64_t time_ms;
+    char method[16];
+    char *path;
+    unsigned status;
+    uint64_t duration_us;
+    uint64_t request_bytes;
+    const char *fault; /* a static kind name or NULL */
+} jentry;
+
+struct journal {
+    pthread_mutex_t mu;
+    jentry *ring;
+    size_t cap;
+    size_t head;  /* index of the oldest entry */
+    size_t count; /* entries held */
+    uint64_t next_seq;
+    uint64_t dropped;
+};
+
+journal *journal_new(size_t capacity)
+{
+    journal *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    if (capacity) {
+        j->ring = calloc(capacity, sizeof *j->ring);
+        if (!j->ring) {
+            free(j);
+            return NULL;
+        }
+    }
+    pthread_mutex_init(&j->mu, NULL);
+    j->cap = capacity;
+    j->next_seq = 1;
+    return j;
+}
+
+static void clear_locked(journal *j)
+{
+    for (size_t i = 0; i < j->cap; i++) {
+        free(j->ring[i].path);
+        j->ring[i].path = NULL;
+    }
+    j->head = j->count = 0;
+    j->dropped = 0;
+    j->next_seq = 1;
+}
+
+void journal_free(journal *j)
+{
+    if (!j)
+        return;
+    clear_locked(j);
+    free(j->ring);
+    pthread_mutex_destroy(&j->mu);
+    free(j);
+}
+
+static char *copy_path(const char *path)
+{
+    size_t n = strlen(path);
+    if (n <= JOURNAL_PATH_MAX)
+        return strdup(path);
+    char *p = malloc(JOURNAL_PATH_MAX + 4);
+    if (!p)
+        return NULL;
+    memcpy(p, path, JOURNAL_PATH_MAX);
+    memcpy(p + JOURNAL_PATH_MAX, "...", 4);
+    return p;
+}
+
+void journal_add(journal *j, int64_t time_ms, const char *method, const char *path, unsigned status,
+                 uint64_t duration_us, uint64_t request_bytes, const char *fault)
+{
+    char *p = copy_path(path ? path : "");
+    pthread_mutex_lock(&j->mu);
+    uint64_t seq = j->next_seq++;
+    if (j->cap == 0) {
+        j->dropped++;
+        pthread_mutex_unlock(&j->mu);
+        free(p);
+        return;
+    }
+    jentry *e;
+    if (j->count == j->cap) {
+        e = &j->ring[j->head];
+        j->head = (j->head + 1) % j->cap;
+        j->dropped++;
+    } else {
+        e = &j->ring[(j->head + j->count) % j->cap];
+        j->count++;
+    }
+    free(e->path);
+    e->seq = seq;
+    e->time_ms = time_ms;
+    snprintf(e->method, sizeof e->method, "%s", method ? method : "");
+    e->path = p;
+    e->status = status;
+    e->duration_us = duration_us;
+    e->request_bytes = request_bytes;
+    e->fault = fault;
+    pthread_mutex_unlock(&j->mu);
+}
+
+void journal_clear(journal *j)
+{
+    pthread_mutex_lock(&j->mu);
+    clear_locked(j);
+    pthread_mutex_unlock(&j->mu);
+}
+
+cJSON *journal_json(journal *j)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *entries = NULL;
+    bool ok = root != NULL;
+    pthread_mutex_lock(&j->mu);
+    ok = ok && cJSON_AddNumberToObject(root, "capacity", (double)j->cap) &&
+         cJSON_AddNumberToObject(root, "dropped", (double)j->dropped) &&
+         (entries = cJSON_AddArrayToObject(root, "entries"));
+    for (size_t i = 0; ok && i < j->count; i++) {
+        const jentry *e = &j->ring[(j->head + i) % j->cap];
+        char when[MCLOCK_TEXT_MAX];
+        cJSON *o = cJSON_CreateObject();
+        mclock_format_ms(e->time_ms, when);
+        ok = o && cJSON_AddNumberToObject(o, "seq", (double)e->seq) &&
+             cJSON_AddStringToObject(o, "time", when) &&
+             cJSON_AddStringToObject(o, "method", e->method) &&
+             cJSON_AddStringToObject(o, "path", e->path ? e->path : "") &&
+             cJSON_AddNumberToObject(o, "status", e->status) &&
+             cJSON_AddNumberToObject(o, "duration_us", (double)e->duration_us) &&
+             cJSON_AddNumberToObject(o, "request_bytes", (double)e->request_bytes) &&
+             (e->fault ? cJSON_AddStringToObject(o, "fault", e->fault) != NULL
+                       : cJSON_AddNullToObject(o, "fault") != NULL);
+        if (o)
+            cJSON_AddItemToArray(entries, o);
+    }
+    pthread_mutex_unlock(&j->mu);
+    if (!ok) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}

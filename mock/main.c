@@ -1,0 +1,299 @@
+/* main: the kpmock program — parses options into a mock_config, starts the server,
+ * prints the one machine-readable listening line and serves until SIGINT/SIGTERM.
+ * Exit status: 0 after a signal, 64 bad usage, 69 the server could not start. */
+#include "mock.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USAGE       64
+#define EXIT_UNAVAILABLE 69
+
+static const char usage_text[] =
+    "Usage: kpmock [OPTION]...\n"
+    "A reference mock of the Klarna Payments session API (/payments/v1/sessions) with\n"
+    "an admin API under /__admin/. Serves until SIGINT or SIGTERM.\n"
+    "\n"
+    "  --bind ADDR             IPv4/IPv6 address to listen on (default 127.0.0.1)\n"
+    "  --port N                TCP port, 0 = any free port (default 0)\n"
+    "  --username NAME         Basic-auth username accepted (default: $KPMOCK_USERNAME,\n"
+    "                          else the built-in default documented in mock/README.md)\n"
+    "  --password PASS         Basic-auth password accepted (default: $KPMOCK_PASSWORD,\n"
+    "                          else the built-in default); never printed\n"
+    "  --seed N                seed for ids, tokens and correlation ids; 0 = random (default 0)\n"
+    "  --tls-cert FILE         PEM certificate; with --tls-key, serve https\n"
+    "  --tls-key FILE          PEM private key\n"
+    "  --max-body BYTES        request body cap, larger bodies get 413 (default 1048576)\n"
+    "  --max-sessions N        stored sessions cap; expired ones are evicted first, then\n"
+    "                          creates get 503 SESSION_LIMIT (default 200000)\n"
+    "  --journal-size N        request journal ring entries (default 1000)\n"
+    "  --max-connections N     concurrent connections (default 512)\n"
+    "  --per-ip-connections N  concurrent connections per client address (default 256)\n"
+    "  --idle-timeout S        close connections idle this many seconds; 0 = never (default 30)\n"
+    "  --threads N             worker threads (default 2)\n"
+    "  --session-ttl S         session lifetime in seconds (default 172800 = 48 h)\n"
+    "  --expiry-base create|update\n"
+    "                          lifetime counts from creation or from the last update\n"
+    "                          (unconfirmed at Klarna; default create)\n"
+    "  --completed 403|404     answer to updating a completed session: 403 INVALID_OPERATION\n"
+    "                          or 404 SESSION_COMPLETED (unconfirmed at Klarna; default 403)\n"
+    "  --quota                 emulate playground rate limits (429 RATE_LIMITED)\n"
+    "  --quota-create N        create-session calls per second with --quota (default 5)\n"
+    "  --quota-other N         other calls per second with --quota (default 50)\n"
+    "  --help                  show this help and exit\n"
+    "  --version               show the version and exit\n"
+    "\n"
+    "Prints exactly one line, 'kpmock listening on http://ADDR:PORT' (https with TLS),\n"
+    "once it accepts connections. Exit status: 0 after SIGINT/SIGTERM, 64 bad usage,\n"
+    "69 the server could not start (address in use, unreadable certificate, ...).\n";
+
+enum {
+    OPT_BIND = 256,
+    OPT_PORT,
+    OPT_USERNAME,
+    OPT_PASSWORD,
+    OPT_SEED,
+    OPT_TLS_CERT,
+    OPT_TLS_KEY,
+    OPT_MAX_BODY,
+    OPT_MAX_SESSIONS,
+    OPT_JOURNAL_SIZE,
+    OPT_MAX_CONNECTIONS,
+    OPT_PER_IP,
+    OPT_IDLE_TIMEOUT,
+    OPT_THREADS,
+    OPT_SESSION_TTL,
+    OPT_EXPIRY_BASE,
+    OPT_COMPLETED,
+    OPT_QUOTA,
+    OPT_QUOTA_CREATE,
+    OPT_QUOTA_OTHER,
+    OPT_HELP,
+    OPT_VERSION
+};
+
+static const struct option options[] = {
+    {"bind", required_argument, NULL, OPT_BIND},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"username", required_argument, NULL, OPT_USERNAME},
+    {"password", required_argument, NULL, OPT_PASSWORD},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+    {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
+    {"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+    {"per-ip-connections", required_argument, NULL, OPT_PER_IP},
+    {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"session-ttl", required_argument, NULL, OPT_SESSION_TTL},
+    {"expiry-base", required_argument, NULL, OPT_EXPIRY_BASE},
+    {"completed", required_argument, NULL, OPT_COMPLETED},
+    {"quota", no_argument, NULL, OPT_QUOTA},
+    {"quota-create", required_argument, NULL, OPT_QUOTA_CREATE},
+    {"quota-other", required_argument, NULL, OPT_QUOTA_OTHER},
+    {"help", no_argument, NULL, OPT_HELP},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+/* Parses a decimal number from lo to hi; prints the reason and returns -1 otherwise. */
+static int parse_num(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+    errno = 0;
+    if (!s || *s < '0' || *s > '9')
+        goto bad;
+    v = strtoull(s, &end, 10);
+    if (errno || *end || v < lo || v > hi)
+        goto bad;
+    *out = v;
+    return 0;
+bad:
+    fprintf(stderr, "kpmock: --%s wants a whole number from %" PRIu64 " to %" PRIu64 "\n", opt, lo,
+            hi);
+    return -1;
+}
+
+static int parse_args(int argc, char **argv, mock_config *cfg)
+{
+    int c;
+    uint64_t v;
+    const char *env;
+    if ((env = getenv("KPMOCK_USERNAME")) && *env)
+        cfg->username = env;
+    if ((env = getenv("KPMOCK_PASSWORD")) && *env)
+        cfg->password = env;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_BIND:
+            cfg->bind_address = optarg;
+            break;
+        case OPT_PORT:
+            if (parse_num("port", optarg, 0, 65535, &v))
+                return -1;
+            cfg->port = (uint16_t)v;
+            break;
+        case OPT_USERNAME:
+            if (!*optarg) {
+                fprintf(stderr, "kpmock: --username must not be empty\n");
+                return -1;
+            }
+            cfg->username = optarg;
+            break;
+        case OPT_PASSWORD:
+            cfg->password = optarg;
+            break;
+        case OPT_SEED:
+            if (parse_num("seed", optarg, 0, UINT64_MAX, &v))
+                return -1;
+            cfg->seed = v;
+            break;
+        case OPT_TLS_CERT:
+            cfg->tls_cert_file = optarg;
+            break;
+        case OPT_TLS_KEY:
+            cfg->tls_key_file = optarg;
+            break;
+        case OPT_MAX_BODY:
+            if (parse_num("max-body", optarg, 0, 1024u * 1024 * 1024, &v))
+                return -1;
+            cfg->max_body_bytes = (size_t)v;
+            break;
+        case OPT_MAX_SESSIONS:
+            if (parse_num("max-sessions", optarg, 0, 100000000, &v))
+                return -1;
+            cfg->max_sessions = (size_t)v;
+            break;
+        case OPT_JOURNAL_SIZE:
+            if (parse_num("journal-size", optarg, 0, 10000000, &v))
+                return -1;
+            cfg->journal_size = (size_t)v;
+            break;
+        case OPT_MAX_CONNECTIONS:
+            if (parse_num("max-connections", optarg, 1, 100000, &v))
+                return -1;
+            cfg->max_connections = (unsigned)v;
+            break;
+        case OPT_PER_IP:
+            if (parse_num("per-ip-connections", optarg, 0, 100000, &v))
+                return -1;
+            cfg->per_ip_connections = (unsigned)v;
+            break;
+        case OPT_IDLE_TIMEOUT:
+            if (parse_num("idle-timeout", optarg, 0, 86400, &v))
+                return -1;
+            cfg->idle_timeout_s = (unsigned)v;
+            break;
+        case OPT_THREADS:
+            if (parse_num("threads", optarg, 1, 256, &v))
+                return -1;
+            cfg->threads = (unsigned)v;
+            break;
+        case OPT_SESSION_TTL:
+            if (parse_num("session-ttl", optarg, 1, 3153600000u, &v))
+                return -1;
+            cfg->session_ttl_s = v;
+            break;
+        case OPT_EXPIRY_BASE:
+            if (strcmp(optarg, "create") == 0) {
+                cfg->expiry_base = MOCK_EXPIRY_FROM_CREATE;
+            } else if (strcmp(optarg, "update") == 0) {
+                cfg->expiry_base = MOCK_EXPIRY_FROM_UPDATE;
+            } else {
+                fprintf(stderr, "kpmock: --expiry-base wants create or update\n");
+                return -1;
+            }
+            break;
+        case OPT_COMPLETED:
+            if (strcmp(optarg, "403") == 0) {
+                cfg->completed_answer = MOCK_COMPLETED_403_INVALID_OPERATION;
+            } else if (strcmp(optarg, "404") == 0) {
+                cfg->completed_answer = MOCK_COMPLETED_404_SESSION_COMPLETED;
+            } else {
+                fprintf(stderr, "kpmock: --completed wants 403 or 404\n");
+                return -1;
+            }
+            break;
+        case OPT_QUOTA:
+            cfg->quota = true;
+            break;
+        case OPT_QUOTA_CREATE:
+            if (parse_num("quota-create", optarg, 1, 1000000, &v))
+                return -1;
+            cfg->quota_create_per_s = (unsigned)v;
+            break;
+        case OPT_QUOTA_OTHER:
+            if (parse_num("quota-other", optarg, 1, 1000000, &v))
+                return -1;
+            cfg->quota_other_per_s = (unsigned)v;
+            break;
+        case OPT_HELP:
+            fputs(usage_text, stdout);
+            exit(0);
+        case OPT_VERSION:
+            printf("kpmock %s\n", KPCT_VERSION);
+            exit(0);
+        default:
+            if (optopt)
+                fprintf(stderr, "kpmock: option --%s needs a value or is unknown (see --help)\n",
+                        options[0].name && optind > 0 ? argv[optind - 1] + 2 : "?");
+            else
+                fprintf(stderr, "kpmock: unknown option '%s' (see --help)\n", argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "kpmock: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return -1;
+    }
+    if (!cfg->tls_cert_file != !cfg->tls_key_file) {
+        fprintf(stderr, "kpmock: --tls-cert and --tls-key go together\n");
+        return -1;
+    }
+    if (!*cfg->password) {
+        fprintf(stderr, "kpmock: the password must not be empty\n");
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    mock_config cfg;
+    mock_server *srv = NULL;
+    char err[512];
+    sigset_t set;
+    int sig;
+    mock_config_defaults(&cfg);
+    cfg.port = 0;
+    if (parse_args(argc, argv, &cfg) != 0)
+        return EXIT_USAGE;
+    /* Block the stop signals before any thread exists, so every thread inherits the
+     * mask and only sigwait below ever sees them. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (mock_server_start(&cfg, &srv, err, sizeof err) != 0) {
+        fprintf(stderr, "kpmock: %s\n", err);
+        return EXIT_UNAVAILABLE;
+    }
+    printf("kpmock listening on %s\n", mock_server_url(srv));
+    fflush(stdout);
+    do {
+        if (sigwait(&set, &sig) != 0)
+            sig = SIGTERM;
+    } while (sig != SIGINT && sig != SIGTERM);
+    mock_server_stop(srv);
+    return 0;
+}

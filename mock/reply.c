@@ -1,0 +1,94 @@
+/* reply: the few answer shapes the mock gives (Klarna errors, admin errors, JSON, empty),
+ * built as data so the HTTP front turns every one into a response the same way. */
+#include "mock_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mock_uuid(mock_server *srv, char out[37])
+{
+    uint64_t hi, lo;
+    pthread_mutex_lock(&srv->rng_mu);
+    hi = kprng_next(&srv->rng);
+    lo = kprng_next(&srv->rng);
+    pthread_mutex_unlock(&srv->rng_mu);
+    /* Formatted here rather than by kprng_uuid, whose version mask (~0xf000u, a 32-bit
+     * constant) clears the top 32 bits, so every id would start with 00000000. */
+    hi = (hi & ~UINT64_C(0xf000)) | UINT64_C(0x4000);
+    lo = (lo & UINT64_C(0x3fffffffffffffff)) | UINT64_C(0x8000000000000000);
+    snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32),
+             (unsigned)(hi >> 16 & 0xffff), (unsigned)(hi & 0xffff), (unsigned)(lo >> 48),
+             (unsigned long long)(lo & UINT64_C(0xffffffffffff)));
+}
+
+void mock_reply_free(mock_reply *r)
+{
+    if (!r)
+        return;
+    free(r->body);
+    r->body = NULL;
+    r->body_len = 0;
+}
+
+void mock_reply_empty(mock_reply *r, unsigned status)
+{
+    mock_reply_free(r);
+    r->status = status;
+    r->content_type = NULL;
+}
+
+static void reply_oom(mock_reply *r)
+{
+    static const char msg[] = "kpmock: out of memory\n";
+    mock_reply_free(r);
+    r->status = 500;
+    r->body = strdup(msg);
+    r->body_len = r->body ? sizeof msg - 1 : 0;
+    r->content_type = "text/plain";
+}
+
+void mock_reply_json(mock_reply *r, unsigned status, cJSON *json)
+{
+    char *text = json ? cJSON_PrintUnformatted(json) : NULL;
+    cJSON_Delete(json);
+    if (!text) {
+        reply_oom(r);
+        return;
+    }
+    mock_reply_free(r);
+    r->status = status;
+    r->body = text;
+    r->body_len = strlen(text);
+    r->content_type = "application/json";
+}
+
+void mock_reply_klarna_error(mock_server *srv, mock_reply *r, unsigned status, const char *code,
+                             const char *msg)
+{
+    char id[37];
+    cJSON *o = cJSON_CreateObject(), *msgs = NULL;
+    mock_uuid(srv, id);
+    if (!o || !cJSON_AddStringToObject(o, "correlation_id", id) ||
+        !cJSON_AddStringToObject(o, "error_code", code) ||
+        !(msgs = cJSON_AddArrayToObject(o, "error_messages"))) {
+        cJSON_Delete(o);
+        reply_oom(r);
+        return;
+    }
+    cJSON_AddItemToArray(msgs, cJSON_CreateString(msg));
+    mock_reply_json(r, status, o);
+    if (r->status == status)
+        memcpy(r->correlation_id, id, sizeof id);
+}
+
+void mock_reply_admin_error(mock_reply *r, unsigned status, const char *msg)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddStringToObject(o, "error", msg)) {
+        cJSON_Delete(o);
+        reply_oom(r);
+        return;
+    }
+    mock_reply_json(r, status, o);
+}

@@ -1,0 +1,438 @@
+/* session: create/read/update as Klarna answers them. Documents are kept as compact JSON
+ * text (far smaller than a cJSON tree), parsed again for each update; the
+ * read-merge-validate-swap of an update runs under the session's shard lock, so
+ * concurrent updates neither get lost nor tear. */
+#include "session.h"
+
+#include "b64.h"
+#include "market.h"
+#include "validate.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOT_FOUND_MSG "Invalid session id"
+
+/* Members the mock owns in a read answer; stored copies sent by clients are replaced. */
+static const char *const server_members[] = {"status", "expires_at", "client_token",
+                                             "payment_method_categories"};
+
+enum { UPD_OK = 0, UPD_BAD_VALUE = 1, UPD_COMPLETED = 2, UPD_NOMEM = 3 };
+
+bool session_id_valid(const char *id)
+{
+    if (!id || strlen(id) != STORE_ID_LEN)
+        return false;
+    for (size_t i = 0; i < STORE_ID_LEN; i++) {
+        char c = id[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-')
+                return false;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Parses a request body that must be one JSON object; NULL otherwise. */
+static cJSON *parse_object(const char *body, size_t len)
+{
+    const char *end = NULL;
+    cJSON *doc;
+    if (!body || len == 0)
+        return NULL;
+    doc = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+    if (!doc)
+        return NULL;
+    while (end && (size_t)(end - body) < len && isspace((unsigned char)*end))
+        end++;
+    if (!cJSON_IsObject(doc) || !end || (size_t)(end - body) != len) {
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* cJSON_Parse records errors in a global; the length form with an end pointer does not. */
+static cJSON *parse_text(const char *text)
+{
+    const char *end = NULL;
+    return cJSON_ParseWithLengthOpts(text, strlen(text), &end, 0);
+}
+
+static const char *region_of(const char *country)
+{
+    const market *m = market_find(country);
+    if (!m)
+        return "eu";
+    switch (m->region) {
+    case MARKET_REGION_NA:
+        return "na";
+    case MARKET_REGION_OC:
+        return "oc";
+    default:
+        return "eu";
+    }
+}
+
+char *session_client_token(const char *id, const char *country)
+{
+    static const char header[] = "{\"alg\":\"RS256\",\"kid\":\"82305ebf-9e2c-4e2c-b8c5-"
+                                 "4d9b1e6e0c5a\",\"typ\":\"JWT\"}";
+    char *h64 = NULL, *p64 = NULL, *s64 = NULL, *payload = NULL, *token = NULL;
+    unsigned char sig[64];
+    kprng r;
+    uint64_t seed = 1469598103934665603u;
+    const char *region = region_of(country);
+    cJSON *p = cJSON_CreateObject();
+    if (!p || !cJSON_AddStringToObject(p, "session_id", id) ||
+        !cJSON_AddStringToObject(p, "purchase_country", country) ||
+        !cJSON_AddStringToObject(p, "region", region) ||
+        !cJSON_AddStringToObject(p, "environment", "playground") ||
+        !cJSON_AddStringToObject(p, "session_type", "PAYMENTS") ||
+        !cJSON_AddStringToObject(p, "merchant_name", "kpmock"))
+        goto out;
+    payload = cJSON_PrintUnformatted(p);
+    if (!payload)
+        goto out;
+    /* The signature only has to look like one; derive it from the id so it is stable. */
+    for (const char *c = id; *c; c++)
+        seed = (seed ^ (unsigned char)*c) * 1099511628211u;
+    kprng_seed(&r, seed | 1);
+    for (size_t i = 0; i < sizeof sig; i += 8) {
+        uint64_t v = kprng_next(&r);
+        memcpy(sig + i, &v, 8);
+    }
+    h64 = b64_encode(header, sizeof header - 1, 1);
+    p64 = b64_encode(payload, strlen(payload), 1);
+    s64 = b64_encode(sig, sizeof sig, 1);
+    if (!h64 || !p64 || !s64)
+        goto out;
+    size_t n = strlen(h64) + strlen(p64) + strlen(s64) + 3;
+    token = malloc(n);
+    if (token)
+        snprintf(token, n, "%s.%s.%s", h64, p64, s64);
+out:
+    cJSON_Delete(p);
+    free(payload);
+    free(h64);
+    free(p64);
+    free(s64);
+    return token;
+}
+
+static cJSON *payment_method_categories(void)
+{
+    static const char pmc[] =
+        "[{\"identifier\":\"klarna\",\"name\":\"Pay with Klarna\",\"asset_urls\":{"
+        "\"descriptive\":\"https://x.klarnacdn.net/payment-method/assets/badges/generic/"
+        "klarna.svg\",\"standard\":\"https://x.klarnacdn.net/payment-method/assets/badges/"
+        "generic/klarna.svg\"}}]";
+    return parse_text(pmc);
+}
+
+/* Upper-cased purchase_country of a validated document ("" if absent). */
+static void country_of(const cJSON *doc, char out[3])
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(doc, "purchase_country");
+    out[0] = '\0';
+    if (cJSON_IsString(c) && strlen(c->valuestring) == 2) {
+        out[0] = (char)toupper((unsigned char)c->valuestring[0]);
+        out[1] = (char)toupper((unsigned char)c->valuestring[1]);
+        out[2] = '\0';
+    }
+}
+
+void session_create(mock_server *srv, const char *body, size_t len, mock_reply *r)
+{
+    char msg[VALIDATE_MSG_MAX];
+    char id[37], country[3];
+    char *text = NULL, *token = NULL;
+    cJSON *doc = parse_object(body, len), *out = NULL;
+    int rc;
+    if (!doc) {
+        mock_reply_klarna_error(srv, r, 400, "BAD_REQUEST",
+                                "Malformed request: the body must be a JSON object");
+        goto out;
+    }
+    if (validate_session(doc, msg, sizeof msg) != 0) {
+        mock_reply_klarna_error(srv, r, 400, "BAD_VALUE", msg);
+        goto out;
+    }
+    country_of(doc, country);
+    text = cJSON_PrintUnformatted(doc);
+    if (!text)
+        goto oom;
+    mock_uuid(srv, id);
+    rc = store_insert(srv->store, id, text, country, mclock_now(&srv->clock));
+    text = NULL; /* the store took it */
+    if (rc == STORE_FULL) {
+        snprintf(msg, sizeof msg,
+                 "Session limit reached: the mock holds at most %zu sessions (--max-sessions)",
+                 store_cap(srv->store));
+        mock_reply_klarna_error(srv, r, 503, "SESSION_LIMIT", msg);
+        goto out;
+    }
+    if (rc != STORE_OK)
+        goto oom;
+    token = session_client_token(id, country);
+    out = cJSON_CreateObject();
+    if (!token || !out || !cJSON_AddStringToObject(out, "session_id", id) ||
+        !cJSON_AddStringToObject(out, "client_token", token) ||
+        !cJSON_AddItemToObject(out, "payment_method_categories", payment_method_categories()))
+        goto oom;
+    mock_reply_json(r, 200, out);
+    out = NULL;
+    goto out;
+oom:
+    mock_reply_klarna_error(srv, r, 500, "INTERNAL_ERROR", "kpmock ran out of memory");
+out:
+    cJSON_Delete(doc);
+    cJSON_Delete(out);
+    free(text);
+    free(token);
+}
+
+/* A copy of an entry taken under its lock, so JSON work happens outside it. */
+typedef struct snapshot {
+    char *doc;
+    store_entry e;
+    int64_t expires_at;
+    store *s;
+} snapshot;
+
+static int take_snapshot(store_entry *e, void *arg)
+{
+    snapshot *snap = arg;
+    snap->doc = strdup(e->doc);
+    snap->e = *e;
+    snap->e.doc = NULL;
+    snap->expires_at = store_expires_at(snap->s, e);
+    return snap->doc ? 0 : 1;
+}
+
+/* Builds the stored document plus status, expires_at, client_token and
+ * payment_method_categories; admin adds session_id, created_at and updated_at. */
+static cJSON *session_view(const char *id, const snapshot *snap, bool admin)
+{
+    char when[MCLOCK_TEXT_MAX];
+    char *token = NULL;
+    cJSON *doc = parse_text(snap->doc);
+    if (!doc)
+        return NULL;
+    for (size_t i = 0; i < sizeof server_members / sizeof *server_members; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, server_members[i]);
+    if (admin) {
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, "session_id");
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, "created_at");
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, "updated_at");
+    }
+    token = session_client_token(id, snap->e.country);
+    mclock_format(snap->expires_at, when);
+    if (!token ||
+        !cJSON_AddStringToObject(doc, "status", snap->e.complete ? "complete" : "incomplete") ||
+        !cJSON_AddStringToObject(doc, "expires_at", when) ||
+        !cJSON_AddStringToObject(doc, "client_token", token) ||
+        !cJSON_AddItemToObject(doc, "payment_method_categories", payment_method_categories()))
+        goto fail;
+    if (admin) {
+        char created[MCLOCK_TEXT_MAX], updated[MCLOCK_TEXT_MAX];
+        mclock_format(snap->e.created_at, created);
+        mclock_format(snap->e.updated_at, updated);
+        if (!cJSON_AddStringToObject(doc, "session_id", id) ||
+            !cJSON_AddStringToObject(doc, "created_at", created) ||
+            !cJSON_AddStringToObject(doc, "updated_at", updated))
+            goto fail;
+    }
+    free(token);
+    return doc;
+fail:
+    free(token);
+    cJSON_Delete(doc);
+    return NULL;
+}
+
+static void read_common(mock_server *srv, const char *id, mock_reply *r, bool admin)
+{
+    snapshot snap = {.s = srv->store};
+    int rc = session_id_valid(id)
+                 ? store_with(srv->store, id, mclock_now(&srv->clock), take_snapshot, &snap)
+                 : STORE_NOT_FOUND;
+    cJSON *view;
+    if (rc == STORE_NOT_FOUND) {
+        if (admin)
+            mock_reply_admin_error(r, 404, "no such session (unknown, malformed or expired id)");
+        else
+            mock_reply_klarna_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
+        return;
+    }
+    view = rc == 0 ? session_view(id, &snap, admin) : NULL;
+    free(snap.doc);
+    if (!view) {
+        mock_reply_klarna_error(srv, r, 500, "INTERNAL_ERROR", "kpmock ran out of memory");
+        return;
+    }
+    mock_reply_json(r, 200, view);
+}
+
+void session_read(mock_server *srv, const char *id, mock_reply *r)
+{
+    read_common(srv, id, r, false);
+}
+
+void session_admin_get(mock_server *srv, const char *id, mock_reply *r)
+{
+    read_common(srv, id, r, true);
+}
+
+typedef struct update_ctx {
+    cJSON *patch; /* the parsed request body; its members are moved out */
+    int64_t now;
+    char msg[VALIDATE_MSG_MAX];
+} update_ctx;
+
+/* Runs under the shard lock: merge into a fresh parse of the stored text, validate the
+ * whole result, and only then swap the text in. */
+static int apply_update(store_entry *e, void *arg)
+{
+    update_ctx *u = arg;
+    cJSON *doc, *it;
+    char *text;
+    if (e->complete)
+        return UPD_COMPLETED;
+    doc = parse_text(e->doc);
+    if (!doc)
+        return UPD_NOMEM;
+    it = u->patch->child;
+    while (it) {
+        cJSON *next = it->next;
+        cJSON *old = cJSON_GetObjectItemCaseSensitive(doc, it->string);
+        cJSON_DetachItemViaPointer(u->patch, it);
+        if (old)
+            cJSON_ReplaceItemViaPointer(doc, old, it);
+        else
+            cJSON_AddItemToObject(doc, it->string, it);
+        it = next;
+    }
+    if (validate_session(doc, u->msg, sizeof u->msg) != 0) {
+        cJSON_Delete(doc);
+        return UPD_BAD_VALUE;
+    }
+    text = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    if (!text)
+        return UPD_NOMEM;
+    free(e->doc);
+    e->doc = text;
+    e->updated_at = u->now;
+    return UPD_OK;
+}
+
+void session_update(mock_server *srv, const char *id, const char *body, size_t len, mock_reply *r)
+{
+    update_ctx u = {.now = mclock_now(&srv->clock)};
+    int rc;
+    if (!session_id_valid(id)) {
+        mock_reply_klarna_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
+        return;
+    }
+    u.patch = parse_object(body, len);
+    if (!u.patch) {
+        mock_reply_klarna_error(srv, r, 400, "BAD_REQUEST",
+                                "Malformed request: the body must be a JSON object");
+        return;
+    }
+    rc = store_with(srv->store, id, u.now, apply_update, &u);
+    cJSON_Delete(u.patch);
+    switch (rc) {
+    case UPD_OK:
+        mock_reply_empty(r, 204);
+        break;
+    case STORE_NOT_FOUND:
+        mock_reply_klarna_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
+        break;
+    case UPD_BAD_VALUE:
+        mock_reply_klarna_error(srv, r, 400, "BAD_VALUE", u.msg);
+        break;
+    case UPD_COMPLETED:
+        if (srv->cfg.completed_answer == MOCK_COMPLETED_404_SESSION_COMPLETED)
+            mock_reply_klarna_error(srv, r, 404, "SESSION_COMPLETED",
+                                    "Session is completed and can no longer be updated");
+        else
+            mock_reply_klarna_error(srv, r, 403, "INVALID_OPERATION",
+                                    "Session is completed and can no longer be updated");
+        break;
+    default:
+        mock_reply_klarna_error(srv, r, 500, "INTERNAL_ERROR", "kpmock ran out of memory");
+        break;
+    }
+}
+
+static int mark_complete(store_entry *e, void *arg)
+{
+    (void)arg;
+    e->complete = true;
+    return 0;
+}
+
+void session_admin_complete(mock_server *srv, const char *id, mock_reply *r)
+{
+    int rc = session_id_valid(id)
+                 ? store_with(srv->store, id, mclock_now(&srv->clock), mark_complete, NULL)
+                 : STORE_NOT_FOUND;
+    if (rc == STORE_NOT_FOUND)
+        mock_reply_admin_error(r, 404, "no such session (unknown, malformed or expired id)");
+    else
+        mock_reply_empty(r, 204);
+}
+
+typedef struct listing {
+    cJSON *arr;
+    size_t max, n;
+    store *s;
+    bool oom;
+} listing;
+
+static int list_one(const char *id, const store_entry *e, bool expired, void *arg)
+{
+    listing *l = arg;
+    char when[MCLOCK_TEXT_MAX];
+    cJSON *o;
+    if (l->n >= l->max)
+        return 1;
+    o = cJSON_CreateObject();
+    mclock_format(store_expires_at(l->s, e), when);
+    if (!o || !cJSON_AddStringToObject(o, "session_id", id) ||
+        !cJSON_AddStringToObject(o, "status", e->complete ? "complete" : "incomplete") ||
+        !cJSON_AddStringToObject(o, "expires_at", when) ||
+        !cJSON_AddBoolToObject(o, "expired", expired)) {
+        cJSON_Delete(o);
+        l->oom = true;
+        return 1;
+    }
+    cJSON_AddItemToArray(l->arr, o);
+    l->n++;
+    return 0;
+}
+
+void session_admin_list(mock_server *srv, size_t listing_max, mock_reply *r)
+{
+    listing l = {.max = listing_max, .s = srv->store};
+    cJSON *root = cJSON_CreateObject();
+    if (!root || !cJSON_AddNumberToObject(root, "count", (double)store_count(srv->store)) ||
+        !(l.arr = cJSON_AddArrayToObject(root, "sessions"))) {
+        cJSON_Delete(root);
+        mock_reply_admin_error(r, 500, "out of memory");
+        return;
+    }
+    store_each(srv->store, mclock_now(&srv->clock), list_one, &l);
+    if (l.oom) {
+        cJSON_Delete(root);
+        mock_reply_admin_error(r, 500, "out of memory");
+        return;
+    }
+    mock_reply_json(r, 200, root);
+}

@@ -1,0 +1,285 @@
+/* store: 64 shards, each a chained hash table behind a mutex. The cap is a single
+ * atomic counter reserved before an insert, so concurrent creates never overshoot. */
+#include "store.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SHARDS          64
+#define INITIAL_BUCKETS 64
+
+typedef struct node {
+    struct node *next;
+    uint64_t hash;
+    char id[STORE_ID_LEN + 1];
+    store_entry e;
+} node;
+
+typedef struct shard {
+    pthread_mutex_t mu;
+    node **buckets;
+    size_t nbuckets; /* a power of two */
+    size_t count;
+} shard;
+
+struct store {
+    shard shards[SHARDS];
+    _Atomic size_t count;
+    size_t max;
+    int64_t ttl_s;
+    bool from_update;
+};
+
+/* FNV-1a; ids are random UUIDs, so anything cheap and well mixed will do. */
+static uint64_t hash_id(const char *id)
+{
+    uint64_t h = 1469598103934665603u;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return h ^ (h >> 29);
+}
+
+static shard *shard_of(store *s, uint64_t h)
+{
+    return &s->shards[h % SHARDS];
+}
+
+store *store_new(size_t max_sessions, uint64_t ttl_s, bool from_update)
+{
+    store *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < SHARDS; i++) {
+        pthread_mutex_init(&s->shards[i].mu, NULL);
+        s->shards[i].buckets = calloc(INITIAL_BUCKETS, sizeof(node *));
+        s->shards[i].nbuckets = INITIAL_BUCKETS;
+        if (!s->shards[i].buckets) {
+            store_free(s);
+            return NULL;
+        }
+    }
+    atomic_init(&s->count, 0);
+    s->max = max_sessions;
+    s->ttl_s = ttl_s > INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)ttl_s;
+    s->from_update = from_update;
+    return s;
+}
+
+static void shard_clear(shard *sh)
+{
+    for (size_t b = 0; b < sh->nbuckets; b++) {
+        node *n = sh->buckets[b];
+        while (n) {
+            node *next = n->next;
+            free(n->e.doc);
+            free(n);
+            n = next;
+        }
+        sh->buckets[b] = NULL;
+    }
+    sh->count = 0;
+}
+
+void store_free(store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < SHARDS; i++) {
+        if (s->shards[i].buckets)
+            shard_clear(&s->shards[i]);
+        free(s->shards[i].buckets);
+        pthread_mutex_destroy(&s->shards[i].mu);
+    }
+    free(s);
+}
+
+size_t store_count(store *s)
+{
+    return atomic_load(&s->count);
+}
+
+size_t store_cap(const store *s)
+{
+    return s->max;
+}
+
+int64_t store_expires_at(const store *s, const store_entry *e)
+{
+    return (s->from_update ? e->updated_at : e->created_at) + s->ttl_s;
+}
+
+static bool expired(const store *s, const store_entry *e, int64_t now)
+{
+    return now >= store_expires_at(s, e);
+}
+
+/* Doubles the bucket array; on OOM the table just stays denser. */
+static void shard_grow(shard *sh)
+{
+    size_t nb = sh->nbuckets * 2;
+    node **b = calloc(nb, sizeof(node *));
+    if (!b)
+        return;
+    for (size_t i = 0; i < sh->nbuckets; i++) {
+        node *n = sh->buckets[i];
+        while (n) {
+            node *next = n->next;
+            size_t k = (n->hash / SHARDS) & (nb - 1);
+            n->next = b[k];
+            b[k] = n;
+            n = next;
+        }
+    }
+    free(sh->buckets);
+    sh->buckets = b;
+    sh->nbuckets = nb;
+}
+
+static node **find_slot(shard *sh, uint64_t h, const char *id)
+{
+    node **pp = &sh->buckets[(h / SHARDS) & (sh->nbuckets - 1)];
+    while (*pp && ((*pp)->hash != h || strcmp((*pp)->id, id) != 0))
+        pp = &(*pp)->next;
+    return pp;
+}
+
+/* Takes one slot under the cap; returns false when the store is full. */
+static bool reserve(store *s)
+{
+    size_t c = atomic_load(&s->count);
+    while (c < s->max)
+        if (atomic_compare_exchange_weak(&s->count, &c, c + 1))
+            return true;
+    return false;
+}
+
+int store_insert(store *s, const char *id, char *doc, const char *country, int64_t now)
+{
+    int rc = STORE_OK;
+    uint64_t h;
+    shard *sh;
+    node *n = NULL;
+    if (strlen(id) != STORE_ID_LEN) {
+        rc = STORE_DUPLICATE;
+        goto fail;
+    }
+    if (!reserve(s)) {
+        store_evict_expired(s, now);
+        if (!reserve(s)) {
+            rc = STORE_FULL;
+            goto fail;
+        }
+    }
+    n = calloc(1, sizeof *n);
+    if (!n) {
+        atomic_fetch_sub(&s->count, 1);
+        rc = STORE_NOMEM;
+        goto fail;
+    }
+    h = hash_id(id);
+    n->hash = h;
+    memcpy(n->id, id, STORE_ID_LEN + 1);
+    n->e.doc = doc;
+    n->e.created_at = now;
+    n->e.updated_at = now;
+    snprintf(n->e.country, sizeof n->e.country, "%s", country ? country : "");
+    sh = shard_of(s, h);
+    pthread_mutex_lock(&sh->mu);
+    node **pp = find_slot(sh, h, id);
+    if (*pp) {
+        pthread_mutex_unlock(&sh->mu);
+        atomic_fetch_sub(&s->count, 1);
+        free(n);
+        rc = STORE_DUPLICATE;
+        goto fail;
+    }
+    *pp = n;
+    if (++sh->count > sh->nbuckets)
+        shard_grow(sh);
+    pthread_mutex_unlock(&sh->mu);
+    return STORE_OK;
+fail:
+    free(doc);
+    return rc;
+}
+
+static void unlink_node(store *s, shard *sh, node **pp)
+{
+    node *n = *pp;
+    *pp = n->next;
+    sh->count--;
+    atomic_fetch_sub(&s->count, 1);
+    free(n->e.doc);
+    free(n);
+}
+
+int store_with(store *s, const char *id, int64_t now, store_fn fn, void *arg)
+{
+    int rc;
+    uint64_t h = hash_id(id);
+    shard *sh = shard_of(s, h);
+    pthread_mutex_lock(&sh->mu);
+    node **pp = find_slot(sh, h, id);
+    if (!*pp) {
+        rc = STORE_NOT_FOUND;
+    } else if (expired(s, &(*pp)->e, now)) {
+        unlink_node(s, sh, pp);
+        rc = STORE_NOT_FOUND;
+    } else {
+        rc = fn(&(*pp)->e, arg);
+    }
+    pthread_mutex_unlock(&sh->mu);
+    return rc;
+}
+
+void store_each(store *s, int64_t now, store_visit_fn fn, void *arg)
+{
+    for (size_t i = 0; i < SHARDS; i++) {
+        shard *sh = &s->shards[i];
+        int stop = 0;
+        pthread_mutex_lock(&sh->mu);
+        for (size_t b = 0; b < sh->nbuckets && !stop; b++)
+            for (node *n = sh->buckets[b]; n && !stop; n = n->next)
+                stop = fn(n->id, &n->e, expired(s, &n->e, now), arg);
+        pthread_mutex_unlock(&sh->mu);
+        if (stop)
+            return;
+    }
+}
+
+size_t store_evict_expired(store *s, int64_t now)
+{
+    size_t evicted = 0;
+    for (size_t i = 0; i < SHARDS; i++) {
+        shard *sh = &s->shards[i];
+        pthread_mutex_lock(&sh->mu);
+        for (size_t b = 0; b < sh->nbuckets; b++) {
+            node **pp = &sh->buckets[b];
+            while (*pp) {
+                if (expired(s, &(*pp)->e, now)) {
+                    unlink_node(s, sh, pp);
+                    evicted++;
+                } else {
+                    pp = &(*pp)->next;
+                }
+            }
+        }
+        pthread_mutex_unlock(&sh->mu);
+    }
+    return evicted;
+}
+
+void store_clear(store *s)
+{
+    for (size_t i = 0; i < SHARDS; i++) {
+        shard *sh = &s->shards[i];
+        pthread_mutex_lock(&sh->mu);
+        size_t n = sh->count;
+        shard_clear(sh);
+        atomic_fetch_sub(&s->count, n);
+        pthread_mutex_unlock(&sh->mu);
+    }
+}
