@@ -573,11 +573,12 @@ static void check_line(failures *f, const cJSON *line, size_t index, bool us, li
 static void format_message(const failures *head, const failures *lines, char *msg, size_t msglen)
 {
     static const char prefix[] = "Bad value: ";
-    size_t cap = msglen < VALIDATE_MSG_MAX ? msglen : VALIDATE_MSG_MAX;
-    size_t len, shown = 0;
+    size_t cap = msglen, len, shown = 0;
 
     if (!msg || cap == 0)
         return;
+    if (cap > VALIDATE_MSG_MAX)
+        cap = VALIDATE_MSG_MAX;
     snprintf(msg, cap, "%s", prefix);
     len = strlen(msg);
     for (size_t k = 0; k < head->n + lines->n && shown < VALIDATE_MAX_FIELDS; k++) {

@@ -99,9 +99,10 @@ static char *expand(const char *text)
             p++;
         }
         while (len + piece_len * times + 1 > cap) {
+            char *grown = realloc(out, cap * 2);
+            cr_assert_not_null(grown);
+            out = grown;
             cap *= 2;
-            out = realloc(out, cap);
-            cr_assert_not_null(out);
         }
         for (size_t k = 0; k < times; k++) {
             memcpy(out + len, piece, piece_len);
