@@ -1,0 +1,236 @@
+/* assert_klarna: the Klarna error shape (SPEC §3.3) — a JSON object with a UUID
+ * correlation_id equal to the Klarna-Correlation-Id header, an error_code, and
+ * error_messages that name the bad fields the way Klarna writes them: several fields
+ * joined in any order ("Bad value: a, b"), reasons in parentheses ignored. */
+#include "case_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+bool klarna_is_uuid(const char *s)
+{
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    if (!s || strlen(s) != sizeof shape - 1)
+        return false;
+    for (size_t i = 0; shape[i]; i++)
+        if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+void klarna_message_fields(const char *msg, void (*fn)(const char *field, size_t len, void *arg),
+                           void *arg)
+{
+    /* the field list starts after the first ':' outside parentheses, if there is one */
+    size_t start = 0;
+    int depth = 0;
+    for (size_t i = 0; msg[i]; i++) {
+        if (msg[i] == '(')
+            depth++;
+        else if (msg[i] == ')' && depth > 0)
+            depth--;
+        else if (msg[i] == ':' && depth == 0) {
+            start = i + 1;
+            break;
+        }
+    }
+    /* split on ',' outside parentheses, dropping everything inside them */
+    char *tok = malloc(strlen(msg) + 1);
+    if (!tok)
+        return;
+    size_t n = 0;
+    depth = 0;
+    for (size_t i = start;; i++) {
+        char ch = msg[i];
+        if (ch == '\0' || (ch == ',' && depth == 0)) {
+            size_t a = 0, b = n;
+            while (a < b && isspace((unsigned char)tok[a]))
+                a++;
+            while (b > a && isspace((unsigned char)tok[b - 1]))
+                b--;
+            if (b > a)
+                fn(tok + a, b - a, arg);
+            n = 0;
+            if (ch == '\0')
+                break;
+        } else if (ch == '(') {
+            depth++;
+        } else if (ch == ')') {
+            if (depth > 0)
+                depth--;
+        } else if (depth == 0) {
+            tok[n++] = ch;
+        }
+    }
+    free(tok);
+}
+
+int klarna_check(lctx *c, const case_doc *doc, const cJSON *spec)
+{
+    int problems = 0;
+    if (!cJSON_IsObject(spec)) {
+        lerr(c, doc, spec, false,
+             "\"klarna_error\" must be an object like {\"error_code\": \"BAD_VALUE\", \"fields\": "
+             "[...]}");
+        return 1;
+    }
+    for (const cJSON *m = spec->child; m; m = m->next) {
+        if (strcmp(m->string, "error_code") == 0) {
+            if (!cJSON_IsString(m) || !m->valuestring[0]) {
+                lerr(c, doc, m, false, "\"error_code\" must be a non-empty string");
+                problems++;
+            }
+        } else if (strcmp(m->string, "fields") == 0 || strcmp(m->string, "messages") == 0) {
+            bool ok = cJSON_IsArray(m) && m->child;
+            for (const cJSON *e = cJSON_IsArray(m) ? m->child : NULL; e; e = e->next)
+                ok = ok && cJSON_IsString(e) && e->valuestring[0];
+            if (!ok) {
+                lerr(c, doc, m, false, "\"%s\" must be a non-empty array of non-empty strings",
+                     m->string);
+                problems++;
+            }
+        } else {
+            lerr(c, doc, m, true,
+                 "unknown key \"%s\" in klarna_error (expected one of: error_code, fields, "
+                 "messages)",
+                 m->string);
+            problems++;
+        }
+    }
+    return problems;
+}
+
+typedef struct field_search {
+    const char *want;
+    bool found;
+} field_search;
+
+static void match_field(const char *field, size_t len, void *arg)
+{
+    field_search *s = arg;
+    if (strlen(s->want) == len && memcmp(s->want, field, len) == 0)
+        s->found = true;
+}
+
+static void show_messages(kbuf *why, const cJSON *msgs)
+{
+    kbuf_puts(why, "; messages received: ");
+    show_json(why, msgs);
+}
+
+int klarna_judge(const cJSON *spec, const case_response *resp, const cJSON *body, kbuf *why)
+{
+    int failed = 0;
+    if (!cJSON_IsObject(body)) {
+        kbuf_puts(why, "klarna_error: expected a JSON object body, got ");
+        if (body)
+            show_json(why, body);
+        else
+            show_text(why, resp->body ? resp->body : "", resp->body_len);
+        kbuf_puts(why, "\n");
+        return 1;
+    }
+    const cJSON *cid = cJSON_GetObjectItemCaseSensitive(body, "correlation_id");
+    const char *header = resp_header(resp, "Klarna-Correlation-Id");
+    if (!cJSON_IsString(cid)) {
+        failed++;
+        kbuf_puts(why, "klarna_error: expected a correlation_id string, got ");
+        show_json(why, cid);
+        kbuf_puts(why, "\n");
+    } else if (!klarna_is_uuid(cid->valuestring)) {
+        failed++;
+        kbuf_puts(why, "klarna_error: expected correlation_id to be a UUID, got ");
+        show_json(why, cid);
+        kbuf_puts(why, "\n");
+    } else if (!header) {
+        failed++;
+        kbuf_puts(why, "klarna_error: expected a Klarna-Correlation-Id header equal to "
+                       "correlation_id ");
+        show_json(why, cid);
+        kbuf_puts(why, ", but the response has no such header\n");
+    } else if (strcasecmp(header, cid->valuestring) != 0) {
+        failed++;
+        kbuf_puts(why, "klarna_error: expected the Klarna-Correlation-Id header to equal "
+                       "correlation_id ");
+        show_json(why, cid);
+        kbuf_puts(why, ", got ");
+        show_text(why, header, strlen(header));
+        kbuf_puts(why, "\n");
+    }
+    const cJSON *want_code = cJSON_GetObjectItemCaseSensitive(spec, "error_code");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(body, "error_code");
+    if (want_code &&
+        !(cJSON_IsString(code) && strcmp(code->valuestring, want_code->valuestring) == 0)) {
+        failed++;
+        kbuf_puts(why, "klarna_error: expected error_code ");
+        show_json(why, want_code);
+        kbuf_puts(why, ", got ");
+        show_json(why, code);
+        kbuf_puts(why, "\n");
+    } else if (!want_code && !cJSON_IsString(code)) {
+        failed++;
+        kbuf_puts(why, "klarna_error: expected an error_code string, got ");
+        show_json(why, code);
+        kbuf_puts(why, "\n");
+    }
+    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(body, "error_messages");
+    bool msgs_ok = cJSON_IsArray(msgs) && msgs->child;
+    for (const cJSON *m = msgs_ok ? msgs->child : NULL; m; m = m->next)
+        msgs_ok = msgs_ok && cJSON_IsString(m);
+    if (!msgs_ok) {
+        failed++;
+        kbuf_puts(why, "klarna_error: expected error_messages to be a non-empty array of strings, "
+                       "got ");
+        show_json(why, msgs);
+        kbuf_puts(why, "\n");
+        return 1;
+    }
+    const cJSON *fields = cJSON_GetObjectItemCaseSensitive(spec, "fields");
+    size_t missing = 0;
+    for (const cJSON *f = fields ? fields->child : NULL; f; f = f->next) {
+        field_search s = {f->valuestring, false};
+        for (const cJSON *m = msgs->child; m && !s.found; m = m->next)
+            klarna_message_fields(m->valuestring, match_field, &s);
+        if (s.found)
+            continue;
+        if (!missing++)
+            kbuf_puts(why, "klarna_error: expected a message naming ");
+        else
+            kbuf_puts(why, ", ");
+        show_json(why, f);
+    }
+    if (missing) {
+        failed++;
+        show_messages(why, msgs);
+        kbuf_puts(why, "\n");
+    }
+    const cJSON *want_msgs = cJSON_GetObjectItemCaseSensitive(spec, "messages");
+    if (want_msgs) {
+        /* the received messages are exactly these texts, in any order */
+        size_t n_want = (size_t)cJSON_GetArraySize(want_msgs);
+        size_t n_got = (size_t)cJSON_GetArraySize(msgs);
+        bool *used = calloc(n_got + 1, sizeof *used);
+        bool same = used && n_want == n_got;
+        for (const cJSON *w = want_msgs->child; w && same; w = w->next) {
+            bool hit = false;
+            size_t i = 0;
+            for (const cJSON *m = msgs->child; m && !hit; m = m->next, i++)
+                if (!used[i] && strcmp(m->valuestring, w->valuestring) == 0)
+                    hit = used[i] = true;
+            same = hit;
+        }
+        free(used);
+        if (!same) {
+            failed++;
+            kbuf_puts(why, "klarna_error: expected exactly the messages ");
+            show_json(why, want_msgs);
+            kbuf_puts(why, " in any order");
+            show_messages(why, msgs);
+            kbuf_puts(why, "\n");
+        }
+    }
+    return failed ? 1 : 0;
+}

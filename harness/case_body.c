@@ -1,0 +1,597 @@
+/* case_body: request bodies — inline JSON, fixtures, picks, RFC 6902 patches (applied
+ * with cJSON_Utils, op by op so a failure names its op), raw bytes and generated
+ * documents; their load-time checks (including a trial application of every patch to
+ * every market's fixture) and their construction when a step runs. */
+#include "case_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cJSON_Utils.h"
+
+bool pointer_valid(const char *p)
+{
+    if (!p)
+        return false;
+    if (!*p)
+        return true;
+    if (*p != '/')
+        return false;
+    for (; *p; p++)
+        if (*p == '~' && p[1] != '0' && p[1] != '1')
+            return false;
+    return true;
+}
+
+static const char *type_name(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return "a string";
+    if (cJSON_IsNumber(v))
+        return "a number";
+    if (cJSON_IsBool(v))
+        return "a boolean";
+    if (cJSON_IsNull(v))
+        return "null";
+    if (cJSON_IsArray(v))
+        return "an array";
+    if (cJSON_IsObject(v))
+        return "an object";
+    return "invalid";
+}
+
+/* ---- picks ---- */
+
+/* Decodes the next reference token of a pointer into tok (malloc'd); returns the rest. */
+static const char *next_token(const char *p, char **tok)
+{
+    p++; /* '/' */
+    const char *end = strchr(p, '/');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    char *t = malloc(n + 1);
+    if (!t) {
+        *tok = NULL;
+        return p + n;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '~' && i + 1 < n) {
+            t[o++] = p[i + 1] == '1' ? '/' : '~';
+            i++;
+        } else {
+            t[o++] = p[i];
+        }
+    }
+    t[o] = '\0';
+    *tok = t;
+    return p + n;
+}
+
+/* Copies the members at the pointers of picks from src into a new object (NULL + err). */
+static cJSON *pick(const cJSON *src, const cJSON *picks, char *err, size_t errlen)
+{
+    cJSON *res = cJSON_CreateObject();
+    char *tok = NULL;
+    if (!res)
+        goto oom;
+    for (const cJSON *e = picks->child; e; e = e->next) {
+        const char *ptr = e->valuestring;
+        const cJSON *val = cJSONUtils_GetPointerCaseSensitive((cJSON *)src, ptr);
+        if (!val || !ptr[0]) {
+            snprintf(err, errlen, "pick \"%s\" finds nothing in the fixture", ptr);
+            goto fail;
+        }
+        const cJSON *s = src;
+        cJSON *d = res;
+        const char *p = ptr;
+        for (;;) {
+            p = next_token(p, &tok);
+            if (!tok)
+                goto oom;
+            if (!cJSON_IsObject(s)) {
+                snprintf(err, errlen, "pick \"%s\" goes through an array: pick whole members", ptr);
+                goto fail;
+            }
+            s = cJSON_GetObjectItemCaseSensitive(s, tok);
+            if (!*p) {
+                cJSON_DeleteItemFromObjectCaseSensitive(d, tok);
+                cJSON *copy = cJSON_Duplicate(val, 1);
+                if (!copy || !cJSON_AddItemToObject(d, tok, copy)) {
+                    cJSON_Delete(copy);
+                    goto oom;
+                }
+                break;
+            }
+            cJSON *next = cJSON_GetObjectItemCaseSensitive(d, tok);
+            if (!next) {
+                next = cJSON_AddObjectToObject(d, tok);
+                if (!next)
+                    goto oom;
+            }
+            d = next;
+            free(tok);
+            tok = NULL;
+        }
+        free(tok);
+        tok = NULL;
+    }
+    return res;
+oom:
+    snprintf(err, errlen, "out of memory");
+fail:
+    free(tok);
+    cJSON_Delete(res);
+    return NULL;
+}
+
+/* ---- patches ---- */
+
+static const char *patch_reason(int status)
+{
+    switch (status) {
+    case 1:
+        return "test failed: the value differs";
+    case 2:
+        return "missing \"path\"";
+    case 3:
+        return "unknown op";
+    case 4:
+        return "missing \"from\"";
+    case 5:
+        return "\"from\" finds nothing";
+    case 6:
+    case 8:
+        return "out of memory";
+    case 7:
+        return "missing \"value\"";
+    case 9:
+        return "the parent of the path does not exist or is not an object or array";
+    case 10:
+        return "array index out of range";
+    case 11:
+        return "not an array index";
+    case 13:
+        return "the path finds nothing";
+    default:
+        return "does not apply";
+    }
+}
+
+static int apply_one(cJSON *doc, const cJSON *op)
+{
+    cJSON *arr = cJSON_CreateArray();
+    if (!arr || !cJSON_AddItemReferenceToArray(arr, (cJSON *)op)) {
+        cJSON_Delete(arr);
+        return 6;
+    }
+    int status = cJSONUtils_ApplyPatchesCaseSensitive(doc, arr);
+    cJSON_Delete(arr);
+    return status;
+}
+
+int patch_apply(cJSON *doc, const cJSON *patch, char *err, size_t errlen)
+{
+    size_t i = 0;
+    for (const cJSON *op = patch ? patch->child : NULL; op; op = op->next, i++) {
+        int status = apply_one(doc, op);
+        if (status) {
+            snprintf(err, errlen, "patch[%zu] (%s %s): %s", i,
+                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op")),
+                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path")),
+                     patch_reason(status));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int patch_check(lctx *c, const case_doc *doc, const cJSON *patch, const var_scope *scope)
+{
+    int problems = 0;
+    if (!cJSON_IsArray(patch)) {
+        lerr(c, doc, patch, false, "\"patch\" must be an array of RFC 6902 operations, not %s",
+             type_name(patch));
+        return 1;
+    }
+    for (const cJSON *op = patch->child; op; op = op->next) {
+        if (!cJSON_IsObject(op)) {
+            lerr(c, doc, op, false, "a patch operation must be an object, not %s", type_name(op));
+            problems++;
+            continue;
+        }
+        const cJSON *o = cJSON_GetObjectItemCaseSensitive(op, "op");
+        if (!o) {
+            lerr(c, doc, op, false, "missing required key \"op\" in a patch operation");
+            problems++;
+            continue;
+        }
+        static const char *const ops[] = {"add", "remove", "replace", "move", "copy", "test"};
+        int kind = -1;
+        for (int k = 0; k < 6 && cJSON_IsString(o); k++)
+            if (strcmp(o->valuestring, ops[k]) == 0)
+                kind = k;
+        if (kind < 0) {
+            lerr(c, doc, o, false,
+                 "unknown patch op %s%s%s (expected add, remove, replace, move, copy or test)",
+                 cJSON_IsString(o) ? "\"" : "",
+                 cJSON_IsString(o) ? o->valuestring : "(not a string)",
+                 cJSON_IsString(o) ? "\"" : "");
+            problems++;
+            continue;
+        }
+        bool wants_value = kind == 0 || kind == 2 || kind == 5;
+        bool wants_from = kind == 3 || kind == 4;
+        for (const cJSON *m = op->child; m; m = m->next) {
+            bool ok = strcmp(m->string, "op") == 0 || strcmp(m->string, "path") == 0 ||
+                      (wants_value && strcmp(m->string, "value") == 0) ||
+                      (wants_from && strcmp(m->string, "from") == 0);
+            if (!ok) {
+                lerr(c, doc, m, true, "unknown key \"%s\" in a %s operation (expected op, path%s)",
+                     m->string, ops[kind],
+                     wants_value  ? ", value"
+                     : wants_from ? ", from"
+                                  : "");
+                problems++;
+            }
+        }
+        const cJSON *path = cJSON_GetObjectItemCaseSensitive(op, "path");
+        if (!path) {
+            lerr(c, doc, op, false, "missing required key \"path\" in a %s operation", ops[kind]);
+            problems++;
+        } else if (!cJSON_IsString(path) || !pointer_valid(path->valuestring)) {
+            lerr(c, doc, path, false,
+                 "\"path\" must be a JSON Pointer (\"\" or \"/...\", with ~0 and ~1 escapes)");
+            problems++;
+        } else if (strstr(path->valuestring, "${")) {
+            lerr(c, doc, path, false, "variables are not allowed in a patch path");
+            problems++;
+        } else if (kind == 1 && !path->valuestring[0]) {
+            lerr(c, doc, path, false, "a patch cannot remove the whole document");
+            problems++;
+        }
+        if (wants_from) {
+            const cJSON *from = cJSON_GetObjectItemCaseSensitive(op, "from");
+            if (!from) {
+                lerr(c, doc, op, false, "missing required key \"from\" in a %s operation",
+                     ops[kind]);
+                problems++;
+            } else if (!cJSON_IsString(from) || !pointer_valid(from->valuestring)) {
+                lerr(c, doc, from, false, "\"from\" must be a JSON Pointer (\"\" or \"/...\")");
+                problems++;
+            }
+        }
+        if (wants_value) {
+            const cJSON *value = cJSON_GetObjectItemCaseSensitive(op, "value");
+            if (!value) {
+                lerr(c, doc, op, false, "missing required key \"value\" in a %s operation",
+                     ops[kind]);
+                problems++;
+            } else {
+                problems += vars_check(c, doc, value, true, scope);
+            }
+        }
+    }
+    return problems;
+}
+
+/* Applies patch to target op by op (skipping "test", whose values may hold variables);
+ * reports the first op that fails against doc. Returns the number of problems. */
+static int patch_trial(lctx *c, const case_doc *doc, const cJSON *patch, cJSON *target,
+                       const char *what)
+{
+    size_t i = 0;
+    for (const cJSON *op = patch->child; op; op = op->next, i++) {
+        const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
+        if (o && strcmp(o, "test") == 0)
+            continue;
+        int status = apply_one(target, op);
+        if (status) {
+            lerr(c, doc, cJSON_GetObjectItemCaseSensitive(op, "path"), false,
+                 "patch[%zu] (%s %s) does not apply to %s: %s", i, o,
+                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path")), what,
+                 patch_reason(status));
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The fixture of m named in body, picked (not patched): a new tree, or NULL. */
+static cJSON *fixture_base(const case_market *m, const cJSON *body, char *err, size_t errlen)
+{
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "fixture"));
+    const case_fixture *f = name ? market_fixture(m, name) : NULL;
+    if (!f) {
+        snprintf(err, errlen, "no fixture \"%s\" for market %s", name ? name : "?",
+                 m ? m->code : "?");
+        return NULL;
+    }
+    const cJSON *picks = cJSON_GetObjectItemCaseSensitive(body, "pick");
+    if (picks)
+        return pick(f->json, picks, err, errlen);
+    cJSON *copy = cJSON_Duplicate(f->json, 1);
+    if (!copy)
+        snprintf(err, errlen, "out of memory");
+    return copy;
+}
+
+int body_check(lctx *c, const case_doc *doc, const cJSON *body, const var_scope *scope,
+               bool *is_json)
+{
+    int problems = 0;
+    *is_json = false;
+    if (!cJSON_IsObject(body)) {
+        lerr(c, doc, body, false,
+             "\"body\" must be an object ({\"inline\": ...}, {\"fixture\": ...}, {\"raw\": ...} "
+             "or {\"generate\": ...}), not %s",
+             type_name(body));
+        return 1;
+    }
+    static const char *const keys[] = {"inline", "fixture", "patch", "pick", "raw", "generate"};
+    int forms = 0;
+    for (const cJSON *m = body->child; m; m = m->next) {
+        bool known = false;
+        for (size_t k = 0; k < 6; k++)
+            known = known || strcmp(m->string, keys[k]) == 0;
+        if (!known) {
+            lerr(c, doc, m, true,
+                 "unknown key \"%s\" in a body (expected one of: inline, fixture, patch, pick, "
+                 "raw, generate)",
+                 m->string);
+            problems++;
+        } else if (strcmp(m->string, "patch") != 0 && strcmp(m->string, "pick") != 0) {
+            forms++;
+        }
+    }
+    if (problems)
+        return problems;
+    if (forms != 1) {
+        lerr(c, doc, body, false,
+             "a body needs exactly one of inline, fixture, raw, generate (it has %d)", forms);
+        return 1;
+    }
+    const cJSON *fixture = cJSON_GetObjectItemCaseSensitive(body, "fixture");
+    const cJSON *patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+    const cJSON *picks = cJSON_GetObjectItemCaseSensitive(body, "pick");
+    if (!fixture && (patch || picks)) {
+        lerr(c, doc, patch ? patch : picks, true, "\"%s\" only goes with \"fixture\"",
+             patch ? "patch" : "pick");
+        return 1;
+    }
+    const cJSON *v;
+    if ((v = cJSON_GetObjectItemCaseSensitive(body, "inline"))) {
+        *is_json = true;
+        return vars_check(c, doc, v, true, scope);
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(body, "raw"))) {
+        if (!cJSON_IsString(v)) {
+            lerr(c, doc, v, false, "\"raw\" must be a string, not %s", type_name(v));
+            return 1;
+        }
+        return 0;
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(body, "generate"))) {
+        if (!cJSON_IsObject(v)) {
+            lerr(c, doc, v, false, "\"generate\" must be an object like {\"bytes\": 1100000}");
+            return 1;
+        }
+        for (const cJSON *m = v->child; m; m = m->next)
+            if (strcmp(m->string, "bytes") != 0) {
+                lerr(c, doc, m, true, "unknown key \"%s\" in generate (expected one of: bytes)",
+                     m->string);
+                problems++;
+            }
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(v, "bytes");
+        if (!b) {
+            lerr(c, doc, v, false, "missing required key \"bytes\" in generate");
+            problems++;
+        } else if (!cJSON_IsNumber(b) || b->valuedouble != (double)(long)b->valuedouble ||
+                   b->valuedouble < 2 || b->valuedouble > (double)CASE_MAX_GENERATED_BODY) {
+            lerr(c, doc, b, false,
+                 "\"bytes\" must be a whole number from 2 to %u (CASE_MAX_GENERATED_BODY)",
+                 CASE_MAX_GENERATED_BODY);
+            problems++;
+        }
+        return problems;
+    }
+
+    /* a fixture, maybe picked and patched */
+    *is_json = true;
+    if (!cJSON_IsString(fixture) || !fixture->valuestring[0] || strchr(fixture->valuestring, '/')) {
+        lerr(c, doc, fixture, false,
+             "\"fixture\" must be a fixture name (a file of "
+             "fixtures/<MARKET>/ without .json)");
+        return 1;
+    }
+    const char *name = fixture->valuestring;
+    if (picks) {
+        if (!cJSON_IsArray(picks) || !picks->child) {
+            lerr(c, doc, picks, false, "\"pick\" must be a non-empty array of JSON Pointers");
+            return problems + 1;
+        }
+        for (const cJSON *e = picks->child; e; e = e->next)
+            if (!cJSON_IsString(e) || !e->valuestring[0] || !pointer_valid(e->valuestring)) {
+                lerr(c, doc, e, false, "a pick must be a JSON Pointer to a member (\"/...\")");
+                problems++;
+            }
+        if (problems)
+            return problems;
+    }
+    if (patch) {
+        int pp = patch_check(c, doc, patch, scope);
+        if (pp)
+            return problems + pp;
+    }
+    if (scope->n_markets == 0) {
+        lerr(c, doc, fixture, false,
+             "unknown fixture \"%s\": there are no markets (no fixtures/<MARKET>/ folders)", name);
+        return problems + 1;
+    }
+    for (size_t i = 0; i < scope->n_markets; i++) {
+        const case_market *m = scope->markets[i];
+        const case_fixture *f = market_fixture(m, name);
+        if (!f) {
+            lerr(c, doc, fixture, false,
+                 "unknown fixture \"%s\" for market %s: no fixtures/%s/%s.json", name, m->code,
+                 m->code, name);
+            problems++;
+            continue;
+        }
+        var_scope fscope = *scope;
+        fscope.markets = &scope->markets[i];
+        fscope.n_markets = 1;
+        problems += vars_check(c, f->doc, f->json, true, &fscope);
+        char err[256];
+        cJSON *base = fixture_base(m, body, err, sizeof err);
+        if (!base) {
+            lerr(c, doc, picks ? picks : fixture, false, "%s (market %s)", err, m->code);
+            problems++;
+            continue;
+        }
+        if (patch) {
+            char what[128];
+            snprintf(what, sizeof what, "fixtures/%s/%s.json", m->code, name);
+            problems += patch_trial(c, doc, patch, base, what);
+        }
+        cJSON_Delete(base);
+    }
+    return problems;
+}
+
+int body_trial_variant(lctx *c, const case_doc *doc, const cJSON *body, const cJSON *patch,
+                       const var_scope *scope)
+{
+    int problems = 0;
+    const cJSON *fixture = cJSON_GetObjectItemCaseSensitive(body, "fixture");
+    const cJSON *inl = cJSON_GetObjectItemCaseSensitive(body, "inline");
+    if (inl) {
+        cJSON *base = cJSON_Duplicate(inl, 1);
+        if (base)
+            problems += patch_trial(c, doc, patch, base, "the variant_target step's inline body");
+        cJSON_Delete(base);
+        return problems;
+    }
+    if (!fixture)
+        return 0;
+    const cJSON *step_patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+    for (size_t i = 0; i < scope->n_markets; i++) {
+        const case_market *m = scope->markets[i];
+        char err[256];
+        cJSON *base = fixture_base(m, body, err, sizeof err);
+        if (!base) {
+            lerr(c, doc, patch, true, "%s (market %s)", err, m->code);
+            problems++;
+            continue;
+        }
+        char what[160];
+        snprintf(what, sizeof what, "the variant_target step's body for market %s", m->code);
+        if (!step_patch || patch_trial(c, doc, step_patch, base, what) == 0)
+            problems += patch_trial(c, doc, patch, base, what);
+        cJSON_Delete(base);
+    }
+    return problems;
+}
+
+/* ---- building a body when a step runs ---- */
+
+static int print_body(cJSON *json, char **out, size_t *out_len, char *err, size_t errlen)
+{
+    char *txt = cJSON_PrintUnformatted(json);
+    if (!txt) {
+        snprintf(err, errlen, "out of memory printing the body");
+        return -1;
+    }
+    size_t n = strlen(txt);
+    if (n > CASE_MAX_GENERATED_BODY) {
+        snprintf(err, errlen, "body is %zu bytes, over %u (CASE_MAX_GENERATED_BODY)", n,
+                 CASE_MAX_GENERATED_BODY);
+        free(txt);
+        return -1;
+    }
+    *out = txt;
+    *out_len = n;
+    return 0;
+}
+
+static int apply_substituted(const vars_ctx *v, cJSON *doc, const cJSON *patch, const char *what,
+                             char *err, size_t errlen)
+{
+    char why[512];
+    cJSON *p = vars_subst_json(v, patch, why, sizeof why);
+    if (!p) {
+        snprintf(err, errlen, "%s: %s", what, why);
+        return -1;
+    }
+    int rc = patch_apply(doc, p, why, sizeof why);
+    cJSON_Delete(p);
+    if (rc)
+        snprintf(err, errlen, "%s: %s", what, why);
+    return rc;
+}
+
+int body_build(const vars_ctx *v, const case_market *m, const cJSON *body,
+               const cJSON *variant_patch, char **out, size_t *out_len, char *err, size_t errlen)
+{
+    int rc = -1;
+    cJSON *json = NULL, *base = NULL;
+    const cJSON *x;
+    *out = NULL;
+    *out_len = 0;
+    if (!body)
+        return 0;
+    if ((x = cJSON_GetObjectItemCaseSensitive(body, "raw"))) {
+        *out = strdup(x->valuestring);
+        *out_len = strlen(x->valuestring);
+        if (!*out) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        return 0;
+    }
+    if ((x = cJSON_GetObjectItemCaseSensitive(body, "generate"))) {
+        size_t n = (size_t)cJSON_GetObjectItemCaseSensitive(x, "bytes")->valuedouble;
+        char *b = malloc(n + 1);
+        if (!b) {
+            snprintf(err, errlen, "out of memory generating %zu bytes", n);
+            return -1;
+        }
+        if (n >= 10) {
+            /* {"pad":"xxx...x"} is 10 bytes plus the padding */
+            memcpy(b, "{\"pad\":\"", 8);
+            memset(b + 8, 'x', n - 10);
+            memcpy(b + n - 2, "\"}", 2);
+        } else {
+            /* too small for a member: an empty object and trailing whitespace */
+            memset(b, ' ', n);
+            memcpy(b, "{}", 2);
+        }
+        b[n] = '\0';
+        *out = b;
+        *out_len = n;
+        return 0;
+    }
+    if ((x = cJSON_GetObjectItemCaseSensitive(body, "inline"))) {
+        json = vars_subst_json(v, x, err, errlen);
+        if (!json)
+            goto out;
+    } else {
+        base = fixture_base(m, body, err, errlen);
+        if (!base)
+            goto out;
+        json = vars_subst_json(v, base, err, errlen);
+        if (!json)
+            goto out;
+        const cJSON *patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+        if (patch && apply_substituted(v, json, patch, "the step's patch", err, errlen) != 0)
+            goto out;
+    }
+    if (variant_patch &&
+        apply_substituted(v, json, variant_patch, "the variant's patch", err, errlen) != 0)
+        goto out;
+    rc = print_body(json, out, out_len, err, errlen);
+out:
+    cJSON_Delete(base);
+    cJSON_Delete(json);
+    return rc;
+}

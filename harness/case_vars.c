@@ -1,0 +1,380 @@
+/* case_vars: ${...} references — their grammar, the load-time check that each can
+ * exist, the per-run variable table, and substitution into text and JSON. */
+#include "case_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool name_char(char c, bool first)
+{
+    return c == '_' || isalpha((unsigned char)c) || (!first && isdigit((unsigned char)c));
+}
+
+static bool ident(const char *s, size_t n)
+{
+    if (n == 0 || n > CASE_MAX_CAPTURE_NAME)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!name_char(s[i], i == 0))
+            return false;
+    return true;
+}
+
+bool vars_valid_name(const char *name)
+{
+    size_t n = strlen(name);
+    return ident(name, n) && strcmp(name, "uuid") != 0 && strcmp(name, "base_url") != 0 &&
+           strcmp(name, "market") != 0 && strcmp(name, "env") != 0;
+}
+
+int vars_next(const char *s, size_t *pos, var_ref *ref, char *err, size_t errlen)
+{
+    size_t i = *pos;
+    for (; s[i]; i++) {
+        if (s[i] != '$')
+            continue;
+        if (s[i + 1] == '$' && s[i + 2] == '{') {
+            *ref = (var_ref){VAR_ESCAPE, NULL, 0, i, i + 3};
+            *pos = i + 3;
+            return 1;
+        }
+        if (s[i + 1] != '{')
+            continue;
+        const char *close = strchr(s + i + 2, '}');
+        if (!close) {
+            snprintf(err, errlen,
+                     "unterminated variable reference \"${\" (write \"$${\" for a literal \"${\")");
+            return -1;
+        }
+        const char *in = s + i + 2;
+        size_t n = (size_t)(close - in);
+        var_ref r = {VAR_CAPTURE, in, n, i, (size_t)(close - s) + 1};
+        if (n == 4 && memcmp(in, "uuid", 4) == 0) {
+            r.kind = VAR_UUID;
+        } else if (n == 8 && memcmp(in, "base_url", 8) == 0) {
+            r.kind = VAR_BASE_URL;
+        } else if (n > 7 && memcmp(in, "market.", 7) == 0) {
+            r.kind = VAR_MARKET;
+            r.name = in + 7;
+            r.name_len = n - 7;
+            for (size_t k = 0; k < r.name_len; k++)
+                if (!name_char(r.name[k], false))
+                    goto bad;
+        } else if (n > 4 && memcmp(in, "env:", 4) == 0) {
+            r.kind = VAR_ENV;
+            r.name = in + 4;
+            r.name_len = n - 4;
+            if (r.name_len > 256)
+                goto bad;
+            for (size_t k = 0; k < r.name_len; k++)
+                if (!name_char(r.name[k], k == 0))
+                    goto bad;
+        } else if (!ident(in, n) || (n == 6 && memcmp(in, "market", 6) == 0) ||
+                   (n == 3 && memcmp(in, "env", 3) == 0)) {
+            goto bad;
+        }
+        *ref = r;
+        *pos = r.end;
+        return 1;
+    bad:
+        snprintf(err, errlen,
+                 "malformed variable reference \"${%.*s}\" (expected ${name}, ${market.KEY}, "
+                 "${env:NAME}, ${uuid} or ${base_url})",
+                 (int)(n > 64 ? 64 : n), in);
+        return -1;
+    }
+    *pos = i;
+    return 0;
+}
+
+/* ---- load-time checks ---- */
+
+static int check_string(lctx *c, const case_doc *doc, const cJSON *item, const char *s,
+                        const var_scope *scope)
+{
+    int problems = 0;
+    size_t pos = 0;
+    var_ref r;
+    char err[256];
+    for (;;) {
+        int rc = vars_next(s, &pos, &r, err, sizeof err);
+        if (rc == 0)
+            break;
+        if (rc < 0) {
+            lerr(c, doc, item, false, "%s", err);
+            return problems + 1;
+        }
+        if (r.kind == VAR_CAPTURE) {
+            bool found = false;
+            for (size_t k = 0; k < scope->n_captured && !found; k++)
+                found = strlen(scope->captured[k]) == r.name_len &&
+                        memcmp(scope->captured[k], r.name, r.name_len) == 0;
+            if (!found) {
+                lerr(c, doc, item, false,
+                     "undefined variable \"${%.*s}\": no earlier step captures it", (int)r.name_len,
+                     r.name);
+                problems++;
+            }
+        } else if (r.kind == VAR_MARKET) {
+            for (size_t k = 0; k < scope->n_markets; k++) {
+                const case_market *m = scope->markets[k];
+                bool found = false;
+                for (const cJSON *f = m->facts ? m->facts->child : NULL; f && !found; f = f->next)
+                    found = strlen(f->string) == r.name_len &&
+                            memcmp(f->string, r.name, r.name_len) == 0;
+                if (!found) {
+                    lerr(c, doc, item, false,
+                         "undefined variable \"${market.%.*s}\": fixtures/%s/market.json has no "
+                         "key \"%.*s\"",
+                         (int)r.name_len, r.name, m->code, (int)r.name_len, r.name);
+                    problems++;
+                    break;
+                }
+            }
+        }
+    }
+    return problems;
+}
+
+int vars_check(lctx *c, const case_doc *doc, const cJSON *item, bool deep, const var_scope *scope)
+{
+    int problems = 0;
+    if (!item)
+        return 0;
+    if (cJSON_IsString(item))
+        return check_string(c, doc, item, item->valuestring, scope);
+    if (deep)
+        for (const cJSON *ch = item->child; ch; ch = ch->next)
+            problems += vars_check(c, doc, ch, true, scope);
+    return problems;
+}
+
+/* ---- the run-time table ---- */
+
+int vars_set(vars_table *t, const char *name, const cJSON *value, char *err, size_t errlen)
+{
+    int rc = -1;
+    char *printed = cJSON_PrintUnformatted(value);
+    cJSON *copy = NULL;
+    char *name_copy = NULL;
+    if (!printed) {
+        snprintf(err, errlen, "out of memory capturing \"%s\"", name);
+        goto out;
+    }
+    if (strlen(printed) > CASE_MAX_VAR_BYTES) {
+        snprintf(err, errlen, "captured value of \"%s\" is %zu bytes, over %u (CASE_MAX_VAR_BYTES)",
+                 name, strlen(printed), CASE_MAX_VAR_BYTES);
+        goto out;
+    }
+    copy = cJSON_Duplicate(value, 1);
+    if (!copy) {
+        snprintf(err, errlen, "out of memory capturing \"%s\"", name);
+        goto out;
+    }
+    for (size_t i = 0; i < t->count; i++) {
+        if (strcmp(t->names[i], name) == 0) {
+            cJSON_Delete(t->values[i]);
+            t->values[i] = copy;
+            copy = NULL;
+            rc = 0;
+            goto out;
+        }
+    }
+    if (t->count == CASE_MAX_VARS) {
+        snprintf(err, errlen, "too many variables: more than %d (CASE_MAX_VARS)", CASE_MAX_VARS);
+        goto out;
+    }
+    name_copy = strdup(name);
+    if (!name_copy) {
+        snprintf(err, errlen, "out of memory capturing \"%s\"", name);
+        goto out;
+    }
+    t->names[t->count] = name_copy;
+    t->values[t->count] = copy;
+    t->count++;
+    name_copy = NULL;
+    copy = NULL;
+    rc = 0;
+out:
+    free(printed);
+    free(name_copy);
+    cJSON_Delete(copy);
+    return rc;
+}
+
+static const cJSON *get_n(const vars_table *t, const char *name, size_t n)
+{
+    for (size_t i = 0; i < t->count; i++)
+        if (strlen(t->names[i]) == n && memcmp(t->names[i], name, n) == 0)
+            return t->values[i];
+    return NULL;
+}
+
+const cJSON *vars_get(const vars_table *t, const char *name)
+{
+    return get_n(t, name, strlen(name));
+}
+
+void vars_clear(vars_table *t)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        free(t->names[i]);
+        cJSON_Delete(t->values[i]);
+    }
+    t->count = 0;
+}
+
+/* ---- substitution ---- */
+
+static cJSON *resolve_value(const vars_ctx *v, const var_ref *r, char *err, size_t errlen);
+
+static cJSON *resolve(const vars_ctx *v, const var_ref *r, char *err, size_t errlen)
+{
+    if (errlen)
+        err[0] = '\0';
+    cJSON *res = resolve_value(v, r, err, errlen);
+    if (!res && errlen && !err[0])
+        snprintf(err, errlen, "out of memory");
+    return res;
+}
+
+/* Resolves a reference to a JSON value (new, caller deletes), or NULL with err. */
+static cJSON *resolve_value(const vars_ctx *v, const var_ref *r, char *err, size_t errlen)
+{
+    switch (r->kind) {
+    case VAR_ESCAPE:
+        return cJSON_CreateString("${");
+    case VAR_UUID: {
+        char uuid[37];
+        kprng_uuid(v->rng, uuid);
+        return cJSON_CreateString(uuid);
+    }
+    case VAR_BASE_URL:
+        return cJSON_CreateString(v->base_url ? v->base_url : "");
+    case VAR_ENV: {
+        char name[300];
+        snprintf(name, sizeof name, "%.*s", (int)r->name_len, r->name);
+        const char *val = getenv(name);
+        if (!val) {
+            snprintf(err, errlen, "environment variable %s is not set (used as ${env:%s})", name,
+                     name);
+            return NULL;
+        }
+        case_redact_add(val);
+        return cJSON_CreateString(val);
+    }
+    case VAR_MARKET: {
+        const cJSON *f = v->market_facts ? v->market_facts->child : NULL;
+        for (; f; f = f->next)
+            if (strlen(f->string) == r->name_len && memcmp(f->string, r->name, r->name_len) == 0)
+                return cJSON_Duplicate(f, 1);
+        snprintf(err, errlen, "undefined variable ${market.%.*s}: not in this market's market.json",
+                 (int)r->name_len, r->name);
+        return NULL;
+    }
+    case VAR_CAPTURE: {
+        const cJSON *val = v->table ? get_n(v->table, r->name, r->name_len) : NULL;
+        if (!val) {
+            snprintf(err, errlen, "undefined variable ${%.*s}: not captured", (int)r->name_len,
+                     r->name);
+            return NULL;
+        }
+        return cJSON_Duplicate(val, 1);
+    }
+    }
+    return NULL;
+}
+
+int vars_subst_text(const vars_ctx *v, const char *s, kbuf *out, char *err, size_t errlen)
+{
+    size_t pos = 0, done = 0;
+    var_ref r;
+    for (;;) {
+        int rc = vars_next(s, &pos, &r, err, errlen);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            break;
+        cJSON *val = resolve(v, &r, err, errlen);
+        if (!val)
+            return -1;
+        int ok = kbuf_append(out, s + done, r.start - done);
+        if (ok == 0) {
+            if (cJSON_IsString(val)) {
+                ok = kbuf_puts(out, val->valuestring);
+            } else {
+                char *txt = cJSON_PrintUnformatted(val);
+                ok = txt ? kbuf_puts(out, txt) : -1;
+                free(txt);
+            }
+        }
+        cJSON_Delete(val);
+        if (ok != 0) {
+            snprintf(err, errlen, "substituted text is longer than %zu bytes", out->max);
+            return -1;
+        }
+        done = r.end;
+    }
+    if (kbuf_puts(out, s + done) != 0) {
+        snprintf(err, errlen, "substituted text is longer than %zu bytes", out->max);
+        return -1;
+    }
+    return 0;
+}
+
+char *vars_subst_string(const vars_ctx *v, const char *s, char *err, size_t errlen)
+{
+    kbuf b;
+    kbuf_init(&b, CASE_MAX_GENERATED_BODY);
+    if (vars_subst_text(v, s, &b, err, errlen) != 0) {
+        kbuf_free(&b);
+        return NULL;
+    }
+    char *res = kbuf_steal(&b);
+    if (!res)
+        snprintf(err, errlen, "out of memory");
+    return res;
+}
+
+cJSON *vars_subst_json(const vars_ctx *v, const cJSON *item, char *err, size_t errlen)
+{
+    if (cJSON_IsString(item)) {
+        const char *s = item->valuestring;
+        size_t pos = 0;
+        var_ref r;
+        int rc = vars_next(s, &pos, &r, err, errlen);
+        if (rc < 0)
+            return NULL;
+        if (rc == 0)
+            return cJSON_CreateString(s);
+        if (r.start == 0 && s[r.end] == '\0' && r.kind != VAR_ESCAPE)
+            return resolve(v, &r, err, errlen);
+        char *txt = vars_subst_string(v, s, err, errlen);
+        if (!txt)
+            return NULL;
+        cJSON *res = cJSON_CreateString(txt);
+        free(txt);
+        return res;
+    }
+    if (!cJSON_IsArray(item) && !cJSON_IsObject(item))
+        return cJSON_Duplicate(item, 0);
+    cJSON *res = cJSON_IsArray(item) ? cJSON_CreateArray() : cJSON_CreateObject();
+    if (!res) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    for (const cJSON *ch = item->child; ch; ch = ch->next) {
+        cJSON *sub = vars_subst_json(v, ch, err, errlen);
+        if (!sub) {
+            cJSON_Delete(res);
+            return NULL;
+        }
+        if (cJSON_IsArray(item))
+            cJSON_AddItemToArray(res, sub);
+        else
+            cJSON_AddItemToObject(res, ch->string, sub);
+    }
+    return res;
+}

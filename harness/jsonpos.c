@@ -1,0 +1,245 @@
+/* jsonpos: byte offsets of every cJSON item, found by re-scanning the source text in
+ * step with a pre-order walk of the tree (see jsonpos.h). */
+#include "jsonpos.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct slot {
+    const cJSON *item;
+    size_t key_off; /* SIZE_MAX: no key */
+    size_t val_off;
+} slot;
+
+struct jsonpos {
+    slot *slots; /* open addressing on the item pointer */
+    size_t cap;  /* power of two */
+    size_t *line_starts;
+    size_t n_lines;
+};
+
+typedef struct scan {
+    const char *s;
+    size_t len, i;
+    jsonpos *map;
+    int ok;
+} scan;
+
+static size_t hash_ptr(const void *p, size_t cap)
+{
+    uintptr_t v = (uintptr_t)p;
+    v ^= v >> 17;
+    v *= (uintptr_t)0x9e3779b97f4a7c15u;
+    v ^= v >> 29;
+    return (size_t)v & (cap - 1);
+}
+
+static void put(jsonpos *m, const cJSON *item, size_t key_off, size_t val_off)
+{
+    size_t h = hash_ptr(item, m->cap);
+    while (m->slots[h].item && m->slots[h].item != item)
+        h = (h + 1) & (m->cap - 1);
+    m->slots[h] = (slot){item, key_off, val_off};
+}
+
+static const slot *find(const jsonpos *m, const cJSON *item)
+{
+    if (!m || !item || !m->cap)
+        return NULL;
+    size_t h = hash_ptr(item, m->cap);
+    while (m->slots[h].item) {
+        if (m->slots[h].item == item)
+            return &m->slots[h];
+        h = (h + 1) & (m->cap - 1);
+    }
+    return NULL;
+}
+
+static void skip_ws(scan *sc)
+{
+    while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' ||
+                               sc->s[sc->i] == '\n' || sc->s[sc->i] == '\r'))
+        sc->i++;
+}
+
+static void skip_string(scan *sc)
+{
+    sc->i++; /* opening quote */
+    while (sc->i < sc->len && sc->s[sc->i] != '"') {
+        if (sc->s[sc->i] == '\\' && sc->i + 1 < sc->len)
+            sc->i++;
+        sc->i++;
+    }
+    if (sc->i < sc->len)
+        sc->i++;
+}
+
+/* Scans one value at the cursor and records it (and its key) for item. */
+static void scan_value(scan *sc, const cJSON *item, size_t key_off)
+{
+    skip_ws(sc);
+    if (sc->i >= sc->len) {
+        sc->ok = 0;
+        return;
+    }
+    put(sc->map, item, key_off, sc->i);
+    char c = sc->s[sc->i];
+    if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        sc->i++;
+        for (const cJSON *child = item->child; child && sc->ok; child = child->next) {
+            skip_ws(sc);
+            if (sc->i < sc->len && sc->s[sc->i] == ',') {
+                sc->i++;
+                skip_ws(sc);
+            }
+            size_t ko = SIZE_MAX;
+            if (c == '{') {
+                if (sc->i >= sc->len || sc->s[sc->i] != '"') {
+                    sc->ok = 0;
+                    return;
+                }
+                ko = sc->i;
+                skip_string(sc);
+                skip_ws(sc);
+                if (sc->i < sc->len && sc->s[sc->i] == ':')
+                    sc->i++;
+            }
+            scan_value(sc, child, ko);
+        }
+        skip_ws(sc);
+        if (sc->i < sc->len && sc->s[sc->i] == close)
+            sc->i++;
+    } else if (c == '"') {
+        skip_string(sc);
+    } else {
+        /* numbers, true, false, null: everything up to a delimiter */
+        while (sc->i < sc->len && !strchr(",]} \t\r\n", sc->s[sc->i]))
+            sc->i++;
+    }
+}
+
+/* Recursion depth is bounded by the caller's nesting check (jsonpos_too_deep). */
+static size_t count_items(const cJSON *item)
+{
+    size_t n = 0;
+    for (; item; item = item->next)
+        n += 1 + count_items(item->child);
+    return n;
+}
+
+jsonpos *jsonpos_build(const char *text, size_t len, const cJSON *root)
+{
+    jsonpos *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    size_t n = root ? 1 + count_items(root->child) : 0;
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap <<= 1;
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            lines++;
+    m->cap = cap;
+    m->slots = calloc(cap, sizeof *m->slots);
+    m->line_starts = malloc(lines * sizeof *m->line_starts);
+    if (!m->slots || !m->line_starts)
+        goto fail;
+    m->n_lines = 0;
+    m->line_starts[m->n_lines++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            m->line_starts[m->n_lines++] = i + 1;
+    scan sc = {text, len, 0, m, 1};
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        sc.i = 3;
+    if (root)
+        scan_value(&sc, root, SIZE_MAX);
+    return m;
+fail:
+    jsonpos_free(m);
+    return NULL;
+}
+
+void jsonpos_free(jsonpos *p)
+{
+    if (!p)
+        return;
+    free(p->slots);
+    free(p->line_starts);
+    free(p);
+}
+
+static void off_to_linecol(const jsonpos *m, size_t off, int *line, int *col)
+{
+    size_t lo = 0, hi = m->n_lines;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->line_starts[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line = (int)(lo + 1);
+    *col = (int)(off - m->line_starts[lo] + 1);
+}
+
+int jsonpos_value(const jsonpos *p, const cJSON *item, int *line, int *col)
+{
+    const slot *s = find(p, item);
+    if (!s) {
+        *line = 1;
+        *col = 1;
+        return -1;
+    }
+    off_to_linecol(p, s->val_off, line, col);
+    return 0;
+}
+
+int jsonpos_key(const jsonpos *p, const cJSON *item, int *line, int *col)
+{
+    const slot *s = find(p, item);
+    if (!s) {
+        *line = 1;
+        *col = 1;
+        return -1;
+    }
+    off_to_linecol(p, s->key_off == SIZE_MAX ? s->val_off : s->key_off, line, col);
+    return 0;
+}
+
+void jsonpos_linecol(const char *text, size_t len, size_t off, int *line, int *col)
+{
+    int l = 1;
+    size_t start = 0;
+    if (off > len)
+        off = len;
+    for (size_t i = 0; i < off; i++)
+        if (text[i] == '\n') {
+            l++;
+            start = i + 1;
+        }
+    *line = l;
+    *col = (int)(off - start + 1);
+}
+
+long jsonpos_too_deep(const char *text, size_t len, int max_depth)
+{
+    int depth = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '"') {
+            for (i++; i < len && text[i] != '"'; i++)
+                if (text[i] == '\\')
+                    i++;
+        } else if (c == '{' || c == '[') {
+            if (++depth > max_depth)
+                return (long)i;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return -1;
+}
