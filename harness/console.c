@@ -11,25 +11,10 @@
  * body must not drive the user's terminal), as one line of at most max bytes. */
 static int safe_line(kbuf *out, const char *s, size_t max)
 {
-    kbuf tmp;
-    int rc = -1;
     size_t n = strlen(s);
-    kbuf_init(&tmp, 4 * CONSOLE_REASON_MAX + 64);
-    if (xml_utf8_clean(&tmp, s, n > max ? max : n) < 0)
-        goto out;
-    for (size_t i = 0; i < tmp.len; i++) {
-        unsigned char c = (unsigned char)tmp.data[i];
-        if (c < 0x20 || c == 0x7F)
-            tmp.data[i] = ' ';
-    }
-    if (kbuf_append(out, tmp.data ? tmp.data : "", tmp.len) < 0)
-        goto out;
-    if (n > max && kbuf_puts(out, "...") < 0)
-        goto out;
-    rc = 0;
-out:
-    kbuf_free(&tmp);
-    return rc;
+    if (xml_plain_line(out, s, n > max ? max : n) < 0)
+        return -1;
+    return n > max ? kbuf_puts(out, "...") : 0;
 }
 
 int console_test_line(kbuf *out, const test_result *t, bool show_market, bool colour)

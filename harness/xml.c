@@ -167,6 +167,33 @@ int xml_utf8_clean(kbuf *out, const char *str, size_t n)
     return kbuf_append(out, s + start, i - start);
 }
 
+int xml_plain_line(kbuf *out, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    uint32_t cp;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c == 0x1b) {
+            i += ansi_len(s + i, n - i);
+        } else if (c < 0x20 || c == 0x7F) {
+            if (kbuf_append(out, " ", 1) < 0)
+                return -1;
+            i++;
+        } else if (c < 0x80) {
+            if (kbuf_append(out, s + i, 1) < 0)
+                return -1;
+            i++;
+        } else {
+            size_t len = utf8_seq(s + i, n - i, &cp);
+            if (kbuf_append(out, len ? (const char *)s + i : replacement, len ? len : 3) < 0)
+                return -1;
+            i += len ? len : 1;
+        }
+    }
+    return 0;
+}
+
 int xml_escape_str(kbuf *out, const char *s, int mode)
 {
     return s ? xml_escape(out, s, strlen(s), mode) : 0;

@@ -39,7 +39,7 @@ bool report_check_schema(const char *path)
 char *report_check_xpath(const char *path, const char *xpath)
 {
     char cmd[1024], buf[4096];
-    snprintf(cmd, sizeof cmd, "xmllint --xpath '%s' '%s' 2>/dev/null", xpath, path);
+    snprintf(cmd, sizeof cmd, "xmllint --xpath \"%s\" '%s' 2>/dev/null", xpath, path);
     FILE *p = popen(cmd, "r");
     if (!p)
         return NULL;
