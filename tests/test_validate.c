@@ -285,6 +285,21 @@ Test(validate_market_fields, checks_currency_and_locale_against_the_country)
          "{'op':'remove','path':'/billing_address/country'},"
          "{'op':'replace','path':'/locale','value':'xx-XX'}]",
          "Bad value: purchase_country, locale"},
+        {SE, KEEP,
+         "[{'op':'replace','path':'/purchase_country','value':'XX'},"
+         "{'op':'remove','path':'/billing_address/country'},"
+         "{'op':'replace','path':'/purchase_currency','value':'xyz'}]",
+         "Bad value: purchase_country"},
+        {SE, KEEP,
+         "[{'op':'replace','path':'/purchase_country','value':'XX'},"
+         "{'op':'remove','path':'/billing_address/country'},"
+         "{'op':'replace','path':'/purchase_currency','value':'SEKK'}]",
+         "Bad value: purchase_country, purchase_currency"},
+        {SE, KEEP,
+         "[{'op':'replace','path':'/purchase_country','value':'XX'},"
+         "{'op':'remove','path':'/billing_address/country'},"
+         "{'op':'replace','path':'/purchase_currency','value':'S€K'}]",
+         "Bad value: purchase_country, purchase_currency"},
     };
     RUN(rows);
 }
@@ -541,6 +556,18 @@ Test(validate_lines, checks_prices_discounts_and_totals)
          "{'op':'replace','path':'/order_lines/1/total_tax_amount','value':0}]",
          ""},
         {SE, FIX,
+         "[{'op':'replace','path':'/order_lines/1/quantity','value':0},"
+         "{'op':'replace','path':'/order_lines/1/unit_price','value':1},"
+         "{'op':'replace','path':'/order_lines/1/total_amount','value':0},"
+         "{'op':'replace','path':'/order_lines/1/total_tax_amount','value':0}]",
+         "Bad value: order_lines[1].unit_price"},
+        {SE, FIX,
+         "[{'op':'replace','path':'/order_lines/1/unit_price','value':1},"
+         "{'op':'add','path':'/order_lines/1/total_discount_amount','value':2},"
+         "{'op':'replace','path':'/order_lines/1/total_amount','value':-1},"
+         "{'op':'replace','path':'/order_lines/1/total_tax_amount','value':0}]",
+         "Bad value: order_lines[1].unit_price"},
+        {SE, FIX,
          "[{'op':'replace','path':'/order_lines/1/unit_price','value':0},"
          "{'op':'replace','path':'/order_lines/1/total_amount','value':0},"
          "{'op':'replace','path':'/order_lines/1/total_tax_amount','value':1}]",
@@ -550,6 +577,20 @@ Test(validate_lines, checks_prices_discounts_and_totals)
          "{'op':'replace','path':'/order_lines/1/total_amount','value':-2100},"
          "{'op':'replace','path':'/order_lines/1/total_tax_amount','value':-420}]",
          ""},
+        {SE, KEEP,
+         "[{'op':'replace','path':'/order_lines/1/unit_price','value':'-2000'},"
+         "{'op':'replace','path':'/order_lines/1/total_amount','value':0},"
+         "{'op':'replace','path':'/order_lines/1/total_tax_amount','value':0},"
+         "{'op':'replace','path':'/order_amount','value':23900},"
+         "{'op':'replace','path':'/order_tax_amount','value':4780}]",
+         "Bad value: order_lines[1].unit_price"},
+        {SE, KEEP,
+         "[{'op':'replace','path':'/order_lines/1/unit_price','value':'-2000'},"
+         "{'op':'replace','path':'/order_lines/1/total_amount','value':1},"
+         "{'op':'replace','path':'/order_lines/1/total_tax_amount','value':0},"
+         "{'op':'replace','path':'/order_amount','value':23901},"
+         "{'op':'replace','path':'/order_tax_amount','value':4780}]",
+         "Bad value: order_lines[1].unit_price, order_lines[1].total_amount"},
         /* other types carry no sign rule */
         {SE, FIX,
          "[{'op':'replace','path':'/order_lines/2/type','value':'gift_card'},"
@@ -674,6 +715,14 @@ Test(validate_us, applies_the_sales_tax_model)
          "Bad value: order_lines[0].total_tax_amount"},
         {US, KEEP, "[{'op':'add','path':'/order_lines/1/tax_rate','value':1}]",
          "Bad value: order_lines[1].tax_rate"},
+        {US, KEEP,
+         "[{'op':'replace','path':'/order_lines/2/tax_rate','value':1000},"
+         "{'op':'replace','path':'/order_lines/2/total_tax_amount','value':40}]",
+         ""},
+        {US, KEEP,
+         "[{'op':'replace','path':'/order_lines/2/tax_rate','value':1000},"
+         "{'op':'replace','path':'/order_lines/2/total_tax_amount','value':0}]",
+         "Bad value: order_lines[2].total_tax_amount"},
         {US, KEEP, "[{'op':'replace','path':'/order_tax_amount','value':441}]",
          "Bad value: order_tax_amount"},
         {US, KEEP, "[{'op':'replace','path':'/order_tax_amount','value':439}]",
