@@ -270,14 +270,6 @@ static enum MHD_Result dispatch(mock_server *srv, struct MHD_Connection *conn, m
         reply_too_large(srv, &r);
     } else if (rt == ROUTE_ADMIN) {
         admin_handle(srv, req->method, url, req->body.data, req->body.len, &r);
-    } else if (rt == ROUTE_NONE) {
-        reply_no_route(&r, req->method, url);
-    } else if ((rt == ROUTE_SESSIONS && !post) || (rt == ROUTE_SESSION && !get && !post)) {
-        char msg[160];
-        r.allow = rt == ROUTE_SESSIONS ? "POST" : "GET, POST";
-        snprintf(msg, sizeof msg, "Method %s is not allowed on this resource (allowed: %s)",
-                 req->method, r.allow);
-        mock_reply_klarna_error(srv, &r, 405, "METHOD_NOT_ALLOWED", msg);
     } else if (req->waiting == WAIT_NONE &&
                fault_take(srv->faults, req->method, url, &req->fault)) {
         switch (req->fault.kind) {
@@ -305,9 +297,16 @@ static enum MHD_Result dispatch(mock_server *srv, struct MHD_Connection *conn, m
             r.retry_after = req->fault.retry_after;
             break;
         default:
-            answer_klarna(srv, conn, req, rt, id, &r);
             break;
         }
+    } else if (rt == ROUTE_NONE) {
+        reply_no_route(&r, req->method, url);
+    } else if ((rt == ROUTE_SESSIONS && !post) || (rt == ROUTE_SESSION && !get && !post)) {
+        char msg[160];
+        r.allow = rt == ROUTE_SESSIONS ? "POST" : "GET, POST";
+        snprintf(msg, sizeof msg, "Method %s is not allowed on this resource (allowed: %s)",
+                 req->method, r.allow);
+        mock_reply_klarna_error(srv, &r, 405, "METHOD_NOT_ALLOWED", msg);
     } else {
         answer_klarna(srv, conn, req, rt, id, &r);
     }
@@ -516,14 +515,19 @@ int mock_server_start(const mock_config *cfg, mock_server **out, char *err, size
     }
     errno = 0;
     /* With TLS off, the first MHD_OPTION_END ends the list and the key/cert are ignored. */
+    /* The logger goes first so that complaints about later options reach it, not stderr.
+     * A pool size of 1 means "no pool" to MHD (and a warning), so it is left out then; with
+     * TLS off, the MHD_OPTION_END in its place ends the list and key/cert are ignored. */
     srv->daemon = MHD_start_daemon(
-        flags, cfg->port, NULL, NULL, on_access, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, srv->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
+        flags, cfg->port, NULL, NULL, on_access, srv, MHD_OPTION_EXTERNAL_LOGGER, on_log, srv,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_CONNECTION_LIMIT,
         cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_log, srv, tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END,
-        srv->tls_key, MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert, MHD_OPTION_END);
+        srv->cfg.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_CONNECTION_LIMIT,
+        srv->cfg.threads > 1 ? srv->cfg.threads : cfg->max_connections,
+        tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, srv->tls_key, MHD_OPTION_HTTPS_MEM_CERT,
+        srv->tls_cert, MHD_OPTION_END);
     if (!srv->daemon) {
         int e = errno;
         pthread_mutex_lock(&srv->log_mu);
