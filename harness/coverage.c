@@ -56,10 +56,10 @@ static bool test_covers(const case_test *t, const char *clause)
     return false;
 }
 
-/* Marks in applicable[] the clauses some test of the set covers in this market, whatever
- * the target. Returns -1 when the set cannot say (then every clause counts as applicable). */
-static int mark_applicable(const case_set *set, const char *market, const case_clause *clauses,
-                           bool *applicable, size_t n)
+/* Marks in out[] the clauses some test of the set covers in this market, whatever the target.
+ * Returns -1 when the set cannot say for this market. */
+static int mark_market(const case_set *set, const char *market, const case_clause *clauses,
+                       bool *out, size_t n)
 {
     case_filter f = {.market = market, .target = TARGET_MOCK};
     const case_test **tests = NULL;
@@ -68,10 +68,31 @@ static int mark_applicable(const case_set *set, const char *market, const case_c
     if (case_set_select(set, &f, &tests, &count, err, sizeof err) < 0)
         return -1;
     for (size_t c = 0; c < n; c++)
-        for (size_t i = 0; i < count && !applicable[c]; i++)
-            applicable[c] = test_covers(tests[i], clauses[c].id);
+        for (size_t i = 0; i < count && !out[c]; i++)
+            out[c] = test_covers(tests[i], clauses[c].id);
     free(tests);
     return 0;
+}
+
+/* A clause is applicable in a market unless tests for it exist, but only for other markets
+ * (e.g. the US sales-tax rules in Sweden). A clause no test covers anywhere stays
+ * applicable, so it shows up as not covered. */
+static void mark_applicable(const case_set *set, const char *market, const case_clause *clauses,
+                            bool *applicable, bool *anywhere, size_t n)
+{
+    if (mark_market(set, market, clauses, applicable, n) < 0)
+        goto all;
+    size_t n_markets = 0;
+    const char *const *markets = case_set_markets(set, &n_markets);
+    for (size_t m = 0; m < n_markets; m++)
+        if (mark_market(set, markets[m], clauses, anywhere, n) < 0)
+            goto all;
+    for (size_t c = 0; c < n; c++)
+        applicable[c] = applicable[c] || !anywhere[c];
+    return;
+all:
+    for (size_t c = 0; c < n; c++)
+        applicable[c] = true;
 }
 
 static clause_status roll_up(const clause_tally *t, bool applicable)
@@ -92,14 +113,12 @@ static int market_compute(const case_set *set, const run_report *run, const cove
 {
     size_t n = cov->n_clauses;
     mc->tallies = calloc(n ? n : 1, sizeof *mc->tallies);
-    bool *applicable = calloc(n ? n : 1, sizeof *applicable);
+    bool *applicable = calloc(n ? 2 * n : 1, sizeof *applicable);
     if (!mc->tallies || !applicable) {
         free(applicable);
         return -1;
     }
-    if (mark_applicable(set, mc->market, cov->clauses, applicable, n) < 0)
-        for (size_t c = 0; c < n; c++)
-            applicable[c] = true;
+    mark_applicable(set, mc->market, cov->clauses, applicable, applicable + n, n);
     for (size_t i = 0; i < run->count; i++) {
         const test_result *r = &run->results[i];
         if (!r->test || !r->market || strcmp(r->market, mc->market) ||
