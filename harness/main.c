@@ -11,6 +11,7 @@
 #include "case.h"
 #include "cli.h"
 #include "console.h"
+#include "coverage.h"
 #include "exec.h"
 #include "kbuf.h"
 #include "report_json.h"
@@ -18,9 +19,6 @@
 #include "result.h"
 #include "rng.h"
 #include "target.h"
-#ifdef KPCT_HAVE_COVERAGE
-#include "coverage.h"
-#endif
 
 #define MAIN_MAX_MARKETS 64
 #define MAIN_PROBE_MS    2000 /* GET /__admin/health on URL targets */
@@ -270,18 +268,12 @@ static int write_reports(const cli_options *o, const case_set *set, const run_re
         fprintf(stderr, "kpct: %s\n", err);
         rc = -1;
     }
-#ifdef KPCT_HAVE_COVERAGE
     snprintf(path, sizeof path, "%s/coverage.json", o->out_dir);
     if (coverage_write_json(set, rep, path, err, sizeof err) < 0) {
         fprintf(stderr, "kpct: %s\n", err);
         rc = -1;
     }
     coverage_summary(set, rep, summary, passing_pct);
-#else
-    (void)set;
-    (void)summary;
-    *passing_pct = 100.0;
-#endif
     return rc;
 }
 

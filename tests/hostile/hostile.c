@@ -65,7 +65,7 @@ static int listen_loopback(uint16_t *port)
 }
 
 /* Reads one request (headers and Content-Length body); returns 0, or -1 when the peer left. */
-static int read_request(hostile *h, int c)
+static int read_request(hostile *h, int c, bool *admin)
 {
     char buf[65536];
     size_t got = 0;
@@ -83,6 +83,7 @@ static int read_request(hostile *h, int c)
                 return -1;
             continue;
         }
+        *admin = !strncmp(buf, "GET /__admin/", 13);
         size_t want = 0;
         for (char *h = buf; h && h < end; h = strstr(h, "\r\n") ? strstr(h, "\r\n") + 2 : NULL)
             if (!strncasecmp(h, "Content-Length:", 15))
@@ -134,7 +135,12 @@ static void wait_close(hostile *h, int c)
 
 static void serve(hostile *h, int c)
 {
-    while (!atomic_load(&h->stopping) && read_request(h, c) == 0) {
+    bool admin = false;
+    while (!atomic_load(&h->stopping) && read_request(h, c, &admin) == 0) {
+        if (admin) { /* the runner's kpmock probe: we are not kpmock */
+            answer(c, 404, "text/plain", "no admin here");
+            continue;
+        }
         unsigned nth = atomic_fetch_add(&h->requests, 1);
         switch (h->kind) {
         case HOSTILE_OK:

@@ -18,6 +18,8 @@ typedef enum {
 
 typedef struct hostile hostile;
 
+/* Every kind answers GET /__admin/... with 404 (the runner's kpmock probe) and does
+ * not count it as a request. */
 /* Starts a server; status/content_type/body only matter for HOSTILE_STATUS. Returns NULL on
  * failure. */
 hostile *hostile_start(hostile_kind kind, int status, const char *content_type, const char *body);

@@ -1,0 +1,407 @@
+/* kpct end to end, as a user runs it: exit statuses, reports, targets (embedded mock,
+ * a mock over http and https, a dead endpoint, hostile servers), secrets. Each test
+ * writes a small case tree and runs the kpct binary as a child process. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "b64.h"
+#include "hostile/hostile.h"
+#include "kfile.h"
+#include "mock.h"
+#include "report_check.h"
+
+typedef struct proc_out {
+    int status; /* exit status, or 128 + signal */
+    char *out, *err;
+    char dir[256]; /* where stdout and stderr were kept */
+} proc_out;
+
+static char *slurp(const char *path)
+{
+    char err[256];
+    size_t len;
+    char *s = kfile_read(path, 64u << 20, &len, err, sizeof err);
+    return s ? s : strdup("");
+}
+
+/* Runs kpct with args (NULL-terminated) and extra "K=V" environment entries; when
+ * signal_after_ms > 0, sends SIGINT after that long. */
+static proc_out run_kpct_sig(const char *const *args, const char *const *env, int signal_after_ms)
+{
+    proc_out r = {0};
+    char out_path[512], err_path[512];
+    const char *argv[64];
+    size_t n = 0;
+    snprintf(r.dir, sizeof r.dir, "/tmp/kpct-cli-XXXXXX");
+    cr_assert_not_null(mkdtemp(r.dir));
+    snprintf(out_path, sizeof out_path, "%s/stdout", r.dir);
+    snprintf(err_path, sizeof err_path, "%s/stderr", r.dir);
+    argv[n++] = getenv("KPCT_BIN");
+    for (size_t i = 0; args[i] && n < 63; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        unsetenv("KLARNA_USERNAME");
+        unsetenv("KLARNA_PASSWORD");
+        for (size_t i = 0; env && env[i]; i++)
+            putenv((char *)env[i]);
+        if (!freopen(out_path, "w", stdout) || !freopen(err_path, "w", stderr))
+            _exit(99);
+        execv(argv[0], (char *const *)argv);
+        _exit(98);
+    }
+    if (signal_after_ms > 0) {
+        usleep((useconds_t)signal_after_ms * 1000);
+        kill(pid, SIGINT);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r.out = slurp(out_path);
+    r.err = slurp(err_path);
+    return r;
+}
+
+static proc_out run_kpct(const char *const *args, const char *const *env)
+{
+    return run_kpct_sig(args, env, 0);
+}
+
+static void proc_free(proc_out *p)
+{
+    free(p->out);
+    free(p->err);
+}
+
+/* Writes a case tree with the SE and DE fixtures of the real cases/ and one suite file. */
+static void make_tree(char *dir, const char *suite_json)
+{
+    char cmd[1024], path[512], err[256];
+    snprintf(dir, 256, "/tmp/kpct-cases-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/fixtures' && cp -r '%s/fixtures/SE' '%s/fixtures/DE' '%s/fixtures/'",
+             dir, getenv("KPCT_CASES"), getenv("KPCT_CASES"), dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/suite.json", dir);
+    cr_assert_eq(kfile_write_atomic(path, suite_json, strlen(suite_json), err, sizeof err), 0, "%s",
+                 err);
+}
+
+static const char passing_suite[] =
+    "{\"suite\": \"smoke\", \"title\": \"smoke\", \"cases\": [\n"
+    " {\"id\": \"smoke.create_read\", \"title\": \"create then read\", \"clauses\": [],\n"
+    "  \"steps\": [\n"
+    "   {\"name\": \"create\", \"request\": {\"method\": \"POST\", \"path\": "
+    "\"/payments/v1/sessions\",\n"
+    "     \"body\": {\"fixture\": \"session\"}},\n"
+    "    \"expect\": {\"status\": 200}, \"capture\": {\"session_id\": \"/session_id\"}},\n"
+    "   {\"name\": \"read\", \"request\": {\"method\": \"GET\", \"path\": "
+    "\"/payments/v1/sessions/${session_id}\"},\n"
+    "    \"expect\": {\"status\": 200}}]},\n"
+    " {\"id\": \"smoke.unknown\", \"title\": \"unknown session\", \"clauses\": [],\n"
+    "  \"steps\": [{\"name\": \"read\", \"request\": {\"method\": \"GET\",\n"
+    "    \"path\": \"/payments/v1/sessions/00000000-0000-4000-8000-000000000000\"},\n"
+    "    \"expect\": {\"status\": 404}}]}]}\n";
+
+static const char failing_suite[] =
+    "{\"suite\": \"smoke\", \"title\": \"smoke\", \"cases\": [\n"
+    " {\"id\": \"smoke.wrong\", \"title\": \"expects the wrong status\", \"clauses\": [],\n"
+    "  \"steps\": [{\"name\": \"create\", \"request\": {\"method\": \"POST\", \"path\": "
+    "\"/payments/v1/sessions\",\n"
+    "    \"headers\": {\"X-Shop-Token\": \"${env:SHOP_TOKEN}\"}, \"body\": {\"fixture\": "
+    "\"session\"}},\n"
+    "    \"expect\": {\"status\": 201}}]}]}\n";
+
+static void expect_reports(const char *out_dir, const char *tests)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/junit.xml", out_dir);
+    cr_expect(report_check_schema(path), "%s is not valid", path);
+    char *v = report_check_xpath(path, "string(/testsuites/@tests)");
+    cr_expect_str_eq(v, tests, "%s", path);
+    free(v);
+    snprintf(path, sizeof path, "%s/results.json", out_dir);
+    cr_expect(access(path, R_OK) == 0, "%s missing", path);
+}
+
+typedef struct usage_row {
+    const char *args[8];
+    const char *message;
+} usage_row;
+
+Test(cli_usage, rejects_bad_command_lines_with_status_64)
+{
+    static const usage_row rows[] = {
+        {{NULL}, "no command given"},
+        {{"frobnicate", NULL}, "unknown command \"frobnicate\""},
+        {{"run", "--frob", NULL}, "unknown option \"--frob\""},
+        {{"run", "-j", "0", NULL}, "-j wants a number from 1 to 256"},
+        {{"run", "-j", NULL}, "-j needs a value"},
+        {{"run", "--shard", "3/2", NULL}, "--shard wants K/N"},
+        {{"run", "--timeout", "-1", NULL}, "--timeout wants seconds"},
+        {{"run", "--retries", "x", NULL}, "--retries wants a number"},
+        {{"run", "--min-coverage", "101", NULL}, "--min-coverage wants a percentage"},
+        {{"run", "a", "b", NULL}, "unexpected argument \"b\""},
+        {{"lint", "--target", "mock", NULL}, "lint takes only CASES_DIR"},
+        {{"run", "--insecure=yes", NULL}, "--insecure takes no value"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        proc_out p = run_kpct(rows[i].args, NULL);
+        cr_expect_eq(p.status, 64, "row %zu: status %d", i, p.status);
+        cr_expect(strstr(p.err, rows[i].message), "row %zu: stderr \"%s\"", i, p.err);
+        proc_free(&p);
+    }
+}
+
+Test(cli_usage, prints_help_and_version)
+{
+    const char *help[] = {"--help", NULL}, *version[] = {"--version", NULL};
+    proc_out p = run_kpct(help, NULL);
+    cr_expect_eq(p.status, 0);
+    cr_expect(strstr(p.out, "Usage: kpct run"));
+    cr_expect(strstr(p.out, "--min-coverage"));
+    proc_free(&p);
+    p = run_kpct(version, NULL);
+    cr_expect_eq(p.status, 0);
+    cr_expect_str_eq(p.out, "kpct 0.1.0\n");
+    proc_free(&p);
+}
+
+Test(cli_targets, refuses_production_hosts_and_missing_credentials_with_status_64)
+{
+    static const char *const prod[] = {"https://api.klarna.com", "https://api-na.klarna.com/",
+                                       "https://api-oc.klarna.com", "https://API.Klarna.COM.",
+                                       "https://x.eu.klarna.com:443"};
+    static const char *const env[] = {"KLARNA_USERNAME=u", "KLARNA_PASSWORD=p", NULL};
+    char tree[256];
+    make_tree(tree, passing_suite);
+    for (size_t i = 0; i < sizeof prod / sizeof prod[0]; i++) {
+        const char *args[] = {"run", tree, "--target", prod[i], NULL};
+        proc_out p = run_kpct(args, env);
+        cr_expect_eq(p.status, 64, "%s: %d", prod[i], p.status);
+        cr_expect(strstr(p.err, "refusing the Klarna production host"), "%s: %s", prod[i], p.err);
+        proc_free(&p);
+    }
+    const char *args[] = {"run", tree, "--target", "playground-eu", NULL};
+    proc_out p = run_kpct(args, NULL);
+    cr_expect_eq(p.status, 64);
+    cr_expect(strstr(p.err, "set KLARNA_USERNAME and KLARNA_PASSWORD"), "%s", p.err);
+    proc_free(&p);
+    const char *bad[] = {"run", tree, "--target", "ftp://example.com", NULL};
+    p = run_kpct(bad, env);
+    cr_expect_eq(p.status, 64);
+    cr_expect(strstr(p.err, "unknown target"), "%s", p.err);
+    proc_free(&p);
+    const char *market[] = {"run", tree, "--market", "JP", NULL};
+    p = run_kpct(market, NULL);
+    cr_expect_eq(p.status, 64);
+    cr_expect(strstr(p.err, "market \"JP\" has no fixtures"), "%s", p.err);
+    proc_free(&p);
+}
+
+Test(cli_cases, reports_bad_case_files_as_file_line_col_with_status_65_and_runs_nothing)
+{
+    char tree[256], out[512];
+    make_tree(tree, "{\"suite\": \"smoke\", \"title\": \"t\", \"cases\": [\n"
+                    "  {\"id\": \"a\", \"title\": \"t\", \"clauses\": [], \"stepz\": []}]}\n");
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *lint[] = {"lint", tree, NULL}, *run[] = {"run", tree, "--out", out, NULL};
+    proc_out p = run_kpct(lint, NULL);
+    cr_expect_eq(p.status, 65);
+    cr_expect(strstr(p.err, "/suite.json:2:"), "%s", p.err);
+    proc_free(&p);
+    p = run_kpct(run, NULL);
+    cr_expect_eq(p.status, 65);
+    cr_expect(access(out, F_OK) != 0, "reports were written for bad case files");
+    proc_free(&p);
+}
+
+Test(cli_run, passes_against_the_embedded_mock_and_writes_valid_reports)
+{
+    char tree[256], out[512];
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *args[] = {"run", tree, "--out", out, NULL};
+    proc_out p = run_kpct(args, NULL);
+    cr_expect_eq(p.status, 0, "stdout %s stderr %s", p.out, p.err);
+    cr_expect(strstr(p.out, "PASS smoke.create_read ("), "%s", p.out);
+    cr_expect(strstr(p.out, "\n2 passed, 0 failed, 0 errored, 0 skipped\n"), "%s", p.out);
+    expect_reports(out, "2");
+    proc_free(&p);
+}
+
+Test(cli_run, keeps_classname_and_name_unique_across_markets)
+{
+    char tree[256], out[512], path[600];
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *args[] = {"run", tree, "--out", out, "--market", "all", "-j", "3", NULL};
+    proc_out p = run_kpct(args, NULL);
+    cr_expect_eq(p.status, 0, "stdout %s stderr %s", p.out, p.err);
+    expect_reports(out, "4");
+    snprintf(path, sizeof path, "%s/junit.xml", out);
+    char *v = report_check_xpath(path, "count(//testcase[@classname='smoke.DE'])");
+    cr_expect_str_eq(v, "2");
+    free(v);
+    proc_free(&p);
+}
+
+Test(cli_run, exits_1_on_a_failure_and_shows_the_story)
+{
+    char tree[256], out[512], path[600];
+    static const char *const env[] = {"SHOP_TOKEN=tok", NULL};
+    make_tree(tree, failing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *args[] = {"run", tree, "--out", out, NULL};
+    proc_out p = run_kpct(args, env);
+    cr_expect_eq(p.status, 1, "stdout %s stderr %s", p.out, p.err);
+    cr_expect(strstr(p.out, "FAIL smoke.wrong ("), "%s", p.out);
+    expect_reports(out, "1");
+    snprintf(path, sizeof path, "%s/junit.xml", out);
+    char *v = report_check_xpath(path, "string(//testcase/failure/@message)");
+    cr_expect(strstr(v, "step 1 \"create\""), "%s", v);
+    free(v);
+    cr_expect(report_check_contains(path, "curl -sS -X POST"));
+    proc_free(&p);
+}
+
+Test(cli_run, exits_2_quickly_when_the_endpoint_is_down)
+{
+    char tree[256], out[512], url[64], path[600];
+    static const char *const env[] = {"KLARNA_USERNAME=u", "KLARNA_PASSWORD=p", NULL};
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    hostile_dead_url(url, sizeof url);
+    const char *args[] = {"run", tree, "--out", out, "--target", url, NULL};
+    proc_out p = run_kpct(args, env);
+    cr_expect_eq(p.status, 2, "stdout %s stderr %s", p.out, p.err);
+    cr_expect(strstr(p.out, "0 passed, 0 failed, 2 errored, 0 skipped"), "%s", p.out);
+    expect_reports(out, "2");
+    snprintf(path, sizeof path, "%s/junit.xml", out);
+    char *v = report_check_xpath(path, "count(//testcase/error)");
+    cr_expect_str_eq(v, "2");
+    free(v);
+    proc_free(&p);
+}
+
+static mock_server *start_mock(const char *user, const char *pass, bool tls)
+{
+    static char cert[512], key[512];
+    mock_config cfg;
+    mock_server *srv = NULL;
+    char err[256];
+    mock_config_defaults(&cfg);
+    cfg.username = user;
+    cfg.password = pass;
+    cfg.seed = 7;
+    if (tls) {
+        snprintf(cert, sizeof cert, "%s/cert.pem", getenv("KPCT_TEST_CERTS"));
+        snprintf(key, sizeof key, "%s/key.pem", getenv("KPCT_TEST_CERTS"));
+        cfg.tls_cert_file = cert;
+        cfg.tls_key_file = key;
+    }
+    cr_assert_eq(mock_server_start(&cfg, &srv, err, sizeof err), 0, "%s", err);
+    return srv;
+}
+
+Test(cli_run, runs_against_a_separate_mock_over_http_and_https)
+{
+    char tree[256], out[512], cacert[512];
+    static const char *const env[] = {"KLARNA_USERNAME=shop", "KLARNA_PASSWORD=pw", NULL};
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    snprintf(cacert, sizeof cacert, "%s/cert.pem", getenv("KPCT_TEST_CERTS"));
+    mock_server *plain = start_mock("shop", "pw", false), *tls = start_mock("shop", "pw", true);
+    const char *http[] = {"run", tree, "--out", out, "--target", mock_server_url(plain), NULL};
+    proc_out p = run_kpct(http, env);
+    cr_expect_eq(p.status, 0, "http: %s %s", p.out, p.err);
+    expect_reports(out, "2");
+    proc_free(&p);
+    const char *https[] = {"run",      tree,   "--out", out, "--target", mock_server_url(tls),
+                           "--cacert", cacert, NULL};
+    p = run_kpct(https, env);
+    cr_expect_eq(p.status, 0, "https: %s %s", p.out, p.err);
+    proc_free(&p);
+    const char *unverified[] = {"run", tree, "--out", out, "--target", mock_server_url(tls), NULL};
+    p = run_kpct(unverified, env);
+    cr_expect_eq(p.status, 2, "https without the CA: %s %s", p.out, p.err);
+    cr_expect(strstr(p.out, "certificate") || strstr(p.out, "SSL"), "%s", p.out);
+    proc_free(&p);
+    const char *insecure[] = {"run",        tree, "--out", out, "--target", mock_server_url(tls),
+                              "--insecure", NULL};
+    p = run_kpct(insecure, env);
+    cr_expect_eq(p.status, 0, "https --insecure: %s %s", p.out, p.err);
+    proc_free(&p);
+    mock_server_stop(plain);
+    mock_server_stop(tls);
+}
+
+static bool file_has(const char *path, const char *needle)
+{
+    return report_check_contains(path, needle);
+}
+
+Test(cli_secrets, never_writes_a_secret_or_its_base64_anywhere)
+{
+    char tree[256], out[512], path[700];
+    static const char *const env[] = {"KLARNA_USERNAME=leaky-user-4711",
+                                      "KLARNA_PASSWORD=leaky-pass-0815",
+                                      "SHOP_TOKEN=leaky-token-2342", NULL};
+    make_tree(tree, failing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    mock_server *srv = start_mock("leaky-user-4711", "leaky-pass-0815", false);
+    const char *args[] = {"run", tree, "--out", out, "--target", mock_server_url(srv), "-vv", NULL};
+    proc_out p = run_kpct(args, env);
+    cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
+    cr_expect(strstr(p.err, "X-Shop-Token: ***"), "the trace does not show the header: %s", p.err);
+    const char *plain[] = {"leaky-user-4711", "leaky-pass-0815", "leaky-token-2342",
+                           "leaky-user-4711:leaky-pass-0815"};
+    char *needles[8];
+    size_t n = 0;
+    for (size_t i = 0; i < 4; i++) {
+        needles[n++] = strdup(plain[i]);
+        needles[n++] = b64_encode(plain[i], strlen(plain[i]), 0);
+    }
+    const char *files[] = {"stdout", "stderr", "junit.xml", "results.json", "coverage.json"};
+    for (size_t f = 0; f < 5; f++) {
+        snprintf(path, sizeof path, "%s/%s", f < 2 ? p.dir : out, files[f]);
+        cr_expect(access(path, R_OK) == 0 || f == 4, "%s missing", path);
+        for (size_t i = 0; i < n; i++)
+            cr_expect(!file_has(path, needles[i]), "%s contains %s", path, needles[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(needles[i]);
+    proc_free(&p);
+    mock_server_stop(srv);
+}
+
+Test(cli_run, writes_valid_partial_reports_when_interrupted)
+{
+    char tree[256], out[512], path[600];
+    static const char *const env[] = {"KLARNA_USERNAME=u", "KLARNA_PASSWORD=p", NULL};
+    hostile *h = hostile_start(HOSTILE_HANG, 0, NULL, NULL);
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *args[] = {"run", tree, "--out",     out,  "--target", hostile_url(h),
+                          "-j",  "1",  "--timeout", "60", NULL};
+    proc_out p = run_kpct_sig(args, env, 500);
+    cr_expect_eq(p.status, 130, "%s %s", p.out, p.err);
+    expect_reports(out, "2");
+    snprintf(path, sizeof path, "%s/junit.xml", out);
+    char *v = report_check_xpath(path, "count(//testcase/error)");
+    cr_expect_str_eq(v, "1");
+    free(v);
+    v = report_check_xpath(path, "count(//testcase/skipped)");
+    cr_expect_str_eq(v, "1");
+    free(v);
+    proc_free(&p);
+    hostile_stop(h);
+}
