@@ -1,0 +1,180 @@
+/* Concurrency of kpmock: parallel creates and updates on distinct and on shared
+ * sessions. Shared-session updates each replace the whole cart and one member of their
+ * own, so a torn update shows as an inconsistent cart and a lost update as a member
+ * that does not hold its writer's last value. */
+#include "test_mock_util.h"
+
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define THREADS 8
+#define ROUNDS  200
+
+static mock_server *srv;
+static const char *base;
+static char *shared_id;
+
+static void start(void)
+{
+    mock_config cfg;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    tm_config(&cfg);
+    cfg.threads = 4;
+    cfg.journal_size = 10000; /* room for every request of a test */
+    srv = tm_start(&cfg);
+    base = mock_server_url(srv);
+}
+
+static void stop(void)
+{
+    mock_server_stop(srv);
+    free(shared_id);
+}
+
+TestSuite(mock_concurrency, .init = start, .fini = stop, .timeout = 60);
+
+/* A valid SE cart of q units at 1000 with 25 % tax, plus "kpt_<writer>": round. */
+static void cart(char *out, size_t n, int q, int writer, int round)
+{
+    long total = 1000L * q, tax = total - total * 10000 / 12500;
+    snprintf(out, n,
+             "{\"order_amount\":%ld,\"order_tax_amount\":%ld,\"order_lines\":[{\"name\":\"w%d\","
+             "\"quantity\":%d,\"unit_price\":1000,\"tax_rate\":2500,\"total_amount\":%ld,"
+             "\"total_tax_amount\":%ld}],\"kpt_%d\":%d}",
+             total, tax, writer, q, total, tax, writer, round);
+}
+
+/* Checks that a read-back is one writer's cart, whole. */
+static void assert_consistent(const cJSON *s)
+{
+    const cJSON *lines = cJSON_GetObjectItemCaseSensitive(s, "order_lines");
+    const cJSON *l0 = cJSON_GetArrayItem(lines, 0);
+    double amount = cJSON_GetObjectItemCaseSensitive(s, "order_amount")->valuedouble;
+    double tax = cJSON_GetObjectItemCaseSensitive(s, "order_tax_amount")->valuedouble;
+    double q = cJSON_GetObjectItemCaseSensitive(l0, "quantity")->valuedouble;
+    double total = cJSON_GetObjectItemCaseSensitive(l0, "total_amount")->valuedouble;
+    cr_assert_eq(cJSON_GetArraySize(lines), 1);
+    cr_assert_eq(total, q * 1000);
+    cr_assert_eq(amount, total, "torn: order_amount %g, line total %g", amount, total);
+    cr_assert_eq(tax, total - total * 10000 / 12500);
+}
+
+static void *distinct_worker(void *arg)
+{
+    int w = (int)(intptr_t)arg;
+    char body[512], path[128];
+    for (int i = 0; i < ROUNDS / 4; i++) {
+        char *id = tm_create(base, NULL);
+        snprintf(path, sizeof path, "/payments/v1/sessions/%s", id);
+        int q = w * 100 + i + 1;
+        cart(body, sizeof body, q, w, i);
+        tm_resp r;
+        tm_request(base, "POST", path, body, TM_USERPWD, NULL, &r);
+        cr_assert_eq(r.status, 204, "%s", r.body);
+        tm_resp_free(&r);
+        tm_request(base, "GET", path, NULL, TM_USERPWD, NULL, &r);
+        cJSON *j = tm_json(&r);
+        cr_assert_not_null(j);
+        assert_consistent(j);
+        const cJSON *l0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "order_lines"), 0);
+        cr_assert_eq(cJSON_GetObjectItem(l0, "quantity")->valuedouble, q, "read my own write");
+        cJSON_Delete(j);
+        tm_resp_free(&r);
+        free(id);
+    }
+    return NULL;
+}
+
+Test(mock_concurrency, creates_and_updates_distinct_sessions_in_parallel)
+{
+    pthread_t t[THREADS];
+    for (intptr_t i = 0; i < THREADS; i++)
+        pthread_create(&t[i], NULL, distinct_worker, (void *)i);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(t[i], NULL);
+    tm_resp r;
+    tm_request(base, "GET", "/__admin/health", NULL, NULL, NULL, &r);
+    char expect[64];
+    snprintf(expect, sizeof expect, "\"sessions\":%d", THREADS * (ROUNDS / 4));
+    cr_assert(strstr(r.body, expect), "%s", r.body);
+    tm_resp_free(&r);
+}
+
+static void *shared_writer(void *arg)
+{
+    int w = (int)(intptr_t)arg;
+    char body[512], path[128];
+    snprintf(path, sizeof path, "/payments/v1/sessions/%s", shared_id);
+    for (int i = 0; i < ROUNDS; i++) {
+        cart(body, sizeof body, w * 1000 + i + 1, w, i);
+        tm_resp r;
+        tm_request(base, "POST", path, body, TM_USERPWD, NULL, &r);
+        cr_assert_eq(r.status, 204, "%s", r.body);
+        tm_resp_free(&r);
+    }
+    return NULL;
+}
+
+static void *shared_reader(void *arg)
+{
+    char path[128];
+    (void)arg;
+    snprintf(path, sizeof path, "/payments/v1/sessions/%s", shared_id);
+    for (int i = 0; i < ROUNDS; i++) {
+        tm_resp r;
+        tm_request(base, "GET", path, NULL, TM_USERPWD, NULL, &r);
+        cr_assert_eq(r.status, 200);
+        cJSON *j = tm_json(&r);
+        assert_consistent(j);
+        cJSON_Delete(j);
+        tm_resp_free(&r);
+    }
+    return NULL;
+}
+
+Test(mock_concurrency, shared_session_updates_are_neither_lost_nor_torn)
+{
+    pthread_t t[THREADS + 2];
+    shared_id = tm_create(base, NULL);
+    for (intptr_t i = 0; i < THREADS; i++)
+        pthread_create(&t[i], NULL, shared_writer, (void *)i);
+    for (int i = THREADS; i < THREADS + 2; i++)
+        pthread_create(&t[i], NULL, shared_reader, NULL);
+    for (int i = 0; i < THREADS + 2; i++)
+        pthread_join(t[i], NULL);
+    char path[128];
+    snprintf(path, sizeof path, "/payments/v1/sessions/%s", shared_id);
+    tm_resp r;
+    tm_request(base, "GET", path, NULL, TM_USERPWD, NULL, &r);
+    cJSON *j = tm_json(&r);
+    assert_consistent(j);
+    /* each writer's own member holds its last round: no merge was lost to another */
+    for (int w = 0; w < THREADS; w++) {
+        char name[16];
+        snprintf(name, sizeof name, "kpt_%d", w);
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+        cr_assert(cJSON_IsNumber(v), "%s missing: a lost update", name);
+        cr_assert_eq(v->valuedouble, ROUNDS - 1, "%s = %g: a lost update", name, v->valuedouble);
+    }
+    cJSON_Delete(j);
+    tm_resp_free(&r);
+    /* and the journal saw every one of them answered 204 */
+    tm_request(base, "GET", "/__admin/journal", NULL, NULL, NULL, &r);
+    j = tm_json(&r);
+    int updates = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(j, "entries"))
+    {
+        if (strcmp(cJSON_GetObjectItem(e, "method")->valuestring, "POST") == 0 &&
+            strcmp(cJSON_GetObjectItem(e, "path")->valuestring, path) == 0 &&
+            cJSON_GetObjectItem(e, "status")->valuedouble == 204)
+            updates++;
+    }
+    cr_assert_eq(updates, THREADS * ROUNDS);
+    cJSON_Delete(j);
+    tm_resp_free(&r);
+}
