@@ -1,0 +1,321 @@
+/* Unit tests of kpmock's modules without HTTP: store (cap, eviction, expiry bases),
+ * clock parsing, auth header parsing, fault arming and matching, the journal ring, quota
+ * windows and session id syntax. */
+#include "auth.h"
+#include "b64.h"
+#include "clock.h"
+#include "fault.h"
+#include "journal.h"
+#include "quota.h"
+#include "session.h"
+#include "store.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ID(n) "00000000-0000-4000-8000-00000000000" #n
+
+static int touch(store_entry *e, void *arg)
+{
+    e->updated_at = *(int64_t *)arg;
+    return 7;
+}
+
+Test(store, caps_sessions_and_evicts_expired_ones_first)
+{
+    store *s = store_new(2, 100, false);
+    cr_assert_eq(store_insert(s, ID(1), strdup("{}"), "SE", 1000), STORE_OK);
+    cr_assert_eq(store_insert(s, ID(2), strdup("{}"), "SE", 1050), STORE_OK);
+    cr_assert_eq(store_insert(s, ID(3), strdup("{}"), "SE", 1099), STORE_FULL);
+    cr_assert_eq(store_insert(s, ID(2), strdup("{}"), "SE", 1099), STORE_FULL);
+    /* at 1100 the first has expired: it is evicted to make room */
+    cr_assert_eq(store_insert(s, ID(3), strdup("{}"), "SE", 1100), STORE_OK);
+    cr_assert_eq(store_count(s), 2);
+    int64_t now = 1100;
+    cr_assert_eq(store_with(s, ID(1), now, touch, &now), STORE_NOT_FOUND);
+    cr_assert_eq(store_with(s, ID(2), now, touch, &now), 7);
+    store_free(s);
+}
+
+Test(store, refuses_duplicate_ids)
+{
+    store *s = store_new(10, 100, false);
+    cr_assert_eq(store_insert(s, ID(1), strdup("{}"), "SE", 0), STORE_OK);
+    cr_assert_eq(store_insert(s, ID(1), strdup("{}"), "SE", 0), STORE_DUPLICATE);
+    cr_assert_eq(store_count(s), 1);
+    store_free(s);
+}
+
+Test(store, counts_expiry_from_the_last_update_when_asked)
+{
+    store *by_create = store_new(10, 100, false), *by_update = store_new(10, 100, true);
+    int64_t t = 90;
+    for (int i = 0; i < 2; i++) {
+        store *s = i ? by_update : by_create;
+        cr_assert_eq(store_insert(s, ID(1), strdup("{}"), "SE", 0), STORE_OK);
+        cr_assert_eq(store_with(s, ID(1), 90, touch, &t), 7);
+    }
+    cr_assert_eq(store_with(by_create, ID(1), 150, touch, &t), STORE_NOT_FOUND);
+    cr_assert_eq(store_with(by_update, ID(1), 150, touch, &t), 7);
+    cr_assert_eq(store_with(by_update, ID(1), 190, touch, &t), STORE_NOT_FOUND);
+    cr_assert_eq(store_count(by_update), 0, "an expired session is evicted when met");
+    store_free(by_create);
+    store_free(by_update);
+}
+
+Test(store, grows_past_its_initial_buckets_and_clears)
+{
+    store *s = store_new(100000, 100, false);
+    char id[40];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+        cr_assert_eq(store_insert(s, id, strdup("{}"), "SE", 0), STORE_OK);
+    }
+    int64_t t = 1;
+    for (int i = 0; i < 20000; i += 997) {
+        snprintf(id, sizeof id, "00000000-0000-4000-8000-%012d", i);
+        cr_assert_eq(store_with(s, id, 1, touch, &t), 7);
+    }
+    cr_assert_eq(store_evict_expired(s, 99), 0);
+    cr_assert_eq(store_evict_expired(s, 100), 20000, "expiry counts from creation here");
+    store_clear(s);
+    cr_assert_eq(store_count(s), 0);
+    store_free(s);
+    store_free(NULL);
+}
+
+typedef struct time_row {
+    const char *text;
+    int ok;
+    int64_t t;
+} time_row;
+
+Test(clock, parses_rfc3339_utc_only)
+{
+    static const time_row rows[] = {
+        {"1970-01-01T00:00:00Z", 1, 0},
+        {"2026-11-25T12:00:00Z", 1, 1795608000},
+        {"2026-11-25T12:00:00.123Z", 1, 1795608000},
+        {"2026-11-25t12:00:00z", 1, 1795608000},
+        {"2026-11-25T12:00:00+00:00", 1, 1795608000},
+        {"2024-02-29T00:00:00Z", 1, 1709164800},
+        {"2026-11-25T12:00:00+01:00", 0, 0},
+        {"2026-11-25 12:00:00Z", 0, 0},
+        {"2026-13-01T00:00:00Z", 0, 0},
+        {"2026-02-30T00:00:00Z", 0, 0},
+        {"2026-11-25T24:00:00Z", 0, 0},
+        {"2026-11-25T12:00:00", 0, 0},
+        {"2026-11-25T12:00:00.Z", 0, 0},
+        {"", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        int64_t t = -1;
+        int rc = mclock_parse(rows[i].text, &t);
+        cr_assert_eq(rc == 0, rows[i].ok, "%s", rows[i].text);
+        if (rows[i].ok)
+            cr_assert_eq(t, rows[i].t, "%s -> %lld", rows[i].text, (long long)t);
+    }
+    cr_assert_eq(mclock_parse(NULL, NULL), -1);
+}
+
+Test(clock, formats_and_moves)
+{
+    char out[MCLOCK_TEXT_MAX];
+    mclock c;
+    mclock_format(1795608000, out);
+    cr_assert_str_eq(out, "2026-11-25T12:00:00Z");
+    mclock_format_ms(1795608000123, out);
+    cr_assert_str_eq(out, "2026-11-25T12:00:00.123Z");
+    mclock_init(&c);
+    mclock_set(&c, 1795608000);
+    int64_t now = mclock_now(&c);
+    cr_assert(now >= 1795608000 && now <= 1795608001);
+    mclock_advance(&c, 3600);
+    cr_assert_geq(mclock_now(&c), 1795611600);
+    mclock_reset(&c);
+    cr_assert_eq(mclock_offset_s(&c), 0);
+}
+
+typedef struct auth_row {
+    const char *header;
+    bool ok;
+} auth_row;
+
+Test(auth, accepts_only_the_configured_basic_credentials)
+{
+    /* "kpmock:kpmock", "kpmock:", ":kpmock", "kpmock", "kpmock:kpmock:x", "KPMOCK:kpmock" */
+    static const auth_row rows[] = {
+        {"Basic a3Btb2NrOmtwbW9jaw==", true},
+        {"basic a3Btb2NrOmtwbW9jaw==", true},
+        {"  BASIC\ta3Btb2NrOmtwbW9jaw==  ", true},
+        {"Basic a3Btb2NrOmtwbW9jaw", true}, /* padding optional */
+        {"Basic a3Btb2NrOg==", false},
+        {"Basic OmtwbW9jaw==", false},
+        {"Basic a3Btb2Nr", false},
+        {"Basic a3Btb2NrOmtwbW9jazp4", false},
+        {"Basic S1BNT0NLOmtwbW9jaw==", false},
+        {"Basic", false},
+        {"Basic ", false},
+        {"Basica3Btb2NrOmtwbW9jaw==", false},
+        {"Bearer a3Btb2NrOmtwbW9jaw==", false},
+        {"Basic !!!!", false},
+        {"", false},
+        {NULL, false},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        cr_assert_eq(auth_check(rows[i].header, "kpmock", "kpmock"), rows[i].ok, "row %zu: %s", i,
+                     rows[i].header);
+    char *huge = malloc(AUTH_HEADER_MAX + 16);
+    memset(huge, 'A', AUTH_HEADER_MAX + 15);
+    memcpy(huge, "Basic ", 6);
+    huge[AUTH_HEADER_MAX + 15] = '\0';
+    cr_assert_not(auth_check(huge, "kpmock", "kpmock"));
+    free(huge);
+}
+
+static cJSON *spec(const char *text)
+{
+    cJSON *j = cJSON_Parse(text);
+    cr_assert_not_null(j, "%s", text);
+    return j;
+}
+
+Test(fault, fires_in_arming_order_and_counts_down)
+{
+    fault_list *l = fault_list_new();
+    unsigned id1, id2;
+    char err[160];
+    fault f;
+    cJSON *a = spec("{\"kind\":\"status\",\"status\":500,\"times\":2,\"path\":\"/a*\"}");
+    cJSON *b = spec("{\"kind\":\"reset\",\"method\":\"GET\"}");
+    cr_assert_eq(fault_arm(l, a, &id1, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(fault_arm(l, b, &id2, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(id2, id1 + 1);
+    cr_assert_eq(fault_take(l, "POST", "/b", &f), 0);
+    cr_assert_eq(fault_take(l, "POST", "/abc", &f), 1);
+    cr_assert_eq(f.kind, FAULT_STATUS);
+    cr_assert_eq(f.remaining, 1);
+    fault_release(&f);
+    cr_assert_eq(fault_take(l, "GET", "/a", &f), 1);
+    cr_assert_eq(f.kind, FAULT_STATUS, "first armed wins");
+    cr_assert_eq(f.remaining, 0);
+    fault_release(&f);
+    cr_assert_eq(fault_take(l, "GET", "/a", &f), 1);
+    cr_assert_eq(f.kind, FAULT_RESET, "the status fault is used up");
+    fault_release(&f);
+    cr_assert_eq(fault_take(l, "GET", "/a", &f), 0);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    fault_list_free(l);
+    fault_list_free(NULL);
+    fault_release(NULL);
+}
+
+Test(fault, caps_the_number_armed)
+{
+    fault_list *l = fault_list_new();
+    cJSON *s = spec("{\"kind\":\"reset\",\"path\":\"/never\"}");
+    unsigned id;
+    char err[160];
+    for (int i = 0; i < FAULT_MAX_ARMED; i++)
+        cr_assert_eq(fault_arm(l, s, &id, err, sizeof err), 0);
+    cr_assert_eq(fault_arm(l, s, &id, err, sizeof err), -1);
+    cr_assert(strstr(err, "256"), "%s", err);
+    fault_clear(l);
+    cr_assert_eq(fault_arm(l, s, &id, err, sizeof err), 0);
+    cJSON_Delete(s);
+    fault_list_free(l);
+}
+
+Test(journal, overwrites_the_oldest_and_counts_drops)
+{
+    journal *j = journal_new(2);
+    for (int i = 0; i < 5; i++)
+        journal_add(j, 1000 * i, "GET", "/p", 200, 5, 0, i == 4 ? "delay" : NULL);
+    cJSON *o = journal_json(j);
+    char *text = cJSON_PrintUnformatted(o);
+    cr_assert(strstr(text, "\"capacity\":2,\"dropped\":3"), "%s", text);
+    cr_assert(strstr(text, "\"seq\":4") && strstr(text, "\"seq\":5") && !strstr(text, "\"seq\":3"),
+              "%s", text);
+    cr_assert(strstr(text, "\"fault\":\"delay\""), "%s", text);
+    free(text);
+    cJSON_Delete(o);
+    journal_free(j);
+    journal_free(NULL);
+}
+
+Test(journal, keeps_nothing_at_capacity_zero_and_cuts_long_paths)
+{
+    journal *j = journal_new(0);
+    journal_add(j, 0, "GET", "/p", 200, 1, 0, NULL);
+    cJSON *o = journal_json(j);
+    char *text = cJSON_PrintUnformatted(o);
+    cr_assert_str_eq(text, "{\"capacity\":0,\"dropped\":1,\"entries\":[]}");
+    free(text);
+    cJSON_Delete(o);
+    journal_free(j);
+    j = journal_new(1);
+    char *path = malloc(5000);
+    memset(path, 'x', 4999);
+    path[4999] = '\0';
+    journal_add(j, 0, "GET", path, 200, 1, 0, NULL);
+    o = journal_json(j);
+    const char *kept = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "entries"), 0)
+                           ->child->next->next->next->valuestring;
+    cr_assert_eq(strlen(kept), JOURNAL_PATH_MAX + 3);
+    free(path);
+    cJSON_Delete(o);
+    journal_free(j);
+}
+
+Test(quota, counts_creates_and_others_per_second_and_user)
+{
+    quota *q = quota_new(2, 3);
+    cr_assert(quota_admit(q, "a", true, 10));
+    cr_assert(quota_admit(q, "a", true, 10));
+    cr_assert_not(quota_admit(q, "a", true, 10));
+    cr_assert(quota_admit(q, "b", true, 10), "another credential has its own allowance");
+    for (int i = 0; i < 3; i++)
+        cr_assert(quota_admit(q, "a", false, 10));
+    cr_assert_not(quota_admit(q, "a", false, 10));
+    cr_assert(quota_admit(q, "a", true, 11), "a new second");
+    quota_reset(q);
+    cr_assert(quota_admit(q, "a", true, 11));
+    cr_assert(quota_admit(q, "a", true, 11));
+    cr_assert_not(quota_admit(q, "a", true, 11));
+    quota_free(q);
+    quota_free(NULL);
+}
+
+Test(session, accepts_only_lowercase_uuids_as_ids)
+{
+    static const struct {
+        const char *id;
+        bool ok;
+    } rows[] = {
+        {"6f1c1a3e-2b1d-4c55-9d8e-0a1b2c3d4e5f", true},
+        {"6F1C1A3E-2B1D-4C55-9D8E-0A1B2C3D4E5F", false},
+        {"6f1c1a3e-2b1d-4c55-9d8e-0a1b2c3d4e5", false},
+        {"6f1c1a3e-2b1d-4c55-9d8e-0a1b2c3d4e5ff", false},
+        {"6f1c1a3e22b1d-4c55-9d8e-0a1b2c3d4e5f", false},
+        {"6f1c1a3g-2b1d-4c55-9d8e-0a1b2c3d4e5f", false},
+        {"", false},
+        {NULL, false},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        cr_assert_eq(session_id_valid(rows[i].id), rows[i].ok, "row %zu", i);
+}
+
+Test(session, client_token_is_stable_per_session)
+{
+    char *a = session_client_token("6f1c1a3e-2b1d-4c55-9d8e-0a1b2c3d4e5f", "SE");
+    char *b = session_client_token("6f1c1a3e-2b1d-4c55-9d8e-0a1b2c3d4e5f", "SE");
+    char *c = session_client_token("7f1c1a3e-2b1d-4c55-9d8e-0a1b2c3d4e5f", "SE");
+    cr_assert_str_eq(a, b);
+    cr_assert_str_neq(a, c);
+    free(a);
+    free(b);
+    free(c);
+}
