@@ -230,9 +230,14 @@ static const case_doc *load_doc(lctx *c, const char *path)
         int line, col;
         size_t off = end && end >= text ? (size_t)(end - text) : 0;
         jsonpos_linecol(text, len, off, &line, &col);
+        bool rest_blank = true;
+        for (size_t i = off; i < len && rest_blank; i++)
+            rest_blank = strchr(" \t\r\n", text[i]) != NULL;
+        if (rest_blank)
+            jsonpos_linecol(text, len, len, &line, &col);
         if (len == 0 || strspn(text, " \t\r\n") == len)
             ferr(c, path, line, col, "empty file: expected a JSON object");
-        else if (off >= len)
+        else if (off >= len || rest_blank)
             ferr(c, path, line, col, "JSON syntax error: unexpected end of file");
         else
             ferr(c, path, line, col, "JSON syntax error at '%c'",
