@@ -235,7 +235,27 @@ fail:
     return NULL;
 }
 
-static cJSON *market_json(const coverage *cov, const market_cov *mc)
+/* Ids of the tests of this market and clause that failed or errored, for triage. */
+static cJSON *unhappy_tests_json(const run_report *run, const char *market, const char *clause)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < run->count; i++) {
+        const test_result *r = &run->results[i];
+        if (!r->test || !r->market || strcmp(r->market, market) ||
+            (r->status != RESULT_FAIL && r->status != RESULT_ERROR) ||
+            !test_covers(r->test, clause))
+            continue;
+        cJSON *id = cJSON_CreateString(r->test->id ? r->test->id : "");
+        if (!id) {
+            cJSON_Delete(arr);
+            return NULL;
+        }
+        cJSON_AddItemToArray(arr, id);
+    }
+    return arr;
+}
+
+static cJSON *market_json(const coverage *cov, const market_cov *mc, const run_report *run)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o || !cJSON_AddStringToObject(o, "market", mc->market))
@@ -252,10 +272,6 @@ static cJSON *market_json(const coverage *cov, const market_cov *mc)
         cJSON_AddItemToArray(arr, e);
         bool covered =
             t->by_result[RESULT_PASS] || t->by_result[RESULT_FAIL] || t->by_result[RESULT_ERROR];
-        cJSON *tests = tally_json(t->by_result);
-        if (!tests)
-            goto fail;
-        cJSON_AddItemToObject(e, "tests", tests);
         if (!cJSON_AddStringToObject(e, "id", cl->id ? cl->id : "") ||
             !cJSON_AddStringToObject(e, "title", cl->title ? cl->title : "") ||
             !cJSON_AddBoolToObject(e, "mock_only", cl->mock_only) ||
@@ -263,6 +279,14 @@ static cJSON *market_json(const coverage *cov, const market_cov *mc)
             !cJSON_AddBoolToObject(e, "covered", covered) ||
             !cJSON_AddStringToObject(e, "status", status_names[t->status]))
             goto fail;
+        cJSON *tests = tally_json(t->by_result);
+        if (!tests)
+            goto fail;
+        cJSON_AddItemToObject(e, "tests", tests);
+        cJSON *unhappy = unhappy_tests_json(run, mc->market, cl->id ? cl->id : "");
+        if (!unhappy)
+            goto fail;
+        cJSON_AddItemToObject(e, "failed_or_errored", unhappy);
     }
     cJSON *totals = totals_json(mc, cov->n_clauses);
     if (!totals)
@@ -314,7 +338,7 @@ static cJSON *coverage_json(const coverage *cov, const run_report *run)
     if (!markets)
         goto fail;
     for (size_t m = 0; m < cov->n_markets; m++) {
-        cJSON *mj = market_json(cov, &cov->markets[m]);
+        cJSON *mj = market_json(cov, &cov->markets[m], run);
         if (!mj)
             goto fail;
         cJSON_AddItemToArray(markets, mj);

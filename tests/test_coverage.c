@@ -326,7 +326,13 @@ Test(coverage, writes_every_clause_of_every_market_with_counts_and_status)
     cr_expect_eq(num(at, "errored"), 0);
     cr_expect_eq(num(at, "skipped"), 0);
     cr_expect_eq(num(at, "total"), 2);
-    cr_expect_str_eq(str(clause_of(se, "b"), "status"), "failing");
+    const cJSON *unhappy = cJSON_GetObjectItemCaseSensitive(a, "failed_or_errored");
+    cr_assert_eq(cJSON_GetArraySize(unhappy), 1);
+    cr_expect_str_eq(cJSON_GetArrayItem(unhappy, 0)->valuestring, "t.a2");
+    const cJSON *b = clause_of(se, "b");
+    cr_expect_str_eq(str(b, "status"), "failing");
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(b, "failed_or_errored")), 2,
+                 "the failed t.a2 and the errored t.b");
     const cJSON *clock = clause_of(se, "clock");
     cr_expect_str_eq(str(clock, "status"), "skipped-only");
     cr_expect(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(clock, "covered")));
