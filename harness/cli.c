@@ -41,6 +41,9 @@ static const char usage[] =
     "  --cacert FILE         CA bundle for TLS verification (verification is always on\n"
     "                        unless --insecure)\n"
     "  --insecure            do not verify TLS certificates\n"
+    "  --rate-limit C/O      start at most C create-session and O other requests per second\n"
+    "                        (default on the playground 4/40, under its 5/50 quota; else\n"
+    "                        none; 0 = no limit)\n"
     "  --fail-fast           start no new test after the first failure or error\n"
     "  --seed N              seed of the embedded mock (ids, tokens); recorded in reports\n"
     "\n"
@@ -114,21 +117,14 @@ void cli_options_free(cli_options *o)
 }
 
 /* Options that take a value. */
-static const char *const valued[] = {"--target",
-                                     "--market",
-                                     "--jobs",
-                                     "-j",
-                                     "--out",
-                                     "--id",
-                                     "--tag",
-                                     "--timeout",
-                                     "--connect-timeout",
-                                     "--retries",
-                                     "--cacert",
-                                     "--shard",
-                                     "--min-coverage",
-                                     "--seed",
-                                     NULL};
+static const char *const valued[] = {"--rate-limit", "--target",
+                                     "--market",     "--jobs",
+                                     "-j",           "--out",
+                                     "--id",         "--tag",
+                                     "--timeout",    "--connect-timeout",
+                                     "--retries",    "--cacert",
+                                     "--shard",      "--min-coverage",
+                                     "--seed",       NULL};
 
 static bool takes_value(const char *name)
 {
@@ -150,6 +146,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
     r.connect_timeout_ms = 5000;
     r.retries = -1;
     r.min_coverage = -1;
+    r.create_per_s = r.other_per_s = -1;
     bool have_command = false, have_dir = false;
     char name[64];
 
@@ -286,6 +283,23 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
             }
             r.shard_k = (unsigned)k;
             r.shard_n = (unsigned)n;
+        } else if (!strcmp(name, "--rate-limit")) {
+            char *end, *end2;
+            errno = 0;
+            double cr = strtod(value, &end), other = cr;
+            if (*end == '/')
+                other = strtod(end + 1, &end2);
+            else
+                end2 = end;
+            if (errno || end == value || *end2 || !(cr >= 0) || !(other >= 0) || cr > 1e6 ||
+                other > 1e6) {
+                snprintf(err, errlen,
+                         "--rate-limit wants CREATE/OTHER per second, e.g. 4/40, not \"%s\"",
+                         value);
+                goto fail;
+            }
+            r.create_per_s = cr;
+            r.other_per_s = other;
         } else if (!strcmp(name, "--min-coverage")) {
             char *end;
             errno = 0;

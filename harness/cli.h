@@ -38,6 +38,8 @@ typedef struct cli_options {
     const char *cacert;
     bool insecure;
     bool allow_production;
+    double create_per_s; /* --rate-limit C/O; < 0 = the target's default (playground 4/40) */
+    double other_per_s;
     bool fail_fast;
     unsigned shard_k, shard_n; /* run tests i with i % shard_n == shard_k - 1; 0/0 = all */
     double min_coverage;       /* < 0 = no threshold */

@@ -14,7 +14,9 @@
 #define EXEC_WHY_MAX     (16u << 10) /* bytes of the case module's story kept */
 #define EXEC_POLL_MS     100         /* longest sleep in the loop (signals, back-off) */
 
-typedef enum { SLOT_IDLE, SLOT_SENDING, SLOT_WAITING } slot_state;
+/* IDLE: free; SENDING: a transfer is in the multi handle; WAITING: back-off before a
+ * retry; THROTTLED: the next request is built and waits for the rate limit. */
+typedef enum { SLOT_IDLE, SLOT_SENDING, SLOT_WAITING, SLOT_THROTTLED } slot_state;
 
 /* Why an attempt ended, when it did not pass. */
 typedef enum { END_NONE, END_FAIL, END_ERROR, END_TRANSPORT, END_RETRYABLE_FAIL } end_kind;
@@ -53,6 +55,8 @@ typedef struct engine {
     bool halted;           /* fail-fast tripped */
     const char *halted_by; /* test id that tripped it */
     bool stopping;         /* stop flag seen */
+    double next_create_at; /* rate limits: earliest start of the next request per class */
+    double next_other_at;
 } engine;
 
 static double now_s(void)
@@ -511,6 +515,31 @@ static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long 
     finish(e, s, st, message, detail);
 }
 
+/* A create-session call: POST to .../payments/v1/sessions (quota of its own at Klarna). */
+static bool is_create(const case_request *req)
+{
+    static const char tail[] = "/payments/v1/sessions";
+    if (strcmp(req->method, "POST") || req->is_admin)
+        return false;
+    size_t n = strcspn(req->url, "?#"), k = sizeof tail - 1;
+    return n >= k && !strncmp(req->url + n - k, tail, k);
+}
+
+/* Reserves a start time under the rate limits: requests of one class are spaced
+ * 1/rate apart (no bursts, so a run stays under a per-second quota). */
+static double rate_reserve(engine *e, const case_request *req)
+{
+    bool create = is_create(req);
+    double rate = create ? e->cfg->create_per_s : e->cfg->other_per_s;
+    double *next = create ? &e->next_create_at : &e->next_other_at;
+    double now = now_s();
+    if (rate <= 0 || req->is_admin)
+        return now;
+    double at = *next > now ? *next : now;
+    *next = at + 1.0 / rate;
+    return at;
+}
+
 static void step_prefix(kbuf *story, const slot *s)
 {
     if (s->req.step_name && *s->req.step_name)
@@ -525,6 +554,12 @@ static void next_step(engine *e, slot *s)
     int rc = case_run_next(s->run, &s->req, err, sizeof err);
     if (rc == 1) {
         s->steps_sent++;
+        double at = rate_reserve(e, &s->req);
+        if (at > now_s()) {
+            s->state = SLOT_THROTTLED;
+            s->wake_at = at;
+            return;
+        }
         send_request(e, s);
         return;
     }
@@ -641,6 +676,9 @@ static void abort_all(engine *e)
             curl_multi_remove_handle(e->multi, s->easy);
             kbuf_printf(&story, "interrupted by a signal during step %zu (%s %s)", s->steps_sent,
                         s->req.method, s->req.url);
+        } else if (s->state == SLOT_THROTTLED) {
+            kbuf_printf(&story, "interrupted by a signal before step %zu (%s %s) was sent",
+                        s->steps_sent, s->req.method, s->req.url);
         } else {
             kbuf_printf(&story, "interrupted by a signal while waiting to retry");
         }
@@ -695,9 +733,12 @@ int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, 
         bool kicked = false;
         for (size_t i = 0; i < e.n_slots; i++) {
             slot *s = &e.slots[i];
-            if (s->state == SLOT_WAITING) {
+            if (s->state == SLOT_WAITING || s->state == SLOT_THROTTLED) {
                 if (s->wake_at <= now) {
-                    start_attempt(&e, s);
+                    if (s->state == SLOT_WAITING)
+                        start_attempt(&e, s);
+                    else
+                        send_request(&e, s);
                     kicked = true;
                 } else if (s->wake_at < next_wake) {
                     next_wake = s->wake_at;

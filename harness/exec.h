@@ -43,6 +43,8 @@ typedef struct exec_config {
     const char *cacert;      /* CA bundle for TLS verification; NULL = system default */
     bool insecure;           /* skip TLS verification */
     const char *noproxy;     /* hosts that bypass proxies from the environment */
+    double create_per_s;     /* most create-session requests started per second; 0 = no limit */
+    double other_per_s;      /* most other requests started per second; 0 = no limit */
     bool fail_fast;          /* after a failure or error, start no new test */
     int verbose;             /* 1: one trace line per exchange; 2: plus headers and bodies */
     FILE *trace;             /* where traces go (default stderr) */

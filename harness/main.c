@@ -395,6 +395,9 @@ static int cmd_run(const cli_options *o)
     cfg.cacert = o->cacert;
     cfg.insecure = o->insecure;
     cfg.noproxy = s.tgt.kind == TARGET_MOCK ? "127.0.0.1,localhost" : NULL;
+    bool playground = s.tgt.kind == TARGET_PLAYGROUND;
+    cfg.create_per_s = o->create_per_s >= 0 ? o->create_per_s : playground ? 4 : 0;
+    cfg.other_per_s = o->other_per_s >= 0 ? o->other_per_s : playground ? 40 : 0;
     cfg.fail_fast = o->fail_fast;
     cfg.verbose = o->verbose;
     cfg.trace = stderr;

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "exec.h"
 #include "fake_case.h"
@@ -175,5 +176,31 @@ Test(exec_engine, never_shows_credentials_in_traces_or_stories)
     free(trace_text);
     fake_redact_reset();
     results_free(res, 1);
+    hostile_stop(h);
+}
+
+Test(exec_engine, spaces_create_session_calls_under_the_rate_limit)
+{
+    static const fake_step create[] = {{"POST", "/payments/v1/sessions", "{}", 200, NULL, false}};
+    static const fake_script creating = {create, 1};
+    hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
+    case_test tests[5];
+    test_result res[5];
+    exec_config cfg;
+    struct timespec t0, t1;
+    memset(res, 0, sizeof res);
+    for (size_t i = 0; i < 5; i++)
+        fake_test(&tests[i], "rate", "rate.case", &creating);
+    exec_config_defaults(&cfg);
+    cfg.jobs = 5;
+    cfg.create_per_s = 20; /* one start every 50 ms: 5 starts need at least 200 ms */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    run(&cfg, hostile_url(h), tests, 5, res);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    for (size_t i = 0; i < 5; i++)
+        cr_expect_eq(res[i].status, RESULT_PASS);
+    cr_expect_geq(took, 0.2, "5 creates at 20/s took only %.3f s", took);
+    results_free(res, 5);
     hostile_stop(h);
 }
