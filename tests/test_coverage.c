@@ -423,3 +423,30 @@ Test(suite_files, load_without_a_single_diagnostic)
     free(anywhere);
     case_set_free(set);
 }
+
+/* The whole suite against the embedded mock, every market, one test at a time (the mock
+ * clock is shared, so clock-moving tests must not overlap others): every clause passes. */
+Test(suite_files, pass_against_the_embedded_mock_in_every_market, .timeout = 100)
+{
+    const char *kpct = getenv("KPCT_BIN"), *dir = getenv("KPCT_CASES_DIR");
+    cr_assert(kpct && dir, "KPCT_BIN and KPCT_CASES_DIR must be set");
+    char out[64], cmd[1024];
+    strcpy(out, "/tmp/kpct-suite-XXXXXX");
+    cr_assert_not_null(mkdtemp(out));
+    snprintf(
+        cmd, sizeof cmd,
+        "'%s' run '%s' --market all -j 1 --min-coverage 100 --out '%s' > '%s/console.txt' 2>&1",
+        kpct, dir, out, out);
+    int rc = system(cmd);
+    if (rc != 0) {
+        char path[128], err[256];
+        size_t len = 0;
+        snprintf(path, sizeof path, "%s/console.txt", out);
+        char *text = kfile_read(path, 1 << 20, &len, err, sizeof err);
+        cr_log_error("%s", text ? text : err);
+        free(text);
+    }
+    cr_expect_eq(rc, 0, "kpct exited with %d", rc);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
+    cr_assert_eq(system(cmd), 0);
+}
