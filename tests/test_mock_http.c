@@ -842,6 +842,31 @@ Test(mock_faults, stopping_the_server_ends_a_hang)
     tm_resp_free(&a.r);
 }
 
+Test(mock_faults, a_hang_ends_when_the_client_hangs_up)
+{
+    mock_config cfg;
+    tm_config(&cfg);
+    cfg.idle_timeout_s = 60; /* far beyond this test's timeout: only the hang-up can end it */
+    mock_server *s = tm_start(&cfg);
+    const char *u = mock_server_url(s);
+    tm_admin(u, "POST", "/__admin/faults", "{\"kind\":\"hang\"}", 201);
+    static const char req[] = "GET /hang HTTP/1.1\r\nHost: x\r\n\r\n";
+    char out[64];
+    /* send, wait 100 ms for an answer that never comes, then close the socket */
+    cr_assert_eq(tm_raw(mock_server_port(s), req, sizeof req - 1, out, sizeof out, 100), 0);
+    bool ended = false;
+    for (int i = 0; i < 100 && !ended; i++) {
+        tm_resp r;
+        tm_request(u, "GET", "/__admin/journal", NULL, NULL, NULL, &r);
+        ended = strstr(r.body, "\"fault\":\"hang\"") != NULL;
+        tm_resp_free(&r);
+        if (!ended)
+            usleep(50000);
+    }
+    cr_assert(ended, "the hanging request was not finished after the client left");
+    mock_server_stop(s);
+}
+
 typedef struct bad_fault {
     const char *spec;
     const char *reason;
