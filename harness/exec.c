@@ -15,8 +15,10 @@
 #define EXEC_POLL_MS     100         /* longest sleep in the loop (signals, back-off) */
 
 /* IDLE: free; SENDING: a transfer is in the multi handle; WAITING: back-off before a
- * retry; THROTTLED: the next request is built and waits for the rate limit. */
-typedef enum { SLOT_IDLE, SLOT_SENDING, SLOT_WAITING, SLOT_THROTTLED } slot_state;
+ * retry; THROTTLED: the next request is built and waits for the rate limit; ALONE: the
+ * next request changes the whole mock (clock, faults) and waits until no other test is
+ * in flight. */
+typedef enum { SLOT_IDLE, SLOT_SENDING, SLOT_WAITING, SLOT_THROTTLED, SLOT_ALONE } slot_state;
 
 /* Why an attempt ended, when it did not pass. */
 typedef enum { END_NONE, END_FAIL, END_ERROR, END_TRANSPORT, END_RETRYABLE_FAIL } end_kind;
@@ -55,6 +57,7 @@ typedef struct engine {
     bool halted;           /* fail-fast tripped */
     const char *halted_by; /* test id that tripped it */
     bool stopping;         /* stop flag seen */
+    struct slot *alone;    /* the test that runs alone (clock/fault admin step, "clock" tag) */
     double next_create_at; /* rate limits: earliest start of the next request per class */
     double next_other_at;
 } engine;
@@ -348,6 +351,8 @@ static void finish(engine *e, slot *s, result_status status, char *message, char
     case_run_free(s->run);
     s->run = NULL;
     s->state = SLOT_IDLE;
+    if (e->alone == s)
+        e->alone = NULL;
     if ((status == RESULT_FAIL || status == RESULT_ERROR) && e->cfg->fail_fast && !e->halted) {
         e->halted = true;
         e->halted_by = r->test->id;
@@ -540,6 +545,35 @@ static double rate_reserve(engine *e, const case_request *req)
     return at;
 }
 
+/* An admin call that changes the mock for every test (its clock, its faults), as
+ * opposed to one about a single session. */
+static bool is_global_admin(const case_request *req)
+{
+    return req->is_admin &&
+           (strstr(req->url, "/__admin/clock") || strstr(req->url, "/__admin/faults") ||
+            strstr(req->url, "/__admin/reset"));
+}
+
+/* Tests tagged "clock" or "exclusive" run alone from their first step. */
+static bool runs_alone(const case_test *t)
+{
+    for (size_t i = 0; i < t->n_tags; i++)
+        if (!strcmp(t->tags[i], "clock") || !strcmp(t->tags[i], "exclusive"))
+            return true;
+    return false;
+}
+
+/* True when no slot but s has a test in flight (slots parked in SLOT_ALONE do not count). */
+static bool others_idle(const engine *e, const slot *s)
+{
+    for (size_t i = 0; i < e->n_slots; i++) {
+        const slot *o = &e->slots[i];
+        if (o != s && o->state != SLOT_IDLE && o->state != SLOT_ALONE)
+            return false;
+    }
+    return true;
+}
+
 static void step_prefix(kbuf *story, const slot *s)
 {
     if (s->req.step_name && *s->req.step_name)
@@ -554,6 +588,15 @@ static void next_step(engine *e, slot *s)
     int rc = case_run_next(s->run, &s->req, err, sizeof err);
     if (rc == 1) {
         s->steps_sent++;
+        if (is_global_admin(&s->req) && e->alone != s) {
+            /* park until every other test has ended; no new test starts meanwhile */
+            if (!e->alone)
+                e->alone = s;
+            if (e->alone != s || !others_idle(e, s)) {
+                s->state = SLOT_ALONE;
+                return;
+            }
+        }
         double at = rate_reserve(e, &s->req);
         if (at > now_s()) {
             s->state = SLOT_THROTTLED;
@@ -676,7 +719,7 @@ static void abort_all(engine *e)
             curl_multi_remove_handle(e->multi, s->easy);
             kbuf_printf(&story, "interrupted by a signal during step %zu (%s %s)", s->steps_sent,
                         s->req.method, s->req.url);
-        } else if (s->state == SLOT_THROTTLED) {
+        } else if (s->state == SLOT_THROTTLED || s->state == SLOT_ALONE) {
             kbuf_printf(&story, "interrupted by a signal before step %zu (%s %s) was sent",
                         s->steps_sent, s->req.method, s->req.url);
         } else {
@@ -744,12 +787,24 @@ int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, 
                     next_wake = s->wake_at;
                 }
             }
-            while (s->state == SLOT_IDLE && next_job < n && !e.halted && !e.stopping) {
-                size_t j = next_job++;
+            if (s->state == SLOT_ALONE && (!e.alone || e.alone == s) && others_idle(&e, s)) {
+                e.alone = s;
+                send_request(&e, s);
+                kicked = true;
+            }
+            while (s->state == SLOT_IDLE && next_job < n && !e.halted && !e.stopping && !e.alone) {
+                size_t j = next_job;
                 if (jobs[j].test->skip_reason) {
+                    next_job++;
                     skip(&e, j, jobs[j].test->skip_reason);
                     continue;
                 }
+                if (runs_alone(jobs[j].test)) {
+                    if (slots_busy(&e))
+                        break; /* wait until the tests in flight have ended */
+                    e.alone = s;
+                }
+                next_job++;
                 start_test(&e, s, j);
                 kicked = true;
             }

@@ -58,6 +58,8 @@ int case_run_next(case_run *run, case_request *req, char *err, size_t errlen)
     req->password = run->env->password;
     req->step_index = run->next;
     req->step_name = "step";
+    req->is_admin = st->admin;
+    req->send_auth = req->send_auth && !st->admin;
     run->next++;
     return 1;
 }

@@ -13,6 +13,7 @@ typedef struct fake_step {
     long expect_status;
     const char *expect_body; /* substring the body must contain; NULL = anything */
     bool build_error;        /* case_run_next fails at this step */
+    bool admin;              /* an admin-API call (path should be /__admin/...) */
 } fake_step;
 
 typedef struct fake_script {

@@ -26,12 +26,12 @@ static void results_free(test_result *r, size_t n)
 }
 
 static const fake_step three_steps[] = {
-    {"POST", "/payments/v1/sessions", "{\"a\":1}", 200, "ok", false},
-    {"POST", "/payments/v1/sessions/1", "{\"b\":2}", 200, NULL, false},
-    {"GET", "/payments/v1/sessions/1", NULL, 200, "true", false},
+    {"POST", "/payments/v1/sessions", "{\"a\":1}", 200, "ok", false, false},
+    {"POST", "/payments/v1/sessions/1", "{\"b\":2}", 200, NULL, false, false},
+    {"GET", "/payments/v1/sessions/1", NULL, 200, "true", false, false},
 };
 static const fake_script passing = {three_steps, 3};
-static const fake_step wrong_step[] = {{"GET", "/x", NULL, 201, NULL, false}};
+static const fake_step wrong_step[] = {{"GET", "/x", NULL, 201, NULL, false, false}};
 static const fake_script failing = {wrong_step, 1};
 
 typedef struct counter {
@@ -181,7 +181,8 @@ Test(exec_engine, never_shows_credentials_in_traces_or_stories)
 
 Test(exec_engine, spaces_create_session_calls_under_the_rate_limit)
 {
-    static const fake_step create[] = {{"POST", "/payments/v1/sessions", "{}", 200, NULL, false}};
+    static const fake_step create[] = {
+        {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false}};
     static const fake_script creating = {create, 1};
     hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
     case_test tests[5];
@@ -202,5 +203,56 @@ Test(exec_engine, spaces_create_session_calls_under_the_rate_limit)
         cr_expect_eq(res[i].status, RESULT_PASS);
     cr_expect_geq(took, 0.2, "5 creates at 20/s took only %.3f s", took);
     results_free(res, 5);
+    hostile_stop(h);
+}
+
+/* Each test k sends "/t<k>/<step>"; test 2 advances the mock clock in its second step. */
+Test(exec_engine, runs_a_test_that_moves_the_mock_clock_alone)
+{
+    enum { N = 8 };
+    static char paths[N][3][32];
+    static fake_step steps[N][3];
+    static fake_script scripts[N];
+    hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
+    case_test tests[N];
+    test_result res[N];
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    for (size_t k = 0; k < N; k++) {
+        for (size_t i = 0; i < 3; i++) {
+            bool admin = k == 2 && i == 1;
+            snprintf(paths[k][i], sizeof paths[k][i], admin ? "/__admin/clock" : "/t%zu/%zu", k, i);
+            steps[k][i] =
+                (fake_step){admin ? "POST" : "GET", paths[k][i], NULL, 200, NULL, false, admin};
+        }
+        scripts[k] = (fake_script){steps[k], 3};
+        fake_test(&tests[k], "alone", "alone.case", &scripts[k]);
+    }
+    exec_config_defaults(&cfg);
+    cfg.jobs = 4;
+    run(&cfg, hostile_url(h), tests, N, res);
+    for (size_t k = 0; k < N; k++)
+        cr_expect_eq(res[k].status, RESULT_PASS, "test %zu: %s", k, res[k].message);
+    char **log;
+    size_t n = hostile_log(h, &log), admin_at = n, last_at = n;
+    for (size_t i = 0; i < n; i++) {
+        if (strstr(log[i], "/__admin/clock"))
+            admin_at = i;
+        if (strstr(log[i], "/t2/2"))
+            last_at = i;
+    }
+    cr_assert_lt(admin_at, last_at);
+    /* From the clock change to the test's end, nobody else talks to the mock, and no
+     * test that started before the change sends anything after it. */
+    for (size_t i = admin_at + 1; i < last_at; i++)
+        cr_expect(strstr(log[i], "/t2/"), "%s ran while the clock test was alone", log[i]);
+    for (size_t i = last_at + 1; i < n; i++)
+        for (size_t j = 0; j < admin_at; j++) {
+            char test[16];
+            snprintf(test, sizeof test, "%.*s", (int)(strchr(log[j] + 6, '/') - log[j]), log[j]);
+            cr_expect(strncmp(log[i], test, strlen(test)),
+                      "%s started before the clock change and went on after it", log[i]);
+        }
+    results_free(res, N);
     hostile_stop(h);
 }

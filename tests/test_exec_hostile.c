@@ -89,9 +89,9 @@ Test(exec_hostile, ends_each_misbehaviour_as_the_right_outcome_with_valid_report
         const hostile_row *r = &rows[i];
         hostile *h = hostile_start(r->kind, r->status, r->content_type, r->body);
         cr_assert_not_null(h);
-        fake_step step = {"POST",         "/payments/v1/sessions/x",
-                          "{\"a\":1}",    r->expect_status,
-                          r->expect_body, false};
+        fake_step step = {
+            "POST", "/payments/v1/sessions/x", "{\"a\":1}", r->expect_status, r->expect_body, false,
+            false};
         fake_script script = {&step, 1};
         case_test t;
         test_result res[1];
@@ -124,7 +124,7 @@ Test(exec_hostile, reports_an_endpoint_that_is_down_as_an_error)
 {
     char url[64];
     hostile_dead_url(url, sizeof url);
-    fake_step step = {"GET", "/payments/v1/sessions/x", NULL, 200, NULL, false};
+    fake_step step = {"GET", "/payments/v1/sessions/x", NULL, 200, NULL, false, false};
     fake_script script = {&step, 1};
     case_test t;
     test_result res[1];
@@ -141,8 +141,8 @@ Test(exec_hostile, reports_an_endpoint_that_is_down_as_an_error)
 Test(exec_hostile, reports_a_step_that_cannot_be_built_as_an_error)
 {
     hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
-    fake_step steps[] = {{"GET", "/a", NULL, 200, NULL, false},
-                         {"GET", "/b", NULL, 200, NULL, true}};
+    fake_step steps[] = {{"GET", "/a", NULL, 200, NULL, false, false},
+                         {"GET", "/b", NULL, 200, NULL, true, false}};
     fake_script script = {steps, 2};
     case_test t;
     test_result res[1];

@@ -25,6 +25,9 @@ struct hostile {
     atomic_uint requests;
     atomic_uint active; /* connection threads still running */
     atomic_bool stopping;
+    pthread_mutex_t log_lock;
+    char *log[HOSTILE_LOG_MAX]; /* request lines in arrival order */
+    size_t n_log;
 };
 
 typedef struct conn {
@@ -84,6 +87,12 @@ static int read_request(hostile *h, int c, bool *admin)
             continue;
         }
         *admin = !strncmp(buf, "GET /__admin/", 13);
+        if (!*admin) {
+            pthread_mutex_lock(&h->log_lock);
+            if (h->n_log < HOSTILE_LOG_MAX)
+                h->log[h->n_log++] = strndup(buf, strcspn(buf, "\r\n"));
+            pthread_mutex_unlock(&h->log_lock);
+        }
         size_t want = 0;
         for (char *h = buf; h && h < end; h = strstr(h, "\r\n") ? strstr(h, "\r\n") + 2 : NULL)
             if (!strncasecmp(h, "Content-Length:", 15))
@@ -245,6 +254,7 @@ hostile *hostile_start(hostile_kind kind, int status, const char *content_type, 
     if (!h)
         return NULL;
     h->kind = kind;
+    pthread_mutex_init(&h->log_lock, NULL);
     h->status = status;
     h->content_type = strdup(content_type ? content_type : "application/json");
     h->body = strdup(body ? body : "");
@@ -259,6 +269,15 @@ hostile *hostile_start(hostile_kind kind, int status, const char *content_type, 
     }
     snprintf(h->url, sizeof h->url, "http://127.0.0.1:%u", port);
     return h;
+}
+
+size_t hostile_log(hostile *h, char ***lines)
+{
+    pthread_mutex_lock(&h->log_lock);
+    size_t n = h->n_log;
+    *lines = h->log;
+    pthread_mutex_unlock(&h->log_lock);
+    return n;
 }
 
 const char *hostile_url(const hostile *h)
@@ -290,6 +309,9 @@ void hostile_stop(hostile *h)
     while (atomic_load(&h->active) > 0)
         usleep(10000);
     close(h->fd);
+    for (size_t i = 0; i < h->n_log; i++)
+        free(h->log[i]);
+    pthread_mutex_destroy(&h->log_lock);
     free(h->content_type);
     free(h->body);
     free(h);

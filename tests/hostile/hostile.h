@@ -18,6 +18,8 @@ typedef enum {
 
 typedef struct hostile hostile;
 
+#define HOSTILE_LOG_MAX 4096 /* request lines remembered */
+
 /* Every kind answers GET /__admin/... with 404 (the runner's kpmock probe) and does
  * not count it as a request. */
 /* Starts a server; status/content_type/body only matter for HOSTILE_STATUS. Returns NULL on
@@ -27,6 +29,9 @@ hostile *hostile_start(hostile_kind kind, int status, const char *content_type, 
 const char *hostile_url(const hostile *h);
 /* How many requests the server has read. */
 unsigned hostile_requests(const hostile *h);
+/* The request lines read so far ("POST /x HTTP/1.1"), in arrival order; borrowed,
+ * valid until hostile_stop. Returns how many. */
+size_t hostile_log(hostile *h, char ***lines);
 /* A base URL where nothing listens (bound, then closed). */
 void hostile_dead_url(char *out, size_t outlen);
 /* Stops the server and frees it; accepts NULL. */
