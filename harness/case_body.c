@@ -246,6 +246,14 @@ int patch_check(lctx *c, const case_doc *doc, const cJSON *patch, const var_scop
         } else if (strstr(path->valuestring, "${")) {
             lerr(c, doc, path, false, "variables are not allowed in a patch path");
             problems++;
+        } else if (kind != 5 &&
+                   strstr(strrchr(path->valuestring, '/') ? strrchr(path->valuestring, '/') : "",
+                          "~1")) {
+            /* cJSON_Utils 1.7.15 decodes "~1" in the last token into the wrong byte */
+            lerr(c, doc, path, false,
+                 "\"~1\" in the last token of a patch path is not supported (cJSON_Utils 1.7.15 "
+                 "mis-decodes it); patch the parent object instead");
+            problems++;
         } else if (kind == 1 && !path->valuestring[0]) {
             lerr(c, doc, path, false, "a patch cannot remove the whole document");
             problems++;

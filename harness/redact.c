@@ -62,8 +62,9 @@ static void add_with_base64_locked(const char *s, size_t len)
         redact_refused++;
         return;
     }
-    /* The padding is not part of what leaks when the value sits inside longer text. */
+    /* Padded, and without the padding (what leaks when the value sits inside longer text). */
     size_t elen = strlen(enc);
+    add_locked(enc, elen);
     while (elen > 0 && enc[elen - 1] == '=')
         elen--;
     add_locked(enc, elen);

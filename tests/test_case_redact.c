@@ -1,0 +1,123 @@
+/* Redaction tests: secrets and their base64 forms become "***", credentials register
+ * the Basic-auth form, short secrets are refused and counted, the ceiling is honoured. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "b64.h"
+#include "case.h"
+
+static char *redacted(const char *text)
+{
+    kbuf b;
+    kbuf_init(&b, 1u << 16);
+    cr_assert_eq(case_redact(text, strlen(text), &b), 0);
+    char *s = kbuf_steal(&b);
+    return s ? s : strdup("");
+}
+
+static void expect_redacted(const char *in, const char *want)
+{
+    char *got = redacted(in);
+    cr_expect_str_eq(got, want, "redacting \"%s\"", in);
+    free(got);
+}
+
+Test(case_redact, replaces_secrets_and_their_base64_forms)
+{
+    case_redact_reset();
+    case_redact_add("hunter2-secret");
+    char *b64 = b64_encode("hunter2-secret", 14, 0); /* aHVudGVyMi1zZWNyZXQ= */
+    char *text = NULL;
+    cr_assert(asprintf(&text, "pw=hunter2-secret b=%s end", b64) > 0);
+    expect_redacted(text, "pw=*** b=*** end");
+    expect_redacted("no secret here", "no secret here");
+    expect_redacted("hunter2-secrethunter2-secret", "******");
+    expect_redacted("hunter2-secre", "hunter2-secre");
+    free(text);
+    free(b64);
+    case_redact_reset();
+}
+
+Test(case_redact, registers_credentials_and_the_basic_auth_header)
+{
+    case_redact_reset();
+    case_redact_add_credentials("PK12345_merchant", "pa55word!");
+    char *pair = b64_encode("PK12345_merchant:pa55word!", 26, 0);
+    char *text = NULL;
+    cr_assert(
+        asprintf(&text, "Authorization: Basic %s\nuser PK12345_merchant pass pa55word!", pair) > 0);
+    expect_redacted(text, "Authorization: Basic ***\nuser *** pass ***");
+    free(text);
+    free(pair);
+    case_redact_reset();
+}
+
+Test(case_redact, prefers_the_longest_secret)
+{
+    case_redact_reset();
+    case_redact_add("abcd");
+    case_redact_add("abcdefgh");
+    expect_redacted("xabcdefghy abcdz", "x***y ***z");
+    case_redact_reset();
+}
+
+Test(case_redact, refuses_and_counts_secrets_too_short_to_redact)
+{
+    case_redact_reset();
+    case_redact_add("a");
+    case_redact_add("abc");
+    case_redact_add("");
+    case_redact_add(NULL);
+    cr_expect_eq(case_redact_refused(), 2);
+    expect_redacted("a cab abc", "a cab abc");
+    case_redact_reset();
+    cr_expect_eq(case_redact_refused(), 0);
+}
+
+Test(case_redact, fails_at_the_ceiling_of_the_output)
+{
+    case_redact_reset();
+    case_redact_add("secret-value");
+    kbuf b;
+    kbuf_init(&b, 8);
+    cr_expect_eq(case_redact("0123456789abcdef", 16, &b), -1);
+    cr_expect(strstr(kbuf_str(&b), "secret") == NULL);
+    kbuf_free(&b);
+    case_redact_reset();
+}
+
+static void *adder(void *arg)
+{
+    char s[32];
+    for (int i = 0; i < 20; i++) {
+        /* 4 threads x 20 secrets x 3 forms stay under CASE_REDACT_MAX_SECRETS */
+        snprintf(s, sizeof s, "thread%ld-secret-%d", (long)(intptr_t)arg, i);
+        case_redact_add(s);
+        kbuf b;
+        kbuf_init(&b, 4096);
+        case_redact(s, strlen(s), &b);
+        if (strcmp(kbuf_str(&b), "***") != 0)
+            return (void *)1;
+        kbuf_free(&b);
+    }
+    return NULL;
+}
+
+Test(case_redact, is_safe_to_use_from_several_threads)
+{
+    case_redact_reset();
+    pthread_t th[4];
+    for (long i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, adder, (void *)(intptr_t)i);
+    for (int i = 0; i < 4; i++) {
+        void *rc = NULL;
+        pthread_join(th[i], &rc);
+        cr_expect_null(rc, "a thread saw its own secret unredacted");
+    }
+    case_redact_reset();
+}

@@ -1,0 +1,171 @@
+/* Variable tests: the ${...} grammar, substitution into text and JSON (typed when a
+ * string is exactly one reference), env values registered as secrets, table bounds. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_int.h"
+
+typedef struct fixture_vars {
+    vars_table table;
+    cJSON *market;
+    kprng rng;
+    vars_ctx ctx;
+} fixture_vars;
+
+static fixture_vars *fv_new(void)
+{
+    fixture_vars *f = calloc(1, sizeof *f);
+    f->market = cJSON_Parse("{\"currency\": \"SEK\", \"amount\": 1000, \"flags\": [1]}");
+    kprng_seed(&f->rng, 42);
+    f->ctx = (vars_ctx){&f->table, f->market, "http://127.0.0.1:8080", &f->rng};
+    char err[256];
+    cJSON *v = cJSON_Parse("{\"id\": \"abc\", \"n\": 5, \"obj\": {\"k\": [true]}}");
+    for (cJSON *m = v->child; m; m = m->next)
+        cr_assert_eq(vars_set(&f->table, m->string, m, err, sizeof err), 0, "%s", err);
+    cJSON_Delete(v);
+    return f;
+}
+
+static void fv_free(fixture_vars *f)
+{
+    vars_clear(&f->table);
+    cJSON_Delete(f->market);
+    free(f);
+}
+
+typedef struct text_case {
+    const char *in, *out, *err;
+} text_case;
+
+Test(case_vars, substitutes_references_as_text)
+{
+    setenv("KPCT_TEST_SECRET", "s3cr3t-value", 1);
+    unsetenv("KPCT_TEST_UNSET");
+    static const text_case cases[] = {
+        {"/payments/v1/sessions/${id}", "/payments/v1/sessions/abc", NULL},
+        {"${id}-${n}-${obj}", "abc-5-{\"k\":[true]}", NULL},
+        {"${market.currency} ${market.amount}", "SEK 1000", NULL},
+        {"${base_url}/x", "http://127.0.0.1:8080/x", NULL},
+        {"token ${env:KPCT_TEST_SECRET}", "token s3cr3t-value", NULL},
+        {"cost $5 and $${literal}", "cost $5 and ${literal}", NULL},
+        {"no refs", "no refs", NULL},
+        {"${nope}", NULL, "undefined variable ${nope}: not captured"},
+        {"${market.nope}", NULL,
+         "undefined variable ${market.nope}: not in this market's market.json"},
+        {"${env:KPCT_TEST_UNSET}", NULL,
+         "environment variable KPCT_TEST_UNSET is not set (used as ${env:KPCT_TEST_UNSET})"},
+        {"${a b}", NULL,
+         "malformed variable reference \"${a b}\" (expected ${name}, ${market.KEY}, ${env:NAME}, "
+         "${uuid} or ${base_url})"},
+        {"${market}", NULL,
+         "malformed variable reference \"${market}\" (expected ${name}, ${market.KEY}, "
+         "${env:NAME}, ${uuid} or ${base_url})"},
+        {"x ${id", NULL,
+         "unterminated variable reference \"${\" (write \"$${\" for a literal \"${\")"},
+    };
+    fixture_vars *f = fv_new();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char err[256] = "";
+        char *out = vars_subst_string(&f->ctx, cases[i].in, err, sizeof err);
+        if (cases[i].out) {
+            cr_expect_str_eq(out ? out : "(null)", cases[i].out, "input %s (%s)", cases[i].in, err);
+        } else {
+            cr_expect_null(out, "input %s", cases[i].in);
+            cr_expect_str_eq(err, cases[i].err, "input %s", cases[i].in);
+        }
+        free(out);
+    }
+    fv_free(f);
+}
+
+Test(case_vars, keeps_the_json_type_of_a_whole_string_reference)
+{
+    fixture_vars *f = fv_new();
+    cJSON *in = cJSON_Parse("{\"a\": \"${n}\", \"b\": \"${obj}\", \"c\": \"n=${n}\", \"d\": "
+                            "[\"${market.amount}\", \"${market.flags}\", \"${id}\"], \"e\": 1.5, "
+                            "\"f\": \"$${n}\"}");
+    char err[256];
+    cJSON *out = vars_subst_json(&f->ctx, in, err, sizeof err);
+    cr_assert(out, "%s", err);
+    char *txt = cJSON_PrintUnformatted(out);
+    cr_expect_str_eq(txt, "{\"a\":5,\"b\":{\"k\":[true]},\"c\":\"n=5\",\"d\":[1000,[1],\"abc\"],"
+                          "\"e\":1.5,\"f\":\"${n}\"}");
+    free(txt);
+    cJSON_Delete(out);
+    cJSON_Delete(in);
+    fv_free(f);
+}
+
+Test(case_vars, gives_a_fresh_uuid_at_each_use)
+{
+    fixture_vars *f = fv_new();
+    char err[256];
+    char *out = vars_subst_string(&f->ctx, "${uuid} ${uuid}", err, sizeof err);
+    cr_assert(out);
+    cr_assert_eq(strlen(out), 73);
+    out[36] = '\0';
+    cr_expect(klarna_is_uuid(out));
+    cr_expect(klarna_is_uuid(out + 37));
+    cr_expect_str_neq(out, out + 37);
+    free(out);
+    fv_free(f);
+}
+
+Test(case_vars, registers_environment_values_as_secrets_when_read)
+{
+    case_redact_reset();
+    setenv("KPCT_TEST_TOKEN", "tok-4815162342", 1);
+    fixture_vars *f = fv_new();
+    char err[256];
+    char *out = vars_subst_string(&f->ctx, "Bearer ${env:KPCT_TEST_TOKEN}", err, sizeof err);
+    cr_assert(out);
+    kbuf b;
+    kbuf_init(&b, 4096);
+    cr_assert_eq(case_redact(out, strlen(out), &b), 0);
+    cr_expect_str_eq(kbuf_str(&b), "Bearer ***");
+    kbuf_free(&b);
+    free(out);
+    fv_free(f);
+    case_redact_reset();
+}
+
+Test(case_vars, bounds_the_table_and_each_value)
+{
+    vars_table t = {0};
+    char err[256];
+    cJSON *v = cJSON_CreateNumber(1);
+    char name[32];
+    for (int i = 0; i < CASE_MAX_VARS; i++) {
+        snprintf(name, sizeof name, "v%d", i);
+        cr_assert_eq(vars_set(&t, name, v, err, sizeof err), 0);
+    }
+    cr_expect_eq(vars_set(&t, "v0", v, err, sizeof err), 0, "replacing stays possible");
+    cr_expect_eq(vars_set(&t, "one_more", v, err, sizeof err), -1);
+    cr_expect_str_eq(err, "too many variables: more than 256 (CASE_MAX_VARS)");
+    cJSON_Delete(v);
+    vars_clear(&t);
+    char *big = malloc(CASE_MAX_VAR_BYTES + 1);
+    memset(big, 'x', CASE_MAX_VAR_BYTES - 1);
+    big[CASE_MAX_VAR_BYTES - 1] = '\0';
+    v = cJSON_CreateString(big); /* printed with quotes: 65536 + 1 bytes */
+    cr_expect_eq(vars_set(&t, "big", v, err, sizeof err), -1);
+    cr_expect_str_eq(err,
+                     "captured value of \"big\" is 65537 bytes, over 65536 (CASE_MAX_VAR_BYTES)");
+    cJSON_Delete(v);
+    free(big);
+    vars_clear(&t);
+}
+
+Test(case_vars, accepts_only_plain_capture_names)
+{
+    cr_expect(vars_valid_name("session_id"));
+    cr_expect(vars_valid_name("_x1"));
+    cr_expect(!vars_valid_name("1x"));
+    cr_expect(!vars_valid_name("a-b"));
+    cr_expect(!vars_valid_name("uuid"));
+    cr_expect(!vars_valid_name("base_url"));
+    cr_expect(!vars_valid_name("market"));
+    cr_expect(!vars_valid_name(""));
+}
