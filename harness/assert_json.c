@@ -325,7 +325,12 @@ static int subst_member(const vars_ctx *v, cJSON *obj, const char *key, char *er
     cJSON *nv = vars_subst_json(v, old, err, errlen);
     if (!nv)
         return -1;
-    cJSON_ReplaceItemViaPointer(obj, old, nv);
+    /* unlike ReplaceItemViaPointer, this gives the new item its key */
+    if (!cJSON_ReplaceItemInObjectCaseSensitive(obj, key, nv)) {
+        cJSON_Delete(nv);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     return 0;
 }
 
