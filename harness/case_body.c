@@ -158,8 +158,42 @@ static const char *patch_reason(int status)
     }
 }
 
+/* A "replace" of an object member, done in place so the member keeps its position
+ * (cJSON_Utils removes and re-adds it at the end). Returns 0 done, 1 not handled. */
+static int replace_in_place(cJSON *doc, const cJSON *op)
+{
+    const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
+    const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"));
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(op, "value");
+    if (!o || strcmp(o, "replace") != 0 || !path || !value)
+        return 1;
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return 1;
+    char *parent_ptr = strndup(path, (size_t)(slash - path));
+    char *key = NULL;
+    int rc = 1;
+    if (!parent_ptr)
+        goto out;
+    cJSON *parent = cJSONUtils_GetPointerCaseSensitive(doc, parent_ptr);
+    next_token(slash, &key);
+    if (!cJSON_IsObject(parent) || !key || !cJSON_GetObjectItemCaseSensitive(parent, key))
+        goto out;
+    cJSON *copy = cJSON_Duplicate(value, 1);
+    if (copy && cJSON_ReplaceItemInObjectCaseSensitive(parent, key, copy))
+        rc = 0;
+    else
+        cJSON_Delete(copy);
+out:
+    free(parent_ptr);
+    free(key);
+    return rc;
+}
+
 static int apply_one(cJSON *doc, const cJSON *op)
 {
+    if (replace_in_place(doc, op) == 0)
+        return 0;
     cJSON *arr = cJSON_CreateArray();
     if (!arr || !cJSON_AddItemReferenceToArray(arr, (cJSON *)op)) {
         cJSON_Delete(arr);
