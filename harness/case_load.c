@@ -1010,6 +1010,30 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
     if (!cJSON_GetObjectItemCaseSensitive(cj, "markets")) {
         scope.markets = all;
         scope.n_markets = set->n_markets;
+    } else if (markets) {
+        /* a variant's markets are added to the case's: its steps run in all of them */
+        const cJSON *vs = cJSON_GetObjectItemCaseSensitive(cj, "variants");
+        size_t extra = 0;
+        for (const cJSON *v = cJSON_IsArray(vs) ? vs->child : NULL; v; v = v->next)
+            extra += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v, "markets"));
+        const case_market **wide = set_alloc(set, (n_markets + extra + 1) * sizeof *wide);
+        if (!wide)
+            goto out;
+        memcpy(wide, markets, n_markets * sizeof *wide);
+        size_t nw = n_markets;
+        for (const cJSON *v = cJSON_IsArray(vs) ? vs->child : NULL; v; v = v->next) {
+            const cJSON *vm = cJSON_GetObjectItemCaseSensitive(v, "markets");
+            for (const cJSON *e = cJSON_IsArray(vm) ? vm->child : NULL; e; e = e->next) {
+                const case_market *m = set_market(set, cJSON_GetStringValue(e));
+                bool dup = !m;
+                for (size_t k = 0; k < nw && !dup; k++)
+                    dup = wide[k] == m;
+                if (!dup)
+                    wide[nw++] = m;
+            }
+        }
+        scope.markets = wide;
+        scope.n_markets = nw;
     }
 
     def = set_alloc(set, sizeof *def);
@@ -1140,9 +1164,22 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
                 var_scope vscope = scope;
                 vscope.captured = captured.items;
                 vscope.n_captured = captured_before[def->variant_step];
-                if (cJSON_GetObjectItemCaseSensitive(v, "markets")) {
-                    vscope.markets = vm;
-                    vscope.n_markets = vn;
+                if (cJSON_GetObjectItemCaseSensitive(v, "markets") && markets) {
+                    /* the case's markets plus the variant's */
+                    const case_market **both = set_alloc(set, (n_markets + vn + 1) * sizeof *both);
+                    if (!both)
+                        goto out;
+                    memcpy(both, markets, n_markets * sizeof *both);
+                    size_t nb = n_markets;
+                    for (size_t k = 0; k < vn; k++) {
+                        bool dup = false;
+                        for (size_t j = 0; j < nb && !dup; j++)
+                            dup = both[j] == vm[k];
+                        if (!dup)
+                            both[nb++] = vm[k];
+                    }
+                    vscope.markets = both;
+                    vscope.n_markets = nb;
                 }
                 const cJSON *ve = cJSON_GetObjectItemCaseSensitive(v, "expect");
                 if (ve)
@@ -1367,17 +1404,22 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
         return -1;
     append_unique(clauses, &t.n_clauses, cl);
     t.clauses = clauses;
-    const cJSON *mk = variant ? cJSON_GetObjectItemCaseSensitive(variant, "markets") : NULL;
-    if (!mk)
-        mk = cJSON_GetObjectItemCaseSensitive(def->json, "markets");
-    const char **markets = set_alloc(set, (size_t)(cJSON_GetArraySize(mk) + 1) * sizeof *markets);
+    /* a variant's markets and targets are added to the case's (no list: every one) */
+    const cJSON *mk = cJSON_GetObjectItemCaseSensitive(def->json, "markets");
+    const cJSON *vmk = variant ? cJSON_GetObjectItemCaseSensitive(variant, "markets") : NULL;
+    const char **markets = set_alloc(
+        set, (size_t)(cJSON_GetArraySize(mk) + cJSON_GetArraySize(vmk) + 1) * sizeof *markets);
     if (!markets)
         return -1;
-    append_unique(markets, &priv->n_markets, mk);
+    if (mk) {
+        append_unique(markets, &priv->n_markets, mk);
+        append_unique(markets, &priv->n_markets, vmk);
+    }
     priv->markets = markets;
-    priv->targets = variant && cJSON_GetObjectItemCaseSensitive(variant, "targets")
-                        ? target_bits(variant)
-                        : target_bits(def->json);
+    priv->targets = target_bits(def->json);
+    if (variant && cJSON_GetObjectItemCaseSensitive(def->json, "targets") &&
+        cJSON_GetObjectItemCaseSensitive(variant, "targets"))
+        priv->targets |= target_bits(variant);
 
     for (int s = 0; s < SIT_COUNT; s++) {
         case_test *x = &set->tests[s][set->n_tests];

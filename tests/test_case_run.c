@@ -14,7 +14,7 @@
     "{\"suite\": \"flow\", \"title\": \"t\", \"cases\": [\n"                                       \
     "{\"id\": \"flow.create_update\", \"title\": \"create, advance, update\", \"tags\": "          \
     "[\"flow\"],"                                                                                  \
-    " \"clauses\": [\"c.one\"],\n"                                                                 \
+    " \"clauses\": [\"c.one\"], \"markets\": [\"SE\"],\n"                                          \
     " \"steps\": [\n"                                                                              \
     "  {\"name\": \"create\", \"request\": {\"method\": \"POST\", \"path\": "                      \
     "\"/payments/v1/sessions\","                                                                   \
@@ -30,7 +30,7 @@
     "   \"expect\": {\"json\": [{\"pointer\": \"/amount\", \"equals\": \"${n}\"}]}}],\n"           \
     " \"variants\": [\n"                                                                           \
     "  {\"id\": \"plain\", \"title\": \"as is\"},\n"                                               \
-    "  {\"id\": \"negative\", \"title\": \"negative\", \"markets\": [\"SE\"], \"tags\": "          \
+    "  {\"id\": \"negative\", \"title\": \"negative\", \"markets\": [\"US\"], \"tags\": "          \
     "[\"bad\"],"                                                                                   \
     "   \"patch\": [{\"op\": \"replace\", \"path\": \"/amount\", \"value\": -1}],"                 \
     "   \"expect\": {\"status\": 400}}]},\n"                                                       \
@@ -268,8 +268,9 @@ Test(case_select, picks_tests_by_market_target_glob_and_tag, .init = setup, .fin
     static const selection table[] = {
         {"SE", TARGET_MOCK, false, NULL, NULL,
          "flow.create_update.plain\nflow.create_update.negative\nmock.only"},
+        /* a variant's markets are added to its case's */
         {"US", TARGET_MOCK, false, NULL, NULL,
-         "flow.create_update.plain\nmock.only\nremote.only | not applicable to target mock: "
+         "flow.create_update.negative\nmock.only\nremote.only | not applicable to target mock: "
          "applies to playground, url"},
         {"SE", TARGET_PLAYGROUND, false, NULL, NULL,
          "flow.create_update.plain | needs the reference mock: step 2 advances the mock clock\n"
