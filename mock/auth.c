@@ -15,7 +15,7 @@ static bool same(const char *a, size_t alen, const char *b)
     unsigned diff = alen != blen;
     for (size_t i = 0; i < alen; i++)
         diff |= (unsigned char)a[i] ^ (unsigned char)b[i < blen ? i : 0];
-    return diff == 0 && blen > 0;
+    return diff == 0;
 }
 
 bool auth_check(const char *header, const char *username, const char *password)

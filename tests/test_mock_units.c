@@ -173,6 +173,9 @@ Test(auth, accepts_only_the_configured_basic_credentials)
     huge[AUTH_HEADER_MAX + 15] = '\0';
     cr_assert_not(auth_check(huge, "kpmock", "kpmock"));
     free(huge);
+    /* an empty configured password is matched exactly, not by anything */
+    cr_assert(auth_check("Basic a3Btb2NrOg==", "kpmock", ""));
+    cr_assert_not(auth_check("Basic a3Btb2NrOmtwbW9jaw==", "kpmock", ""));
 }
 
 static cJSON *spec(const char *text)
