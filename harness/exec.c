@@ -161,13 +161,18 @@ static const char *header_value(const slot *s, const char *name)
  * redaction runs on the whole text first so a cut never splits a secret). */
 static void redacted_cut(kbuf *out, const char *text, size_t len, size_t max)
 {
+    /* Only a prefix can be shown: redact max bytes plus room for the longest secret
+     * (a variable's ceiling) that could straddle the cut, not a whole 1 MB body. */
+    size_t total = len;
+    if (len > max + CASE_MAX_VAR_BYTES)
+        len = max + CASE_MAX_VAR_BYTES;
     kbuf r;
-    kbuf_init(&r, 2 * len + 64);
+    kbuf_init(&r, 3 * len + 64);
     if (case_redact(text, len, &r) == 0) {
         size_t n = r.len > max ? max : r.len;
         kbuf_append_cut(out, r.data ? r.data : "", n);
         if (r.len > max)
-            kbuf_printf(out, "\n[... %zu more bytes cut]", r.len - max);
+            kbuf_printf(out, "\n[... cut at %zu of %zu bytes]", max, total);
     } else {
         kbuf_puts(out, "[text withheld: redaction ran out of room]");
     }
@@ -184,15 +189,34 @@ static bool printable(const char *p, size_t n)
     return true;
 }
 
+/* Appends s for inside single quotes: each ' becomes '\''. */
+static void quote_inner(kbuf *out, const char *s, size_t n)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\'')
+            continue;
+        kbuf_append_cut(out, s + start, i - start);
+        kbuf_append_cut(out, "'\\''", 4);
+        start = i + 1;
+    }
+    kbuf_append_cut(out, s + start, n - start);
+}
+
 static void shell_quote(kbuf *out, const char *s, size_t n)
 {
     kbuf_append_cut(out, "'", 1);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\'')
-            kbuf_append_cut(out, "'\\''", 4);
-        else
-            kbuf_append_cut(out, s + i, 1);
-    }
+    quote_inner(out, s, n);
+    kbuf_append_cut(out, "'", 1);
+}
+
+/* Appends 'a<sep>b' shell-quoted as one word. */
+static void shell_quote_pair(kbuf *out, const char *a, const char *sep, const char *b)
+{
+    kbuf_append_cut(out, "'", 1);
+    quote_inner(out, a, strlen(a));
+    kbuf_append_cut(out, sep, strlen(sep));
+    quote_inner(out, b, strlen(b));
     kbuf_append_cut(out, "'", 1);
 }
 
@@ -208,48 +232,45 @@ static bool has_header(const case_request *req, const char *name)
  * they are the run's, redacted otherwise). */
 static void request_story(kbuf *out, const case_request *req, const case_env *env)
 {
-    kbuf raw;
-    kbuf_init(&raw, EXEC_MAX_DETAIL_BYTES);
-    kbuf_printf(&raw, "curl -sS -X %s ", req->method);
-    shell_quote(&raw, req->url, strlen(req->url));
+    /* Built for every request, so kept cheap: no redaction here (every consumer redacts
+     * the text it shows), no temporary buffers. */
+    kbuf_printf(out, "curl -sS -X %s ", req->method);
+    shell_quote(out, req->url, strlen(req->url));
     for (size_t i = 0; i < req->n_headers; i++) {
-        kbuf h;
-        kbuf_init(&h, EXEC_MAX_DETAIL_BYTES);
-        kbuf_printf(&h, "%s: %s", req->headers[i].name, req->headers[i].value);
-        kbuf_puts(&raw, " -H ");
-        shell_quote(&raw, kbuf_str(&h), h.len);
-        kbuf_free(&h);
+        kbuf_puts(out, " -H ");
+        shell_quote_pair(out, req->headers[i].name, ": ", req->headers[i].value);
     }
     if (req->body && !has_header(req, "Content-Type"))
-        kbuf_puts(&raw, " -H 'Content-Type: application/json'");
+        kbuf_puts(out, " -H 'Content-Type: application/json'");
     if (req->send_auth) {
         bool runs_own = env && env->username && req->username &&
                         !strcmp(env->username, req->username) && env->password && req->password &&
                         !strcmp(env->password, req->password);
         if (runs_own) {
-            kbuf_puts(&raw, " -u \"$KLARNA_USERNAME:$KLARNA_PASSWORD\"");
+            kbuf_puts(out, " -u \"$KLARNA_USERNAME:$KLARNA_PASSWORD\"");
         } else {
-            kbuf h;
-            kbuf_init(&h, EXEC_MAX_DETAIL_BYTES);
-            kbuf_printf(&h, "%s:%s", req->username ? req->username : "",
-                        req->password ? req->password : "");
-            kbuf_puts(&raw, " -u ");
-            shell_quote(&raw, kbuf_str(&h), h.len);
-            kbuf_free(&h);
+            kbuf_puts(out, " -u ");
+            shell_quote_pair(out, req->username ? req->username : "", ":",
+                             req->password ? req->password : "");
         }
     }
     if (req->body) {
         if (printable(req->body, req->body_len) && req->body_len <= EXEC_STORY_BODY_BYTES) {
-            kbuf_puts(&raw, " --data-binary ");
-            shell_quote(&raw, req->body, req->body_len);
+            kbuf_puts(out, " --data-binary ");
+            shell_quote(out, req->body, req->body_len);
         } else {
-            kbuf_printf(&raw, " --data-binary @body   # %zu bytes%s, first bytes below\n",
+            kbuf_printf(out, " --data-binary @body   # %zu bytes%s, first bytes below\n",
                         req->body_len, printable(req->body, req->body_len) ? "" : ", binary");
-            redacted_cut(&raw, req->body, req->body_len, EXEC_STORY_BODY_BYTES);
+            redacted_cut(out, req->body, req->body_len, EXEC_STORY_BODY_BYTES);
         }
     }
-    redacted_cut(out, raw.data ? raw.data : "", raw.len, EXEC_MAX_DETAIL_BYTES / 2);
-    kbuf_free(&raw);
+    if (out->truncated) {
+        /* a cut could split a secret: show nothing rather than part of one */
+        kbuf_reset(out);
+        out->truncated = false;
+        kbuf_printf(out, "[%s %s: request of more than %u bytes not shown]", req->method, req->url,
+                    EXEC_MAX_DETAIL_BYTES);
+    }
 }
 
 static void response_story(kbuf *out, const slot *s, long status, double seconds)
