@@ -243,9 +243,15 @@ static int parse_args(int argc, char **argv, mock_config *cfg)
             printf("kpmock %s\n", KPCT_VERSION);
             exit(0);
         default:
-            if (optopt)
-                fprintf(stderr, "kpmock: option --%s needs a value or is unknown (see --help)\n",
-                        options[0].name && optind > 0 ? argv[optind - 1] + 2 : "?");
+            /* getopt_long leaves the offending word at argv[optind - 1]; optopt holds the
+             * long option's code when only its value was wrong */
+            if (optopt >= OPT_BIND && optopt <= OPT_VERSION &&
+                options[optopt - OPT_BIND].has_arg == required_argument)
+                fprintf(stderr, "kpmock: option '%s' needs a value (see --help)\n",
+                        argv[optind - 1]);
+            else if (optopt >= OPT_BIND && optopt <= OPT_VERSION)
+                fprintf(stderr, "kpmock: option '%s' takes no value (see --help)\n",
+                        argv[optind - 1]);
             else
                 fprintf(stderr, "kpmock: unknown option '%s' (see --help)\n", argv[optind - 1]);
             return -1;
