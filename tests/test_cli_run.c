@@ -405,3 +405,69 @@ Test(cli_run, writes_valid_partial_reports_when_interrupted)
     proc_free(&p);
     hostile_stop(h);
 }
+
+static const char admin_suite[] =
+    "{\"suite\": \"clock\", \"title\": \"clock\", \"cases\": [\n"
+    " {\"id\": \"clock.moves\", \"title\": \"the clock moves and sessions still work\", "
+    "\"clauses\": [],\n"
+    "  \"tags\": [\"clock\"], \"steps\": [\n"
+    "   {\"name\": \"ten seconds pass\", \"admin\": {\"clock_advance\": 10}},\n"
+    "   {\"name\": \"create\", \"request\": {\"method\": \"POST\", \"path\": "
+    "\"/payments/v1/sessions\",\n"
+    "     \"body\": {\"fixture\": \"session\"}}, \"expect\": {\"status\": 200}}]}]}\n";
+
+/* Starts the kpmock program over https on a free port; fills url from its listening line. */
+static pid_t start_kpmock(char *url, size_t urllen)
+{
+    int fds[2];
+    char cert[512], key[512];
+    cr_assert_eq(pipe(fds), 0);
+    snprintf(cert, sizeof cert, "%s/cert.pem", getenv("KPCT_TEST_CERTS"));
+    snprintf(key, sizeof key, "%s/key.pem", getenv("KPCT_TEST_CERTS"));
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        execl(getenv("KPMOCK_BIN"), "kpmock", "--port", "0", "--username", "shop", "--password",
+              "pw", "--tls-cert", cert, "--tls-key", key, (char *)NULL);
+        _exit(98);
+    }
+    close(fds[1]);
+    FILE *f = fdopen(fds[0], "r");
+    char line[512] = "";
+    cr_assert_not_null(fgets(line, sizeof line, f), "kpmock printed nothing");
+    fclose(f);
+    const char *prefix = "kpmock listening on ";
+    cr_assert(!strncmp(line, prefix, strlen(prefix)), "unexpected line: %s", line);
+    snprintf(url, urllen, "%.*s", (int)strcspn(line + strlen(prefix), "\n"), line + strlen(prefix));
+    return pid;
+}
+
+Test(cli_run, runs_mock_only_cases_on_a_kpmock_program_and_skips_them_elsewhere)
+{
+    char tree[256], out[512], url[256], cacert[512];
+    static const char *const env[] = {"KLARNA_USERNAME=shop", "KLARNA_PASSWORD=pw", NULL};
+    make_tree(tree, admin_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    snprintf(cacert, sizeof cacert, "%s/cert.pem", getenv("KPCT_TEST_CERTS"));
+    pid_t mock = start_kpmock(url, sizeof url);
+    const char *on_kpmock[] = {"run", tree,       "--out", out, "--target",
+                               url,   "--cacert", cacert,  NULL};
+    proc_out p = run_kpct(on_kpmock, env);
+    cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
+    cr_expect(strstr(p.out, "PASS clock.moves"), "%s", p.out);
+    proc_free(&p);
+    kill(mock, SIGTERM);
+    waitpid(mock, NULL, 0);
+
+    hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
+    const char *elsewhere[] = {"run", tree, "--out", out, "--target", hostile_url(h), NULL};
+    p = run_kpct(elsewhere, env);
+    cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
+    cr_expect(strstr(p.out, "SKIP clock.moves: "), "%s", p.out);
+    cr_expect_eq(hostile_requests(h), 0);
+    expect_reports(out, "1");
+    proc_free(&p);
+    hostile_stop(h);
+}
