@@ -532,10 +532,10 @@ int mock_server_start(const mock_config *cfg, mock_server **out, char *err, size
         int e = errno;
         pthread_mutex_lock(&srv->log_mu);
         if (srv->last_log[0])
-            snprintf(err, errlen, "cannot listen on %s:%u: %s", host, (unsigned)cfg->port,
+            snprintf(err, errlen, "cannot start serving on %s:%u: %s", host, (unsigned)cfg->port,
                      srv->last_log);
         else
-            snprintf(err, errlen, "cannot listen on %s:%u: %s", host, (unsigned)cfg->port,
+            snprintf(err, errlen, "cannot start serving on %s:%u: %s", host, (unsigned)cfg->port,
                      e ? strerror(e) : "libmicrohttpd refused the configuration");
         pthread_mutex_unlock(&srv->log_mu);
         goto fail;

@@ -1068,7 +1068,7 @@ Test(mock_config, reports_start_failures_with_a_reason)
     tm_config(&cfg);
     cfg.port = mock_server_port(srv); /* taken */
     cr_assert_eq(mock_server_start(&cfg, &s, err, sizeof err), -1);
-    cr_assert(strstr(err, "cannot listen"), "%s", err);
+    cr_assert(strstr(err, "cannot start serving"), "%s", err);
     cr_assert_null(s);
     mock_server_stop(NULL);
 }

@@ -266,7 +266,7 @@ Test(mock_program, exits_69_when_the_port_is_taken)
     char line[512] = "";
     cr_assert_not_null(fgets(line, sizeof line, c.out));
     cr_assert_eq(wait_exit(c.pid), 69, "%s", line);
-    cr_assert(strstr(line, "cannot listen"), "%s", line);
+    cr_assert(strstr(line, "cannot start serving"), "%s", line);
     cr_assert_null(strstr(line, "hunter2secret"));
     fclose(c.out);
     mock_server_stop(s);
@@ -290,5 +290,19 @@ Test(mock_program, serves_https_with_tls_options)
     tm_resp_free(&r);
     kill(c.pid, SIGTERM);
     cr_assert_eq(wait_exit(c.pid), 0);
+    fclose(c.out);
+}
+
+Test(mock_program, exits_69_on_a_certificate_that_is_not_one)
+{
+    const char *dir = getenv("KPMOCK_TEST_CERTS");
+    char cert[512], key[512], line[512] = "";
+    snprintf(cert, sizeof cert, "%s/key.pem", dir); /* swapped on purpose */
+    snprintf(key, sizeof key, "%s/cert.pem", dir);
+    char *argv[] = {(char *)bin(), "--tls-cert", cert, "--tls-key", key, NULL};
+    child c = spawn(argv, true);
+    cr_assert_not_null(fgets(line, sizeof line, c.out));
+    cr_assert_eq(wait_exit(c.pid), 69, "%s", line);
+    cr_assert(strstr(line, "TLS"), "%s", line);
     fclose(c.out);
 }
