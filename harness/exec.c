@@ -54,11 +54,14 @@ typedef struct engine {
     CURLM *multi;
     slot *slots;
     size_t n_slots;
-    bool halted;           /* fail-fast tripped */
-    const char *halted_by; /* test id that tripped it */
-    bool stopping;         /* stop flag seen */
-    struct slot *alone;    /* the test that runs alone (clock/fault admin step, "clock" tag) */
-    double next_create_at; /* rate limits: earliest start of the next request per class */
+    bool halted;               /* fail-fast tripped */
+    const char *halted_by;     /* test id that tripped it */
+    bool answered;             /* the target has sent at least one HTTP answer */
+    size_t unreachable_streak; /* transfers in a row that could not reach the target */
+    char *unreachable;         /* set: the target is down; the reason, for tests not started */
+    bool stopping;             /* stop flag seen */
+    struct slot *alone;        /* the test that runs alone (clock/fault admin step, "clock" tag) */
+    double next_create_at;     /* rate limits: earliest start of the next request per class */
     double next_other_at;
 } engine;
 
@@ -639,6 +642,38 @@ static void next_step(engine *e, slot *s)
     kbuf_free(&story);
 }
 
+/* Connection-level failures in a row, before the target ever answered, after which
+ * the target counts as down: tests not started yet end as errors at once instead of
+ * each waiting for its own connect timeout. */
+static size_t unreachable_threshold(const engine *e)
+{
+    return e->n_slots > 3 ? e->n_slots : 3;
+}
+
+static void note_reachability(engine *e, const slot *s, CURLcode code, long status)
+{
+    curl_off_t connect_us = 0;
+    if (status > 0 || code == CURLE_OK) {
+        e->answered = true;
+        e->unreachable_streak = 0;
+        return;
+    }
+    curl_easy_getinfo(s->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+    bool no_connection = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+                         code == CURLE_COULDNT_RESOLVE_PROXY ||
+                         (code == CURLE_OPERATION_TIMEDOUT && connect_us == 0);
+    if (!no_connection || e->answered || e->unreachable)
+        return;
+    if (++e->unreachable_streak >= unreachable_threshold(e)) {
+        kbuf why;
+        kbuf_init(&why, 2048);
+        kbuf_printf(&why,
+                    "not run: the target is unreachable (%zu connections in a row failed: %s)",
+                    e->unreachable_streak, *s->errbuf ? s->errbuf : curl_easy_strerror(code));
+        e->unreachable = kbuf_steal(&why);
+    }
+}
+
 static void transfer_done(engine *e, slot *s, CURLcode code)
 {
     long status = 0;
@@ -650,6 +685,7 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
     double seconds = (double)total_us / 1e6;
     kbuf story;
     kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
+    note_reachability(e, s, code, status);
 
     if (s->body_over || s->headers_over || code != CURLE_OK) {
         end_kind kind = END_TRANSPORT;
@@ -813,7 +849,8 @@ int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, 
                 send_request(&e, s);
                 kicked = true;
             }
-            while (s->state == SLOT_IDLE && next_job < n && !e.halted && !e.stopping && !e.alone) {
+            while (s->state == SLOT_IDLE && next_job < n && !e.halted && !e.stopping && !e.alone &&
+                   !e.unreachable) {
                 size_t j = next_job;
                 if (jobs[j].test->skip_reason) {
                     next_job++;
@@ -830,7 +867,7 @@ int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, 
                 kicked = true;
             }
         }
-        if (!slots_busy(&e) && (next_job >= n || e.halted || e.stopping))
+        if (!slots_busy(&e) && (next_job >= n || e.halted || e.stopping || e.unreachable))
             break;
         int running = 0;
         curl_multi_perform(e.multi, &running);
@@ -850,10 +887,23 @@ int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, 
         curl_multi_poll(e.multi, NULL, 0, wait < 1 ? 1 : (int)wait, NULL);
     }
 
-    /* Tests never started: skipped, with the reason they were not run. */
+    /* Tests never started: errors when the target is down (they could not be judged),
+     * skipped otherwise, with the reason they were not run. */
     for (; next_job < n; next_job++) {
         char reason[512];
-        if (e.stopping)
+        if (e.unreachable && !e.stopping && !jobs[next_job].test->skip_reason) {
+            test_result *r = &e.results[next_job];
+            r->test = jobs[next_job].test;
+            r->market = jobs[next_job].market;
+            r->status = RESULT_ERROR;
+            r->message = strdup(e.unreachable);
+            if (cfg->on_result)
+                cfg->on_result(cfg->ctx, r);
+            continue;
+        }
+        if (jobs[next_job].test->skip_reason)
+            snprintf(reason, sizeof reason, "%s", jobs[next_job].test->skip_reason);
+        else if (e.stopping)
             snprintf(reason, sizeof reason, "not run: the run was interrupted");
         else
             snprintf(reason, sizeof reason, "not run: --fail-fast stopped after %s", e.halted_by);
@@ -874,6 +924,7 @@ out:
         attempts_free(s->retries, s->n_retries);
     }
     free(e.slots);
+    free(e.unreachable);
     if (e.multi)
         curl_multi_cleanup(e.multi);
     curl_global_cleanup();

@@ -158,3 +158,39 @@ Test(exec_hostile, reports_a_step_that_cannot_be_built_as_an_error)
     check_reports(res, 1);
     hostile_stop(h);
 }
+
+Test(exec_hostile, stops_trying_a_target_that_is_down_and_errors_the_rest)
+{
+    enum { N = 20 };
+    char url[64];
+    hostile_dead_url(url, sizeof url);
+    fake_step step = {"GET", "/payments/v1/sessions/x", NULL, 200, NULL, false, false};
+    fake_script script = {&step, 1};
+    case_test t[N];
+    test_result res[N];
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    for (size_t i = 0; i < N; i++)
+        fake_test(&t[i], "down", "down.case", &script);
+    t[N - 1].skip_reason = "needs the reference mock";
+    exec_config_defaults(&cfg);
+    cfg.jobs = 2;
+    run_jobs(url, t, N, &cfg, res);
+    size_t tried = 0, not_run = 0;
+    for (size_t i = 0; i < N - 1; i++) {
+        cr_expect_eq(res[i].status, RESULT_ERROR, "test %zu", i);
+        if (strstr(res[i].message,
+                   "not run: the target is unreachable (3 connections in a row failed"))
+            not_run++;
+        else
+            tried++;
+    }
+    cr_expect_eq(res[N - 1].status, RESULT_SKIP);
+    /* three failures trip it; tests already in flight (at most jobs - 1 more) finish */
+    cr_expect(tried >= 3 && tried <= 3 + cfg.jobs - 1, "%zu tests tried to connect", tried);
+    cr_expect_eq(tried + not_run, N - 1);
+    for (size_t i = 0; i < N; i++) {
+        free(res[i].message);
+        free(res[i].detail);
+    }
+}
