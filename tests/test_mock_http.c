@@ -1072,3 +1072,57 @@ Test(mock_config, reports_start_failures_with_a_reason)
     cr_assert_null(s);
     mock_server_stop(NULL);
 }
+
+/* Mutated bodies: byte flips, cuts, duplications and deep nesting of a valid session,
+ * seeded so a failure repeats. Every answer must be 200/204/400 (never 5xx, never a
+ * dropped connection) and the server keeps serving. */
+Test(mock_errors, survives_mutated_bodies)
+{
+    static const char alphabet[] = "{}[]\":,0123456789-.eE\\ntfu \x01\xff";
+    char *id = tm_create(base, NULL);
+    char *p = path_of(id);
+    unsigned seed = 12345;
+    size_t base_len = strlen(TM_SESSION_SE);
+    for (int i = 0; i < 300; i++) {
+        char *body = malloc(base_len * 2 + 4096);
+        size_t n = base_len;
+        memcpy(body, TM_SESSION_SE, base_len);
+        int edits = 1 + (int)(rand_r(&seed) % 4);
+        for (int e = 0; e < edits; e++) {
+            size_t at = (size_t)rand_r(&seed) % (n ? n : 1);
+            switch (rand_r(&seed) % 4) {
+            case 0: /* flip a byte */
+                body[at] = alphabet[(size_t)rand_r(&seed) % (sizeof alphabet - 1)];
+                break;
+            case 1: /* cut the tail */
+                n = at;
+                break;
+            case 2: /* duplicate a slice */
+                if (n + 64 < base_len * 2) {
+                    memmove(body + at + 32, body + at, n - at);
+                    n += 32;
+                }
+                break;
+            default: /* nest deeply */
+                if (n + 2048 < base_len * 2 + 4096) {
+                    memmove(body + at + 2000, body + at, n - at);
+                    memset(body + at, '[', 2000);
+                    n += 2000;
+                }
+                break;
+            }
+        }
+        body[n] = '\0';
+        for (int upd = 0; upd < 2; upd++) {
+            tm_resp r;
+            tm_request(base, "POST", upd ? p : "/payments/v1/sessions", body, TM_USERPWD, NULL, &r);
+            cr_assert(r.status == 200 || r.status == 204 || r.status == 400,
+                      "mutation %d answered %ld (curl %d): %s", i, r.status, r.curl_code, body);
+            tm_resp_free(&r);
+        }
+        free(body);
+    }
+    free(tm_create(base, NULL));
+    free(p);
+    free(id);
+}
