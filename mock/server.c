@@ -49,6 +49,7 @@ typedef struct mock_request {
     unsigned status;   /* answered status; 0 = closed without an answer */
     fault fault;       /* the fault that fired, kind FAULT_NONE if none */
     wait_kind waiting; /* set while suspended by a delay or hang fault */
+    bool journaled;    /* the journal already has this request */
 } mock_request;
 
 typedef enum { ROUTE_NONE, ROUTE_ADMIN, ROUTE_SESSIONS, ROUTE_SESSION } route;
@@ -103,8 +104,21 @@ static enum MHD_Result add_header(struct MHD_Response *resp, const char *name, c
     return MHD_add_response_header(resp, name, value);
 }
 
+/* Records the request once: when its answer is queued (so a client that reads the
+ * journal right after an answer finds it there), or at completion if it got none. */
+static void journal_request(mock_server *srv, mock_request *req)
+{
+    if (req->journaled || req->admin)
+        return;
+    req->journaled = true;
+    journal_add(srv->journal, req->start_ms, req->method, req->path ? req->path : "", req->status,
+                (uint64_t)(mono_us() - req->start_us), req->request_bytes,
+                req->fault.kind != FAULT_NONE ? fault_kind_name(req->fault.kind) : NULL);
+}
+
 /* Turns r into a response and queues it; r's body is consumed. */
-static enum MHD_Result send_reply(struct MHD_Connection *conn, mock_request *req, mock_reply *r)
+static enum MHD_Result send_reply(mock_server *srv, struct MHD_Connection *conn, mock_request *req,
+                                  mock_reply *r)
 {
     struct MHD_Response *resp;
     enum MHD_Result ret;
@@ -135,9 +149,12 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, mock_request *req
             return MHD_NO;
         }
     }
-    req->status = r->status;
     ret = MHD_queue_response(conn, r->status, resp);
     MHD_destroy_response(resp);
+    if (ret == MHD_YES) {
+        req->status = r->status;
+        journal_request(srv, req);
+    }
     return ret;
 }
 
@@ -155,7 +172,8 @@ static ssize_t truncated_reader(void *cls, uint64_t pos, char *buf, size_t max)
 }
 
 /* The truncate fault: 200 with a Content-Length the body never reaches, then a close. */
-static enum MHD_Result send_truncated(struct MHD_Connection *conn, mock_request *req)
+static enum MHD_Result send_truncated(mock_server *srv, struct MHD_Connection *conn,
+                                      mock_request *req)
 {
     enum MHD_Result ret;
     struct MHD_Response *resp =
@@ -166,9 +184,12 @@ static enum MHD_Result send_truncated(struct MHD_Connection *conn, mock_request 
         MHD_destroy_response(resp);
         return MHD_NO;
     }
-    req->status = 200;
     ret = MHD_queue_response(conn, 200, resp);
     MHD_destroy_response(resp);
+    if (ret == MHD_YES) {
+        req->status = 200;
+        journal_request(srv, req);
+    }
     return ret;
 }
 
@@ -290,7 +311,7 @@ static enum MHD_Result dispatch(mock_server *srv, struct MHD_Connection *conn, m
         case FAULT_RESET:
             return MHD_NO;
         case FAULT_TRUNCATE:
-            return send_truncated(conn, req);
+            return send_truncated(srv, conn, req);
         case FAULT_RATE_LIMIT:
             mock_reply_klarna_error(srv, &r, 429, "RATE_LIMITED",
                                     "Rate limit exceeded (injected by a kpmock fault)");
@@ -310,7 +331,7 @@ static enum MHD_Result dispatch(mock_server *srv, struct MHD_Connection *conn, m
     } else {
         answer_klarna(srv, conn, req, rt, id, &r);
     }
-    return send_reply(conn, req, &r);
+    return send_reply(srv, conn, req, &r);
 }
 
 /* True when a Content-Length header announces more than max bytes. */
@@ -356,7 +377,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             mock_reply r = {0};
             req->too_large = true;
             reply_too_large(srv, &r);
-            return send_reply(conn, req, &r);
+            return send_reply(srv, conn, req, &r);
         }
         return MHD_YES;
     }
@@ -388,10 +409,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     (void)toe;
     if (!req)
         return;
-    if (!req->admin)
-        journal_add(srv->journal, req->start_ms, req->method, req->path ? req->path : "",
-                    req->status, (uint64_t)(mono_us() - req->start_us), req->request_bytes,
-                    req->fault.kind != FAULT_NONE ? fault_kind_name(req->fault.kind) : NULL);
+    journal_request(srv, req);
     fault_release(&req->fault);
     kbuf_free(&req->body);
     free(req->path);
