@@ -471,3 +471,34 @@ Test(cli_run, runs_mock_only_cases_on_a_kpmock_program_and_skips_them_elsewhere)
     proc_free(&p);
     hostile_stop(h);
 }
+
+Test(cli_run, exits_1_when_contract_coverage_is_below_min_coverage)
+{
+    static const char contract[] =
+        "{\"clauses\": [\n"
+        "  {\"id\": \"c.read\", \"title\": \"reads\", \"source\": \"t\", \"mock_only\": false, "
+        "\"unconfirmed\": false},\n"
+        "  {\"id\": \"c.never\", \"title\": \"nobody covers this\", \"source\": \"t\", "
+        "\"mock_only\": false, \"unconfirmed\": false}]}\n";
+    static const char suite[] =
+        "{\"suite\": \"cov\", \"title\": \"cov\", \"cases\": [\n"
+        " {\"id\": \"cov.read\", \"title\": \"unknown session\", \"clauses\": [\"c.read\"],\n"
+        "  \"steps\": [{\"name\": \"read\", \"request\": {\"method\": \"GET\",\n"
+        "    \"path\": \"/payments/v1/sessions/00000000-0000-4000-8000-000000000000\"},\n"
+        "    \"expect\": {\"status\": 404}}]}]}\n";
+    char tree[256], out[512], path[600], err[256];
+    make_tree(tree, suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    snprintf(path, sizeof path, "%s/contract.json", tree);
+    cr_assert_eq(kfile_write_atomic(path, contract, strlen(contract), err, sizeof err), 0);
+    const char *strict[] = {"run", tree, "--out", out, "--min-coverage", "100", NULL};
+    proc_out p = run_kpct(strict, NULL);
+    cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
+    cr_expect(strstr(p.out, "1 passed, 0 failed, 0 errored, 0 skipped"), "%s", p.out);
+    cr_expect(strstr(p.err, "is below --min-coverage 100.0%"), "%s", p.err);
+    proc_free(&p);
+    const char *lenient[] = {"run", tree, "--out", out, "--min-coverage", "50", NULL};
+    p = run_kpct(lenient, NULL);
+    cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
+    proc_free(&p);
+}
