@@ -1,5 +1,6 @@
 /* main: kpct's commands (run, list, lint) — what the user sees, and the exit status.
  * Everything below it reports through return values; only this file prints. */
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,6 +371,38 @@ out:
     return rc;
 }
 
+/* True when the report folder lies inside the case folder: the loader reads every
+ * *.json there, so the next run would take the reports for case files. */
+static bool out_inside_cases(const char *cases_dir, const char *out_dir)
+{
+    char *cases = realpath(cases_dir, NULL), *out = NULL;
+    bool inside = false;
+    if (!cases)
+        return false;
+    /* the report folder may not exist yet: resolve its nearest existing ancestor */
+    kbuf probe;
+    kbuf_init(&probe, 1 << 16);
+    if (kbuf_puts(&probe, out_dir) == 0) {
+        while (probe.len && !(out = realpath(kbuf_str(&probe), NULL))) {
+            char *slash = strrchr(probe.data, '/');
+            if (!slash || slash == probe.data)
+                break;
+            *slash = '\0';
+            probe.len = (size_t)(slash - probe.data);
+        }
+    }
+    if (!out && out_dir[0] != '/')
+        out = realpath(".", NULL);
+    if (out) {
+        size_t n = strlen(cases);
+        inside = !strncmp(out, cases, n) && (out[n] == '/' || out[n] == '\0');
+    }
+    kbuf_free(&probe);
+    free(cases);
+    free(out);
+    return inside;
+}
+
 static int cmd_run(const cli_options *o)
 {
     session s;
@@ -381,6 +414,13 @@ static int cmd_run(const cli_options *o)
     memset(&s, 0, sizeof s);
     memset(&rep, 0, sizeof rep);
     kbuf_init(&summary, 1u << 20);
+    if (out_inside_cases(o->cases_dir, o->out_dir)) {
+        snprintf(err, sizeof err,
+                 "--out %s lies inside %s: the next run would read the reports as case files",
+                 o->out_dir, o->cases_dir);
+        rc = usage_error(err);
+        goto out;
+    }
     rc = session_open(o, &s, true);
     if (rc)
         goto out;

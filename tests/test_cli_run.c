@@ -200,6 +200,13 @@ Test(cli_targets, refuses_production_hosts_and_missing_credentials_with_status_6
     cr_expect_eq(p.status, 64);
     cr_expect(strstr(p.err, "unknown target"), "%s", p.err);
     proc_free(&p);
+    char inside[512];
+    snprintf(inside, sizeof inside, "%s/reports", tree);
+    const char *nested[] = {"run", tree, "--out", inside, NULL};
+    p = run_kpct(nested, NULL);
+    cr_expect_eq(p.status, 64);
+    cr_expect(strstr(p.err, "the next run would read the reports as case files"), "%s", p.err);
+    proc_free(&p);
     const char *market[] = {"run", tree, "--market", "JP", NULL};
     p = run_kpct(market, NULL);
     cr_expect_eq(p.status, 64);
