@@ -6,9 +6,11 @@
 
 #include <stddef.h>
 
-/* Encodes n bytes; url selects the URL-safe alphabet without padding. Returns a new string or NULL. */
+/* Encodes n bytes; url selects the URL-safe alphabet without padding. Returns a new string or NULL.
+ */
 char *b64_encode(const void *p, size_t n, int url);
-/* Decodes standard base64 (padding optional); returns new NUL-terminated bytes and their length in *out_len, or NULL if malformed. */
+/* Decodes standard base64 (padding optional); returns new NUL-terminated bytes and their length in
+ * *out_len, or NULL if malformed. */
 char *b64_decode(const char *s, size_t n, size_t *out_len);
 
 #endif

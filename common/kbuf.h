@@ -10,11 +10,11 @@
 #include <stddef.h>
 
 typedef struct kbuf {
-    char *data;      /* always NUL-terminated when len > 0 or after any append */
-    size_t len;      /* bytes used, not counting the terminating NUL */
-    size_t cap;      /* bytes allocated */
-    size_t max;      /* ceiling for len; appends past it fail */
-    bool truncated;  /* set when a kbuf_append_cut dropped bytes at the ceiling */
+    char *data;     /* always NUL-terminated when len > 0 or after any append */
+    size_t len;     /* bytes used, not counting the terminating NUL */
+    size_t cap;     /* bytes allocated */
+    size_t max;     /* ceiling for len; appends past it fail */
+    bool truncated; /* set when a kbuf_append_cut dropped bytes at the ceiling */
 } kbuf;
 
 /* Initialises an empty buffer that may hold at most max bytes. */
@@ -27,7 +27,8 @@ int kbuf_puts(kbuf *b, const char *s);
 int kbuf_printf(kbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* va_list form of kbuf_printf. */
 int kbuf_vprintf(kbuf *b, const char *fmt, va_list ap);
-/* Appends as much of p as fits under the ceiling, sets b->truncated if some was cut; returns 0, -1 on OOM. */
+/* Appends as much of p as fits under the ceiling, sets b->truncated if some was cut; returns 0, -1
+ * on OOM. */
 int kbuf_append_cut(kbuf *b, const void *p, size_t n);
 /* Empties the buffer, keeping its allocation and ceiling. */
 void kbuf_reset(kbuf *b);

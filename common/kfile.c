@@ -38,7 +38,8 @@ char *kfile_read(const char *path, size_t max, size_t *len, char *err, size_t er
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            snprintf(err, errlen, "%s: %s", path, n < 0 ? strerror(errno) : "file shrank while read");
+            snprintf(err, errlen, "%s: %s", path,
+                     n < 0 ? strerror(errno) : "file shrank while read");
             free(data);
             data = NULL;
             goto out;

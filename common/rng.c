@@ -10,8 +10,7 @@ void kprng_seed(kprng *r, uint64_t seed)
     if (seed == 0) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        seed = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^
-               (uint64_t)getpid() << 32;
+        seed = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 32;
     }
     r->state = seed;
 }
@@ -27,9 +26,9 @@ uint64_t kprng_next(kprng *r)
 void kprng_uuid(kprng *r, char out[37])
 {
     uint64_t hi = kprng_next(r), lo = kprng_next(r);
-    hi = (hi & ~0xf000u) | 0x4000u;                            /* version 4 */
-    lo = (lo & 0x3fffffffffffffffu) | 0x8000000000000000u;     /* RFC 4122 variant */
+    hi = (hi & ~UINT64_C(0xf000)) | UINT64_C(0x4000);                        /* version 4 */
+    lo = (lo & UINT64_C(0x3fffffffffffffff)) | UINT64_C(0x8000000000000000); /* variant */
     snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32),
-             (unsigned)(hi >> 16 & 0xffff), (unsigned)(hi & 0xffff),
-             (unsigned)(lo >> 48), (unsigned long long)(lo & 0xffffffffffffu));
+             (unsigned)(hi >> 16 & 0xffff), (unsigned)(hi & 0xffff), (unsigned)(lo >> 48),
+             (unsigned long long)(lo & UINT64_C(0xffffffffffff)));
 }

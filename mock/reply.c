@@ -8,18 +8,9 @@
 
 void mock_uuid(mock_server *srv, char out[37])
 {
-    uint64_t hi, lo;
     pthread_mutex_lock(&srv->rng_mu);
-    hi = kprng_next(&srv->rng);
-    lo = kprng_next(&srv->rng);
+    kprng_uuid(&srv->rng, out);
     pthread_mutex_unlock(&srv->rng_mu);
-    /* Formatted here rather than by kprng_uuid, whose version mask (~0xf000u, a 32-bit
-     * constant) clears the top 32 bits, so every id would start with 00000000. */
-    hi = (hi & ~UINT64_C(0xf000)) | UINT64_C(0x4000);
-    lo = (lo & UINT64_C(0x3fffffffffffffff)) | UINT64_C(0x8000000000000000);
-    snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32),
-             (unsigned)(hi >> 16 & 0xffff), (unsigned)(hi & 0xffff), (unsigned)(lo >> 48),
-             (unsigned long long)(lo & UINT64_C(0xffffffffffff)));
 }
 
 void mock_reply_free(mock_reply *r)

@@ -1,0 +1,188 @@
+/* Tests of the shared building blocks: bounded buffers, base64, atomic file writes
+ * and UUID generation. */
+#include <criterion/criterion.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "b64.h"
+#include "kbuf.h"
+#include "kfile.h"
+#include "rng.h"
+
+Test(kbuf, appends_up_to_its_ceiling_and_refuses_past_it)
+{
+    kbuf b;
+    kbuf_init(&b, 8);
+    cr_assert_eq(kbuf_puts(&b, "12345"), 0);
+    cr_assert_eq(kbuf_puts(&b, "678"), 0);
+    cr_assert_eq(kbuf_puts(&b, "9"), -1);
+    cr_assert_str_eq(kbuf_str(&b), "12345678");
+    cr_assert_eq(kbuf_printf(&b, "%d", 1), -1, "a refused append leaves the buffer as it was");
+    cr_assert_eq(b.len, 8);
+    kbuf_free(&b);
+    kbuf_free(&b);
+}
+
+Test(kbuf, append_cut_keeps_what_fits_and_says_it_cut)
+{
+    kbuf b;
+    kbuf_init(&b, 4);
+    cr_assert_eq(kbuf_append_cut(&b, "abcdef", 6), 0);
+    cr_assert_str_eq(kbuf_str(&b), "abcd");
+    cr_assert(b.truncated);
+    kbuf_reset(&b);
+    cr_assert_str_eq(kbuf_str(&b), "");
+    cr_assert_not(b.truncated);
+    kbuf_free(&b);
+}
+
+Test(kbuf, steal_hands_over_an_empty_string_for_an_empty_buffer)
+{
+    kbuf b;
+    kbuf_init(&b, 16);
+    char *s = kbuf_steal(&b);
+    cr_assert_str_eq(s, "");
+    free(s);
+    cr_assert_eq(kbuf_printf(&b, "%s-%d", "x", 42), 0);
+    s = kbuf_steal(&b);
+    cr_assert_str_eq(s, "x-42");
+    cr_assert_eq(b.len, 0);
+    free(s);
+}
+
+static const struct {
+    const char *plain, *std, *url;
+} b64_rows[] = {
+    {"", "", ""},
+    {"f", "Zg==", "Zg"},
+    {"fo", "Zm8=", "Zm8"},
+    {"foo", "Zm9v", "Zm9v"},
+    {"user:p\xff\xfe", "dXNlcjpw//4=", "dXNlcjpw__4"},
+};
+
+Test(b64, encodes_the_rfc_4648_vectors_in_both_alphabets)
+{
+    for (size_t i = 0; i < sizeof b64_rows / sizeof b64_rows[0]; i++) {
+        char *s = b64_encode(b64_rows[i].plain, strlen(b64_rows[i].plain), 0);
+        char *u = b64_encode(b64_rows[i].plain, strlen(b64_rows[i].plain), 1);
+        cr_assert_str_eq(s, b64_rows[i].std, "row %zu", i);
+        cr_assert_str_eq(u, b64_rows[i].url, "row %zu", i);
+        size_t n = 0;
+        char *back = b64_decode(s, strlen(s), &n);
+        cr_assert_not_null(back);
+        cr_assert_eq(n, strlen(b64_rows[i].plain));
+        cr_assert_eq(memcmp(back, b64_rows[i].plain, n), 0);
+        free(s);
+        free(u);
+        free(back);
+    }
+}
+
+Test(b64, refuses_malformed_input)
+{
+    size_t n;
+    cr_assert_null(b64_decode("Zm9v!", 5, &n));
+    cr_assert_null(b64_decode("Z", 1, &n));
+    cr_assert_null(b64_decode("Zm-v", 4, &n), "the URL alphabet is not standard base64");
+}
+
+static char *temp_dir(void)
+{
+    char *d = strdup("/tmp/kpct-common-XXXXXX");
+    cr_assert_not_null(mkdtemp(d));
+    return d;
+}
+
+Test(kfile, writes_atomically_into_new_folders_and_reads_back)
+{
+    char *dir = temp_dir();
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/a/b/report.json", dir);
+    cr_assert_eq(kfile_write_atomic(path, "{\"x\":1}", 7, err, sizeof err), 0, "%s", err);
+    size_t len = 0;
+    char *data = kfile_read(path, 100, &len, err, sizeof err);
+    cr_assert_not_null(data, "%s", err);
+    cr_assert_eq(len, 7);
+    cr_assert_str_eq(data, "{\"x\":1}");
+    free(data);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_eq(st.st_mode & 0777, 0644);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+Test(kfile, read_names_the_bound_when_a_file_is_too_big)
+{
+    char *dir = temp_dir();
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/big", dir);
+    cr_assert_eq(kfile_write_atomic(path, "0123456789", 10, err, sizeof err), 0);
+    size_t len;
+    cr_assert_null(kfile_read(path, 9, &len, err, sizeof err));
+    cr_assert(strstr(err, "10 bytes is over the limit of 9 bytes"), "%s", err);
+    cr_assert_null(kfile_read(dir, 9, &len, err, sizeof err));
+    cr_assert(strstr(err, "not a regular file"), "%s", err);
+    snprintf(path, sizeof path, "%s/missing", dir);
+    cr_assert_null(kfile_read(path, 9, &len, err, sizeof err));
+    cr_assert(strstr(err, "No such file"), "%s", err);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+Test(kfile, a_failed_write_leaves_the_old_file_untouched)
+{
+    char *dir = temp_dir();
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/file/inside", dir);
+    snprintf(err, sizeof err, "%s/file", dir);
+    cr_assert_eq(kfile_write_atomic(err, "old", 3, err, sizeof err), 0);
+    cr_assert_eq(kfile_write_atomic(path, "new", 3, err, sizeof err), -1);
+    cr_assert(strstr(err, "cannot create"), "%s", err);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
+Test(rng, makes_version_4_uuids_that_use_all_their_bits)
+{
+    regex_t re;
+    cr_assert_eq(regcomp(&re,
+                         "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+                         REG_EXTENDED | REG_NOSUB),
+                 0);
+    kprng r;
+    kprng_seed(&r, 42);
+    int leading_zero = 0;
+    char id[37];
+    for (int i = 0; i < 64; i++) {
+        kprng_uuid(&r, id);
+        cr_assert_eq(regexec(&re, id, 0, NULL, 0), 0, "%s", id);
+        leading_zero += strncmp(id, "00000000", 8) == 0;
+    }
+    cr_assert_eq(leading_zero, 0, "the top 32 bits must not be masked away");
+    regfree(&re);
+}
+
+Test(rng, the_same_seed_gives_the_same_ids)
+{
+    kprng a, b;
+    kprng_seed(&a, 7);
+    kprng_seed(&b, 7);
+    char x[37], y[37];
+    kprng_uuid(&a, x);
+    kprng_uuid(&b, y);
+    cr_assert_str_eq(x, y);
+    kprng_seed(&b, 8);
+    kprng_uuid(&b, y);
+    cr_assert_str_neq(x, y);
+}
