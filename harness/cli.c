@@ -40,6 +40,8 @@ static const char usage[] =
     "                        (default 0; 2 on the playground); reported as flaky, never hidden\n"
     "  --cacert FILE         CA bundle for TLS verification (verification is always on\n"
     "                        unless --insecure)\n"
+    "  --cert FILE, --key FILE  TLS client certificate and key (PEM), for proxies that\n"
+    "                        want one\n"
     "  --insecure            do not verify TLS certificates\n"
     "  --rate-limit C/O      start at most C create-session and O other requests per second\n"
     "                        (default on the playground 4/40, under its 5/50 quota; else\n"
@@ -117,14 +119,11 @@ void cli_options_free(cli_options *o)
 }
 
 /* Options that take a value. */
-static const char *const valued[] = {"--rate-limit", "--target",
-                                     "--market",     "--jobs",
-                                     "-j",           "--out",
-                                     "--id",         "--tag",
-                                     "--timeout",    "--connect-timeout",
-                                     "--retries",    "--cacert",
-                                     "--shard",      "--min-coverage",
-                                     "--seed",       NULL};
+static const char *const valued[] = {
+    "--rate-limit",   "--target", "--market", "--jobs",    "-j",
+    "--out",          "--id",     "--tag",    "--timeout", "--connect-timeout",
+    "--retries",      "--cacert", "--cert",   "--key",     "--shard",
+    "--min-coverage", "--seed",   NULL};
 
 static bool takes_value(const char *name)
 {
@@ -260,6 +259,10 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
             r.retries = (int)u;
         } else if (!strcmp(name, "--cacert")) {
             r.cacert = value;
+        } else if (!strcmp(name, "--cert")) {
+            r.client_cert = value;
+        } else if (!strcmp(name, "--key")) {
+            r.client_key = value;
         } else if (!strcmp(name, "--insecure")) {
             r.insecure = true;
         } else if (!strcmp(name, "--allow-production")) {

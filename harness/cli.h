@@ -36,6 +36,8 @@ typedef struct cli_options {
     long connect_timeout_ms; /* default 5000 */
     int retries;             /* -1 = the target's default (0 mock and URLs, 2 playground) */
     const char *cacert;
+    const char *client_cert; /* --cert */
+    const char *client_key;  /* --key */
     bool insecure;
     bool allow_production;
     double create_per_s; /* --rate-limit C/O; < 0 = the target's default (playground 4/40) */

@@ -486,6 +486,10 @@ static void send_request(engine *e, slot *s)
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     if (cfg->cacert)
         curl_easy_setopt(c, CURLOPT_CAINFO, cfg->cacert);
+    if (cfg->client_cert)
+        curl_easy_setopt(c, CURLOPT_SSLCERT, cfg->client_cert);
+    if (cfg->client_key)
+        curl_easy_setopt(c, CURLOPT_SSLKEY, cfg->client_key);
     if (cfg->insecure) {
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);

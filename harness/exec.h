@@ -41,13 +41,15 @@ typedef struct exec_config {
     unsigned retries;        /* extra attempts of a test after a transport error, 429 or 5xx */
     long backoff_ms;         /* first back-off, doubled per retry (default 200) */
     const char *cacert;      /* CA bundle for TLS verification; NULL = system default */
-    bool insecure;           /* skip TLS verification */
-    const char *noproxy;     /* hosts that bypass proxies from the environment */
-    double create_per_s;     /* most create-session requests started per second; 0 = no limit */
-    double other_per_s;      /* most other requests started per second; 0 = no limit */
-    bool fail_fast;          /* after a failure or error, start no new test */
-    int verbose;             /* 1: one trace line per exchange; 2: plus headers and bodies */
-    FILE *trace;             /* where traces go (default stderr) */
+    const char *client_cert; /* TLS client certificate (PEM), with client_key; NULL = none */
+    const char *client_key;
+    bool insecure;       /* skip TLS verification */
+    const char *noproxy; /* hosts that bypass proxies from the environment */
+    double create_per_s; /* most create-session requests started per second; 0 = no limit */
+    double other_per_s;  /* most other requests started per second; 0 = no limit */
+    bool fail_fast;      /* after a failure or error, start no new test */
+    int verbose;         /* 1: one trace line per exchange; 2: plus headers and bodies */
+    FILE *trace;         /* where traces go (default stderr) */
     const volatile sig_atomic_t *stop; /* when it becomes non-zero: stop, finish reports */
     /* Called as each test ends (in completion order); may be NULL. */
     void (*on_result)(void *ctx, const test_result *r);

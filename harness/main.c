@@ -328,6 +328,8 @@ static int session_open(const cli_options *o, session *s, bool for_run)
         target_options topt = {.seed = s->seed,
                                .mock_threads = o->jobs,
                                .cacert = o->cacert,
+                               .client_cert = o->client_cert,
+                               .client_key = o->client_key,
                                .insecure = o->insecure,
                                .probe_timeout_ms = MAIN_PROBE_MS};
         if (!for_run && s->tgt.kind == TARGET_MOCK)
@@ -433,6 +435,8 @@ static int cmd_run(const cli_options *o)
     cfg.connect_timeout_ms = o->connect_timeout_ms;
     cfg.retries = o->retries >= 0 ? (unsigned)o->retries : s.tgt.kind == TARGET_PLAYGROUND ? 2 : 0;
     cfg.cacert = o->cacert;
+    cfg.client_cert = o->client_cert;
+    cfg.client_key = o->client_key;
     cfg.insecure = o->insecure;
     cfg.noproxy = s.tgt.kind == TARGET_MOCK ? "127.0.0.1,localhost" : NULL;
     bool playground = s.tgt.kind == TARGET_PLAYGROUND;

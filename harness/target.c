@@ -199,6 +199,10 @@ static bool probe_kpmock(const target *t, const target_options *opt)
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     if (opt->cacert)
         curl_easy_setopt(c, CURLOPT_CAINFO, opt->cacert);
+    if (opt->client_cert)
+        curl_easy_setopt(c, CURLOPT_SSLCERT, opt->client_cert);
+    if (opt->client_key)
+        curl_easy_setopt(c, CURLOPT_SSLKEY, opt->client_key);
     if (opt->insecure) {
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);

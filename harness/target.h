@@ -28,6 +28,7 @@ typedef struct target_options {
     uint64_t seed;         /* the embedded mock's seed */
     unsigned mock_threads; /* the embedded mock's worker threads */
     const char *cacert;    /* for the URL probe */
+    const char *client_cert, *client_key;
     bool insecure;
     long probe_timeout_ms; /* GET /__admin/health on URL targets; 0 = no probe */
 } target_options;
