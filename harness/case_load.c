@@ -251,18 +251,12 @@ static const case_doc *load_doc(lctx *c, const char *path)
         ferr(c, path, 1, 1, "out of memory");
         goto fail;
     }
+    /* callers keep pointers into set->docs, so it never moves: case_set_load reserves
+     * a slot per JSON file it counted before loading */
     if (set->n_docs == set->cap_docs) {
-        size_t cap = set->cap_docs ? 2 * set->cap_docs : 16;
-        case_doc *n = realloc(set->docs, cap * sizeof *n);
-        if (!n) {
-            ferr(c, path, 1, 1, "out of memory");
-            goto fail;
-        }
-        set->docs = n;
-        set->cap_docs = cap;
+        ferr(c, path, 1, 1, "more JSON files than when loading started (the folder changed)");
+        goto fail;
     }
-    /* docs never move after loading starts: callers keep pointers, so the array is
-     * reserved up front by the caller (see count of files) */
     set->docs[set->n_docs] = d;
     free(text);
     return &set->docs[set->n_docs++];
