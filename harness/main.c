@@ -202,7 +202,9 @@ static int cmd_lint(const cli_options *o)
 
 typedef struct console_ctx {
     bool colour;
+    bool progress; /* stdout is a terminal: keep a "[done/total]" line at the bottom */
     bool several_markets;
+    size_t done, total;
 } console_ctx;
 
 static void print_result(void *ctx, const test_result *r)
@@ -210,8 +212,13 @@ static void print_result(void *ctx, const test_result *r)
     console_ctx *c = ctx;
     kbuf line;
     kbuf_init(&line, 4096);
+    c->done++;
+    if (c->progress)
+        fputs("\r\x1b[K", stdout);
     if (console_test_line(&line, r, c->several_markets, c->colour) == 0)
         fputs(kbuf_str(&line), stdout);
+    if (c->progress && c->done < c->total)
+        printf("[%zu/%zu]", c->done, c->total);
     fflush(stdout);
     kbuf_free(&line);
 }
@@ -427,7 +434,10 @@ static int cmd_run(const cli_options *o)
     if (rc)
         goto out;
 
-    console_ctx cc = {.colour = use_colour(), .several_markets = s.n_markets > 1};
+    console_ctx cc = {.colour = use_colour(),
+                      .progress = isatty(STDOUT_FILENO),
+                      .several_markets = s.n_markets > 1,
+                      .total = s.n_jobs};
     exec_config cfg;
     exec_config_defaults(&cfg);
     cfg.jobs = o->jobs;
@@ -480,6 +490,8 @@ static int cmd_run(const cli_options *o)
     bool unwritable = write_reports(o, s.set, &rep, &summary, &passing) < 0;
     kbuf totals;
     kbuf_init(&totals, 4096);
+    if (cc.progress)
+        fputs("\r\x1b[K", stdout);
     console_totals(&totals, &rep);
     fputs(kbuf_str(&totals), stdout);
     kbuf_free(&totals);
