@@ -9,16 +9,20 @@
 #include "case.h"
 #include "case_tree.h"
 #include "kbuf.h"
+#include "kfile.h"
+#include <stdint.h>
 
 /* Line 1 opens the suite, line 2 the case; the thing under test is on line 3. */
-#define HEAD "{\"suite\": \"s\", \"title\": \"t\", \"cases\": [\n"
-#define CASE "{\"id\": \"a\", \"title\": \"t\", \"clauses\": [\"c.one\"],\n"
-#define GET "\"request\": {\"method\": \"GET\", \"path\": \"/x\"}"
-#define STEP "{" GET ", \"expect\": {\"status\": 200}}"
-#define STEPS(...) " \"steps\": [" __VA_ARGS__ "]}\n]}\n"
+#define HEAD        "{\"suite\": \"s\", \"title\": \"t\", \"cases\": [\n"
+#define CASE        "{\"id\": \"a\", \"title\": \"t\", \"clauses\": [\"c.one\"],\n"
+#define GET         "\"request\": {\"method\": \"GET\", \"path\": \"/x\"}"
+#define STEP        "{" GET ", \"expect\": {\"status\": 200}}"
+#define STEPS(...)  " \"steps\": [" __VA_ARGS__ "]}\n]}\n"
 #define CSTEPS(...) " \"steps\": [" __VA_ARGS__ "]}"
-#define EXPECT(e) " \"steps\": [{" GET ", \"expect\": " e "}]}\n]}\n"
-#define BODY(b) " \"steps\": [{\"request\": {\"method\": \"POST\", \"path\": \"/x\", \"body\": " b "}, \"expect\": {}}]}\n]}\n"
+#define EXPECT(e)   " \"steps\": [{" GET ", \"expect\": " e "}]}\n]}\n"
+#define BODY(b)                                                                                    \
+    " \"steps\": [{\"request\": {\"method\": \"POST\", \"path\": \"/x\", \"body\": " b             \
+    "}, \"expect\": {}}]}\n]}\n"
 
 typedef struct broken {
     const char *name;
@@ -31,12 +35,9 @@ static const broken BROKEN[] = {
      "s.json:2:11: JSON syntax error at '}'"},
     {"unexpected end", "{\"suite\": \"s\",\n",
      "s.json:2:1: JSON syntax error: unexpected end of file"},
-    {"trailing garbage", "{}\n{}\n",
-     "s.json:2:1: JSON syntax error at '{'"},
-    {"empty file", "",
-     "s.json:1:1: empty file: expected a JSON object"},
-    {"not an object", "[1]\n",
-     "s.json:1:1: a suite file must be an object, not an array"},
+    {"trailing garbage", "{}\n{}\n", "s.json:2:1: JSON syntax error at '{'"},
+    {"empty file", "", "s.json:1:1: empty file: expected a JSON object"},
+    {"not an object", "[1]\n", "s.json:1:1: a suite file must be an object, not an array"},
     {"unknown suite key", "{\"suite\": \"s\", \"title\": \"t\", \"cases\": [], \"owner\": 1}",
      "s.json:1:43: unknown key \"owner\" in a suite (expected one of: suite, title, cases)\n"
      "s.json:1:39: \"cases\" must be a non-empty array of cases"},
@@ -44,18 +45,23 @@ static const broken BROKEN[] = {
      "s.json:1:1: missing required key \"suite\" in a suite"},
     {"title of the wrong type", "{\"suite\": \"s\", \"title\": 3, \"cases\": [\n" CASE STEPS(STEP),
      "s.json:1:25: \"title\" in a suite must be a string, not a number"},
-    {"bad suite name", "{\"suite\": \"Update OK\", \"title\": \"t\", \"cases\": [\n" CASE STEPS(STEP),
+    {"bad suite name",
+     "{\"suite\": \"Update OK\", \"title\": \"t\", \"cases\": [\n" CASE STEPS(STEP),
      "s.json:1:11: suite name \"Update OK\" must match [a-z0-9_]+"},
-    {"duplicate key", HEAD "{\"id\": \"a\", \"id\": \"b\", \"title\": \"t\", \"clauses\": [],\n" STEPS(STEP),
+    {"duplicate key",
+     HEAD "{\"id\": \"a\", \"id\": \"b\", \"title\": \"t\", \"clauses\": [],\n" STEPS(STEP),
      "s.json:2:13: duplicate key \"id\" in a case"},
     {"typo in a case key", HEAD CASE " \"stpes\": []}\n]}\n",
-     "s.json:3:2: unknown key \"stpes\" in a case (expected one of: id, title, tags, clauses, markets, targets, steps, variants)\n"
+     "s.json:3:2: unknown key \"stpes\" in a case (expected one of: id, title, tags, clauses, "
+     "markets, targets, steps, variants)\n"
      "s.json:2:1: missing required key \"steps\" in a case"},
     {"bad case id", HEAD "{\"id\": \"Update.OK\", \"title\": \"t\", \"clauses\": [],\n" STEPS(STEP),
      "s.json:2:8: case id \"Update.OK\" must match [a-z0-9_.-]+"},
     {"duplicate case ids", HEAD CASE CSTEPS(STEP) ",\n" CASE STEPS(STEP),
      "s.json:4:8: duplicate test id \"a\" (first at s.json:2:8)"},
-    {"unknown clause", HEAD "{\"id\": \"a\", \"title\": \"t\",\n \"clauses\": [\"c.one\", \"c.three\"],\n" STEPS(STEP),
+    {"unknown clause",
+     HEAD
+     "{\"id\": \"a\", \"title\": \"t\",\n \"clauses\": [\"c.one\", \"c.three\"],\n" STEPS(STEP),
      "s.json:3:23: unknown clause \"c.three\": not in contract.json"},
     {"unknown market", HEAD CASE " \"markets\": [\"SE\", \"XX\"],\n" STEPS(STEP),
      "s.json:3:20: unknown market \"XX\": no fixtures/XX/ folder"},
@@ -69,13 +75,20 @@ static const broken BROKEN[] = {
      "s.json:3:11: \"steps\" must be a non-empty array of steps"},
     {"step without expect", HEAD CASE STEPS("{" GET "}"),
      "s.json:3:12: missing required key \"expect\" in a step"},
-    {"unknown method", HEAD CASE STEPS("{\"request\": {\"method\": \"FETCH\", \"path\": \"/x\"}, \"expect\": {}}"),
+    {"unknown method",
+     HEAD CASE STEPS("{\"request\": {\"method\": \"FETCH\", \"path\": \"/x\"}, \"expect\": {}}"),
      "s.json:3:35: unknown method \"FETCH\" (expected GET, POST, PUT, PATCH, DELETE or HEAD)"},
-    {"relative path", HEAD CASE STEPS("{\"request\": {\"method\": \"GET\", \"path\": \"x\"}, \"expect\": {}}"),
+    {"relative path",
+     HEAD CASE STEPS("{\"request\": {\"method\": \"GET\", \"path\": \"x\"}, \"expect\": {}}"),
      "s.json:3:50: \"path\" must start with /"},
-    {"bad auth", HEAD CASE STEPS("{" GET ", \"expect\": {}, \"name\": \"n\"}, {\"request\": {\"method\": \"GET\", \"path\": \"/x\", \"auth\": \"basic\"}, \"expect\": {}}"),
-     "s.json:3:137: \"auth\" must be \"default\", \"none\" or {\"username\": ..., \"password\": ...}"},
-    {"header with a line break", HEAD CASE STEPS("{\"request\": {\"method\": \"GET\", \"path\": \"/x\", \"headers\": {\"X-A\": \"1\\r\\nX-B: 2\"}}, \"expect\": {}}"),
+    {"bad auth",
+     HEAD CASE STEPS("{" GET ", \"expect\": {}, \"name\": \"n\"}, {\"request\": {\"method\": "
+                             "\"GET\", \"path\": \"/x\", \"auth\": \"basic\"}, \"expect\": {}}"),
+     "s.json:3:137: \"auth\" must be \"default\", \"none\" or {\"username\": ..., \"password\": "
+     "...}"},
+    {"header with a line break",
+     HEAD CASE STEPS("{\"request\": {\"method\": \"GET\", \"path\": \"/x\", \"headers\": {\"X-A\": "
+                     "\"1\\r\\nX-B: 2\"}}, \"expect\": {}}"),
      "s.json:3:75: header \"X-A\" must not contain line breaks"},
     {"two body forms", HEAD CASE BODY("{\"fixture\": \"session\", \"raw\": \"x\"}"),
      "s.json:3:65: a body needs exactly one of inline, fixture, raw, generate (it has 2)"},
@@ -83,112 +96,191 @@ static const broken BROKEN[] = {
      "s.json:3:80: \"patch\" only goes with \"fixture\""},
     {"unknown fixture in one market", HEAD CASE BODY("{\"fixture\": \"cart\"}"),
      "s.json:3:77: unknown fixture \"cart\" for market US: no fixtures/US/cart.json"},
-    {"fixture of a market the case leaves out is fine, others are checked", HEAD CASE " \"markets\": [\"US\"],\n" BODY("{\"fixture\": \"carts\"}"),
+    {"fixture of a market the case leaves out is fine, others are checked",
+     HEAD CASE " \"markets\": [\"US\"],\n" BODY("{\"fixture\": \"carts\"}"),
      "s.json:4:77: unknown fixture \"carts\" for market US: no fixtures/US/carts.json"},
-    {"pick that is not a pointer", HEAD CASE BODY("{\"fixture\": \"session\", \"pick\": [\"order_amount\"]}"),
+    {"pick that is not a pointer",
+     HEAD CASE BODY("{\"fixture\": \"session\", \"pick\": [\"order_amount\"]}"),
      "s.json:3:97: a pick must be a JSON Pointer to a member (\"/...\")"},
-    {"pick that finds nothing", HEAD CASE BODY("{\"fixture\": \"session\", \"pick\": [\"/order_amount\", \"/nope\"]}"),
+    {"pick that finds nothing",
+     HEAD CASE BODY("{\"fixture\": \"session\", \"pick\": [\"/order_amount\", \"/nope\"]}"),
      "s.json:3:96: pick \"/nope\" finds nothing in the fixture (market SE)\n"
      "s.json:3:96: pick \"/nope\" finds nothing in the fixture (market US)"},
-    {"pick through an array", HEAD CASE BODY("{\"fixture\": \"session\", \"pick\": [\"/order_lines/0/name\"]}"),
-     "s.json:3:96: pick \"/order_lines/0/name\" goes through an array: pick whole members (market SE)\n"
-     "s.json:3:96: pick \"/order_lines/0/name\" goes through an array: pick whole members (market US)"},
-    {"unknown patch op", HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"replase\", \"path\": \"/a\", \"value\": 1}]}"),
-     "s.json:3:105: unknown patch op \"replase\" (expected add, remove, replace, move, copy or test)"},
-    {"patch path that is not a pointer", HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": \"order_amount\"}]}"),
+    {"pick through an array",
+     HEAD CASE BODY("{\"fixture\": \"session\", \"pick\": [\"/order_lines/0/name\"]}"),
+     "s.json:3:96: pick \"/order_lines/0/name\" goes through an array: pick whole members (market "
+     "SE)\n"
+     "s.json:3:96: pick \"/order_lines/0/name\" goes through an array: pick whole members (market "
+     "US)"},
+    {"unknown patch op",
+     HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"replase\", \"path\": "
+                    "\"/a\", \"value\": 1}]}"),
+     "s.json:3:105: unknown patch op \"replase\" (expected add, remove, replace, move, copy or "
+     "test)"},
+    {"patch path that is not a pointer",
+     HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": "
+                    "\"order_amount\"}]}"),
      "s.json:3:123: \"path\" must be a JSON Pointer (\"\" or \"/...\", with ~0 and ~1 escapes)"},
-    {"patch pointer with a bad escape", HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": \"/a~2b\"}]}"),
+    {"patch pointer with a bad escape",
+     HEAD CASE BODY(
+         "{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": \"/a~2b\"}]}"),
      "s.json:3:123: \"path\" must be a JSON Pointer (\"\" or \"/...\", with ~0 and ~1 escapes)"},
-    {"patch without value", HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"add\", \"path\": \"/a\"}]}"),
+    {"patch without value",
+     HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"add\", \"path\": \"/a\"}]}"),
      "s.json:3:98: missing required key \"value\" in a add operation"},
-    {"patch move without from", HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"move\", \"path\": \"/a\"}]}"),
+    {"patch move without from",
+     HEAD CASE BODY(
+         "{\"fixture\": \"session\", \"patch\": [{\"op\": \"move\", \"path\": \"/a\"}]}"),
      "s.json:3:98: missing required key \"from\" in a move operation"},
-    {"patch with a stray key", HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": \"/locale\", \"value\": 1}]}"),
+    {"patch with a stray key",
+     HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": "
+                    "\"/locale\", \"value\": 1}]}"),
      "s.json:3:134: unknown key \"value\" in a remove operation (expected op, path)"},
-    {"patch path ending in an escaped slash", HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": \"/a~1b\"}]}"),
-     "s.json:3:123: \"~1\" in the last token of a patch path is not supported (cJSON_Utils 1.7.15 mis-decodes it); patch the parent object instead"},
-    {"patch that does not apply", HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"add\", \"path\": \"/x\", \"value\": 1}, {\"op\": \"replace\", \"path\": \"/order_lines/3/quantity\", \"value\": 2}]}"),
-     "s.json:3:165: patch[1] (replace /order_lines/3/quantity) does not apply to fixtures/SE/session.json: the path finds nothing\n"
-     "s.json:3:165: patch[1] (replace /order_lines/3/quantity) does not apply to fixtures/US/session.json: the path finds nothing"},
-    {"patch removing the whole body", HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": \"\"}]}"),
+    {"patch path ending in an escaped slash",
+     HEAD CASE BODY(
+         "{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": \"/a~1b\"}]}"),
+     "s.json:3:123: \"~1\" in the last token of a patch path is not supported (cJSON_Utils 1.7.15 "
+     "mis-decodes it); patch the parent object instead"},
+    {"patch that does not apply",
+     HEAD CASE BODY(
+         "{\"fixture\": \"session\", \"patch\": [{\"op\": \"add\", \"path\": \"/x\", \"value\": "
+         "1}, {\"op\": \"replace\", \"path\": \"/order_lines/3/quantity\", \"value\": 2}]}"),
+     "s.json:3:165: patch[1] (replace /order_lines/3/quantity) does not apply to "
+     "fixtures/SE/session.json: the path finds nothing\n"
+     "s.json:3:165: patch[1] (replace /order_lines/3/quantity) does not apply to "
+     "fixtures/US/session.json: the path finds nothing"},
+    {"patch removing the whole body",
+     HEAD CASE BODY(
+         "{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": \"\"}]}"),
      "s.json:3:123: a patch cannot remove the whole document"},
-    {"variable in a patch path", HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": \"/${x}\"}]}"),
+    {"variable in a patch path",
+     HEAD CASE BODY(
+         "{\"fixture\": \"session\", \"patch\": [{\"op\": \"remove\", \"path\": \"/${x}\"}]}"),
      "s.json:3:123: variables are not allowed in a patch path"},
     {"generate too big", HEAD CASE BODY("{\"generate\": {\"bytes\": 9000000000}}"),
      "s.json:3:88: \"bytes\" must be a whole number from 2 to 8388608 (CASE_MAX_GENERATED_BODY)"},
     {"raw that is not a string", HEAD CASE BODY("{\"raw\": 12}"),
      "s.json:3:73: \"raw\" must be a string, not a number"},
-    {"bad regex in a json check", HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"regex\": \"(\"}]}"),
+    {"bad regex in a json check",
+     HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"regex\": \"(\"}]}"),
      "s.json:3:104: bad regex \"(\": Unmatched ( or \\("},
-    {"bad regex in a header check", HEAD CASE EXPECT("{\"headers\": {\"Content-Type\": {\"regex\": \"a{2,1}\"}}}"),
+    {"bad regex in a header check",
+     HEAD CASE EXPECT("{\"headers\": {\"Content-Type\": {\"regex\": \"a{2,1}\"}}}"),
      "s.json:3:106: bad regex \"a{2,1}\": Invalid content of \\{\\}"},
-    {"header check with two matchers", HEAD CASE EXPECT("{\"headers\": {\"X\": {\"exists\": true, \"absent\": true}}}"),
-     "s.json:3:85: header \"X\" needs exactly one of {\"equals\": s}, {\"regex\": re}, {\"exists\": true}, {\"absent\": true}"},
+    {"header check with two matchers",
+     HEAD CASE EXPECT("{\"headers\": {\"X\": {\"exists\": true, \"absent\": true}}}"),
+     "s.json:3:85: header \"X\" needs exactly one of {\"equals\": s}, {\"regex\": re}, "
+     "{\"exists\": true}, {\"absent\": true}"},
     {"status out of range", HEAD CASE EXPECT("{\"status\": [200, 99]}"),
      "s.json:3:78: \"status\" must be an HTTP status (100-599) or a non-empty array of them"},
-    {"json check with two matchers", HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"exists\": true, \"equals\": 1}]}"),
-     "s.json:3:77: a json check needs exactly one of equals, regex, type, exists, absent, contains, one_of, length (it has 2)"},
-    {"json check with an unknown type", HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"type\": \"float\"}]}"),
+    {"json check with two matchers",
+     HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"exists\": true, \"equals\": 1}]}"),
+     "s.json:3:77: a json check needs exactly one of equals, regex, type, exists, absent, "
+     "contains, one_of, length (it has 2)"},
+    {"json check with an unknown type",
+     HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"type\": \"float\"}]}"),
      "s.json:3:103: \"type\" must be one of string, number, integer, boolean, null, object, array"},
     {"json check without a pointer", HEAD CASE EXPECT("{\"json\": [{\"exists\": true}]}"),
      "s.json:3:77: missing required key \"pointer\" in a json check"},
-    {"json check with a typo", HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"equal\": 1}]}"),
-     "s.json:3:95: unknown key \"equal\" in a json check (expected pointer and one of: equals, regex, type, exists, absent, contains, one_of, length)"},
+    {"json check with a typo",
+     HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"equal\": 1}]}"),
+     "s.json:3:95: unknown key \"equal\" in a json check (expected pointer and one of: equals, "
+     "regex, type, exists, absent, contains, one_of, length)"},
     {"negative length", HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"length\": -1}]}"),
      "s.json:3:105: \"length\" must be a whole number >= 0"},
     {"body kind unknown", HEAD CASE EXPECT("{\"body\": \"nothing\"}"),
      "s.json:3:76: \"body\" in expect must be \"empty\", \"json\" or \"not_json\""},
     {"unknown expectation", HEAD CASE EXPECT("{\"status\": 200, \"latency\": 1}"),
-     "s.json:3:83: unknown key \"latency\" in expect (expected one of: status, headers, body, json, klarna_error)"},
-    {"klarna_error typo", HEAD CASE EXPECT("{\"klarna_error\": {\"error_code\": \"BAD_VALUE\", \"field\": [\"a\"]}}"),
-     "s.json:3:112: unknown key \"field\" in klarna_error (expected one of: error_code, fields, messages)"},
+     "s.json:3:83: unknown key \"latency\" in expect (expected one of: status, headers, body, "
+     "json, klarna_error)"},
+    {"klarna_error typo",
+     HEAD CASE EXPECT("{\"klarna_error\": {\"error_code\": \"BAD_VALUE\", \"field\": [\"a\"]}}"),
+     "s.json:3:112: unknown key \"field\" in klarna_error (expected one of: error_code, fields, "
+     "messages)"},
     {"klarna_error empty fields", HEAD CASE EXPECT("{\"klarna_error\": {\"fields\": []}}"),
      "s.json:3:95: \"fields\" must be a non-empty array of non-empty strings"},
-    {"undefined capture", HEAD CASE STEPS("{\"request\": {\"method\": \"GET\", \"path\": \"/s/${session_id}\"}, \"expect\": {}}"),
+    {"undefined capture",
+     HEAD CASE STEPS(
+         "{\"request\": {\"method\": \"GET\", \"path\": \"/s/${session_id}\"}, \"expect\": {}}"),
      "s.json:3:50: undefined variable \"${session_id}\": no earlier step captures it"},
-    {"capture used in its own step", HEAD CASE STEPS("{\"request\": {\"method\": \"GET\", \"path\": \"/s/${id}\"}, \"expect\": {}, \"capture\": {\"id\": \"/id\"}}"),
+    {"capture used in its own step",
+     HEAD CASE STEPS("{\"request\": {\"method\": \"GET\", \"path\": \"/s/${id}\"}, \"expect\": {}, "
+                     "\"capture\": {\"id\": \"/id\"}}"),
      "s.json:3:50: undefined variable \"${id}\": no earlier step captures it"},
-    {"market key missing in one market", HEAD CASE BODY("{\"inline\": {\"c\": \"${market.foreign_currency}\"}}"),
-     "s.json:3:82: undefined variable \"${market.foreign_currency}\": fixtures/US/market.json has no key \"foreign_currency\""},
+    {"market key missing in one market",
+     HEAD CASE BODY("{\"inline\": {\"c\": \"${market.foreign_currency}\"}}"),
+     "s.json:3:82: undefined variable \"${market.foreign_currency}\": fixtures/US/market.json has "
+     "no key \"foreign_currency\""},
     {"malformed variable", HEAD CASE BODY("{\"inline\": {\"c\": \"${1x}\"}}"),
-     "s.json:3:82: malformed variable reference \"${1x}\" (expected ${name}, ${market.KEY}, ${env:NAME}, ${uuid} or ${base_url})"},
+     "s.json:3:82: malformed variable reference \"${1x}\" (expected ${name}, ${market.KEY}, "
+     "${env:NAME}, ${uuid} or ${base_url})"},
     {"unterminated variable", HEAD CASE BODY("{\"inline\": \"a ${b\"}"),
      "s.json:3:76: unterminated variable reference \"${\" (write \"$${\" for a literal \"${\")"},
-    {"undefined variable in an expectation", HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"equals\": \"${nope}\"}]}"),
+    {"undefined variable in an expectation",
+     HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"equals\": \"${nope}\"}]}"),
      "s.json:3:105: undefined variable \"${nope}\": no earlier step captures it"},
-    {"capture named like a built-in", HEAD CASE STEPS("{" GET ", \"expect\": {}, \"capture\": {\"uuid\": \"/id\"}}"),
-     "s.json:3:83: \"uuid\" cannot be a variable name ([A-Za-z_][A-Za-z0-9_]*, at most 64 bytes, not uuid, base_url, market or env)"},
-    {"capture that is not a pointer", HEAD CASE STEPS("{" GET ", \"expect\": {}, \"capture\": {\"id\": \"id\"}}"),
+    {"capture named like a built-in",
+     HEAD CASE STEPS("{" GET ", \"expect\": {}, \"capture\": {\"uuid\": \"/id\"}}"),
+     "s.json:3:83: \"uuid\" cannot be a variable name ([A-Za-z_][A-Za-z0-9_]*, at most 64 bytes, "
+     "not uuid, base_url, market or env)"},
+    {"capture that is not a pointer",
+     HEAD CASE STEPS("{" GET ", \"expect\": {}, \"capture\": {\"id\": \"id\"}}"),
      "s.json:3:89: capture \"id\" must be a JSON Pointer (\"\" or \"/...\")"},
-    {"variants without a target step", HEAD CASE CSTEPS(STEP) ",\n" CASE " \"variants\": [{\"id\": \"v\"}],\n" STEPS(STEP),
+    {"variants without a target step",
+     HEAD CASE CSTEPS(STEP) ",\n" CASE " \"variants\": [{\"id\": \"v\"}],\n" STEPS(STEP),
      "s.json:5:2: a case with variants needs exactly one step marked \"variant_target\": true"},
-    {"two variant targets", HEAD CASE " \"variants\": [{\"id\": \"v\"}],\n" STEPS("{" GET ", \"expect\": {}, \"variant_target\": true},\n{" GET ", \"expect\": {}, \"variant_target\": true}"),
+    {"two variant targets",
+     HEAD CASE " \"variants\": [{\"id\": \"v\"}],\n" STEPS(
+         "{" GET ", \"expect\": {}, \"variant_target\": true},\n{" GET
+         ", \"expect\": {}, \"variant_target\": true}"),
      "s.json:5:60: a second step marked variant_target (the first is step 1)"},
-    {"variant_target without variants", HEAD CASE STEPS("{" GET ", \"expect\": {}, \"variant_target\": true}"),
+    {"variant_target without variants",
+     HEAD CASE STEPS("{" GET ", \"expect\": {}, \"variant_target\": true}"),
      "s.json:3:71: \"variant_target\" is set but the case has no variants"},
-    {"variant ids that collide with a case id", HEAD CASE " \"variants\": [{\"id\": \"b\"}],\n" CSTEPS("{" GET ", \"expect\": {}, \"variant_target\": true}") ",\n"
-     "{\"id\": \"a.b\", \"title\": \"t\", \"clauses\": [],\n" STEPS(STEP),
+    {"variant ids that collide with a case id",
+     HEAD CASE " \"variants\": [{\"id\": \"b\"}],\n" CSTEPS(
+         "{" GET
+         ", \"expect\": {}, \"variant_target\": true}") ",\n"
+                                                        "{\"id\": \"a.b\", \"title\": \"t\", "
+                                                        "\"clauses\": [],\n" STEPS(STEP),
      "s.json:5:8: duplicate test id \"a.b\" (first at s.json:3:22)"},
-    {"variant patch on a raw body", HEAD CASE " \"variants\": [{\"id\": \"v\", \"patch\": []}],\n"
-     " \"steps\": [{\"request\": {\"method\": \"POST\", \"path\": \"/x\", \"body\": {\"raw\": \"x\"}}, \"expect\": {}, \"variant_target\": true}]}\n]}\n",
-     "s.json:3:27: a variant patch needs a JSON body (inline or fixture) in the variant_target step"},
-    {"variant patch that does not apply", HEAD CASE " \"variants\": [{\"id\": \"v\", \"patch\": [{\"op\": \"remove\", \"path\": \"/nope\"}]}],\n"
-     " \"steps\": [{\"request\": {\"method\": \"POST\", \"path\": \"/x\", \"body\": {\"fixture\": \"session\"}}, \"expect\": {}, \"variant_target\": true}]}\n]}\n",
-     "s.json:3:62: patch[0] (remove /nope) does not apply to the variant_target step's body for market SE: the path finds nothing\n"
-     "s.json:3:62: patch[0] (remove /nope) does not apply to the variant_target step's body for market US: the path finds nothing"},
-    {"variant with an unknown market", HEAD CASE " \"variants\": [{\"id\": \"v\", \"markets\": [\"NO\"]}],\n" STEPS("{" GET ", \"expect\": {}, \"variant_target\": true}"),
+    {"variant patch on a raw body",
+     HEAD CASE " \"variants\": [{\"id\": \"v\", \"patch\": []}],\n"
+               " \"steps\": [{\"request\": {\"method\": \"POST\", \"path\": \"/x\", \"body\": "
+               "{\"raw\": \"x\"}}, \"expect\": {}, \"variant_target\": true}]}\n]}\n",
+     "s.json:3:27: a variant patch needs a JSON body (inline or fixture) in the variant_target "
+     "step"},
+    {"variant patch that does not apply",
+     HEAD CASE
+     " \"variants\": [{\"id\": \"v\", \"patch\": [{\"op\": \"remove\", \"path\": \"/nope\"}]}],\n"
+     " \"steps\": [{\"request\": {\"method\": \"POST\", \"path\": \"/x\", \"body\": {\"fixture\": "
+     "\"session\"}}, \"expect\": {}, \"variant_target\": true}]}\n]}\n",
+     "s.json:3:62: patch[0] (remove /nope) does not apply to the variant_target step's body for "
+     "market SE: the path finds nothing\n"
+     "s.json:3:62: patch[0] (remove /nope) does not apply to the variant_target step's body for "
+     "market US: the path finds nothing"},
+    {"variant with an unknown market",
+     HEAD CASE " \"variants\": [{\"id\": \"v\", \"markets\": [\"NO\"]}],\n" STEPS(
+         "{" GET ", \"expect\": {}, \"variant_target\": true}"),
      "s.json:3:39: unknown market \"NO\": no fixtures/NO/ folder"},
     {"unknown admin action", HEAD CASE STEPS("{\"admin\": {\"clock_rewind\": 5}}"),
-     "s.json:3:23: unknown key \"clock_rewind\" in an admin step (expected one of: clock_advance, clock_set, complete_session, fault)"},
-    {"admin step with expectations", HEAD CASE STEPS("{\"admin\": {\"clock_advance\": 5}, \"expect\": {}}"),
+     "s.json:3:23: unknown key \"clock_rewind\" in an admin step (expected one of: clock_advance, "
+     "clock_set, complete_session, fault)"},
+    {"admin step with expectations",
+     HEAD CASE STEPS("{\"admin\": {\"clock_advance\": 5}, \"expect\": {}}"),
      "s.json:3:44: unknown key \"expect\" in an admin step (expected one of: name, admin)"},
-    {"clock_set that is not a UTC time", HEAD CASE STEPS("{\"admin\": {\"clock_set\": \"2030-01-01 00:00\"}}"),
+    {"clock_set that is not a UTC time",
+     HEAD CASE STEPS("{\"admin\": {\"clock_set\": \"2030-01-01 00:00\"}}"),
      "s.json:3:36: \"clock_set\" must be an RFC 3339 UTC time like \"2030-01-01T00:00:00Z\""},
     {"negative clock_advance", HEAD CASE STEPS("{\"admin\": {\"clock_advance\": -1}}"),
      "s.json:3:40: \"clock_advance\" must be a whole number of seconds from 0 to 316224000"},
     {"unknown fault kind", HEAD CASE STEPS("{\"admin\": {\"fault\": {\"kind\": \"explode\"}}}"),
-     "s.json:3:41: unknown fault kind \"explode\" (expected status, delay, reset, hang, truncate or rate_limit)"},
-    {"too deep", "{\"a\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}\n",
+     "s.json:3:41: unknown fault kind \"explode\" (expected status, delay, reset, hang, truncate "
+     "or rate_limit)"},
+    {"too deep",
+     "{\"a\": "
+     "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]"
+     "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}\n",
      "s.json:1:70: JSON nested deeper than 64 levels (CASE_MAX_DEPTH)"},
 };
 
@@ -252,15 +344,15 @@ Test(case_load, reports_problems_in_fixtures_and_the_catalog)
                     "{\"clauses\": [{\"id\": \"c.one\", \"title\": \"One\"},\n"
                     "{\"id\": \"c.one\", \"title\": \"Again\", \"mock_only\": \"no\"}]}");
     char *got = case_tree_load(root, NULL);
-    cr_expect_str_eq(got,
-                     "fixtures/SE/broken.json:1:7: JSON syntax error at '}'\n"
-                     "fixtures/US/market.json:1:31: \"currency\" in market.json must be a string, "
-                     "not a number\n"
-                     "fixtures/US/market.json:1:1: missing required key \"locale\" in market.json\n"
-                     "fixtures/gb:1:1: fixture folder \"gb\" is not a market code (two capital "
-                     "letters)\n"
-                     "contract.json:2:48: \"mock_only\" in a clause must be a boolean, not a string\n"
-                     "contract.json:2:8: duplicate clause id \"c.one\"");
+    cr_expect_str_eq(
+        got, "fixtures/SE/broken.json:1:7: JSON syntax error at '}'\n"
+             "fixtures/US/market.json:1:31: \"currency\" in market.json must be a string, "
+             "not a number\n"
+             "fixtures/US/market.json:1:1: missing required key \"locale\" in market.json\n"
+             "fixtures/gb:1:1: fixture folder \"gb\" is not a market code (two capital "
+             "letters)\n"
+             "contract.json:2:48: \"mock_only\" in a clause must be a boolean, not a string\n"
+             "contract.json:2:8: duplicate clause id \"c.one\"");
     free(got);
     case_tree_free(root);
 }
@@ -278,8 +370,9 @@ Test(case_load, rejects_files_over_the_size_bound_and_nul_bytes)
     free(big);
     case_tree_write_bytes(root, "nul.json", "{\"a\":\n \"b\0\"}", 12);
     char *got = case_tree_load(root, NULL);
-    cr_expect_str_eq(got, "big.json:1:1: file is 4194305 bytes, over 4194304 (CASE_MAX_FILE_BYTES)\n"
-                          "nul.json:2:4: NUL byte in a JSON file");
+    cr_expect_str_eq(got,
+                     "big.json:1:1: file is 4194305 bytes, over 4194304 (CASE_MAX_FILE_BYTES)\n"
+                     "nul.json:2:4: NUL byte in a JSON file");
     free(got);
     case_tree_free(root);
 }
@@ -291,14 +384,18 @@ Test(case_load, stops_after_one_hundred_problems)
     kbuf_init(&b, 1u << 20);
     kbuf_puts(&b, HEAD);
     for (int i = 0; i < 150; i++)
-        kbuf_printf(&b, "%s{\"id\": \"a%d\", \"title\": \"t\", \"clauses\": [], \"x\": 1,\n" STEPS(STEP),
-                    i ? "," : "", i);
+        kbuf_printf(
+            &b, "%s{\"id\": \"a%d\", \"title\": \"t\", \"clauses\": [], \"x\": 1,\n" STEPS(STEP),
+            i ? "," : "", i);
     /* STEPS closes the suite each time: rebuild as one suite */
     kbuf_reset(&b);
     kbuf_puts(&b, HEAD);
     for (int i = 0; i < 150; i++)
-        kbuf_printf(&b, "%s{\"id\": \"a%d\", \"title\": \"t\", \"clauses\": [], \"x\": 1, \"steps\": [" STEP "]}\n",
-                    i ? "," : "", i);
+        kbuf_printf(
+            &b,
+            "%s{\"id\": \"a%d\", \"title\": \"t\", \"clauses\": [], \"x\": 1, \"steps\": [" STEP
+            "]}\n",
+            i ? "," : "", i);
     kbuf_puts(&b, "]}\n");
     case_tree_write(root, "s.json", kbuf_str(&b));
     kbuf_free(&b);
@@ -330,21 +427,29 @@ Test(case_load, reports_a_missing_folder)
 Test(case_load, loads_a_good_tree_with_every_construct)
 {
     char *root = case_tree_new();
-    case_tree_write(root, "good.json",
+    case_tree_write(
+        root, "good.json",
         "{\"suite\": \"good\", \"title\": \"t\", \"cases\": [\n"
-        "{\"id\": \"flow\", \"title\": \"create then update\", \"tags\": [\"flow\"], \"clauses\": [\"c.one\"],\n"
+        "{\"id\": \"flow\", \"title\": \"create then update\", \"tags\": [\"flow\"], \"clauses\": "
+        "[\"c.one\"],\n"
         " \"steps\": [\n"
-        "  {\"name\": \"create\", \"request\": {\"method\": \"POST\", \"path\": \"/s\", \"body\": {\"fixture\": \"session\"}},\n"
-        "   \"expect\": {\"status\": [200, 201], \"json\": [{\"pointer\": \"/id\", \"type\": \"string\"}]}, \"capture\": {\"sid\": \"/id\"}},\n"
+        "  {\"name\": \"create\", \"request\": {\"method\": \"POST\", \"path\": \"/s\", \"body\": "
+        "{\"fixture\": \"session\"}},\n"
+        "   \"expect\": {\"status\": [200, 201], \"json\": [{\"pointer\": \"/id\", \"type\": "
+        "\"string\"}]}, \"capture\": {\"sid\": \"/id\"}},\n"
         "  {\"admin\": {\"clock_advance\": 10}},\n"
         "  {\"request\": {\"method\": \"POST\", \"path\": \"/s/${sid}\", \"auth\": \"none\",\n"
         "   \"headers\": {\"X-Req\": \"${uuid}\"},\n"
-        "   \"body\": {\"fixture\": \"session\", \"pick\": [\"/order_amount\", \"/billing_address/city\"],\n"
-        "            \"patch\": [{\"op\": \"replace\", \"path\": \"/order_amount\", \"value\": \"${market.amount}\"}]}},\n"
+        "   \"body\": {\"fixture\": \"session\", \"pick\": [\"/order_amount\", "
+        "\"/billing_address/city\"],\n"
+        "            \"patch\": [{\"op\": \"replace\", \"path\": \"/order_amount\", \"value\": "
+        "\"${market.amount}\"}]}},\n"
         "   \"expect\": {\"status\": 204, \"body\": \"empty\"}, \"variant_target\": true}],\n"
-        " \"variants\": [{\"id\": \"one\", \"title\": \"One\", \"tags\": [\"x\"], \"clauses\": [\"c.two\"], \"markets\": [\"SE\"],\n"
+        " \"variants\": [{\"id\": \"one\", \"title\": \"One\", \"tags\": [\"x\"], \"clauses\": "
+        "[\"c.two\"], \"markets\": [\"SE\"],\n"
         "   \"patch\": [{\"op\": \"add\", \"path\": \"/locale\", \"value\": \"${env:HOME}\"}],\n"
-        "   \"expect\": {\"status\": 400, \"klarna_error\": {\"error_code\": \"BAD_VALUE\", \"fields\": [\"locale\"]}}},\n"
+        "   \"expect\": {\"status\": 400, \"klarna_error\": {\"error_code\": \"BAD_VALUE\", "
+        "\"fields\": [\"locale\"]}}},\n"
         "   {\"id\": \"two\", \"targets\": [\"mock\"]}]}\n"
         "]}\n");
     case_set *set = NULL;
@@ -408,4 +513,103 @@ Test(case_load, loads_the_real_cases_folder)
     case_set_free(set);
     case_diags_free(&d);
     free(dir);
+}
+
+/* A small seeded mutator: byte flips, cuts, duplications and inserted tokens. */
+static uint64_t mut_state;
+static uint64_t mut_next(void)
+{
+    uint64_t z = (mut_state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static char *mutate(const char *src, size_t *len)
+{
+    static const char *const tokens[] = {"${",
+                                         "${x}",
+                                         "${market.zz}",
+                                         "\"~1\"",
+                                         "[[[[",
+                                         "{",
+                                         "\"variant_target\": true,",
+                                         "\"admin\": {},",
+                                         ",",
+                                         "\\u0000"};
+    kbuf b;
+    kbuf_init(&b, 8u << 20);
+    kbuf_puts(&b, src);
+    int n = 1 + (int)(mut_next() % 5);
+    for (int k = 0; k < n && b.len > 0; k++) {
+        size_t at = mut_next() % b.len;
+        switch (mut_next() % 4) {
+        case 0:
+            b.data[at] = "{}[]\",:09-$~/ \nax"[mut_next() % 17];
+            break;
+        case 1: {
+            size_t cut = 1 + mut_next() % 40;
+            if (at + cut > b.len)
+                cut = b.len - at;
+            memmove(b.data + at, b.data + at + cut, b.len - at - cut + 1);
+            b.len -= cut;
+            break;
+        }
+        case 2:
+            b.len = at;
+            b.data[at] = '\0';
+            break;
+        default: {
+            const char *t = tokens[mut_next() % (sizeof tokens / sizeof tokens[0])];
+            char *rest = strdup(b.data + at);
+            b.len = at;
+            kbuf_puts(&b, t);
+            kbuf_puts(&b, rest);
+            free(rest);
+        }
+        }
+    }
+    *len = b.len;
+    return kbuf_steal(&b);
+}
+
+Test(case_load, survives_mutated_copies_of_the_real_suites)
+{
+    const char *src = getenv("KPCT_SOURCE_ROOT");
+    cr_assert(src);
+    static const char *const files[] = {"update_ok.json", "update_order_lines.json",
+                                        "lifecycle_mock.json", "errors_auth_request.json"};
+    char *root = case_tree_new();
+    mut_state = 20261125;
+    for (int it = 0; it < 120; it++) {
+        char *path = NULL;
+        cr_assert(asprintf(&path, "%s/cases/%s", src, files[it % 4]) > 0);
+        char err[256];
+        size_t len = 0;
+        char *text = kfile_read(path, CASE_MAX_FILE_BYTES, &len, err, sizeof err);
+        free(path);
+        if (!text)
+            continue; /* the suite engineer may rename files; the others still run */
+        size_t mlen = 0;
+        char *m = mutate(text, &mlen);
+        case_tree_write_bytes(root, "s.json", m, mlen);
+        int lines = 1;
+        for (size_t i = 0; i < mlen; i++)
+            lines += m[i] == '\n';
+        case_set *set = NULL;
+        case_diags d = {0};
+        case_set_load(root, &set, &d);
+        for (size_t i = 0; i < d.count; i++) {
+            cr_expect(d.items[i].line >= 1 && d.items[i].col >= 1, "%s:%d:%d", d.items[i].file,
+                      d.items[i].line, d.items[i].col);
+            if (strstr(d.items[i].file, "s.json"))
+                cr_expect(d.items[i].line <= lines, "line %d past the end (%d lines)",
+                          d.items[i].line, lines);
+        }
+        case_diags_free(&d);
+        case_set_free(set);
+        free(m);
+        free(text);
+    }
+    case_tree_free(root);
 }
