@@ -236,7 +236,7 @@ static const case_doc *load_doc(lctx *c, const char *path)
         if (rest_blank)
             jsonpos_linecol(text, len, len, &line, &col);
         if (len == 0 || strspn(text, " \t\r\n") == len)
-            ferr(c, path, line, col, "empty file: expected a JSON object");
+            ferr(c, path, 1, 1, "empty file: expected a JSON object");
         else if (off >= len || rest_blank)
             ferr(c, path, line, col, "JSON syntax error: unexpected end of file");
         else
