@@ -44,6 +44,8 @@ typedef struct slot {
     unsigned attempt; /* 0 = first */
     result_attempt *retries;
     size_t n_retries;
+    result_step *steps; /* exchanges of the current attempt */
+    size_t n_steps;
 } slot;
 
 typedef struct engine {
@@ -349,6 +351,39 @@ static void trace(const engine *e, const slot *s, long status, double seconds, c
 
 /* ---- test life cycle -------------------------------------------------------------- */
 
+static void steps_free(result_step *st, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(st[i].name);
+        free(st[i].method);
+        free(st[i].url);
+    }
+    free(st);
+}
+
+/* Records the exchange just finished (for results.json); best effort, bounded. */
+static void record_step(slot *s, long status, double seconds)
+{
+    if (s->n_steps >= EXEC_MAX_RECORDED_STEPS)
+        return;
+    result_step *grown = realloc(s->steps, (s->n_steps + 1) * sizeof *grown);
+    if (!grown)
+        return;
+    s->steps = grown;
+    kbuf name, url;
+    kbuf_init(&name, 4096);
+    kbuf_init(&url, 16384);
+    const char *n = s->req.step_name ? s->req.step_name : "";
+    redacted_cut(&name, n, strlen(n), 1024);
+    redacted_cut(&url, s->req.url, strlen(s->req.url), 4096);
+    result_step *st = &s->steps[s->n_steps++];
+    st->name = kbuf_steal(&name);
+    st->method = strdup(s->req.method);
+    st->url = kbuf_steal(&url);
+    st->status = status;
+    st->seconds = seconds;
+}
+
 static void attempts_free(result_attempt *a, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -370,6 +405,10 @@ static void finish(engine *e, slot *s, result_status status, char *message, char
     r->detail = detail;
     r->retries = s->retries;
     r->n_retries = s->n_retries;
+    r->steps = s->steps;
+    r->n_steps = s->n_steps;
+    s->steps = NULL;
+    s->n_steps = 0;
     s->retries = NULL;
     s->n_retries = 0;
     case_run_free(s->run);
@@ -532,6 +571,9 @@ static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long 
             a[s->n_retries].message = message;
             a[s->n_retries].detail = detail;
             s->n_retries++;
+            steps_free(s->steps, s->n_steps); /* results keep the last attempt's exchanges */
+            s->steps = NULL;
+            s->n_steps = 0;
             case_run_free(s->run);
             s->run = NULL;
             long wait = e->cfg->backoff_ms << (s->attempt < 16 ? s->attempt : 16);
@@ -690,6 +732,7 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
     kbuf story;
     kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
     note_reachability(e, s, code, status);
+    record_step(s, s->body_over || s->headers_over || code != CURLE_OK ? 0 : status, seconds);
 
     if (s->body_over || s->headers_over || code != CURLE_OK) {
         end_kind kind = END_TRANSPORT;
@@ -926,6 +969,7 @@ out:
         kbuf_free(&s->request_story);
         case_run_free(s->run);
         attempts_free(s->retries, s->n_retries);
+        steps_free(s->steps, s->n_steps);
     }
     free(e.slots);
     free(e.unreachable);

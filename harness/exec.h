@@ -24,6 +24,8 @@
 #define EXEC_STORY_BODY_BYTES 4096
 /* Ceiling of one test's detail text. */
 #define EXEC_MAX_DETAIL_BYTES (64u << 10)
+/* Exchanges recorded per test for the results (a test has at most this many steps). */
+#define EXEC_MAX_RECORDED_STEPS 256
 /* Longest back-off between retries, also the cap on a server's Retry-After. */
 #define EXEC_MAX_BACKOFF_MS 10000
 

@@ -62,6 +62,22 @@ static cJSON *test_object(const test_result *t)
         !cJSON_AddBoolToObject(o, "flaky", t->status == RESULT_PASS && t->n_retries > 0) ||
         !(retries = cJSON_AddArrayToObject(o, "retries")))
         goto fail;
+    cJSON *steps = cJSON_AddArrayToObject(o, "steps");
+    if (!steps)
+        goto fail;
+    for (size_t i = 0; i < t->n_steps; i++) {
+        const result_step *st = &t->steps[i];
+        cJSON *s = cJSON_CreateObject();
+        if (!s || !cJSON_AddItemToArray(steps, s)) {
+            cJSON_Delete(s);
+            goto fail;
+        }
+        if (add_string(s, "name", st->name) < 0 || add_string(s, "method", st->method) < 0 ||
+            add_string(s, "url", st->url) < 0 ||
+            !cJSON_AddNumberToObject(s, "status", (double)st->status) ||
+            !cJSON_AddNumberToObject(s, "seconds", st->seconds))
+            goto fail;
+    }
     for (size_t i = 0; i < t->n_retries; i++) {
         cJSON *r = cJSON_CreateObject();
         if (!r || !cJSON_AddItemToArray(retries, r)) {

@@ -3,6 +3,30 @@
 
 #include <stdlib.h>
 
+void test_result_clear(test_result *t)
+{
+    if (!t)
+        return;
+    free(t->message);
+    free(t->detail);
+    for (size_t k = 0; k < t->n_retries; k++) {
+        free(t->retries[k].message);
+        free(t->retries[k].detail);
+    }
+    free(t->retries);
+    for (size_t k = 0; k < t->n_steps; k++) {
+        free(t->steps[k].name);
+        free(t->steps[k].method);
+        free(t->steps[k].url);
+    }
+    free(t->steps);
+    t->message = t->detail = NULL;
+    t->retries = NULL;
+    t->n_retries = 0;
+    t->steps = NULL;
+    t->n_steps = 0;
+}
+
 void run_report_free(run_report *r)
 {
     if (!r)
@@ -14,16 +38,8 @@ void run_report_free(run_report *r)
     free(r->markets);
     free(r->version);
     free(r->started_at);
-    for (size_t i = 0; i < r->count; i++) {
-        test_result *t = &r->results[i];
-        free(t->message);
-        free(t->detail);
-        for (size_t k = 0; k < t->n_retries; k++) {
-            free(t->retries[k].message);
-            free(t->retries[k].detail);
-        }
-        free(t->retries);
-    }
+    for (size_t i = 0; i < r->count; i++)
+        test_result_clear(&r->results[i]);
     free(r->results);
     r->target = r->base_url = r->version = r->started_at = NULL;
     r->markets = NULL;

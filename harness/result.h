@@ -13,36 +13,49 @@ typedef enum { RESULT_PASS, RESULT_FAIL, RESULT_ERROR, RESULT_SKIP } result_stat
 
 /* One earlier attempt of a test that was retried (transport error, 429, 5xx). */
 typedef struct result_attempt {
-    result_status status;   /* RESULT_FAIL or RESULT_ERROR */
-    char *message;          /* one line, redacted */
-    char *detail;           /* whole story, redacted */
+    result_status status; /* RESULT_FAIL or RESULT_ERROR */
+    char *message;        /* one line, redacted */
+    char *detail;         /* whole story, redacted */
 } result_attempt;
+
+/* One exchange of a test's last attempt (added for results.json; zero-initialise). */
+typedef struct result_step {
+    char *name; /* step name, redacted */
+    char *method;
+    char *url;   /* redacted */
+    long status; /* 0 when no HTTP answer came */
+    double seconds;
+} result_step;
 
 typedef struct test_result {
     const case_test *test;
-    const char *market;     /* market the test ran for */
+    const char *market; /* market the test ran for */
     result_status status;
     double seconds;
-    char *message;          /* one line, redacted; NULL when passed */
-    char *detail;           /* whole story, redacted: step, expected vs actual, request as curl, response */
-    result_attempt *retries;/* earlier attempts, oldest first (flaky when the last passed) */
+    char *message; /* one line, redacted; NULL when passed */
+    char *detail;  /* whole story, redacted: step, expected vs actual, request as curl, response */
+    result_attempt *retries; /* earlier attempts, oldest first (flaky when the last passed) */
     size_t n_retries;
+    result_step *steps; /* exchanges of the last attempt, in order; may be NULL */
+    size_t n_steps;
 } test_result;
 
 typedef struct run_report {
-    char *target;           /* "mock", "playground-eu", or the base URL */
+    char *target; /* "mock", "playground-eu", or the base URL */
     char *base_url;
-    char **markets;         /* markets run, in order */
+    char **markets; /* markets run, in order */
     size_t n_markets;
-    char *version;          /* KPCT_VERSION */
-    char *started_at;       /* RFC 3339 UTC */
+    char *version;    /* KPCT_VERSION */
+    char *started_at; /* RFC 3339 UTC */
     uint64_t seed;
-    double seconds;         /* wall time of the run */
-    int interrupted;        /* stopped by SIGINT/SIGTERM: results are partial */
-    test_result *results;   /* in plan order */
+    double seconds;       /* wall time of the run */
+    int interrupted;      /* stopped by SIGINT/SIGTERM: results are partial */
+    test_result *results; /* in plan order */
     size_t count;
 } run_report;
 
+/* Frees one result's strings, retries and steps (not the struct); accepts NULL. */
+void test_result_clear(test_result *t);
 /* Frees the report's contents; accepts NULL. */
 void run_report_free(run_report *r);
 /* Returns "passed", "failed", "errored" or "skipped". */

@@ -14,15 +14,8 @@
 
 static void results_free(test_result *r, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(r[i].message);
-        free(r[i].detail);
-        for (size_t k = 0; k < r[i].n_retries; k++) {
-            free(r[i].retries[k].message);
-            free(r[i].retries[k].detail);
-        }
-        free(r[i].retries);
-    }
+    for (size_t i = 0; i < n; i++)
+        test_result_clear(&r[i]);
 }
 
 static const fake_step three_steps[] = {
@@ -70,8 +63,13 @@ Test(exec_engine, runs_many_multi_step_tests_concurrently_and_passes_them_all)
     cfg.on_result = count_result;
     cfg.ctx = &c;
     run(&cfg, hostile_url(h), tests, N_TESTS, res);
-    for (size_t i = 0; i < N_TESTS; i++)
+    for (size_t i = 0; i < N_TESTS; i++) {
         cr_expect_eq(res[i].status, RESULT_PASS, "test %zu: %s", i, res[i].message);
+        cr_assert_eq(res[i].n_steps, 3, "test %zu recorded %zu exchanges", i, res[i].n_steps);
+        cr_expect_str_eq(res[i].steps[2].method, "GET");
+        cr_expect(strstr(res[i].steps[2].url, "/payments/v1/sessions/1"));
+        cr_expect_eq(res[i].steps[2].status, 200);
+    }
     cr_expect_eq(c.calls, N_TESTS);
     cr_expect_eq(hostile_requests(h), 3 * N_TESTS);
     results_free(res, N_TESTS);

@@ -72,15 +72,8 @@ static void check_reports(test_result *results, size_t n)
     v = report_check_xpath(path, "count(//testcase)");
     cr_expect_str_eq(v, "1");
     free(v);
-    for (size_t i = 0; i < n; i++) {
-        free(results[i].message);
-        free(results[i].detail);
-        for (size_t k = 0; k < results[i].n_retries; k++) {
-            free(results[i].retries[k].message);
-            free(results[i].retries[k].detail);
-        }
-        free(results[i].retries);
-    }
+    for (size_t i = 0; i < n; i++)
+        test_result_clear(&results[i]);
 }
 
 Test(exec_hostile, ends_each_misbehaviour_as_the_right_outcome_with_valid_reports)
@@ -189,8 +182,6 @@ Test(exec_hostile, stops_trying_a_target_that_is_down_and_errors_the_rest)
     /* three failures trip it; tests already in flight (at most jobs - 1 more) finish */
     cr_expect(tried >= 3 && tried <= 3 + cfg.jobs - 1, "%zu tests tried to connect", tried);
     cr_expect_eq(tried + not_run, N - 1);
-    for (size_t i = 0; i < N; i++) {
-        free(res[i].message);
-        free(res[i].detail);
-    }
+    for (size_t i = 0; i < N; i++)
+        test_result_clear(&res[i]);
 }

@@ -119,6 +119,14 @@ static void sample(test_result *res, char **markets, size_t *n)
                 r->message = strdup(r->status == RESULT_SKIP ? "needs the reference mock" : nasty);
                 r->detail = r->status == RESULT_SKIP ? NULL : strdup(nasty);
             }
+            if (i == 0) {
+                r->steps = calloc(1, sizeof *r->steps);
+                r->steps[0].name = strdup("create");
+                r->steps[0].method = strdup("POST");
+                r->steps[0].url = strdup("http://127.0.0.1:1/payments/v1/sessions");
+                r->steps[0].status = 200;
+                r->n_steps = 1;
+            }
             if (i == 4 || i == 1) {
                 r->retries = calloc(1, sizeof *r->retries);
                 r->retries[0].status = RESULT_ERROR;
@@ -133,15 +141,8 @@ static void sample(test_result *res, char **markets, size_t *n)
 
 static void free_sample(test_result *res, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(res[i].message);
-        free(res[i].detail);
-        for (size_t k = 0; k < res[i].n_retries; k++) {
-            free(res[i].retries[k].message);
-            free(res[i].retries[k].detail);
-        }
-        free(res[i].retries);
-    }
+    for (size_t i = 0; i < n; i++)
+        test_result_clear(&res[i]);
 }
 
 typedef struct xpath_row {
@@ -251,6 +252,10 @@ Test(json_report, carries_schema_summary_and_every_test_as_valid_utf8)
     cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(second, "status")->valuestring, "failed");
     cr_expect_str_eq(cJSON_GetObjectItemCaseSensitive(second, "market")->valuestring, "SE");
     cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(second, "retries")), 1);
+    const cJSON *steps = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(arr, 0), "steps");
+    cr_assert_eq(cJSON_GetArraySize(steps), 1);
+    cr_expect_eq(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(steps, 0), "status")->valueint,
+                 200);
     cJSON_Delete(doc);
     free(text);
     free_sample(res, n);
