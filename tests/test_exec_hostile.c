@@ -185,3 +185,28 @@ Test(exec_hostile, stops_trying_a_target_that_is_down_and_errors_the_rest)
     for (size_t i = 0; i < N; i++)
         test_result_clear(&res[i]);
 }
+
+Test(exec_hostile, waits_out_retry_after_before_retrying_a_429)
+{
+    hostile *h = hostile_start(HOSTILE_RATE_LIMITED, 0, NULL, NULL);
+    fake_step step = {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false};
+    fake_script script = {&step, 1};
+    case_test t;
+    test_result res[1];
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    fake_test(&t, "quota", "quota.case", &script);
+    exec_config_defaults(&cfg);
+    cfg.retries = 1;
+    cfg.backoff_ms = 10;
+    run_jobs(hostile_url(h), &t, 1, &cfg, res);
+    cr_expect_eq(res[0].status, RESULT_PASS, "%s", res[0].message);
+    cr_assert_eq(res[0].n_retries, 1);
+    cr_expect(strstr(res[0].retries[0].message, "expected status 200, got 429"), "%s",
+              res[0].retries[0].message);
+    cr_expect_geq(res[0].seconds, 1.0, "retried after %.3f s despite Retry-After: 1",
+                  res[0].seconds);
+    cr_expect_eq(hostile_requests(h), 2);
+    test_result_clear(&res[0]);
+    hostile_stop(h);
+}

@@ -161,6 +161,15 @@ static void serve(hostile *h, int c)
             else
                 answer(c, 200, "application/json", "{\"ok\":true}");
             break;
+        case HOSTILE_RATE_LIMITED:
+            if (nth == 0) {
+                const char r[] = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n"
+                                 "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+                send_all(c, r, sizeof r - 1);
+            } else {
+                answer(c, 200, "application/json", "{\"ok\":true}");
+            }
+            break;
         case HOSTILE_STATUS:
             answer(c, h->status, h->content_type, h->body);
             break;

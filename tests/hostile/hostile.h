@@ -13,7 +13,8 @@ typedef enum {
     HOSTILE_RESET_MID_BODY, /* promises 1000 bytes, sends 100, then resets the connection */
     HOSTILE_HUGE_BODY,      /* 200 with a 50 MB body */
     HOSTILE_SLOW_DRIP,      /* 200, body of 1000 bytes, one byte every 50 ms */
-    HOSTILE_FLAKY           /* 503 on the first request, then like HOSTILE_OK */
+    HOSTILE_FLAKY,          /* 503 on the first request, then like HOSTILE_OK */
+    HOSTILE_RATE_LIMITED    /* 429 with Retry-After: 1 on the first request, then like HOSTILE_OK */
 } hostile_kind;
 
 typedef struct hostile hostile;
