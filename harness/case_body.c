@@ -485,10 +485,29 @@ int body_check(lctx *c, const case_doc *doc, const cJSON *body, const var_scope 
         fscope.n_markets = 1;
         problems += vars_check(c, f->doc, f->json, true, &fscope);
         char err[256];
-        cJSON *base = fixture_base(m, body, err, sizeof err);
+        int bad_picks = 0;
+        /* each pick on its own, so a problem points at the pick that has it */
+        for (const cJSON *e = picks ? picks->child : NULL; e; e = e->next) {
+            cJSON *one = cJSON_CreateArray();
+            cJSON *res = NULL;
+            if (one && cJSON_AddItemReferenceToArray(one, (cJSON *)e))
+                res = pick(f->json, one, err, sizeof err);
+            else
+                snprintf(err, sizeof err, "out of memory");
+            if (!res) {
+                lerr(c, doc, e, false, "%s (market %s)", err, m->code);
+                bad_picks++;
+            }
+            cJSON_Delete(res);
+            cJSON_Delete(one);
+        }
+        problems += bad_picks;
+        cJSON *base = bad_picks ? NULL : fixture_base(m, body, err, sizeof err);
         if (!base) {
-            lerr(c, doc, picks ? picks : fixture, false, "%s (market %s)", err, m->code);
-            problems++;
+            if (!bad_picks) {
+                lerr(c, doc, picks ? picks : fixture, false, "%s (market %s)", err, m->code);
+                problems++;
+            }
             continue;
         }
         if (patch) {

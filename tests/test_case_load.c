@@ -83,7 +83,7 @@ static const broken BROKEN[] = {
      "s.json:3:50: \"path\" must start with /"},
     {"bad auth",
      HEAD CASE STEPS("{" GET ", \"expect\": {}, \"name\": \"n\"}, {\"request\": {\"method\": "
-                             "\"GET\", \"path\": \"/x\", \"auth\": \"basic\"}, \"expect\": {}}"),
+                     "\"GET\", \"path\": \"/x\", \"auth\": \"basic\"}, \"expect\": {}}"),
      "s.json:3:137: \"auth\" must be \"default\", \"none\" or {\"username\": ..., \"password\": "
      "...}"},
     {"header with a line break",
@@ -104,13 +104,13 @@ static const broken BROKEN[] = {
      "s.json:3:97: a pick must be a JSON Pointer to a member (\"/...\")"},
     {"pick that finds nothing",
      HEAD CASE BODY("{\"fixture\": \"session\", \"pick\": [\"/order_amount\", \"/nope\"]}"),
-     "s.json:3:96: pick \"/nope\" finds nothing in the fixture (market SE)\n"
-     "s.json:3:96: pick \"/nope\" finds nothing in the fixture (market US)"},
+     "s.json:3:114: pick \"/nope\" finds nothing in the fixture (market SE)\n"
+     "s.json:3:114: pick \"/nope\" finds nothing in the fixture (market US)"},
     {"pick through an array",
      HEAD CASE BODY("{\"fixture\": \"session\", \"pick\": [\"/order_lines/0/name\"]}"),
-     "s.json:3:96: pick \"/order_lines/0/name\" goes through an array: pick whole members (market "
+     "s.json:3:97: pick \"/order_lines/0/name\" goes through an array: pick whole members (market "
      "SE)\n"
-     "s.json:3:96: pick \"/order_lines/0/name\" goes through an array: pick whole members (market "
+     "s.json:3:97: pick \"/order_lines/0/name\" goes through an array: pick whole members (market "
      "US)"},
     {"unknown patch op",
      HEAD CASE BODY("{\"fixture\": \"session\", \"patch\": [{\"op\": \"replase\", \"path\": "
