@@ -12,23 +12,6 @@
 
 #include "cJSON_Utils.h"
 
-static const char *type_name(const cJSON *v)
-{
-    if (cJSON_IsString(v))
-        return "a string";
-    if (cJSON_IsNumber(v))
-        return "a number";
-    if (cJSON_IsBool(v))
-        return "a boolean";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "an array";
-    if (cJSON_IsObject(v))
-        return "an object";
-    return "invalid";
-}
-
 /* ---- showing values ---- */
 
 void show_json(kbuf *out, const cJSON *item)
@@ -94,7 +77,7 @@ const char *resp_header(const case_response *resp, const char *name)
 static int check_regex(lctx *c, const case_doc *doc, const cJSON *re)
 {
     if (!cJSON_IsString(re)) {
-        lerr(c, doc, re, false, "\"regex\" must be a string, not %s", type_name(re));
+        lerr(c, doc, re, false, "\"regex\" must be a string, not %s", json_type_name(re));
         return 1;
     }
     regex_t rx;
@@ -125,7 +108,7 @@ static int check_headers(lctx *c, const case_doc *doc, const cJSON *h, const var
 {
     int problems = 0;
     if (!cJSON_IsObject(h)) {
-        lerr(c, doc, h, false, "\"headers\" in expect must be an object, not %s", type_name(h));
+        lerr(c, doc, h, false, "\"headers\" in expect must be an object, not %s", json_type_name(h));
         return 1;
     }
     for (const cJSON *e = h->child; e; e = e->next) {
@@ -141,7 +124,7 @@ static int check_headers(lctx *c, const case_doc *doc, const cJSON *h, const var
         if (strcmp(m->string, "equals") == 0) {
             if (!cJSON_IsString(m)) {
                 lerr(c, doc, m, false, "\"equals\" of a header must be a string, not %s",
-                     type_name(m));
+                     json_type_name(m));
                 problems++;
             } else {
                 problems += vars_check(c, doc, m, false, scope);
@@ -150,7 +133,7 @@ static int check_headers(lctx *c, const case_doc *doc, const cJSON *h, const var
             problems += check_regex(c, doc, m);
         } else if (strcmp(m->string, "exists") == 0 || strcmp(m->string, "absent") == 0) {
             if (!cJSON_IsBool(m)) {
-                lerr(c, doc, m, false, "\"%s\" must be a boolean, not %s", m->string, type_name(m));
+                lerr(c, doc, m, false, "\"%s\" must be a boolean, not %s", m->string, json_type_name(m));
                 problems++;
             }
         } else {
@@ -175,12 +158,12 @@ static int check_json_checks(lctx *c, const case_doc *doc, const cJSON *list,
     int problems = 0;
     if (!cJSON_IsArray(list)) {
         lerr(c, doc, list, false, "\"json\" in expect must be an array of checks, not %s",
-             type_name(list));
+             json_type_name(list));
         return 1;
     }
     for (const cJSON *ck = list->child; ck; ck = ck->next) {
         if (!cJSON_IsObject(ck)) {
-            lerr(c, doc, ck, false, "a json check must be an object, not %s", type_name(ck));
+            lerr(c, doc, ck, false, "a json check must be an object, not %s", json_type_name(ck));
             problems++;
             continue;
         }
@@ -241,7 +224,7 @@ static int check_json_checks(lctx *c, const case_doc *doc, const cJSON *list,
         } else if (strcmp(k, "exists") == 0 || strcmp(k, "absent") == 0) {
             if (!cJSON_IsBool(matcher)) {
                 lerr(c, doc, matcher, false, "\"%s\" must be a boolean, not %s", k,
-                     type_name(matcher));
+                     json_type_name(matcher));
                 problems++;
             }
         } else if (strcmp(k, "one_of") == 0) {
@@ -267,7 +250,7 @@ int expect_check(lctx *c, const case_doc *doc, const cJSON *expect, const var_sc
 {
     int problems = 0;
     if (!cJSON_IsObject(expect)) {
-        lerr(c, doc, expect, false, "\"expect\" must be an object, not %s", type_name(expect));
+        lerr(c, doc, expect, false, "\"expect\" must be an object, not %s", json_type_name(expect));
         return 1;
     }
     static const char *const keys[] = {"status", "headers", "body", "json", "klarna_error"};
@@ -542,7 +525,7 @@ static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int 
     } else {
         show_json(why, actual);
         if (strcmp(k, "type") == 0 || strcmp(k, "length") == 0 || strcmp(k, "regex") == 0)
-            kbuf_printf(why, " (%s)", type_name(actual));
+            kbuf_printf(why, " (%s)", json_type_name(actual));
     }
     kbuf_puts(why, "\n");
 }

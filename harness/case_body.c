@@ -24,23 +24,6 @@ bool pointer_valid(const char *p)
     return true;
 }
 
-static const char *type_name(const cJSON *v)
-{
-    if (cJSON_IsString(v))
-        return "a string";
-    if (cJSON_IsNumber(v))
-        return "a number";
-    if (cJSON_IsBool(v))
-        return "a boolean";
-    if (cJSON_IsNull(v))
-        return "null";
-    if (cJSON_IsArray(v))
-        return "an array";
-    if (cJSON_IsObject(v))
-        return "an object";
-    return "invalid";
-}
-
 /* ---- picks ---- */
 
 /* Decodes the next reference token of a pointer into tok (malloc'd); returns the rest. */
@@ -225,12 +208,12 @@ int patch_check(lctx *c, const case_doc *doc, const cJSON *patch, const var_scop
     int problems = 0;
     if (!cJSON_IsArray(patch)) {
         lerr(c, doc, patch, false, "\"patch\" must be an array of RFC 6902 operations, not %s",
-             type_name(patch));
+             json_type_name(patch));
         return 1;
     }
     for (const cJSON *op = patch->child; op; op = op->next) {
         if (!cJSON_IsObject(op)) {
-            lerr(c, doc, op, false, "a patch operation must be an object, not %s", type_name(op));
+            lerr(c, doc, op, false, "a patch operation must be an object, not %s", json_type_name(op));
             problems++;
             continue;
         }
@@ -367,7 +350,7 @@ int body_check(lctx *c, const case_doc *doc, const cJSON *body, const var_scope 
         lerr(c, doc, body, false,
              "\"body\" must be an object ({\"inline\": ...}, {\"fixture\": ...}, {\"raw\": ...} "
              "or {\"generate\": ...}), not %s",
-             type_name(body));
+             json_type_name(body));
         return 1;
     }
     static const char *const keys[] = {"inline", "fixture", "patch", "pick", "raw", "generate"};
@@ -408,7 +391,7 @@ int body_check(lctx *c, const case_doc *doc, const cJSON *body, const var_scope 
     }
     if ((v = cJSON_GetObjectItemCaseSensitive(body, "raw"))) {
         if (!cJSON_IsString(v)) {
-            lerr(c, doc, v, false, "\"raw\" must be a string, not %s", type_name(v));
+            lerr(c, doc, v, false, "\"raw\" must be a string, not %s", json_type_name(v));
             return 1;
         }
         return 0;

@@ -203,6 +203,8 @@ int body_build(const vars_ctx *v, const case_market *m, const cJSON *body,
                const cJSON *variant_patch, char **out, size_t *out_len, char *err, size_t errlen);
 /* Whether p is a syntactically valid JSON Pointer ("" or "/..." with only ~0 and ~1). */
 bool pointer_valid(const char *p);
+/* Names a JSON value's type for messages: "a string", "an array", "null", ... */
+const char *json_type_name(const cJSON *v);
 
 /* ---- expectations (assert_json.c, assert_klarna.c) ---- */
 

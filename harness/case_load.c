@@ -268,7 +268,7 @@ fail:
 
 /* ---- schema helpers ---- */
 
-static const char *json_type(const cJSON *v)
+const char *json_type_name(const cJSON *v)
 {
     if (cJSON_IsString(v))
         return "a string";
@@ -344,7 +344,7 @@ static const char *get_str(lctx *c, const case_doc *doc, const cJSON *obj, const
     if (!v)
         return NULL;
     if (!cJSON_IsString(v)) {
-        lerr(c, doc, v, false, "\"%s\" in %s must be a string, not %s", key, what, json_type(v));
+        lerr(c, doc, v, false, "\"%s\" in %s must be a string, not %s", key, what, json_type_name(v));
         (*problems)++;
         return NULL;
     }
@@ -360,7 +360,7 @@ static const cJSON *get_str_array(lctx *c, const case_doc *doc, const cJSON *obj
         return NULL;
     if (!cJSON_IsArray(v)) {
         lerr(c, doc, v, false, "\"%s\" in %s must be an array of strings, not %s", key, what,
-             json_type(v));
+             json_type_name(v));
         (*problems)++;
         return NULL;
     }
@@ -373,7 +373,7 @@ static const cJSON *get_str_array(lctx *c, const case_doc *doc, const cJSON *obj
     for (const cJSON *e = v->child; e; e = e->next)
         if (!cJSON_IsString(e) || !e->valuestring[0]) {
             lerr(c, doc, e, false, "\"%s\" in %s must hold non-empty strings, not %s", key, what,
-                 cJSON_IsString(e) ? "an empty string" : json_type(e));
+                 cJSON_IsString(e) ? "an empty string" : json_type_name(e));
             bad++;
         }
     *problems += bad;
@@ -446,7 +446,7 @@ static void check_market_facts(lctx *c, const case_doc *doc)
 {
     if (!cJSON_IsObject(doc->root)) {
         lerr(c, doc, doc->root, false, "market.json must be an object, not %s",
-             json_type(doc->root));
+             json_type_name(doc->root));
         return;
     }
     static const char *const need[] = {"country", "currency", "locale"};
@@ -456,7 +456,7 @@ static void check_market_facts(lctx *c, const case_doc *doc)
             lerr(c, doc, doc->root, false, "missing required key \"%s\" in market.json", need[i]);
         else if (!cJSON_IsString(v))
             lerr(c, doc, v, false, "\"%s\" in market.json must be a string, not %s", need[i],
-                 json_type(v));
+                 json_type_name(v));
     }
     for (const cJSON *m = doc->root->child; m; m = m->next) {
         if (!matches_charset(m->string, "ABCDEFGHIJKLMNOPQRSTUVWXYZ" LOWER_ID))
@@ -577,7 +577,7 @@ static void load_contract(lctx *c, const char *dir, bool *present)
         goto out;
     const cJSON *root = doc->root;
     if (!cJSON_IsObject(root)) {
-        lerr(c, doc, root, false, "contract.json must be an object, not %s", json_type(root));
+        lerr(c, doc, root, false, "contract.json must be an object, not %s", json_type_name(root));
         goto out;
     }
     static const char *const top[] = {"clauses", NULL};
@@ -587,7 +587,7 @@ static void load_contract(lctx *c, const char *dir, bool *present)
         goto out;
     if (!cJSON_IsArray(list)) {
         lerr(c, doc, list, false, "\"clauses\" in contract.json must be an array, not %s",
-             json_type(list));
+             json_type_name(list));
         goto out;
     }
     set->clauses = set_alloc(set, (size_t)cJSON_GetArraySize(list) * sizeof *set->clauses);
@@ -597,7 +597,7 @@ static void load_contract(lctx *c, const char *dir, bool *present)
     static const char *const req[] = {"id", "title", NULL};
     for (const cJSON *e = list->child; e; e = e->next) {
         if (!cJSON_IsObject(e)) {
-            lerr(c, doc, e, false, "a clause must be an object, not %s", json_type(e));
+            lerr(c, doc, e, false, "a clause must be an object, not %s", json_type_name(e));
             continue;
         }
         int problems = check_keys(c, doc, e, "a clause", keys, req);
@@ -610,7 +610,7 @@ static void load_contract(lctx *c, const char *dir, bool *present)
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, fl[k]);
             if (v && !cJSON_IsBool(v)) {
                 lerr(c, doc, v, false, "\"%s\" in a clause must be a boolean, not %s", fl[k],
-                     json_type(v));
+                     json_type_name(v));
                 problems++;
             }
             flags[k] = cJSON_IsTrue(v);
@@ -736,7 +736,7 @@ static int check_fault(lctx *c, const case_doc *doc, const cJSON *f, const var_s
 {
     int problems = 0;
     if (!cJSON_IsObject(f)) {
-        lerr(c, doc, f, false, "\"fault\" must be an object, not %s", json_type(f));
+        lerr(c, doc, f, false, "\"fault\" must be an object, not %s", json_type_name(f));
         return 1;
     }
     static const char *const keys[] = {"kind", "times",        "method",   "path",    "status",
@@ -786,7 +786,7 @@ static int check_admin(lctx *c, const case_doc *doc, case_step_def *st, const va
     int problems = 0;
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(st->json, "admin");
     if (!cJSON_IsObject(a)) {
-        lerr(c, doc, a, false, "\"admin\" must be an object, not %s", json_type(a));
+        lerr(c, doc, a, false, "\"admin\" must be an object, not %s", json_type_name(a));
         return 1;
     }
     static const char *const keys[] = {"clock_advance", "clock_set", "complete_session", "fault",
@@ -838,7 +838,7 @@ static int check_request(lctx *c, const case_doc *doc, const cJSON *rq, const va
     int problems = 0;
     *json_body = false;
     if (!cJSON_IsObject(rq)) {
-        lerr(c, doc, rq, false, "\"request\" must be an object, not %s", json_type(rq));
+        lerr(c, doc, rq, false, "\"request\" must be an object, not %s", json_type_name(rq));
         return 1;
     }
     static const char *const keys[] = {"method", "path", "headers", "auth", "body", NULL};
@@ -866,7 +866,7 @@ static int check_request(lctx *c, const case_doc *doc, const cJSON *rq, const va
     }
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(rq, "headers");
     if (h && !cJSON_IsObject(h)) {
-        lerr(c, doc, h, false, "\"headers\" must be an object of strings, not %s", json_type(h));
+        lerr(c, doc, h, false, "\"headers\" must be an object of strings, not %s", json_type_name(h));
         problems++;
     } else if (h) {
         for (const cJSON *e = h->child; e; e = e->next) {
@@ -878,7 +878,7 @@ static int check_request(lctx *c, const case_doc *doc, const cJSON *rq, const va
             }
             if (!cJSON_IsString(e)) {
                 lerr(c, doc, e, false, "header \"%s\" must be a string, not %s", e->string,
-                     json_type(e));
+                     json_type_name(e));
                 problems++;
             } else if (strpbrk(e->valuestring, "\r\n")) {
                 lerr(c, doc, e, false, "header \"%s\" must not contain line breaks", e->string);
@@ -907,7 +907,7 @@ static int check_request(lctx *c, const case_doc *doc, const cJSON *rq, const va
             lerr(c, doc, auth, false,
                  "\"auth\" must be \"default\", \"none\" or {\"username\": ..., \"password\": "
                  "...}, not %s",
-                 json_type(auth));
+                 json_type_name(auth));
             problems++;
         }
     }
@@ -945,7 +945,7 @@ static int check_capture(lctx *c, const case_doc *doc, const cJSON *cap)
     if (!cJSON_IsObject(cap)) {
         lerr(c, doc, cap, false,
              "\"capture\" must be an object of variable name -> JSON Pointer, not %s",
-             json_type(cap));
+             json_type_name(cap));
         return 1;
     }
     for (const cJSON *e = cap->child; e; e = e->next) {
@@ -975,7 +975,7 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
     names captured = {0};
     case_def *def = NULL;
     if (!cJSON_IsObject(cj)) {
-        lerr(c, doc, cj, false, "a case must be an object, not %s", json_type(cj));
+        lerr(c, doc, cj, false, "a case must be an object, not %s", json_type_name(cj));
         return 1;
     }
     static const char *const keys[] = {"id",      "title", "tags",     "clauses", "markets",
@@ -1062,7 +1062,7 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
         st->index = i;
         captured_before[i] = captured.count;
         if (!cJSON_IsObject(sj)) {
-            lerr(c, doc, sj, false, "a step must be an object, not %s", json_type(sj));
+            lerr(c, doc, sj, false, "a step must be an object, not %s", json_type_name(sj));
             problems++;
             continue;
         }
@@ -1094,7 +1094,7 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
             const cJSON *vt = cJSON_GetObjectItemCaseSensitive(sj, "variant_target");
             if (vt && !cJSON_IsBool(vt)) {
                 lerr(c, doc, vt, false, "\"variant_target\" must be a boolean, not %s",
-                     json_type(vt));
+                     json_type_name(vt));
                 problems++;
             } else if (cJSON_IsTrue(vt)) {
                 st->variant_target = true;
@@ -1136,7 +1136,7 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
             static const char *const vr[] = {"id", NULL};
             for (const cJSON *v = variants->child; v; v = v->next) {
                 if (!cJSON_IsObject(v)) {
-                    lerr(c, doc, v, false, "a variant must be an object, not %s", json_type(v));
+                    lerr(c, doc, v, false, "a variant must be an object, not %s", json_type_name(v));
                     problems++;
                     continue;
                 }
@@ -1217,7 +1217,7 @@ static void load_suite(loader *L, const case_doc *doc)
     const cJSON *root = doc->root;
     int problems = 0;
     if (!cJSON_IsObject(root)) {
-        lerr(c, doc, root, false, "a suite file must be an object, not %s", json_type(root));
+        lerr(c, doc, root, false, "a suite file must be an object, not %s", json_type_name(root));
         return;
     }
     static const char *const keys[] = {"suite", "title", "cases", NULL};
