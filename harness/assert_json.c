@@ -108,7 +108,8 @@ static int check_headers(lctx *c, const case_doc *doc, const cJSON *h, const var
 {
     int problems = 0;
     if (!cJSON_IsObject(h)) {
-        lerr(c, doc, h, false, "\"headers\" in expect must be an object, not %s", json_type_name(h));
+        lerr(c, doc, h, false, "\"headers\" in expect must be an object, not %s",
+             json_type_name(h));
         return 1;
     }
     for (const cJSON *e = h->child; e; e = e->next) {
@@ -133,7 +134,8 @@ static int check_headers(lctx *c, const case_doc *doc, const cJSON *h, const var
             problems += check_regex(c, doc, m);
         } else if (strcmp(m->string, "exists") == 0 || strcmp(m->string, "absent") == 0) {
             if (!cJSON_IsBool(m)) {
-                lerr(c, doc, m, false, "\"%s\" must be a boolean, not %s", m->string, json_type_name(m));
+                lerr(c, doc, m, false, "\"%s\" must be a boolean, not %s", m->string,
+                     json_type_name(m));
                 problems++;
             }
         } else {

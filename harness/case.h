@@ -17,9 +17,9 @@
 #include "kbuf.h"
 
 /* Hard ceilings on what case files may ask for. */
-#define CASE_MAX_FILE_BYTES (4u << 20)   /* one case or fixture file */
-#define CASE_MAX_VARS 256                /* variables per running test */
-#define CASE_MAX_VAR_BYTES (64u << 10)   /* one variable's value */
+#define CASE_MAX_FILE_BYTES     (4u << 20)  /* one case or fixture file */
+#define CASE_MAX_VARS           256         /* variables per running test */
+#define CASE_MAX_VAR_BYTES      (64u << 10) /* one variable's value */
 #define CASE_MAX_GENERATED_BODY (8u << 20)
 
 /* One problem found while loading: "file:line:col: message". */
@@ -38,9 +38,9 @@ typedef struct case_diags {
 typedef struct case_clause {
     const char *id;
     const char *title;
-    const char *source;       /* the contract text it comes from */
-    bool mock_only;           /* cannot be checked on the playground */
-    bool unconfirmed;         /* Klarna's behaviour is our best reading */
+    const char *source; /* the contract text it comes from */
+    bool mock_only;     /* cannot be checked on the playground */
+    bool unconfirmed;   /* Klarna's behaviour is our best reading */
 } case_clause;
 
 /* Which kind of endpoint a run talks to. */
@@ -48,29 +48,29 @@ typedef enum { TARGET_MOCK, TARGET_PLAYGROUND, TARGET_URL } case_target_kind;
 
 /* Selection of tests from a set. */
 typedef struct case_filter {
-    const char *market;               /* "SE", "US", ... (required) */
-    case_target_kind target;          /* decides skips for target-specific and mock-only cases */
-    bool target_is_kpmock;            /* a URL target that answered /__admin/health as kpmock */
-    const char *const *id_globs;      /* fnmatch globs on test ids; none = all */
+    const char *market;          /* "SE", "US", ... (required) */
+    case_target_kind target;     /* decides skips for target-specific and mock-only cases */
+    bool target_is_kpmock;       /* a URL target that answered /__admin/health as kpmock */
+    const char *const *id_globs; /* fnmatch globs on test ids; none = all */
     size_t n_id_globs;
-    const char *const *tags;          /* a test must carry one of them; none = all */
+    const char *const *tags; /* a test must carry one of them; none = all */
     size_t n_tags;
 } case_filter;
 
 /* One runnable test: a case, or one variant of a case. */
 typedef struct case_test {
-    const char *suite;        /* suite name: JUnit classname */
-    const char *id;           /* stable id: case id, or "case_id.variant_id" */
+    const char *suite; /* suite name: JUnit classname */
+    const char *id;    /* stable id: case id, or "case_id.variant_id" */
     const char *title;
-    const char *file;         /* case file it came from, for messages */
-    int line;                 /* where the case (or variant) starts */
+    const char *file; /* case file it came from, for messages */
+    int line;         /* where the case (or variant) starts */
     const char *const *tags;
     size_t n_tags;
-    const char *const *clauses;   /* clause ids this test covers */
+    const char *const *clauses; /* clause ids this test covers */
     size_t n_clauses;
     size_t n_steps;
-    const char *skip_reason;  /* non-NULL: report as skipped with this reason, do not run */
-    const void *priv;         /* case module's private data */
+    const char *skip_reason; /* non-NULL: report as skipped with this reason, do not run */
+    const void *priv;        /* case module's private data */
 } case_test;
 
 typedef struct case_set case_set;
@@ -100,11 +100,11 @@ int case_set_select(const case_set *set, const case_filter *filter, const case_t
 
 /* What the runner knows about the target when a test starts. */
 typedef struct case_env {
-    const char *base_url;     /* no trailing slash */
+    const char *base_url; /* no trailing slash */
     const char *market;
-    const char *username;     /* credentials the runner uses; may be NULL */
+    const char *username; /* credentials the runner uses; may be NULL */
     const char *password;
-    bool is_kpmock;           /* admin steps may run */
+    bool is_kpmock; /* admin steps may run */
 } case_env;
 
 /* A header of a request or response. */
@@ -116,27 +116,27 @@ typedef struct case_header {
 /* A request for the executor to send exactly as given. */
 typedef struct case_request {
     const char *method;
-    const char *url;                /* absolute */
-    const case_header *headers;     /* extra headers besides auth */
+    const char *url;            /* absolute */
+    const case_header *headers; /* extra headers besides auth */
     size_t n_headers;
-    const char *body;               /* may contain NULs; NULL = no body */
+    const char *body; /* may contain NULs; NULL = no body */
     size_t body_len;
-    bool send_auth;                 /* add Basic auth with username/password below */
+    bool send_auth; /* add Basic auth with username/password below */
     const char *username;
     const char *password;
-    bool is_admin;                  /* an admin-API call on our mock (a mock-only step) */
-    size_t step_index;              /* 0-based */
-    const char *step_name;          /* for messages */
+    bool is_admin;         /* an admin-API call on our mock (a mock-only step) */
+    size_t step_index;     /* 0-based */
+    const char *step_name; /* for messages */
 } case_request;
 
 /* A response as the executor received it. */
 typedef struct case_response {
     long status;
-    const case_header *headers;     /* in the order received; names as sent */
+    const case_header *headers; /* in the order received; names as sent */
     size_t n_headers;
-    const char *body;               /* may contain NULs, NUL-terminated */
+    const char *body; /* may contain NULs, NUL-terminated */
     size_t body_len;
-    double seconds;                 /* time for the exchange */
+    double seconds; /* time for the exchange */
 } case_response;
 
 typedef struct case_run case_run;
@@ -156,11 +156,11 @@ void case_run_free(case_run *run);
 
 /* Secrets: every value that came from ${env:...} and the credentials are registered
  * here and replaced by "***" (and their base64 forms too) by redact(). Thread-safe. */
-void case_redact_add(const char *secret);
+int case_redact_add(const char *secret);
 /* Appends text to out with every registered secret replaced; returns 0 or -1 at out's ceiling. */
 int case_redact(const char *text, size_t len, kbuf *out);
 /* Registers the run's credentials: user, password and base64("user:password"); NULLs ignored. */
-void case_redact_add_credentials(const char *username, const char *password);
+int case_redact_add_credentials(const char *username, const char *password);
 /* Secrets shorter than CASE_REDACT_MIN_BYTES are too short to replace everywhere; they are
  * refused (not registered) and counted here, so the CLI can refuse or warn. Thread-safe. */
 size_t case_redact_refused(void);
@@ -168,7 +168,7 @@ size_t case_redact_refused(void);
 void case_redact_reset(void);
 
 /* Redaction bounds: the shortest secret replaced, and how many secrets are kept. */
-#define CASE_REDACT_MIN_BYTES 4
+#define CASE_REDACT_MIN_BYTES   4
 #define CASE_REDACT_MAX_SECRETS 256
 
 #endif

@@ -213,7 +213,8 @@ int patch_check(lctx *c, const case_doc *doc, const cJSON *patch, const var_scop
     }
     for (const cJSON *op = patch->child; op; op = op->next) {
         if (!cJSON_IsObject(op)) {
-            lerr(c, doc, op, false, "a patch operation must be an object, not %s", json_type_name(op));
+            lerr(c, doc, op, false, "a patch operation must be an object, not %s",
+                 json_type_name(op));
             problems++;
             continue;
         }

@@ -344,7 +344,8 @@ static const char *get_str(lctx *c, const case_doc *doc, const cJSON *obj, const
     if (!v)
         return NULL;
     if (!cJSON_IsString(v)) {
-        lerr(c, doc, v, false, "\"%s\" in %s must be a string, not %s", key, what, json_type_name(v));
+        lerr(c, doc, v, false, "\"%s\" in %s must be a string, not %s", key, what,
+             json_type_name(v));
         (*problems)++;
         return NULL;
     }
@@ -866,7 +867,8 @@ static int check_request(lctx *c, const case_doc *doc, const cJSON *rq, const va
     }
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(rq, "headers");
     if (h && !cJSON_IsObject(h)) {
-        lerr(c, doc, h, false, "\"headers\" must be an object of strings, not %s", json_type_name(h));
+        lerr(c, doc, h, false, "\"headers\" must be an object of strings, not %s",
+             json_type_name(h));
         problems++;
     } else if (h) {
         for (const cJSON *e = h->child; e; e = e->next) {
@@ -1136,7 +1138,8 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
             static const char *const vr[] = {"id", NULL};
             for (const cJSON *v = variants->child; v; v = v->next) {
                 if (!cJSON_IsObject(v)) {
-                    lerr(c, doc, v, false, "a variant must be an object, not %s", json_type_name(v));
+                    lerr(c, doc, v, false, "a variant must be an object, not %s",
+                         json_type_name(v));
                     problems++;
                     continue;
                 }

@@ -262,7 +262,13 @@ static cJSON *resolve_value(const vars_ctx *v, const var_ref *r, char *err, size
                      name);
             return NULL;
         }
-        case_redact_add(val);
+        if (case_redact_add(val) < 0) {
+            snprintf(err, errlen,
+                     "environment variable %s is too short to be kept out of reports "
+                     "(secrets need at least %d bytes)",
+                     name, CASE_REDACT_MIN_BYTES);
+            return NULL;
+        }
         return cJSON_CreateString(val);
     }
     case VAR_MARKET: {

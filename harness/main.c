@@ -8,7 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "b64.h"
 #include "case.h"
 #include "cli.h"
 #include "console.h"
@@ -244,23 +243,6 @@ static double wall_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Registers the run's credentials with redaction, with the Basic auth forms. */
-static void redact_credentials(const target *t)
-{
-    kbuf pair;
-    kbuf_init(&pair, 8192);
-    case_redact_add(t->username);
-    case_redact_add(t->password);
-    if (kbuf_printf(&pair, "%s:%s", t->username, t->password) == 0) {
-        char *b = b64_encode(pair.data, pair.len, 0);
-        case_redact_add(kbuf_str(&pair));
-        if (b)
-            case_redact_add(b);
-        free(b);
-    }
-    kbuf_free(&pair);
-}
-
 static int write_reports(const cli_options *o, const case_set *set, const run_report *rep,
                          kbuf *summary, double *passing_pct)
 {
@@ -327,7 +309,9 @@ static int session_open(const cli_options *o, session *s, bool for_run)
     if (for_run) {
         if (target_credentials(&s->tgt, s->seed, err, sizeof err) < 0)
             return usage_error(err);
-        redact_credentials(&s->tgt);
+        if (case_redact_add_credentials(s->tgt.username, s->tgt.password) < 0)
+            return usage_error("KLARNA_USERNAME and KLARNA_PASSWORD must each be at least 4 bytes: "
+                               "shorter values cannot be kept out of reports");
     }
     if (choose_markets(o, &s->tgt, s->set, s->markets, &s->n_markets, err, sizeof err) < 0)
         return usage_error(err);

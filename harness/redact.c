@@ -71,18 +71,22 @@ static void add_with_base64_locked(const char *s, size_t len)
     free(enc);
 }
 
-void case_redact_add(const char *s)
+int case_redact_add(const char *s)
 {
     if (!s)
-        return;
+        return 0;
     pthread_mutex_lock(&redact_lock);
+    size_t before = redact_refused;
     add_with_base64_locked(s, strlen(s));
+    int rc = redact_refused == before ? 0 : -1;
     pthread_mutex_unlock(&redact_lock);
+    return rc;
 }
 
-void case_redact_add_credentials(const char *username, const char *password)
+int case_redact_add_credentials(const char *username, const char *password)
 {
     pthread_mutex_lock(&redact_lock);
+    size_t before = redact_refused;
     if (username)
         add_with_base64_locked(username, strlen(username));
     if (password)
@@ -100,7 +104,9 @@ void case_redact_add_credentials(const char *username, const char *password)
             redact_refused++;
         }
     }
+    int rc = redact_refused == before ? 0 : -1;
     pthread_mutex_unlock(&redact_lock);
+    return rc;
 }
 
 size_t case_redact_refused(void)

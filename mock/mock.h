@@ -20,12 +20,12 @@ typedef enum {
 } mock_completed_answer;
 
 typedef struct mock_config {
-    const char *bind_address;     /* default "127.0.0.1" */
-    uint16_t port;                /* 0 = pick a free port */
-    const char *username;         /* HTTP Basic credentials the mock accepts */
+    const char *bind_address; /* default "127.0.0.1" */
+    uint16_t port;            /* 0 = pick a free port */
+    const char *username;     /* HTTP Basic credentials the mock accepts */
     const char *password;
-    uint64_t seed;                /* 0 = random; otherwise ids, tokens, correlation ids are deterministic */
-    const char *tls_cert_file;    /* both set = serve https */
+    uint64_t seed; /* 0 = random; otherwise ids, tokens, correlation ids are deterministic */
+    const char *tls_cert_file; /* both set = serve https */
     const char *tls_key_file;
     size_t max_body_bytes;        /* request body cap, default 1 MB (1048576): above it 413 */
     size_t max_sessions;          /* default 200000; expired evicted first, then 503 */
@@ -37,9 +37,9 @@ typedef struct mock_config {
     uint64_t session_ttl_s;       /* default 48 h = 172800 */
     mock_expiry_base expiry_base; /* default MOCK_EXPIRY_FROM_CREATE */
     mock_completed_answer completed_answer; /* default 403 INVALID_OPERATION */
-    bool quota;                   /* emulate playground quotas; default off */
-    unsigned quota_create_per_s;  /* default 5 */
-    unsigned quota_other_per_s;   /* default 50 */
+    bool quota;                             /* emulate playground quotas; default off */
+    unsigned quota_create_per_s;            /* default 5 */
+    unsigned quota_other_per_s;             /* default 50 */
 } mock_config;
 
 typedef struct mock_server mock_server;

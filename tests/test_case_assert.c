@@ -139,7 +139,7 @@ static const judged TABLE[] = {
      "\"purchase_currency\"]}}",
      400, "Klarna-Correlation-Id: " CID,
      "{\"correlation_id\": \"" CID "\", \"error_code\": \"BAD_VALUE\", \"error_messages\": [\"Bad "
-                                   "value: purchase_currency, purchase_country\"]}",
+     "value: purchase_currency, purchase_country\"]}",
      0, ""},
     {"klarna error with reasons in parentheses",
      "{\"klarna_error\": {\"error_code\": \"BAD_VALUE\", \"fields\": [\"order_lines[0].quantity\", "
@@ -154,14 +154,14 @@ static const judged TABLE[] = {
      "\"locale\"]}}",
      400, "Klarna-Correlation-Id: " CID,
      "{\"correlation_id\": \"" CID "\", \"error_code\": \"BAD_VALUE\", \"error_messages\": [\"Bad "
-                                   "value: order_tax_amount_x, locales\"]}",
+     "value: order_tax_amount_x, locales\"]}",
      1,
      "klarna_error: expected a message naming \"order_tax_amount\", \"locale\"; messages received: "
      "[\"Bad value: order_tax_amount_x, locales\"]"},
     {"klarna error with a field only inside a reason",
      "{\"klarna_error\": {\"fields\": [\"locale\"]}}", 400, "Klarna-Correlation-Id: " CID,
      "{\"correlation_id\": \"" CID "\", \"error_code\": \"BAD_VALUE\", \"error_messages\": [\"Bad "
-                                   "value: purchase_currency (locale)\"]}",
+     "value: purchase_currency (locale)\"]}",
      1,
      "klarna_error: expected a message naming \"locale\"; messages received: [\"Bad value: "
      "purchase_currency (locale)\"]"},

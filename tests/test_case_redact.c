@@ -69,12 +69,15 @@ Test(case_redact, prefers_the_longest_secret)
 Test(case_redact, refuses_and_counts_secrets_too_short_to_redact)
 {
     case_redact_reset();
-    case_redact_add("a");
-    case_redact_add("abc");
-    case_redact_add("");
-    case_redact_add(NULL);
+    cr_expect_eq(case_redact_add("a"), -1);
+    cr_expect_eq(case_redact_add("abc"), -1);
+    cr_expect_eq(case_redact_add(""), 0, "an empty value leaks nothing");
+    cr_expect_eq(case_redact_add(NULL), 0);
+    cr_expect_eq(case_redact_add("abcd"), 0);
     cr_expect_eq(case_redact_refused(), 2);
-    expect_redacted("a cab abc", "a cab abc");
+    cr_expect_eq(case_redact_add_credentials("shop-user", "pw"), -1,
+                 "a short password refuses the whole set of credentials");
+    expect_redacted("a cab abc abcd", "a cab abc ***");
     case_redact_reset();
     cr_expect_eq(case_redact_refused(), 0);
 }

@@ -42,6 +42,7 @@ typedef struct text_case {
 Test(case_vars, substitutes_references_as_text)
 {
     setenv("KPCT_TEST_SECRET", "s3cr3t-value", 1);
+    setenv("KPCT_TEST_SHORT", "abc", 1);
     unsetenv("KPCT_TEST_UNSET");
     static const text_case cases[] = {
         {"/payments/v1/sessions/${id}", "/payments/v1/sessions/abc", NULL},
@@ -56,6 +57,9 @@ Test(case_vars, substitutes_references_as_text)
          "undefined variable ${market.nope}: not in this market's market.json"},
         {"${env:KPCT_TEST_UNSET}", NULL,
          "environment variable KPCT_TEST_UNSET is not set (used as ${env:KPCT_TEST_UNSET})"},
+        {"${env:KPCT_TEST_SHORT}", NULL,
+         "environment variable KPCT_TEST_SHORT is too short to be kept out of reports (secrets "
+         "need at least 4 bytes)"},
         {"${a b}", NULL,
          "malformed variable reference \"${a b}\" (expected ${name}, ${market.KEY}, ${env:NAME}, "
          "${uuid} or ${base_url})"},

@@ -180,7 +180,8 @@ Test(cli_targets, refuses_production_hosts_and_missing_credentials_with_status_6
     static const char *const prod[] = {"https://api.klarna.com", "https://api-na.klarna.com/",
                                        "https://api-oc.klarna.com", "https://API.Klarna.COM.",
                                        "https://x.eu.klarna.com:443"};
-    static const char *const env[] = {"KLARNA_USERNAME=u", "KLARNA_PASSWORD=p", NULL};
+    static const char *const env[] = {"KLARNA_USERNAME=test-user", "KLARNA_PASSWORD=test-pass",
+                                      NULL};
     char tree[256];
     make_tree(tree, passing_suite);
     for (size_t i = 0; i < sizeof prod / sizeof prod[0]; i++) {
@@ -194,6 +195,13 @@ Test(cli_targets, refuses_production_hosts_and_missing_credentials_with_status_6
     proc_out p = run_kpct(args, NULL);
     cr_expect_eq(p.status, 64);
     cr_expect(strstr(p.err, "set KLARNA_USERNAME and KLARNA_PASSWORD"), "%s", p.err);
+    proc_free(&p);
+    static const char *const short_env[] = {"KLARNA_USERNAME=shop-user", "KLARNA_PASSWORD=pw",
+                                            NULL};
+    const char *playground[] = {"run", tree, "--target", "playground-eu", NULL};
+    p = run_kpct(playground, short_env);
+    cr_expect_eq(p.status, 64, "a password too short to redact must stop the run: %d", p.status);
+    cr_expect(strstr(p.err, "must each be at least 4 bytes"), "%s", p.err);
     proc_free(&p);
     const char *bad[] = {"run", tree, "--target", "ftp://example.com", NULL};
     p = run_kpct(bad, env);
@@ -264,7 +272,7 @@ Test(cli_run, keeps_classname_and_name_unique_across_markets)
 Test(cli_run, exits_1_on_a_failure_and_shows_the_story)
 {
     char tree[256], out[512], path[600];
-    static const char *const env[] = {"SHOP_TOKEN=tok", NULL};
+    static const char *const env[] = {"SHOP_TOKEN=shop-token", NULL};
     make_tree(tree, failing_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out", out, NULL};
@@ -283,7 +291,8 @@ Test(cli_run, exits_1_on_a_failure_and_shows_the_story)
 Test(cli_run, exits_2_quickly_when_the_endpoint_is_down)
 {
     char tree[256], out[512], url[64], path[600];
-    static const char *const env[] = {"KLARNA_USERNAME=u", "KLARNA_PASSWORD=p", NULL};
+    static const char *const env[] = {"KLARNA_USERNAME=test-user", "KLARNA_PASSWORD=test-pass",
+                                      NULL};
     make_tree(tree, passing_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     hostile_dead_url(url, sizeof url);
@@ -322,11 +331,13 @@ static mock_server *start_mock(const char *user, const char *pass, bool tls)
 Test(cli_run, runs_against_a_separate_mock_over_http_and_https)
 {
     char tree[256], out[512], cacert[512];
-    static const char *const env[] = {"KLARNA_USERNAME=shop", "KLARNA_PASSWORD=pw", NULL};
+    static const char *const env[] = {"KLARNA_USERNAME=shop-user", "KLARNA_PASSWORD=shop-pass",
+                                      NULL};
     make_tree(tree, passing_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     snprintf(cacert, sizeof cacert, "%s/cert.pem", getenv("KPCT_TEST_CERTS"));
-    mock_server *plain = start_mock("shop", "pw", false), *tls = start_mock("shop", "pw", true);
+    mock_server *plain = start_mock("shop-user", "shop-pass", false),
+                *tls = start_mock("shop-user", "shop-pass", true);
     const char *http[] = {"run", tree, "--out", out, "--target", mock_server_url(plain), NULL};
     proc_out p = run_kpct(http, env);
     cr_expect_eq(p.status, 0, "http: %s %s", p.out, p.err);
@@ -393,7 +404,8 @@ Test(cli_secrets, never_writes_a_secret_or_its_base64_anywhere)
 Test(cli_run, writes_valid_partial_reports_when_interrupted)
 {
     char tree[256], out[512], path[600];
-    static const char *const env[] = {"KLARNA_USERNAME=u", "KLARNA_PASSWORD=p", NULL};
+    static const char *const env[] = {"KLARNA_USERNAME=test-user", "KLARNA_PASSWORD=test-pass",
+                                      NULL};
     hostile *h = hostile_start(HOSTILE_HANG, 0, NULL, NULL);
     make_tree(tree, passing_suite);
     snprintf(out, sizeof out, "%s-out", tree);
@@ -436,8 +448,8 @@ static pid_t start_kpmock(char *url, size_t urllen)
     if (pid == 0) {
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
-        execl(getenv("KPMOCK_BIN"), "kpmock", "--port", "0", "--username", "shop", "--password",
-              "pw", "--tls-cert", cert, "--tls-key", key, (char *)NULL);
+        execl(getenv("KPMOCK_BIN"), "kpmock", "--port", "0", "--username", "shop-user",
+              "--password", "shop-pass", "--tls-cert", cert, "--tls-key", key, (char *)NULL);
         _exit(98);
     }
     close(fds[1]);
@@ -454,7 +466,8 @@ static pid_t start_kpmock(char *url, size_t urllen)
 Test(cli_run, runs_mock_only_cases_on_a_kpmock_program_and_skips_them_elsewhere)
 {
     char tree[256], out[512], url[256], cacert[512];
-    static const char *const env[] = {"KLARNA_USERNAME=shop", "KLARNA_PASSWORD=pw", NULL};
+    static const char *const env[] = {"KLARNA_USERNAME=shop-user", "KLARNA_PASSWORD=shop-pass",
+                                      NULL};
     make_tree(tree, admin_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     snprintf(cacert, sizeof cacert, "%s/cert.pem", getenv("KPCT_TEST_CERTS"));
