@@ -169,6 +169,6 @@ void case_redact_reset(void);
 
 /* Redaction bounds: the shortest secret replaced, and how many secrets are kept. */
 #define CASE_REDACT_MIN_BYTES   4
-#define CASE_REDACT_MAX_SECRETS 256
+#define CASE_REDACT_MAX_SECRETS 1024
 
 #endif

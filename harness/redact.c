@@ -1,8 +1,10 @@
 /* redact: the process-wide registry of secrets (credentials, ${env:...} values) and the
- * filter that replaces them, and their standard base64 forms, by "***" in any output. */
+ * filter that replaces them, their standard base64 forms and their JSON- and
+ * shell-escaped forms, by "***" in any output. */
 #include "case.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +52,81 @@ static void add_locked(const char *s, size_t len)
     redact_count++;
 }
 
+/* Writes s as it appears inside a JSON string printed by cJSON (", \\ and control
+ * characters escaped; other bytes as they are). Returns a new string, or NULL. */
+static char *json_escaped(const char *s, size_t len, size_t *out_len)
+{
+    char *out = malloc(6 * len + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *short_form = c == '"'    ? "\\\""
+                                 : c == '\\' ? "\\\\"
+                                 : c == '\b' ? "\\b"
+                                 : c == '\f' ? "\\f"
+                                 : c == '\n' ? "\\n"
+                                 : c == '\r' ? "\\r"
+                                 : c == '\t' ? "\\t"
+                                             : NULL;
+        if (short_form) {
+            memcpy(o, short_form, 2);
+            o += 2;
+        } else if (c < 0x20) {
+            o += sprintf(o, "\\u%04x", c);
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    *o = '\0';
+    *out_len = (size_t)(o - out);
+    return out;
+}
+
+/* Writes s as it appears inside a single-quoted shell word (each ' as '\\''), the way
+ * the request story quotes URLs, headers and bodies. Returns a new string, or NULL. */
+static char *shell_escaped(const char *s, size_t len, size_t *out_len)
+{
+    char *out = malloc(4 * len + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\'') {
+            memcpy(o, "'\\''", 4);
+            o += 4;
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    *out_len = (size_t)(o - out);
+    return out;
+}
+
+/* Adds the forms a value takes once escaped by the outputs that carry it before they
+ * are redacted: a JSON body (cJSON escapes), the shell-quoted request story, and both
+ * (a JSON body inside the story). Without them a secret with a quote or a backslash
+ * would pass the filter in its escaped form. */
+static void add_escaped_locked(const char *s, size_t len)
+{
+    size_t jl = 0, sl = 0, jsl = 0;
+    char *json = json_escaped(s, len, &jl);
+    char *shell = shell_escaped(s, len, &sl);
+    char *both = json ? shell_escaped(json, jl, &jsl) : NULL;
+    if (!json || !shell || !both)
+        redact_refused++;
+    /* add_locked skips a form equal to one already registered (no escape needed) */
+    if (json)
+        add_locked(json, jl);
+    if (shell)
+        add_locked(shell, sl);
+    if (both)
+        add_locked(both, jsl);
+    free(json);
+    free(shell);
+    free(both);
+}
+
 static void add_with_base64_locked(const char *s, size_t len)
 {
     if (len == 0)
@@ -57,6 +134,7 @@ static void add_with_base64_locked(const char *s, size_t len)
     add_locked(s, len);
     if (len < CASE_REDACT_MIN_BYTES)
         return;
+    add_escaped_locked(s, len);
     char *enc = b64_encode(s, len, 0);
     if (!enc) {
         redact_refused++;

@@ -57,6 +57,23 @@ Test(case_redact, registers_credentials_and_the_basic_auth_header)
     case_redact_reset();
 }
 
+Test(case_redact, replaces_the_json_and_shell_escaped_forms)
+{
+    /* A secret with quotes and a backslash, as a JSON body carries it (cJSON escapes),
+     * as the curl story quotes it ('\'' for '), and both at once. */
+    case_redact_reset();
+    cr_assert_eq(case_redact_add("ab'c\"d\\e\tf"), 0);
+    expect_redacted("raw ab'c\"d\\e\tf", "raw ***");
+    expect_redacted("{\"t\":\"ab'c\\\"d\\\\e\\tf\"}", "{\"t\":\"***\"}");
+    expect_redacted("-H 'X: ab'\\''c\"d\\e\tf'", "-H 'X: ***'");
+    expect_redacted("--data-binary '{\"t\":\"ab'\\''c\\\"d\\\\e\\tf\"}'",
+                    "--data-binary '{\"t\":\"***\"}'");
+    case_redact_reset();
+    cr_assert_eq(case_redact_add("ctl\x01-secret"), 0);
+    expect_redacted("\"ctl\\u0001-secret\"", "\"***\"");
+    case_redact_reset();
+}
+
 Test(case_redact, prefers_the_longest_secret)
 {
     case_redact_reset();

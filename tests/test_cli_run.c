@@ -401,6 +401,38 @@ Test(cli_secrets, never_writes_a_secret_or_its_base64_anywhere)
     mock_server_stop(srv);
 }
 
+static const char quoting_suite[] =
+    "{\"suite\": \"smoke\", \"title\": \"smoke\", \"cases\": [\n"
+    " {\"id\": \"smoke.quoted\", \"title\": \"a secret with quotes everywhere\", "
+    "\"clauses\": [],\n"
+    "  \"steps\": [{\"name\": \"create\", \"request\": {\"method\": \"POST\",\n"
+    "    \"path\": \"/payments/v1/sessions/${env:QUOTED_TOKEN}\",\n"
+    "    \"headers\": {\"X-Shop-Token\": \"${env:QUOTED_TOKEN}\"},\n"
+    "    \"body\": {\"inline\": {\"token\": \"${env:QUOTED_TOKEN}\"}}},\n"
+    "    \"expect\": {\"status\": 201, \"json\": [{\"pointer\": \"/x\", \"equals\": "
+    "\"${env:QUOTED_TOKEN}\"}]}}]}]}\n";
+
+Test(cli_secrets, redacts_secrets_with_quotes_and_backslashes_in_every_escaped_form)
+{
+    char tree[256], out[512], path[700];
+    static const char *const env[] = {"QUOTED_TOKEN=it's-\"zq4711\"\\tok", NULL};
+    make_tree(tree, quoting_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *args[] = {"run", tree, "--out", out, "-vv", NULL};
+    proc_out p = run_kpct(args, env);
+    cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
+    cr_expect(strstr(p.err, "X-Shop-Token: ***"), "the trace does not show the header: %s", p.err);
+    /* the distinctive middle of the value, which survives every escaping */
+    const char *needles[] = {"zq4711", "it'\\''s"};
+    const char *files[] = {"stdout", "stderr", "junit.xml", "results.json", "coverage.json"};
+    for (size_t f = 0; f < 5; f++) {
+        snprintf(path, sizeof path, "%s/%s", f < 2 ? p.dir : out, files[f]);
+        for (size_t i = 0; i < 2; i++)
+            cr_expect(!file_has(path, needles[i]), "%s contains %s", path, needles[i]);
+    }
+    proc_free(&p);
+}
+
 Test(cli_run, writes_valid_partial_reports_when_interrupted)
 {
     char tree[256], out[512], path[600];
