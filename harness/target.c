@@ -101,6 +101,22 @@ int target_resolve(const char *spec, bool allow_production, target *out, char *e
         *out = t;
         return 0;
     }
+    /* Credentials in the URL would be shown wherever the base URL is (console, traces,
+     * reports): refuse them without echoing the URL. */
+    const char *authority = strstr(spec, "://");
+    if (authority && memchr(authority + 3, '@', strcspn(authority + 3, "/?#"))) {
+        snprintf(err, errlen,
+                 "the target URL carries credentials (user:password@): remove them and set "
+                 "KLARNA_USERNAME and KLARNA_PASSWORD instead (they are kept out of reports)");
+        return -1;
+    }
+    if (strpbrk(spec, "?#")) {
+        snprintf(err, errlen,
+                 "target \"%s\" has a query or fragment: a base URL is scheme, host, port and "
+                 "an optional path prefix",
+                 spec);
+        return -1;
+    }
     char *scheme = NULL, *host = url_host(spec, &scheme);
     bool web = scheme && (!strcasecmp(scheme, "http") || !strcasecmp(scheme, "https"));
     free(scheme);

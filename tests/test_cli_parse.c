@@ -187,6 +187,12 @@ Test(target_resolve, sorts_targets_and_refuses_production)
         {"example.com", false, -1, TARGET_URL, NULL, NULL},
         {"playground-xx", false, -1, TARGET_URL, NULL, NULL},
         {"", false, -1, TARGET_URL, NULL, NULL},
+        {"http://user:pw-4711@127.0.0.1:8080", false, -1, TARGET_URL, NULL, NULL},
+        {"https://user@mock.shop.example/x", false, -1, TARGET_URL, NULL, NULL},
+        {"https://mock.shop.example/x?a=1", false, -1, TARGET_URL, NULL, NULL},
+        {"https://mock.shop.example/#x", false, -1, TARGET_URL, NULL, NULL},
+        {"https://mock.shop.example/a@b", false, 0, TARGET_URL, "https://mock.shop.example/a@b",
+         "SE"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const target_row *r = &rows[i];
@@ -196,6 +202,8 @@ Test(target_resolve, sorts_targets_and_refuses_production)
         cr_expect_eq(rc, r->rc, "%s: rc %d (%s)", r->spec, rc, err);
         if (rc != 0) {
             cr_expect_neq(err[0], '\0', "%s: no reason", r->spec);
+            cr_expect(!strstr(err, "pw-4711"), "%s: the reason shows the password: %s", r->spec,
+                      err);
             continue;
         }
         cr_expect_eq(t.kind, r->kind, "%s", r->spec);
