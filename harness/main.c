@@ -14,6 +14,7 @@
 #include "coverage.h"
 #include "exec.h"
 #include "kbuf.h"
+#include "kfile.h"
 #include "report_json.h"
 #include "report_junit.h"
 #include "result.h"
@@ -396,6 +397,18 @@ static bool out_inside_cases(const char *cases_dir, const char *out_dir)
     return inside;
 }
 
+/* Checks before anything runs that the report folder can be created and written (a
+ * long run against the playground must not end with nowhere to put its reports). */
+static int out_writable(const char *out_dir, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/.kpct-write-check", out_dir);
+    if (kfile_write_atomic(path, "", 0, err, errlen) < 0)
+        return -1;
+    unlink(path);
+    return 0;
+}
+
 static int cmd_run(const cli_options *o)
 {
     session s;
@@ -417,6 +430,11 @@ static int cmd_run(const cli_options *o)
     rc = session_open(o, &s, true);
     if (rc)
         goto out;
+    if (out_writable(o->out_dir, err, sizeof err) < 0) {
+        fprintf(stderr, "kpct: cannot write reports to %s: %s; nothing was run\n", o->out_dir, err);
+        rc = CLI_EXIT_SOFTWARE;
+        goto out;
+    }
 
     console_ctx cc = {.colour = use_colour(),
                       .progress = isatty(STDOUT_FILENO),

@@ -253,6 +253,23 @@ Test(cli_run, passes_against_the_embedded_mock_and_writes_valid_reports)
     proc_free(&p);
 }
 
+Test(cli_run, exits_70_before_running_anything_when_the_report_folder_cannot_be_written)
+{
+    char tree[256], out[600], file[300], err[256];
+    make_tree(tree, passing_suite);
+    /* a regular file where the report folder's parent should be */
+    snprintf(file, sizeof file, "%s-file", tree);
+    cr_assert_eq(kfile_write_atomic(file, "x", 1, err, sizeof err), 0, "%s", err);
+    snprintf(out, sizeof out, "%s/reports", file);
+    const char *args[] = {"run", tree, "--out", out, NULL};
+    proc_out p = run_kpct(args, NULL);
+    cr_expect_eq(p.status, 70, "stdout %s stderr %s", p.out, p.err);
+    cr_expect(strstr(p.err, "cannot write reports to"), "%s", p.err);
+    cr_expect(strstr(p.err, "nothing was run"), "%s", p.err);
+    cr_expect(!strstr(p.out, "PASS"), "tests ran: %s", p.out);
+    proc_free(&p);
+}
+
 Test(cli_run, keeps_classname_and_name_unique_across_markets)
 {
     char tree[256], out[512], path[600];
