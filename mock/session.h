@@ -10,14 +10,15 @@
 
 /* Returns true when id is a lowercase UUID (8-4-4-4-12 hex digits). */
 bool session_id_valid(const char *id);
-/* POST /payments/v1/sessions: validates body, stores it, answers 200 with session_id,
- * client_token and payment_method_categories (or 400 / 503). */
+/* POST /payments/v1/sessions: validates body (of duplicate member names the last
+ * wins), stores it, answers 200 with session_id, client_token and
+ * payment_method_categories (or 400, 413 when its text would pass --max-body, 503). */
 void session_create(mock_server *srv, const char *body, size_t len, mock_reply *r);
 /* GET /payments/v1/sessions/{id}: 200 with the stored session and its status, or 404. */
 void session_read(mock_server *srv, const char *id, mock_reply *r);
 /* POST /payments/v1/sessions/{id}: merges body into the session by top-level member
  * replacement, validates the whole result and swaps it in atomically (204), or
- * answers 400 / 403 / 404 and changes nothing. */
+ * answers 400 / 403 / 404 / 413 (the result would pass --max-body) and changes nothing. */
 void session_update(mock_server *srv, const char *id, const char *body, size_t len, mock_reply *r);
 /* GET /__admin/sessions/{id}: the stored session plus status and timestamps, or 404. */
 void session_admin_get(mock_server *srv, const char *id, mock_reply *r);

@@ -1126,3 +1126,77 @@ Test(mock_errors, survives_mutated_bodies)
     free(p);
     free(id);
 }
+
+/* A body of n members "<prefix>0": 0, "<prefix>1": 0, ... (caller frees). */
+static char *many_members(const char *prefix, size_t n)
+{
+    size_t cap = n * (strlen(prefix) + 16) + 16, len = 0;
+    char *b = malloc(cap);
+    cr_assert_not_null(b);
+    b[len++] = '{';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(b + len, cap - len, "%s\"%s%zu\":0", i ? "," : "", prefix, i);
+    b[len++] = '}';
+    b[len] = '\0';
+    return b;
+}
+
+/* A 1 MB update of 90,000 new members used to cost members² compares under the shard
+ * lock (about 30 s, past curl's 10 s timeout here); and a session could grow without
+ * bound through updates. Now the merge is linear and the stored document is capped at
+ * --max-body: a second such update would double it and gets 413, changing nothing. */
+Test(mock_errors, merges_many_members_quickly_and_caps_the_stored_session)
+{
+    char *id = tm_create(base, NULL), *p = path_of(id);
+    char *first = many_members("k", 90000), *second = many_members("j", 90000);
+    tm_resp r;
+    tm_request(base, "POST", p, first, TM_USERPWD, NULL, &r);
+    cr_assert_eq(r.status, 204, "curl %d, status %ld: %.200s", r.curl_code, r.status, r.body);
+    tm_resp_free(&r);
+    cJSON *before = read_session(id);
+    cr_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(before, "k89999")));
+    tm_request(base, "POST", p, second, TM_USERPWD, NULL, &r);
+    char *msg = tm_assert_klarna_error(&r, 413, "PAYLOAD_TOO_LARGE");
+    cr_assert(strstr(msg, "1048576 bytes"), "the cap is named: %s", msg);
+    free(msg);
+    tm_resp_free(&r);
+    cJSON *after = read_session(id);
+    cr_assert(cJSON_Compare(before, after, 1), "the refused update changed the session");
+    cJSON_Delete(before);
+    cJSON_Delete(after);
+    free(first);
+    free(second);
+    free(p);
+    free(id);
+}
+
+/* Of duplicate member names the last wins, on create and on update, and a read-back
+ * carries each name once (the first used to win on create and both were stored). */
+Test(mock_sessions, keep_the_last_of_duplicate_members)
+{
+    static const char create[] =
+        "{\"order_amount\":1,\"purchase_country\":\"SE\",\"purchase_currency\":\"SEK\","
+        "\"locale\":\"sv-SE\",\"order_amount\":10000,\"order_tax_amount\":2000,"
+        "\"order_lines\":[{\"type\":\"physical\",\"name\":\"Boot\",\"quantity\":1,"
+        "\"unit_price\":10000,\"tax_rate\":2500,\"total_amount\":10000,"
+        "\"total_tax_amount\":2000}]}";
+    char *id = tm_create(base, create), *p = path_of(id);
+    tm_resp r;
+    tm_request(base, "GET", p, NULL, TM_USERPWD, NULL, &r);
+    cr_assert_eq(r.status, 200);
+    const char *first = strstr(r.body, "\"order_amount\":");
+    cr_assert(first && !strstr(first + 1, "\"order_amount\":"), "%s", r.body);
+    cr_assert(strncmp(first, "\"order_amount\":10000", 20) == 0, "%s", r.body);
+    tm_resp_free(&r);
+    tm_request(base, "POST", p, "{\"locale\":\"xx\",\"locale\":\"en-SE\",\"locale\":\"sv-SE\"}",
+               TM_USERPWD, NULL, &r);
+    cr_assert_eq(r.status, 204, "%s", r.body);
+    tm_resp_free(&r);
+    tm_request(base, "GET", p, NULL, TM_USERPWD, NULL, &r);
+    first = strstr(r.body, "\"locale\":");
+    cr_assert(first && !strstr(first + 1, "\"locale\":"), "%s", r.body);
+    cr_assert(strncmp(first, "\"locale\":\"sv-SE\"", 16) == 0, "%s", r.body);
+    tm_resp_free(&r);
+    free(p);
+    free(id);
+}
