@@ -202,6 +202,39 @@ static void serve(hostile *h, int c)
                     return;
             return;
         }
+        case HOSTILE_HEADER_FLOOD: {
+            const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+            char line[64];
+            if (send_all(c, head, sizeof head - 1) < 0)
+                return;
+            for (int i = 0; i < 10000; i++) {
+                int n = snprintf(line, sizeof line, "X-Flood-%d: %d\r\n", i, i);
+                if (send_all(c, line, (size_t)n) < 0)
+                    return;
+            }
+            send_all(c, "Content-Length: 2\r\n\r\n{}", 24);
+            return;
+        }
+        case HOSTILE_GARBAGE: {
+            const char junk[] = "\x16\x03\x01 SSH-2.0-not-http \xff\xfe\r\n\r\n";
+            send_all(c, junk, sizeof junk - 1);
+            return;
+        }
+        case HOSTILE_CHUNKED_HUGE: {
+            const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                "Transfer-Encoding: chunked\r\n\r\n";
+            char chunk[8192 + 16];
+            int n = snprintf(chunk, sizeof chunk, "2000\r\n");
+            memset(chunk + n, 'a', 8192);
+            memcpy(chunk + n + 8192, "\r\n", 2);
+            if (send_all(c, head, sizeof head - 1) < 0)
+                return;
+            for (size_t sent = 0; sent < (50u << 20); sent += 8192)
+                if (send_all(c, chunk, (size_t)n + 8192 + 2) < 0)
+                    return;
+            send_all(c, "0\r\n\r\n", 5);
+            return;
+        }
         case HOSTILE_SLOW_DRIP: {
             const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                 "Content-Length: 1000\r\n\r\n";
