@@ -943,7 +943,7 @@ int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, 
             r->test = jobs[next_job].test;
             r->market = jobs[next_job].market;
             r->status = RESULT_ERROR;
-            r->message = strdup(e.unreachable);
+            r->message = one_line(e.unreachable); /* libcurl's text: redacted like any other */
             if (cfg->on_result)
                 cfg->on_result(cfg->ctx, r);
             continue;
