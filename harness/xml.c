@@ -186,7 +186,9 @@ int xml_plain_line(kbuf *out, const char *str, size_t n)
             i++;
         } else {
             size_t len = utf8_seq(s + i, n - i, &cp);
-            if (kbuf_append(out, len ? (const char *)s + i : replacement, len ? len : 3) < 0)
+            /* C1 controls (U+0080..U+009F, e.g. U+009B CSI) drive some terminals too */
+            const char *rep = !len ? replacement : cp <= 0x9F ? " " : (const char *)s + i;
+            if (kbuf_append(out, rep, !len ? 3 : cp <= 0x9F ? 1 : len) < 0)
                 return -1;
             i += len ? len : 1;
         }

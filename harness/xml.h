@@ -24,7 +24,7 @@ int xml_escape(kbuf *out, const char *s, size_t n, int mode);
  * reports); returns 0, or -1 at out's ceiling. */
 int xml_utf8_clean(kbuf *out, const char *s, size_t n);
 /* Appends s as one plain line for a terminal: ANSI sequences removed, invalid UTF-8
- * replaced by U+FFFD, control characters (newlines too) turned into spaces. Returns 0,
+ * replaced by U+FFFD, C0 and C1 control characters (newlines too) turned into spaces. Returns 0,
  * or -1 at out's ceiling. */
 int xml_plain_line(kbuf *out, const char *s, size_t n);
 /* xml_escape of a NUL-terminated string (NULL appends nothing). */

@@ -261,6 +261,18 @@ Test(json_report, carries_schema_summary_and_every_test_as_valid_utf8)
     free_sample(res, n);
 }
 
+Test(console, turns_c0_and_c1_controls_into_spaces_and_drops_ansi_sequences)
+{
+    static const char in[] = "a\x1b[2Jb\tc\xc2\x9b"
+                             "31md\xc2\x85"
+                             "e\xc3\xa9\xff";
+    kbuf out;
+    kbuf_init(&out, 256);
+    cr_assert_eq(xml_plain_line(&out, in, sizeof in - 1), 0);
+    cr_expect_str_eq(kbuf_str(&out), "ab c 31md e\xc3\xa9\xEF\xBF\xBD");
+    kbuf_free(&out);
+}
+
 Test(console, prints_one_line_per_test_and_the_exact_totals_line)
 {
     char *markets[] = {"SE", "DE"};
