@@ -270,6 +270,37 @@ Test(cli_run, exits_70_before_running_anything_when_the_report_folder_cannot_be_
     proc_free(&p);
 }
 
+/* Runs kpct on a terminal (util-linux script gives it a pty) and returns what it showed. */
+static char *run_on_a_terminal(const char *tree, const char *out, bool no_color)
+{
+    char cmd[2048], path[600];
+    snprintf(path, sizeof path, "%s.tty", out);
+    snprintf(cmd, sizeof cmd, "%s script -qec \"'%s' run '%s' --out '%s'\" /dev/null > '%s' 2>&1",
+             no_color ? "NO_COLOR=1" : "env -u NO_COLOR", getenv("KPCT_BIN"), tree, out, path);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    return slurp(path);
+}
+
+Test(cli_run, colours_only_a_terminal_and_never_with_no_color)
+{
+    char tree[256], out[512];
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    char *tty = run_on_a_terminal(tree, out, false);
+    cr_expect(strstr(tty, "\x1b[32mPASS\x1b[0m smoke.create_read"), "no colour on a tty: %s", tty);
+    cr_expect(strstr(tty, "2 passed, 0 failed, 0 errored, 0 skipped"), "%s", tty);
+    free(tty);
+    tty = run_on_a_terminal(tree, out, true);
+    cr_expect(strstr(tty, "PASS smoke.create_read"), "%s", tty);
+    cr_expect(!strstr(tty, "\x1b[3"), "colour despite NO_COLOR: %s", tty);
+    free(tty);
+    const char *args[] = {"run", tree, "--out", out, NULL};
+    proc_out p = run_kpct(args, NULL);
+    cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
+    cr_expect(!strchr(p.out, '\x1b'), "escape sequences on a file: %s", p.out);
+    proc_free(&p);
+}
+
 Test(cli_run, keeps_classname_and_name_unique_across_markets)
 {
     char tree[256], out[512], path[600];
