@@ -301,6 +301,43 @@ Test(cli_run, colours_only_a_terminal_and_never_with_no_color)
     proc_free(&p);
 }
 
+/* Writes the suite examples of cases/README.md into tree as ex<N>.json; returns how many. */
+static size_t write_readme_examples(const char *tree)
+{
+    static const char marker[] = "<!-- kpct:example suite -->\n```json\n";
+    char path[600], err[256];
+    snprintf(path, sizeof path, "%s/README.md", getenv("KPCT_CASES"));
+    char *text = slurp(path);
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, marker));) {
+        p += sizeof marker - 1;
+        const char *end = strstr(p, "\n```");
+        cr_assert_not_null(end, "an example block is not closed");
+        snprintf(path, sizeof path, "%s/ex%zu.json", tree, n++);
+        cr_assert_eq(kfile_write_atomic(path, p, (size_t)(end - p + 1), err, sizeof err), 0, "%s",
+                     err);
+        p = end;
+    }
+    free(text);
+    return n;
+}
+
+Test(cli_run, runs_the_format_reference_examples_green_against_the_embedded_mock)
+{
+    char tree[256], out[512], path[600];
+    make_tree(tree, passing_suite);
+    snprintf(path, sizeof path, "%s/suite.json", tree);
+    unlink(path);
+    cr_assert_geq(write_readme_examples(tree), 2, "cases/README.md lost its suite examples");
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *args[] = {"run", tree, "--out", out, "--market", "all", NULL};
+    proc_out p = run_kpct(args, NULL);
+    cr_expect_eq(p.status, 0, "stdout %s stderr %s", p.out, p.err);
+    cr_expect(strstr(p.out, " passed, 0 failed, 0 errored, 0 skipped\n"), "%s", p.out);
+    cr_expect(!strstr(p.out, "\n0 passed"), "%s", p.out);
+    proc_free(&p);
+}
+
 Test(cli_run, keeps_classname_and_name_unique_across_markets)
 {
     char tree[256], out[512], path[600];
