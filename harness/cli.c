@@ -59,7 +59,8 @@ static const char usage[] =
     "Exit status: 0 all passed (skips allowed); 1 a test failed, or coverage below\n"
     "--min-coverage; 2 a test errored (could not be judged: transport error, timeout,\n"
     "oversized answer, a step that could not be built) - errors win over failures;\n"
-    "64 usage; 65 bad case files (nothing runs); 70 kpct could not write its reports;\n"
+    "64 usage; 65 bad case files (nothing runs); 70 kpct could not work (the embedded\n"
+    "mock did not start, the report folder cannot be written);\n"
     "130/143 interrupted by SIGINT/SIGTERM (partial reports are still written).\n"
     "Colour only on a TTY and never when NO_COLOR is set.\n";
 
@@ -307,7 +308,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
             char *end;
             errno = 0;
             double v = strtod(value, &end);
-            if (errno || *end || !*value || v < 0 || v > 100) {
+            if (errno || *end || !*value || !(v >= 0 && v <= 100)) { /* NaN too */
                 snprintf(err, errlen, "--min-coverage wants a percentage from 0 to 100, not \"%s\"",
                          value);
                 goto fail;
