@@ -424,6 +424,99 @@ Test(suite_files, load_without_a_single_diagnostic)
     case_set_free(set);
 }
 
+/* Loads the real suite, failing the test on any diagnostic. */
+static case_set *load_real_suite(void)
+{
+    const char *dir = getenv("KPCT_CASES_DIR");
+    cr_assert_not_null(dir, "KPCT_CASES_DIR must point at cases/");
+    case_set *set = NULL;
+    case_diags diags = {0};
+    int rc = case_set_load(dir, &set, &diags);
+    case_diags_free(&diags);
+    cr_assert_eq(rc, 0, "cases/ must load");
+    return set;
+}
+
+static bool has_tag(const case_test *t, const char *tag)
+{
+    for (size_t i = 0; i < t->n_tags; i++)
+        if (!strcmp(t->tags[i], tag))
+            return true;
+    return false;
+}
+
+static const case_clause *clause_by_id(const case_clause *clauses, size_t n, const char *id)
+{
+    for (size_t c = 0; c < n; c++)
+        if (!strcmp(clauses[c].id, id))
+            return &clauses[c];
+    return NULL;
+}
+
+/* A playground run must tell "Klarna drifted" from "our reading was wrong": a test of
+ * behaviour we only read into the contract is tagged unconfirmed and counts only towards
+ * unconfirmed clauses, and every test of an unconfirmed clause says so by its tag. */
+Test(suite_files, keep_unconfirmed_readings_apart_from_confirmed_clauses)
+{
+    case_set *set = load_real_suite();
+    size_t n_clauses = 0, n_markets = 0;
+    const case_clause *clauses = case_set_clauses(set, &n_clauses);
+    const char *const *markets = case_set_markets(set, &n_markets);
+    for (size_t m = 0; m < n_markets; m++) {
+        case_filter f = {.market = markets[m], .target = TARGET_MOCK};
+        const case_test **tests = NULL;
+        size_t n = 0;
+        char err[256];
+        cr_assert_eq(case_set_select(set, &f, &tests, &n, err, sizeof err), 0, "%s", err);
+        for (size_t i = 0; i < n; i++) {
+            bool tagged = has_tag(tests[i], "unconfirmed");
+            for (size_t k = 0; k < tests[i]->n_clauses; k++) {
+                const case_clause *cl = clause_by_id(clauses, n_clauses, tests[i]->clauses[k]);
+                cr_assert_not_null(cl);
+                cr_expect(!tagged || cl->unconfirmed,
+                          "%s is tagged unconfirmed but covers the confirmed clause %s",
+                          tests[i]->id, cl->id);
+                cr_expect(tagged || !cl->unconfirmed,
+                          "%s covers the unconfirmed clause %s but is not tagged unconfirmed",
+                          tests[i]->id, cl->id);
+            }
+        }
+        free(tests);
+    }
+    case_set_free(set);
+}
+
+/* mock_only is what decides whether a skipped clause counts against a target, so it must
+ * match the tests: a mock-only clause has no test that runs on the playground, and every
+ * other clause has at least one (in some market). */
+Test(suite_files, mark_mock_only_exactly_the_clauses_the_playground_cannot_check)
+{
+    case_set *set = load_real_suite();
+    size_t n_clauses = 0, n_markets = 0;
+    const case_clause *clauses = case_set_clauses(set, &n_clauses);
+    const char *const *markets = case_set_markets(set, &n_markets);
+    bool *runs = calloc(n_clauses, sizeof *runs);
+    for (size_t m = 0; m < n_markets; m++) {
+        case_filter f = {.market = markets[m], .target = TARGET_PLAYGROUND};
+        const case_test **tests = NULL;
+        size_t n = 0;
+        char err[256];
+        cr_assert_eq(case_set_select(set, &f, &tests, &n, err, sizeof err), 0, "%s", err);
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < tests[i]->n_clauses; k++)
+                for (size_t c = 0; c < n_clauses; c++)
+                    if (!tests[i]->skip_reason && !strcmp(tests[i]->clauses[k], clauses[c].id))
+                        runs[c] = true;
+        free(tests);
+    }
+    for (size_t c = 0; c < n_clauses; c++)
+        cr_expect_eq(runs[c], !clauses[c].mock_only,
+                     "clause %s is %smock_only but %s test runs on the playground", clauses[c].id,
+                     clauses[c].mock_only ? "" : "not ", runs[c] ? "a" : "no");
+    free(runs);
+    case_set_free(set);
+}
+
 /* The whole suite against the embedded mock, every market, at the default concurrency (the
  * executor runs clock-moving tests alone): every test and every applicable clause passes. */
 Test(suite_files, pass_against_the_embedded_mock_in_every_market, .timeout = 100)
