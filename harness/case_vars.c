@@ -262,6 +262,13 @@ static cJSON *resolve_value(const vars_ctx *v, const var_ref *r, char *err, size
                      name);
             return NULL;
         }
+        if (strlen(val) > CASE_MAX_VAR_BYTES) {
+            /* bounded like a capture; a longer secret could outrun the redaction window */
+            snprintf(err, errlen,
+                     "environment variable %s is %zu bytes, over %u (CASE_MAX_VAR_BYTES)", name,
+                     strlen(val), CASE_MAX_VAR_BYTES);
+            return NULL;
+        }
         if (case_redact_add(val) < 0) {
             snprintf(err, errlen,
                      "environment variable %s is too short to be kept out of reports "

@@ -180,6 +180,12 @@ int target_credentials(target *t, uint64_t seed, char *err, size_t errlen)
                      t->name);
             return -1;
         }
+        if (strlen(u) > CASE_MAX_VAR_BYTES || strlen(p) > CASE_MAX_VAR_BYTES) {
+            /* a longer secret could outrun the window the reports are redacted in */
+            snprintf(err, errlen, "KLARNA_USERNAME and KLARNA_PASSWORD may have at most %u bytes",
+                     CASE_MAX_VAR_BYTES);
+            return -1;
+        }
         t->username = strdup(u);
         t->password = strdup(p);
     }

@@ -44,6 +44,9 @@ Test(case_vars, substitutes_references_as_text)
     setenv("KPCT_TEST_SECRET", "s3cr3t-value", 1);
     setenv("KPCT_TEST_SHORT", "abc", 1);
     unsetenv("KPCT_TEST_UNSET");
+    static char huge[CASE_MAX_VAR_BYTES + 2];
+    memset(huge, 'h', CASE_MAX_VAR_BYTES + 1);
+    setenv("KPCT_TEST_HUGE", huge, 1);
     static const text_case cases[] = {
         {"/payments/v1/sessions/${id}", "/payments/v1/sessions/abc", NULL},
         {"${id}-${n}-${obj}", "abc-5-{\"k\":[true]}", NULL},
@@ -60,6 +63,8 @@ Test(case_vars, substitutes_references_as_text)
         {"${env:KPCT_TEST_SHORT}", NULL,
          "environment variable KPCT_TEST_SHORT is too short to be kept out of reports (secrets "
          "need at least 4 bytes)"},
+        {"${env:KPCT_TEST_HUGE}", NULL,
+         "environment variable KPCT_TEST_HUGE is 65537 bytes, over 65536 (CASE_MAX_VAR_BYTES)"},
         {"${a b}", NULL,
          "malformed variable reference \"${a b}\" (expected ${name}, ${market.KEY}, ${env:NAME}, "
          "${uuid} or ${base_url})"},

@@ -206,6 +206,14 @@ Test(cli_targets, refuses_production_hosts_and_missing_credentials_with_status_6
     cr_expect_eq(p.status, 64, "a password too short to redact must stop the run: %d", p.status);
     cr_expect(strstr(p.err, "must each be at least 4 bytes"), "%s", p.err);
     proc_free(&p);
+    static char huge[80000];
+    snprintf(huge, sizeof huge, "KLARNA_PASSWORD=");
+    memset(huge + 16, 'p', sizeof huge - 17);
+    const char *const huge_env[] = {"KLARNA_USERNAME=shop-user", huge, NULL};
+    p = run_kpct(playground, huge_env);
+    cr_expect_eq(p.status, 64, "a password too long to redact must stop the run: %d", p.status);
+    cr_expect(strstr(p.err, "may have at most 65536 bytes"), "%s", p.err);
+    proc_free(&p);
     const char *bad[] = {"run", tree, "--target", "ftp://example.com", NULL};
     p = run_kpct(bad, env);
     cr_expect_eq(p.status, 64);
