@@ -37,23 +37,31 @@ bool session_id_valid(const char *id)
     return true;
 }
 
-/* Parses a request body that must be one JSON object; NULL otherwise. */
-static cJSON *parse_object(const char *body, size_t len)
+/* Parses a request body that must be one JSON object in strict JSON text; NULL
+ * otherwise, with Klarna's BAD_REQUEST error in r. */
+static cJSON *parse_object(mock_server *srv, const char *body, size_t len, mock_reply *r)
 {
+    char msg[160] = "Malformed request: ";
+    size_t used = strlen(msg);
     const char *end = NULL;
-    cJSON *doc;
+    cJSON *doc = NULL;
+    if (body && validate_json_text(body, len, msg + used, sizeof msg - used) != 0)
+        goto fail;
+    snprintf(msg + used, sizeof msg - used, "the body must be a JSON object");
     if (!body || len == 0)
-        return NULL;
+        goto fail;
     doc = cJSON_ParseWithLengthOpts(body, len, &end, 0);
     if (!doc)
-        return NULL;
+        goto fail;
     while (end && (size_t)(end - body) < len && isspace((unsigned char)*end))
         end++;
-    if (!cJSON_IsObject(doc) || !end || (size_t)(end - body) != len) {
-        cJSON_Delete(doc);
-        return NULL;
-    }
+    if (!cJSON_IsObject(doc) || !end || (size_t)(end - body) != len)
+        goto fail;
     return doc;
+fail:
+    cJSON_Delete(doc);
+    mock_reply_klarna_error(srv, r, 400, "BAD_REQUEST", msg);
+    return NULL;
 }
 
 static uint64_t name_hash(const char *s)
@@ -213,13 +221,10 @@ void session_create(mock_server *srv, const char *body, size_t len, mock_reply *
     char msg[VALIDATE_MSG_MAX];
     char id[37], country[3];
     char *text = NULL, *token = NULL;
-    cJSON *doc = parse_object(body, len), *out = NULL, *dedup = NULL;
+    cJSON *doc = parse_object(srv, body, len, r), *out = NULL, *dedup = NULL;
     int rc;
-    if (!doc) {
-        mock_reply_klarna_error(srv, r, 400, "BAD_REQUEST",
-                                "Malformed request: the body must be a JSON object");
+    if (!doc)
         goto out;
-    }
     if (!(dedup = cJSON_CreateObject()) || merge_members(dedup, doc) != 0)
         goto oom;
     cJSON_Delete(doc);
@@ -407,12 +412,9 @@ void session_update(mock_server *srv, const char *id, const char *body, size_t l
         mock_reply_klarna_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
         return;
     }
-    u.patch = parse_object(body, len);
-    if (!u.patch) {
-        mock_reply_klarna_error(srv, r, 400, "BAD_REQUEST",
-                                "Malformed request: the body must be a JSON object");
+    u.patch = parse_object(srv, body, len, r);
+    if (!u.patch)
         return;
-    }
     rc = store_with(srv->store, id, u.now, apply_update, &u);
     cJSON_Delete(u.patch);
     switch (rc) {

@@ -1,5 +1,6 @@
 /* validate: the rules of SPEC §3.4 applied to a whole session document, answered with
- * Klarna's "Bad value: <field>[, <field>...]" message. Pure: no I/O, no allocation.
+ * Klarna's "Bad value: <field>[, <field>...]" message, and the strict-JSON check of a
+ * request body's raw text (validate_json_text). Pure: no I/O, no allocation.
  *
  * Rule table (the test table in tests/test_validate.c mirrors it row for row).
  * "absent" means the member is missing or JSON null; null counts as absent for optional
@@ -245,44 +246,99 @@ static bool json_int(const cJSON *v, int64_t lo, int64_t hi, int64_t *out)
     return true;
 }
 
-/* Returns the number of UTF-8 characters in s, or -1 when s is not valid UTF-8
- * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
+/* Returns the length of the valid UTF-8 sequence starting at p (at most avail bytes),
+ * or 0 when there is none (overlong forms, surrogates and code points past U+10FFFF are
+ * invalid). */
+static size_t utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned c = p[0], len, cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (avail < len)
+        return 0;
+    for (unsigned k = 1; k < len; k++) {
+        if ((p[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[k] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+/* Returns the number of UTF-8 characters in s, or -1 when s is not valid UTF-8. */
 static long utf8_chars(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
+    size_t avail = strlen(s);
     long n = 0;
 
-    while (*p) {
-        unsigned c = *p, len, cp;
-        if (c < 0x80) {
-            p++;
-            n++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return -1;
-        }
-        for (unsigned k = 1; k < len; k++) {
-            if ((p[k] & 0xC0) != 0x80)
-                return -1;
-            cp = (cp << 6) | (p[k] & 0x3F);
-        }
-        if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
+    while (avail) {
+        size_t len = utf8_seq(p, avail);
+        if (len == 0)
             return -1;
         p += len;
+        avail -= len;
         n++;
     }
     return n;
+}
+
+int validate_json_text(const char *text, size_t len, char *why, size_t whylen)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    bool in_string = false;
+
+    for (size_t i = 0; i < len;) {
+        unsigned c = p[i];
+        size_t n;
+        if (!in_string) {
+            /* cJSON takes every byte up to 0x20 for blank; JSON allows only these four */
+            if (c < 0x20 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                snprintf(why, whylen, "control byte 0x%02X outside a string at byte %zu", c, i);
+                return 1;
+            }
+            in_string = c == '"';
+            i++;
+            continue;
+        }
+        if (c == '"') {
+            in_string = false;
+            i++;
+        } else if (c < 0x20) {
+            snprintf(why, whylen, "unescaped control byte 0x%02X in a string at byte %zu", c, i);
+            return 1;
+        } else if (c == '\\') {
+            /* cJSON would cut the string at a \u0000 and keep the rest silently */
+            if (i + 6 <= len && memcmp(p + i + 1, "u0000", 5) == 0) {
+                snprintf(why, whylen, "\\u0000 in a string at byte %zu is not supported", i);
+                return 1;
+            }
+            i += 2;
+        } else if ((n = utf8_seq(p + i, len - i)) == 0) {
+            snprintf(why, whylen, "invalid UTF-8 at byte %zu", i);
+            return 1;
+        } else {
+            i += n;
+        }
+    }
+    if (why && whylen)
+        why[0] = '\0';
+    return 0;
 }
 
 /* True when v is a string of min..max UTF-8 characters. */

@@ -16,4 +16,11 @@
  * naming them all: "Bad value: purchase_currency, locale". */
 int validate_session(const cJSON *session, char *msg, size_t msglen);
 
+/* Checks the raw text of a request body for what JSON forbids but cJSON lets through
+ * or mangles: bytes that are not UTF-8, control bytes inside strings, control bytes
+ * other than the four JSON blanks between tokens, and \u0000 escapes (cJSON would cut
+ * the string there). Returns 0 when none is found; otherwise 1 with a one-line reason
+ * naming the byte offset in why. Does not check the JSON grammar itself. */
+int validate_json_text(const char *text, size_t len, char *why, size_t whylen);
+
 #endif

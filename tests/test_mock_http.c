@@ -1200,3 +1200,61 @@ Test(mock_sessions, keep_the_last_of_duplicate_members)
     free(p);
     free(id);
 }
+
+/* Sends a body with explicit length (it may hold NULs) and returns the raw answer. */
+static long raw_post(const char *path, const char *body, size_t len, char *out, size_t outmax)
+{
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Basic a3Btb2NrOmtwbW9jaw==\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n",
+                     path, len);
+    char *req = malloc((size_t)n + len);
+    cr_assert_not_null(req);
+    memcpy(req, head, (size_t)n);
+    memcpy(req + n, body, len);
+    long got = tm_raw(mock_server_port(srv), req, (size_t)n + len, out, outmax, 3000);
+    free(req);
+    return got;
+}
+
+/* Raw control bytes, NULs and invalid UTF-8 used to be stored (cut at the NUL, or as
+ * bytes that make the read answer invalid JSON); Klarna's JSON parser refuses them. */
+Test(mock_errors, answers_bad_request_to_bodies_json_forbids)
+{
+    static const struct {
+        const char *body;
+        size_t len;
+        const char *says; /* as it reads in the JSON answer */
+    } rows[] = {
+#define ROW(lit, says) {lit, sizeof lit - 1, says}
+        ROW("{\"purchase_country\":\"S\x00"
+            "E\"}",
+            "control byte 0x00 in a string at byte 22"),
+        ROW("{\"merchant_reference1\":\"a\x01\"}", "control byte 0x01 in a string"),
+        ROW("{\"x\":\"\xff\"}", "invalid UTF-8 at byte 6"),
+        ROW("{\"x\":\"a\\u0000\"}", "\\\\u0000 in a string at byte 7 is not supported"),
+        ROW("{\x00\"x\":1}", "control byte 0x00 outside a string"),
+#undef ROW
+    };
+    char *id = tm_create(base, NULL), *p = path_of(id);
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        for (int upd = 0; upd < 2; upd++) {
+            char out[4096];
+            long n = raw_post(upd ? p : "/payments/v1/sessions", rows[i].body, rows[i].len, out,
+                              sizeof out);
+            cr_assert_gt(n, 0, "row %zu: no answer", i);
+            cr_assert(strncmp(out, "HTTP/1.1 400", 12) == 0, "row %zu: %s", i, out);
+            cr_assert(strstr(out, "\"error_code\":\"BAD_REQUEST\""), "row %zu: %s", i, out);
+            char *msg = strstr(out, "Malformed request: ");
+            cr_assert(msg, "row %zu: %s", i, out);
+            cr_assert(strstr(msg, rows[i].says), "row %zu: %s", i, msg);
+        }
+    }
+    cJSON *s = read_session(id);
+    cr_assert_eq(num(s, "order_amount"), 10000, "the refused updates changed nothing");
+    cJSON_Delete(s);
+    free(p);
+    free(id);
+}

@@ -1106,3 +1106,46 @@ Test(validate_garbage, survives_non_finite_numbers_built_in_code)
                    "NaN / Inf");
     cJSON_Delete(session);
 }
+
+/* validate_json_text: one row per thing JSON forbids that cJSON lets through or
+ * mangles, and the near misses that are fine. Lengths are explicit: rows carry NULs. */
+Test(validate_json_text, refuses_what_json_forbids_and_cjson_would_mangle)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *why; /* "" = accepted */
+    } rows[] = {
+#define ROW(lit, why) {lit, sizeof lit - 1, why}
+        ROW("{\"a\":\"b\"}", ""),
+        ROW(" \t\r\n{\"a\" : [1, 2]}\n", ""),
+        ROW("{\"n\":\"Sveav\xc3\xa4gen \xe2\x82\xac \xf0\x9f\x98\x80\"}", ""),
+        ROW("{\"n\":\"tab\\tand \\\" quote \\\\ \\u00e9 \\u0001\"}", ""),
+        ROW("{\"n\":\"\x7f\"}", ""),
+        ROW("{\"n\":\"a\x00"
+            "b\"}",
+            "unescaped control byte 0x00 in a string at byte 7"),
+        ROW("{\"n\":\"a\tb\"}", "unescaped control byte 0x09 in a string at byte 7"),
+        ROW("{\"n\":\"a\nb\"}", "unescaped control byte 0x0A in a string at byte 7"),
+        ROW("{\"n\x01\":1}", "unescaped control byte 0x01 in a string at byte 3"),
+        ROW("{\x00\"n\":1}", "control byte 0x00 outside a string at byte 1"),
+        ROW("{\"n\":\x01 1}", "control byte 0x01 outside a string at byte 5"),
+        ROW("{\"n\":1}\x0c", "control byte 0x0C outside a string at byte 7"),
+        ROW("{\"n\":\"\xff\"}", "invalid UTF-8 at byte 6"),
+        ROW("{\"n\":\"\xc3\"}", "invalid UTF-8 at byte 6"),
+        ROW("{\"n\":\"\xc0\xaf\"}", "invalid UTF-8 at byte 6"),
+        ROW("{\"n\":\"\xed\xa0\x80\"}", "invalid UTF-8 at byte 6"),
+        ROW("{\"n\":\"\xf4\x90\x80\x80\"}", "invalid UTF-8 at byte 6"),
+        ROW("{\"n\":\"ab\xe2\x82\"", "invalid UTF-8 at byte 8"),
+        ROW("{\"n\":\"a\\u0000b\"}", "\\u0000 in a string at byte 7 is not supported"),
+        ROW("{\"n\":\"a\\\\u0000b\"}", ""),
+#undef ROW
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char why[128];
+        memset(why, 'x', sizeof why);
+        int rc = validate_json_text(rows[i].text, rows[i].len, why, sizeof why);
+        cr_expect_str_eq(why, rows[i].why, "row %zu", i);
+        cr_expect_eq(rc, rows[i].why[0] ? 1 : 0, "row %zu: status %d", i, rc);
+    }
+}
