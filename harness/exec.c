@@ -577,6 +577,9 @@ static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long 
             case_run_free(s->run);
             s->run = NULL;
             long wait = e->cfg->backoff_ms << (s->attempt < 16 ? s->attempt : 16);
+            /* a server's Retry-After is clamped before scaling: a huge one must not overflow */
+            if (retry_after_s > EXEC_MAX_BACKOFF_MS / 1000)
+                retry_after_s = EXEC_MAX_BACKOFF_MS / 1000;
             if (retry_after_s > 0 && retry_after_s * 1000 > wait)
                 wait = retry_after_s * 1000;
             if (wait > EXEC_MAX_BACKOFF_MS)

@@ -1,6 +1,8 @@
 /* The executor against misbehaving servers: each ends as the right failure or error,
  * within its timeout, and the reports stay valid. Uses the case.h test double. */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -217,6 +219,46 @@ Test(exec_hostile, waits_out_retry_after_before_retrying_a_429)
     cr_expect_geq(res[0].seconds, 1.0, "retried after %.3f s despite Retry-After: 1",
                   res[0].seconds);
     cr_expect_eq(hostile_requests(h), 2);
+    test_result_clear(&res[0]);
+    hostile_stop(h);
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void *stop_later(void *arg)
+{
+    (void)arg;
+    usleep(1000 * 1000);
+    stop_flag = 1;
+    return NULL;
+}
+
+Test(exec_hostile, caps_an_absurd_retry_after_instead_of_retrying_at_once)
+{
+    /* LONG_MAX seconds: multiplied into milliseconds it overflowed to a negative wait */
+    hostile *h = hostile_start(HOSTILE_RATE_LIMITED, 0, NULL, "9223372036854775807");
+    fake_step step = {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false};
+    fake_script script = {&step, 1};
+    case_test t;
+    test_result res[1];
+    exec_config cfg;
+    pthread_t stopper;
+    memset(res, 0, sizeof res);
+    fake_test(&t, "quota", "quota.case", &script);
+    exec_config_defaults(&cfg);
+    cfg.retries = 1;
+    cfg.backoff_ms = 10;
+    stop_flag = 0;
+    cfg.stop = &stop_flag;
+    cr_assert_eq(pthread_create(&stopper, NULL, stop_later, NULL), 0);
+    run_jobs(hostile_url(h), &t, 1, &cfg, res);
+    pthread_join(stopper, NULL);
+    /* the retry waits the 10 s cap; the stop after 1 s finds it still waiting */
+    cr_expect_eq(res[0].status, RESULT_ERROR, "%s: %s", result_status_name(res[0].status),
+                 res[0].message);
+    cr_expect(res[0].message && strstr(res[0].message, "while waiting to retry"), "%s",
+              res[0].message);
+    cr_expect_eq(hostile_requests(h), 1);
     test_result_clear(&res[0]);
     hostile_stop(h);
 }

@@ -163,9 +163,12 @@ static void serve(hostile *h, int c)
             break;
         case HOSTILE_RATE_LIMITED:
             if (nth == 0) {
-                const char r[] = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n"
-                                 "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
-                send_all(c, r, sizeof r - 1);
+                char r[512];
+                int n = snprintf(r, sizeof r,
+                                 "HTTP/1.1 429 Too Many Requests\r\nRetry-After: %.64s\r\n"
+                                 "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+                                 *h->body ? h->body : "1");
+                send_all(c, r, (size_t)n);
             } else {
                 answer(c, 200, "application/json", "{\"ok\":true}");
             }

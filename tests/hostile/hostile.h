@@ -14,7 +14,8 @@ typedef enum {
     HOSTILE_HUGE_BODY,      /* 200 with a 50 MB body */
     HOSTILE_SLOW_DRIP,      /* 200, body of 1000 bytes, one byte every 50 ms */
     HOSTILE_FLAKY,          /* 503 on the first request, then like HOSTILE_OK */
-    HOSTILE_RATE_LIMITED,   /* 429 with Retry-After: 1 on the first request, then like HOSTILE_OK */
+    HOSTILE_RATE_LIMITED,   /* 429 with Retry-After: 1 (or the body given) on the first
+                               request, then like HOSTILE_OK */
     HOSTILE_HEADER_FLOOD,   /* 200 with 10,000 response headers */
     HOSTILE_GARBAGE,        /* bytes that are not HTTP, then a close */
     HOSTILE_CHUNKED_HUGE    /* 200, chunked, no length: 50 MB of chunks */
