@@ -11,6 +11,10 @@
 
 /* Largest clock move accepted at once: about 100 years. */
 #define CLOCK_MAX_ADVANCE_S 3155760000.0
+/* The clock stays within 1970-01-01T00:00:00Z .. 9999-12-31T23:59:59Z: RFC 3339 has four
+ * year digits, and repeated advances must not overflow the offset. */
+#define CLOCK_MIN_S 0
+#define CLOCK_MAX_S 253402300799LL
 
 static cJSON *parse_body(const char *body, size_t len)
 {
@@ -79,15 +83,22 @@ static void clock_post(mock_server *srv, const char *body, size_t len, mock_repl
                 r, 400, "advance_s must be an integer number of seconds within 100 years");
             goto out;
         }
-        mclock_advance(&srv->clock, (int64_t)adv->valuedouble);
-    } else {
-        if (!cJSON_IsString(set) || mclock_parse(set->valuestring, &t) != 0) {
-            mock_reply_admin_error(r, 400,
-                                   "set must be an RFC 3339 UTC time, e.g. 2026-11-25T12:00:00Z");
-            goto out;
-        }
-        mclock_set(&srv->clock, t);
+        t = mclock_now(&srv->clock) + (int64_t)adv->valuedouble;
+    } else if (!cJSON_IsString(set) || mclock_parse(set->valuestring, &t) != 0) {
+        mock_reply_admin_error(r, 400,
+                               "set must be an RFC 3339 UTC time, e.g. 2026-11-25T12:00:00Z");
+        goto out;
     }
+    if (t < CLOCK_MIN_S || t > CLOCK_MAX_S) {
+        mock_reply_admin_error(r, 400,
+                               "the clock must stay between 1970-01-01T00:00:00Z and "
+                               "9999-12-31T23:59:59Z");
+        goto out;
+    }
+    if (adv)
+        mclock_advance(&srv->clock, (int64_t)adv->valuedouble);
+    else
+        mclock_set(&srv->clock, t);
     clock_json(srv, r);
 out:
     cJSON_Delete(doc);

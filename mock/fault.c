@@ -122,6 +122,41 @@ static int get_str(const cJSON *spec, const char *name, size_t max, char **out, 
     return 0;
 }
 
+/* Every member a fault spec may carry (whatever its kind, as kpct's case loader allows). */
+static const char *const spec_members[] = {
+    "kind",         "times",    "method",  "path",        "status", "body",
+    "content_type", "delay_ms", "hang_ms", "retry_after", NULL};
+
+/* Refuses a member no fault takes: a typo ("delay" for "delay_ms") must not arm a fault
+ * that silently does something else. */
+static int check_members(const cJSON *spec, char *err, size_t errlen)
+{
+    const cJSON *m;
+    cJSON_ArrayForEach(m, spec)
+    {
+        size_t k = 0;
+        while (spec_members[k] && strcmp(spec_members[k], m->string) != 0)
+            k++;
+        if (!spec_members[k]) {
+            snprintf(err, errlen,
+                     "unknown member '%.40s' (a fault takes kind, times, method, path, status, "
+                     "body, content_type, delay_ms, hang_ms, retry_after)",
+                     m->string);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* True when s can be sent as a header value: printable ASCII only (no CR, LF or NUL). */
+static bool header_safe(const char *s)
+{
+    for (; *s; s++)
+        if (*s < 0x20 || *s > 0x7e)
+            return false;
+    return true;
+}
+
 static fault_kind kind_from_name(const char *s)
 {
     for (size_t k = FAULT_STATUS; k < sizeof kind_names / sizeof *kind_names; k++)
@@ -142,6 +177,8 @@ int fault_arm(fault_list *l, const cJSON *spec, unsigned *id, char *err, size_t 
         snprintf(err, errlen, "a fault must be a JSON object");
         goto fail;
     }
+    if (check_members(spec, err, errlen) != 0)
+        goto fail;
     if (!cJSON_IsString(kind) || (f->kind = kind_from_name(kind->valuestring)) == FAULT_NONE) {
         snprintf(err, errlen,
                  "kind must be one of status, delay, reset, hang, truncate, rate_limit");
@@ -154,16 +191,21 @@ int fault_arm(fault_list *l, const cJSON *spec, unsigned *id, char *err, size_t 
     f->remaining = f->times;
     switch (f->kind) {
     case FAULT_STATUS:
+        /* 1xx is left out: an interim answer and nothing after it is a hang, not a status */
         if (!cJSON_GetObjectItemCaseSensitive(spec, "status")) {
-            snprintf(err, errlen, "a status fault needs \"status\" (100..599)");
+            snprintf(err, errlen, "a status fault needs \"status\" (200..599)");
             goto fail;
         }
         if (get_uint(spec, "status", 500, 599, &f->status, err, errlen) ||
             get_str(spec, "body", FAULT_MAX_BODY, &f->body, err, errlen) ||
             get_str(spec, "content_type", 255, &f->content_type, err, errlen))
             goto fail;
-        if (f->status < 100) {
-            snprintf(err, errlen, "status must be from 100 to 599");
+        if (f->status < 200) {
+            snprintf(err, errlen, "status must be from 200 to 599");
+            goto fail;
+        }
+        if (f->content_type && !header_safe(f->content_type)) {
+            snprintf(err, errlen, "content_type must be printable ASCII (it is sent as a header)");
             goto fail;
         }
         break;

@@ -193,11 +193,15 @@ static enum MHD_Result send_truncated(mock_server *srv, struct MHD_Connection *c
     return ret;
 }
 
-static void reply_too_large(mock_server *srv, mock_reply *r)
+/* 413 in the shape of the route: Klarna's error, or the admin API's {"error"}. */
+static void reply_too_large(mock_server *srv, const mock_request *req, mock_reply *r)
 {
     char msg[128];
     snprintf(msg, sizeof msg, "Request body is larger than %zu bytes", srv->cfg.max_body_bytes);
-    mock_reply_klarna_error(srv, r, 413, "PAYLOAD_TOO_LARGE", msg);
+    if (req->admin)
+        mock_reply_admin_error(r, 413, msg);
+    else
+        mock_reply_klarna_error(srv, r, 413, "PAYLOAD_TOO_LARGE", msg);
 }
 
 static void reply_no_route(mock_reply *r, const char *method, const char *url)
@@ -288,7 +292,7 @@ static enum MHD_Result dispatch(mock_server *srv, struct MHD_Connection *conn, m
     route rt = route_of(url, &id);
     bool get = strcmp(req->method, "GET") == 0, post = strcmp(req->method, "POST") == 0;
     if (req->too_large) {
-        reply_too_large(srv, &r);
+        reply_too_large(srv, req, &r);
     } else if (rt == ROUTE_ADMIN) {
         admin_handle(srv, req->method, url, req->body.data, req->body.len, &r);
     } else if (req->waiting == WAIT_NONE &&
@@ -376,7 +380,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
                 srv->cfg.max_body_bytes)) {
             mock_reply r = {0};
             req->too_large = true;
-            reply_too_large(srv, &r);
+            reply_too_large(srv, req, &r);
             return send_reply(srv, conn, req, &r);
         }
         return MHD_YES;

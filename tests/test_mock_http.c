@@ -889,6 +889,15 @@ Test(mock_faults, refuses_bad_fault_specs_with_a_reason)
         {"{\"kind\":\"reset\",\"times\":\"2\"}", "times"},
         {"{\"kind\":\"reset\",\"path\":5}", "path"},
         {"{\"kind\":\"rate_limit\",\"retry_after\":-3}", "retry_after"},
+        /* an interim 1xx and nothing after it would be a hang */
+        {"{\"kind\":\"status\",\"status\":100}", "status must be from 200 to 599"},
+        {"{\"kind\":\"status\",\"status\":199}", "status must be from 200 to 599"},
+        /* sent as a header: a CR LF used to close the connection instead of answering */
+        {"{\"kind\":\"status\",\"status\":500,\"content_type\":\"text/plain\\r\\nX-Evil: 1\"}",
+         "content_type must be printable ASCII"},
+        /* a typo used to arm a fault that did something else (a delay of 0 ms) */
+        {"{\"kind\":\"delay\",\"delay\":500}", "unknown member 'delay'"},
+        {"{\"kind\":\"hang\",\"hang_ms\":10,\"timeout\":1}", "unknown member 'timeout'"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         tm_resp r;
@@ -962,14 +971,13 @@ Test(mock_admin, clock_sets_and_advances)
     tm_request(base, "POST", "/__admin/clock", "{\"advance_s\":-60}", NULL, NULL, &r);
     cr_assert_eq(r.status, 200);
     tm_resp_free(&r);
-    static const char *bad[] = {"{}",
-                                "{\"advance_s\":1.5}",
-                                "{\"advance_s\":\"1\"}",
-                                "{\"set\":\"yesterday\"}",
-                                "{\"set\":\"2030-01-02T03:04:05+02:00\"}",
-                                "{\"set\":\"2030-02-30T00:00:00Z\"}",
-                                "{\"advance_s\":1,\"set\":\"2030-01-02T03:04:05Z\"}",
-                                "nope"};
+    static const char *bad[] = {
+        "{}", "{\"advance_s\":1.5}", "{\"advance_s\":\"1\"}", "{\"set\":\"yesterday\"}",
+        "{\"set\":\"2030-01-02T03:04:05+02:00\"}", "{\"set\":\"2030-02-30T00:00:00Z\"}",
+        "{\"advance_s\":1,\"set\":\"2030-01-02T03:04:05Z\"}", "nope",
+        /* the clock stays within four-digit years after 1970 */
+        "{\"set\":\"1969-12-31T23:59:59Z\"}", "{\"set\":\"0000-01-01T00:00:00Z\"}",
+        "{\"advance_s\":-3155760000}"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         tm_request(base, "POST", "/__admin/clock", bad[i], NULL, NULL, &r);
         cr_assert_eq(r.status, 400, "%s -> %ld", bad[i], r.status);
@@ -1257,4 +1265,36 @@ Test(mock_errors, answers_bad_request_to_bodies_json_forbids)
     cJSON_Delete(s);
     free(p);
     free(id);
+}
+
+/* The far end of the clock: 9999-12-31T23:59:59Z is reachable, one second past it is
+ * not, whether set or advanced (repeated 100-year advances used to run on to year
+ * 10099 and beyond, toward an overflow of the offset). */
+Test(mock_admin, keeps_the_clock_within_four_digit_years)
+{
+    tm_admin(base, "POST", "/__admin/clock", "{\"set\":\"9999-12-31T23:59:58Z\"}", 200);
+    tm_admin(base, "POST", "/__admin/clock", "{\"advance_s\":3155760000}", 400);
+    tm_admin(base, "POST", "/__admin/clock", "{\"set\":\"10000-01-01T00:00:00Z\"}", 400);
+    tm_resp r;
+    tm_request(base, "GET", "/__admin/clock", NULL, NULL, NULL, &r);
+    cr_assert(strstr(r.body, "\"now\":\"9999-12-31T23:5"), "%s", r.body);
+    tm_resp_free(&r);
+    tm_request(base, "POST", "/__admin/clock", "{\"advance_s\":3600}", NULL, NULL, &r);
+    cr_assert_eq(r.status, 400);
+    cr_assert(strstr(r.body, "9999-12-31T23:59:59Z"), "the bound is named: %s", r.body);
+    tm_resp_free(&r);
+    tm_admin(base, "POST", "/__admin/reset", NULL, 204);
+}
+
+/* An admin body over the cap is refused in the admin API's shape, not Klarna's. */
+Test(mock_admin, refuses_a_large_body_in_its_own_shape)
+{
+    static const char req[] = "POST /__admin/faults HTTP/1.1\r\nHost: x\r\n"
+                              "Content-Length: 2000000\r\nConnection: close\r\n\r\n{";
+    char out[4096];
+    long n = tm_raw(mock_server_port(srv), req, sizeof req - 1, out, sizeof out, 3000);
+    cr_assert_gt(n, 0);
+    cr_assert(strncmp(out, "HTTP/1.1 413", 12) == 0, "%s", out);
+    cr_assert(strstr(out, "{\"error\":\"Request body is larger than 1048576 bytes\"}"), "%s", out);
+    cr_assert_null(strstr(out, "Klarna-Correlation-Id"), "%s", out);
 }
