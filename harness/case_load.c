@@ -1498,8 +1498,11 @@ int case_set_load(const char *dir, case_set **out, case_diags *diags)
         diag_push(&c, dir, 1, 1, "out of memory");
         return -1;
     }
-    if (!is_dir(dir)) {
-        ferr(&c, dir, 1, 1, "not a folder: %s", strerror(errno ? errno : ENOTDIR));
+    struct stat dir_st;
+    if (stat(dir, &dir_st) != 0 || !S_ISDIR(dir_st.st_mode)) {
+        /* errno is only meaningful when stat itself failed */
+        ferr(&c, dir, 1, 1, "not a folder: %s",
+             stat(dir, &dir_st) != 0 ? strerror(errno) : strerror(ENOTDIR));
         goto out;
     }
     /* load_doc appends to set->docs and callers keep pointers: reserve every slot now */

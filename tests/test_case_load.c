@@ -2,6 +2,7 @@
  * give ("file:line:col: message"), plus bounds, good trees and the real cases/ folder. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,6 +422,12 @@ Test(case_load, reports_a_missing_folder)
     cr_assert_eq(d.count, 1);
     cr_expect_str_eq(d.items[0].file, "/nonexistent/kpct-cases");
     cr_expect_str_eq(d.items[0].message, "not a folder: No such file or directory");
+    case_diags_free(&d);
+    /* a file that exists: the reason is that it is not a folder, not a stale errno */
+    errno = ENOENT;
+    cr_assert_eq(case_set_load("/dev/null", &set, &d), -1);
+    cr_assert_eq(d.count, 1);
+    cr_expect_str_eq(d.items[0].message, "not a folder: Not a directory");
     case_diags_free(&d);
 }
 
