@@ -3,10 +3,12 @@
  * Exit status: 0 after a signal, 64 bad usage, 69 the server could not start. */
 #include "mock.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,18 +24,19 @@ static const char usage_text[] =
     "  --bind ADDR             IPv4/IPv6 address to listen on (default 127.0.0.1)\n"
     "  --port N                TCP port, 0 = any free port (default 0)\n"
     "  --username NAME         Basic-auth username accepted (default: $KPMOCK_USERNAME,\n"
-    "                          else the built-in default documented in mock/README.md)\n"
+    "                          else kpmock)\n"
     "  --password PASS         Basic-auth password accepted (default: $KPMOCK_PASSWORD,\n"
-    "                          else the built-in default); never printed\n"
+    "                          else kpmock); never printed\n"
     "  --seed N                seed for ids, tokens and correlation ids; 0 = random (default 0)\n"
     "  --tls-cert FILE         PEM certificate; with --tls-key, serve https\n"
     "  --tls-key FILE          PEM private key\n"
     "  --max-body BYTES        request body cap, larger bodies get 413 (default 1048576)\n"
     "  --max-sessions N        stored sessions cap; expired ones are evicted first, then\n"
     "                          creates get 503 SESSION_LIMIT (default 200000)\n"
-    "  --journal-size N        request journal ring entries (default 1000)\n"
+    "  --journal-size N        request journal ring entries; 0 keeps none (default 1000)\n"
     "  --max-connections N     concurrent connections (default 512)\n"
-    "  --per-ip-connections N  concurrent connections per client address (default 256)\n"
+    "  --per-ip-connections N  concurrent connections per client address; 0 = no limit\n"
+    "                          (default 256)\n"
     "  --idle-timeout S        close connections idle this many seconds; 0 = never (default 30)\n"
     "  --threads N             worker threads (default 2)\n"
     "  --session-ttl S         session lifetime in seconds (default 172800 = 48 h)\n"
@@ -51,6 +54,13 @@ static const char usage_text[] =
     "Prints exactly one line, 'kpmock listening on http://ADDR:PORT' (https with TLS),\n"
     "once it accepts connections. Exit status: 0 after SIGINT/SIGTERM, 64 bad usage,\n"
     "69 the server could not start (address in use, unreadable certificate, ...).\n";
+
+/* True when s is an IPv4 or IPv6 address (what mock_server_start can bind). */
+static bool ip_address(const char *s)
+{
+    struct in6_addr a;
+    return inet_pton(AF_INET, s, &a) == 1 || inet_pton(AF_INET6, s, &a) == 1;
+}
 
 enum {
     OPT_BIND = 256,
@@ -135,6 +145,11 @@ static int parse_args(int argc, char **argv, mock_config *cfg)
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
         case OPT_BIND:
+            if (!ip_address(optarg)) {
+                fprintf(stderr, "kpmock: --bind wants an IPv4 or IPv6 address, not '%.64s'\n",
+                        optarg);
+                return -1;
+            }
             cfg->bind_address = optarg;
             break;
         case OPT_PORT:

@@ -211,7 +211,9 @@ Test(mock_program, exits_64_with_one_line_on_bad_arguments)
         {{"extra"}, 64, "extra"},
         {{"--password", ""}, 64, "password"},
         {{"--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"}, 69, "TLS"},
-        {{"--bind", "999.1.1.1"}, 69, "999.1.1.1"},
+        /* not an address is a bad argument, not a failure to start */
+        {{"--bind", "999.1.1.1"}, 64, "--bind wants an IPv4 or IPv6 address, not '999.1.1.1'"},
+        {{"--bind", "localhost"}, 64, "--bind"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         char *argv[8] = {(char *)bin()};
@@ -245,6 +247,8 @@ Test(mock_program, documents_every_option_in_help_and_never_prints_the_password)
     for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
         cr_assert(strstr(buf, opts[i]), "--help lacks %s", opts[i]);
     cr_assert_null(strstr(buf, "hunter2secret"));
+    cr_assert(strstr(buf, "$KPMOCK_USERNAME,\n                          else kpmock)"),
+              "--help names the default credentials");
     fclose(c.out);
     char *v[] = {(char *)bin(), "--version", NULL};
     c = spawn(v, false);
