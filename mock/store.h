@@ -44,6 +44,9 @@ void store_free(store *s);
 size_t store_count(store *s);
 /* Returns the cap given to store_new. */
 size_t store_cap(const store *s);
+/* Returns how many eviction scans inserts at the cap have run (one is skipped when the
+ * last one evicted nothing and the clock has not moved past it). */
+uint64_t store_sweeps(store *s);
 /* Returns when e expires (mock-clock seconds). */
 int64_t store_expires_at(const store *s, const store_entry *e);
 /* Adds session id with document doc (ownership taken, freed on failure too). At the cap

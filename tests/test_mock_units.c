@@ -23,6 +23,13 @@ static int touch(store_entry *e, void *arg)
     return 7;
 }
 
+static int touch_nothing(store_entry *e, void *arg)
+{
+    (void)e;
+    (void)arg;
+    return 0;
+}
+
 Test(store, caps_sessions_and_evicts_expired_ones_first)
 {
     store *s = store_new(2, 100, false);
@@ -321,4 +328,28 @@ Test(session, client_token_is_stable_per_session)
     free(a);
     free(b);
     free(c);
+}
+
+/* A full store of live sessions is scanned for expired ones once per mock-clock second,
+ * not once per refused insert; a session stored with an earlier expiry (a clock set
+ * back) makes the next insert scan again. */
+Test(store, scans_a_full_store_once_until_the_clock_moves)
+{
+    store *s = store_new(2, 100, false);
+    cr_assert_eq(store_insert(s, ID(1), strdup("{}"), "SE", 1000), STORE_OK);
+    cr_assert_eq(store_insert(s, ID(2), strdup("{}"), "SE", 1000), STORE_OK);
+    for (int i = 0; i < 5; i++)
+        cr_assert_eq(store_insert(s, ID(3), strdup("{}"), "SE", 1050), STORE_FULL);
+    cr_assert_eq(store_sweeps(s), 1, "scanned %llu times", (unsigned long long)store_sweeps(s));
+    cr_assert_eq(store_insert(s, ID(3), strdup("{}"), "SE", 1049), STORE_FULL);
+    cr_assert_eq(store_sweeps(s), 1, "the clock went back: nothing new can have expired");
+    cr_assert_eq(store_insert(s, ID(3), strdup("{}"), "SE", 1051), STORE_FULL);
+    cr_assert_eq(store_sweeps(s), 2);
+    /* meet 1 after it expired (a slot frees), then store 4 with the clock set back */
+    cr_assert_eq(store_with(s, ID(1), 2000, touch_nothing, NULL), STORE_NOT_FOUND);
+    cr_assert_eq(store_insert(s, ID(4), strdup("{}"), "SE", 900), STORE_OK);
+    /* at 1020, 4 (expiring at 1000) is gone: a scan must run although 1020 < 1051 */
+    cr_assert_eq(store_insert(s, ID(5), strdup("{}"), "SE", 1020), STORE_OK);
+    cr_assert_eq(store_sweeps(s), 3);
+    store_free(s);
 }
