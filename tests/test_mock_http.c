@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static mock_server *srv;
@@ -1297,4 +1298,36 @@ Test(mock_admin, refuses_a_large_body_in_its_own_shape)
     cr_assert(strncmp(out, "HTTP/1.1 413", 12) == 0, "%s", out);
     cr_assert(strstr(out, "{\"error\":\"Request body is larger than 1048576 bytes\"}"), "%s", out);
     cr_assert_null(strstr(out, "Klarna-Correlation-Id"), "%s", out);
+}
+
+/* A chunked body is dropped as it arrives once past the cap, and past 4× the cap the
+ * connection is closed: the mock neither keeps nor reads an endless upload. */
+Test(mock_errors, closes_a_chunked_body_past_four_times_the_cap)
+{
+    mock_config cfg;
+    tm_config(&cfg);
+    cfg.max_body_bytes = 16;
+    cfg.idle_timeout_s = 0; /* only the cap may end this upload */
+    mock_server *s = tm_start(&cfg);
+    char req[1024], out[4096];
+    int n = snprintf(req, sizeof req,
+                     "POST /payments/v1/sessions HTTP/1.1\r\nHost: x\r\n"
+                     "Authorization: Basic a3Btb2NrOmtwbW9jaw==\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n100\r\n");
+    memset(req + n, 'a', 256);
+    n += 256;
+    n += snprintf(req + n, sizeof req - (size_t)n, "\r\n100\r\n"); /* and more to come */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long got = tm_raw(mock_server_port(s), req, (size_t)n, out, sizeof out, 5000);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    cr_assert_eq(got, 0, "closed without an answer, got '%.60s'", out);
+    /* the server hung up; it did not sit waiting for the rest until our 5 s ran out */
+    cr_assert_lt(t1.tv_sec - t0.tv_sec, 4, "the upload was not cut off");
+    tm_resp r;
+    tm_request(mock_server_url(s), "GET", "/__admin/journal", NULL, NULL, NULL, &r);
+    cr_assert(strstr(r.body, "\"status\":0"), "%s", r.body);
+    tm_resp_free(&r);
+    tm_admin(mock_server_url(s), "GET", "/__admin/health", NULL, 200); /* still serving */
+    mock_server_stop(s);
 }
