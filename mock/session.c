@@ -116,7 +116,9 @@ static int merge_members(cJSON *doc, cJSON *patch)
     return 0;
 }
 
-/* cJSON_Parse records errors in a global; the length form with an end pointer does not. */
+/* Parses stored text. Every cJSON parse also writes cJSON's global error position (a
+ * race between worker threads that is harmless only because nothing here reads it:
+ * never call cJSON_GetErrorPtr in the mock); the end pointer gives the position back. */
 static cJSON *parse_text(const char *text)
 {
     const char *end = NULL;

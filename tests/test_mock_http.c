@@ -1158,21 +1158,23 @@ Test(mock_errors, merges_many_members_quickly_and_caps_the_stored_session)
 {
     char *id = tm_create(base, NULL), *p = path_of(id);
     char *first = many_members("k", 90000), *second = many_members("j", 90000);
-    tm_resp r;
+    tm_resp r, before, after;
     tm_request(base, "POST", p, first, TM_USERPWD, NULL, &r);
     cr_assert_eq(r.status, 204, "curl %d, status %ld: %.200s", r.curl_code, r.status, r.body);
     tm_resp_free(&r);
-    cJSON *before = read_session(id);
-    cr_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(before, "k89999")));
+    /* compared as text: cJSON_Compare is itself quadratic in the number of members */
+    tm_request(base, "GET", p, NULL, TM_USERPWD, NULL, &before);
+    cr_assert_eq(before.status, 200);
+    cr_assert(strstr(before.body, "\"k89999\":0"), "the last member was merged");
     tm_request(base, "POST", p, second, TM_USERPWD, NULL, &r);
     char *msg = tm_assert_klarna_error(&r, 413, "PAYLOAD_TOO_LARGE");
     cr_assert(strstr(msg, "1048576 bytes"), "the cap is named: %s", msg);
     free(msg);
     tm_resp_free(&r);
-    cJSON *after = read_session(id);
-    cr_assert(cJSON_Compare(before, after, 1), "the refused update changed the session");
-    cJSON_Delete(before);
-    cJSON_Delete(after);
+    tm_request(base, "GET", p, NULL, TM_USERPWD, NULL, &after);
+    cr_assert_str_eq(after.body, before.body, "the refused update changed the session");
+    tm_resp_free(&before);
+    tm_resp_free(&after);
     free(first);
     free(second);
     free(p);
