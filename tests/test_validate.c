@@ -799,6 +799,21 @@ Test(validate_other_fields, bounds_strings_and_shapes_elsewhere)
          ""},
         {SE, KEEP, "[{'op':'add','path':'/attachment','value':{'body':'{}'}}]",
          "Bad value: attachment.content_type"},
+        /* the rows of the table that had none */
+        {SE, KEEP, "[{'op':'add','path':'/attachment','value':'x'}]", "Bad value: attachment"},
+        {SE, KEEP, "[{'op':'add','path':'/attachment','value':{'content_type':'t','body':1}}]",
+         "Bad value: attachment.body"},
+        {SE, KEEP, "[{'op':'add','path':'/design','value':7}]", "Bad value: design"},
+        {SE, KEEP, "[{'op':'add','path':'/design','value':'$rep(255,d)'}]", ""},
+        {SE, KEEP, "[{'op':'add','path':'/merchant_urls','value':[]}]", "Bad value: merchant_urls"},
+        {SE, KEEP, "[{'op':'add','path':'/custom_payment_method_ids','value':'a'}]",
+         "Bad value: custom_payment_method_ids"},
+        {SE, KEEP, "[{'op':'add','path':'/customer','value':{'vat_id':'$rep(256,v)'}}]",
+         "Bad value: customer.vat_id"},
+        {SE, KEEP, "[{'op':'add','path':'/customer','value':{'vat_id':'$rep(255,v)'}}]", ""},
+        {SE, KEEP, "[{'op':'add','path':'/shipping_address','value':{'city':'$rep(256,c)'}}]",
+         "Bad value: shipping_address.city"},
+        {SE, KEEP, "[{'op':'add','path':'/merchant_reference2','value':null}]", ""},
         /* read-only and unknown members are ignored, whatever their size */
         {SE, KEEP,
          "[{'op':'add','path':'/status','value':'incomplete'},"
