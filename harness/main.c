@@ -1,5 +1,6 @@
 /* main: kpct's commands (run, list, lint) — what the user sees, and the exit status.
  * Everything below it reports through return values; only this file prints. */
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -397,15 +398,27 @@ static bool out_inside_cases(const char *cases_dir, const char *out_dir)
     return inside;
 }
 
+static const char *const report_names[] = {"junit.xml", "results.json", "coverage.json"};
+
 /* Checks before anything runs that the report folder can be created and written (a
- * long run against the playground must not end with nowhere to put its reports). */
-static int out_writable(const char *out_dir, char *err, size_t errlen)
+ * long run against the playground must not end with nowhere to put its reports), and
+ * removes the reports of an earlier run: if this one is killed, CI finds no report
+ * rather than the last run's, green, taken for this one's. */
+static int out_prepare(const char *out_dir, char *err, size_t errlen)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/.kpct-write-check", out_dir);
     if (kfile_write_atomic(path, "", 0, err, errlen) < 0)
         return -1;
     unlink(path);
+    for (size_t i = 0; i < sizeof report_names / sizeof report_names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", out_dir, report_names[i]);
+        if (unlink(path) != 0 && errno != ENOENT) {
+            snprintf(err, errlen, "cannot remove the earlier %s: %s", report_names[i],
+                     strerror(errno));
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -430,7 +443,7 @@ static int cmd_run(const cli_options *o)
     rc = session_open(o, &s, true);
     if (rc)
         goto out;
-    if (out_writable(o->out_dir, err, sizeof err) < 0) {
+    if (out_prepare(o->out_dir, err, sizeof err) < 0) {
         fprintf(stderr, "kpct: cannot write reports to %s: %s; nothing was run\n", o->out_dir, err);
         rc = CLI_EXIT_SOFTWARE;
         goto out;

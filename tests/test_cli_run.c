@@ -30,8 +30,9 @@ static char *slurp(const char *path)
 }
 
 /* Runs kpct with args (NULL-terminated) and extra "K=V" environment entries; when
- * signal_after_ms > 0, sends SIGINT after that long. */
-static proc_out run_kpct_sig(const char *const *args, const char *const *env, int signal_after_ms)
+ * signal_after_ms > 0, sends sig after that long. */
+static proc_out run_kpct_sig(const char *const *args, const char *const *env, int signal_after_ms,
+                             int sig)
 {
     proc_out r = {0};
     char out_path[512], err_path[512];
@@ -59,7 +60,7 @@ static proc_out run_kpct_sig(const char *const *args, const char *const *env, in
     }
     if (signal_after_ms > 0) {
         usleep((useconds_t)signal_after_ms * 1000);
-        kill(pid, SIGINT);
+        kill(pid, sig);
     }
     int st;
     waitpid(pid, &st, 0);
@@ -71,7 +72,7 @@ static proc_out run_kpct_sig(const char *const *args, const char *const *env, in
 
 static proc_out run_kpct(const char *const *args, const char *const *env)
 {
-    return run_kpct_sig(args, env, 0);
+    return run_kpct_sig(args, env, 0, 0);
 }
 
 static void proc_free(proc_out *p)
@@ -539,7 +540,7 @@ Test(cli_run, writes_valid_partial_reports_when_interrupted)
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out",     out,  "--target", hostile_url(h),
                           "-j",  "1",  "--timeout", "60", NULL};
-    proc_out p = run_kpct_sig(args, env, 500);
+    proc_out p = run_kpct_sig(args, env, 500, SIGINT);
     cr_expect_eq(p.status, 130, "%s %s", p.out, p.err);
     expect_reports(out, "2");
     snprintf(path, sizeof path, "%s/junit.xml", out);
@@ -549,6 +550,32 @@ Test(cli_run, writes_valid_partial_reports_when_interrupted)
     v = report_check_xpath(path, "count(//testcase/skipped)");
     cr_expect_str_eq(v, "1");
     free(v);
+    proc_free(&p);
+    hostile_stop(h);
+}
+
+Test(cli_run, leaves_no_stale_reports_of_an_earlier_run_when_killed)
+{
+    char tree[256], out[512], path[600], err[256];
+    static const char *const env[] = {"KLARNA_USERNAME=test-user", "KLARNA_PASSWORD=test-pass",
+                                      NULL};
+    hostile *h = hostile_start(HOSTILE_HANG, 0, NULL, NULL);
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *names[] = {"junit.xml", "results.json", "coverage.json"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, names[i]);
+        cr_assert_eq(kfile_write_atomic(path, "stale", 5, err, sizeof err), 0, "%s", err);
+    }
+    const char *args[] = {"run", tree, "--out",     out,  "--target", hostile_url(h),
+                          "-j",  "1",  "--timeout", "60", NULL};
+    proc_out p = run_kpct_sig(args, env, 800, SIGKILL);
+    cr_expect_eq(p.status, 128 + SIGKILL);
+    /* a CI job must not publish the last run's reports as this run's */
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, names[i]);
+        cr_expect(access(path, F_OK) != 0, "%s survived a run that was killed", path);
+    }
     proc_free(&p);
     hostile_stop(h);
 }
