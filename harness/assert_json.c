@@ -14,6 +14,22 @@
 
 /* ---- showing values ---- */
 
+/* Values are redacted before they are cut: a cut made first could split a secret and
+ * leave its first part where the filter no longer recognises it. */
+
+/* Redacts the part of s that can be shown (plus room for a secret straddling the cut)
+ * into red; returns red's length. */
+static size_t redacted_prefix(kbuf *red, const char *s, size_t len)
+{
+    size_t scan =
+        len > CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES ? CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES : len;
+    if (case_redact(s, scan, red) != 0) {
+        kbuf_reset(red);
+        kbuf_puts(red, "[value withheld: redaction ran out of room]");
+    }
+    return red->len;
+}
+
 void show_json(kbuf *out, const cJSON *item)
 {
     if (!item) {
@@ -26,26 +42,35 @@ void show_json(kbuf *out, const cJSON *item)
         return;
     }
     size_t n = strlen(txt);
-    if (n <= CASE_MAX_SHOWN) {
-        kbuf_append(out, txt, n);
+    kbuf red;
+    kbuf_init(&red, 3 * (CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES) + 64);
+    size_t rn = redacted_prefix(&red, txt, n);
+    if (rn <= CASE_MAX_SHOWN && n <= CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES) {
+        kbuf_append(out, red.data, rn);
     } else {
-        size_t cut = CASE_MAX_SHOWN;
-        while (cut > 0 && ((unsigned char)txt[cut] & 0xC0) == 0x80)
+        size_t cut = rn < CASE_MAX_SHOWN ? rn : CASE_MAX_SHOWN;
+        while (cut > 0 && ((unsigned char)red.data[cut] & 0xC0) == 0x80)
             cut--;
-        kbuf_append(out, txt, cut);
+        kbuf_append(out, red.data, cut);
         kbuf_printf(out, "... (%zu bytes)", n);
     }
+    kbuf_free(&red);
     free(txt);
 }
 
 void show_text(kbuf *out, const char *s, size_t len)
 {
-    size_t n = len > CASE_MAX_SHOWN ? CASE_MAX_SHOWN : len;
-    while (n < len && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    kbuf red;
+    kbuf_init(&red, 3 * (CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES) + 64);
+    size_t rn = redacted_prefix(&red, s, len);
+    const char *r = red.data ? red.data : "";
+    bool more = rn > CASE_MAX_SHOWN || len > CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES;
+    size_t n = rn > CASE_MAX_SHOWN ? CASE_MAX_SHOWN : rn;
+    while (n < rn && n > 0 && ((unsigned char)r[n] & 0xC0) == 0x80)
         n--;
     kbuf_puts(out, "\"");
     for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
+        unsigned char ch = (unsigned char)r[i];
         if (ch == '"' || ch == '\\')
             kbuf_printf(out, "\\%c", ch);
         else if (ch == '\n')
@@ -57,11 +82,12 @@ void show_text(kbuf *out, const char *s, size_t len)
         else if (ch < 0x20 || ch == 0x7f)
             kbuf_printf(out, "\\u%04x", ch);
         else
-            kbuf_append(out, s + i, 1);
+            kbuf_append(out, r + i, 1);
     }
     kbuf_puts(out, "\"");
-    if (n < len)
+    if (more)
         kbuf_printf(out, "... (%zu bytes)", len);
+    kbuf_free(&red);
 }
 
 const char *resp_header(const case_response *resp, const char *name)

@@ -1,6 +1,8 @@
 /* Matcher tests: every expectation kind, passing and failing, with the exact failure
  * text; the Klarna-error matcher against joined, reordered and annotated messages. */
+#define _GNU_SOURCE /* asprintf */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,6 +272,37 @@ Test(case_assert, judges_every_matcher_with_exact_failure_text)
             free(hs[k].value);
         }
     }
+}
+
+Test(case_assert, never_shows_part_of_a_secret_where_a_value_is_cut)
+{
+    /* A value is cut at CASE_MAX_SHOWN bytes; a secret across that cut must not leave
+     * its first half behind (redaction has to run before the cut, not after). */
+    static const char secret[] = "TOPSECRET-0123456789-abcdefghij-klmnopqrst";
+    char *body = NULL, *expect = NULL;
+    char pad[CASE_MAX_SHOWN];
+    memset(pad, 'x', sizeof pad - 20);
+    pad[sizeof pad - 20] = '\0';
+    cr_assert(asprintf(&body, "{\"token\": \"%s%s\"}", pad, secret) > 0);
+    cr_assert(asprintf(&expect,
+                       "{\"json\": [{\"pointer\": \"/token\", \"equals\": \"other\"}, "
+                       "{\"pointer\": \"\", \"type\": \"array\"}], \"body\": \"not_json\"}") > 0);
+    case_redact_reset();
+    cr_assert_eq(case_redact_add(secret), 0);
+    case_response r = {.status = 200, .body = body, .body_len = strlen(body)};
+    cJSON *exp = cJSON_Parse(expect), *parsed = cJSON_Parse(body);
+    kbuf why;
+    kbuf_init(&why, 1u << 16);
+    cr_expect_eq(expect_judge(exp, &r, parsed, &why), 1);
+    cr_expect(!strstr(kbuf_str(&why), "TOPSECRET"), "part of the secret shows: %s", kbuf_str(&why));
+    cr_expect(strstr(kbuf_str(&why), "json /token: expected \"other\", got \"xxx"), "%s",
+              kbuf_str(&why));
+    kbuf_free(&why);
+    cJSON_Delete(exp);
+    cJSON_Delete(parsed);
+    free(body);
+    free(expect);
+    case_redact_reset();
 }
 
 typedef struct fields_case {
