@@ -1333,3 +1333,35 @@ Test(mock_errors, closes_a_chunked_body_past_four_times_the_cap)
     tm_admin(mock_server_url(s), "GET", "/__admin/health", NULL, 200); /* still serving */
     mock_server_stop(s);
 }
+
+/* The other-calls quota counts reads and updates (not creates, not admin calls), and
+ * its 429 says which allowance ran out. */
+Test(mock_config, answers_429_when_reads_and_updates_pass_their_quota)
+{
+    mock_config cfg;
+    tm_config(&cfg);
+    cfg.quota = true;
+    cfg.quota_other_per_s = 2;
+    mock_server *s = tm_start(&cfg);
+    const char *u = mock_server_url(s);
+    char *id = tm_create(u, NULL), *p = path_of(id);
+    int limited = 0;
+    for (int i = 0; i < 8; i++) {
+        tm_resp r;
+        tm_request(u, i % 2 ? "GET" : "POST", p, i % 2 ? NULL : TM_UPDATE_SE, TM_USERPWD, NULL, &r);
+        if (r.status == 429) {
+            char *msg = tm_assert_klarna_error(&r, 429, "RATE_LIMITED");
+            cr_assert(strstr(msg, "2 other calls per second"), "%s", msg);
+            free(msg);
+            limited++;
+        } else {
+            cr_assert(r.status == 200 || r.status == 204, "%ld %s", r.status, r.body);
+        }
+        tm_resp_free(&r);
+    }
+    cr_assert_geq(limited, 1, "8 quick calls at 2 per second");
+    tm_admin(u, "GET", "/__admin/health", NULL, 200); /* admin calls are never limited */
+    free(p);
+    free(id);
+    mock_server_stop(s);
+}
