@@ -33,6 +33,9 @@ static const char usage_text[] =
     "  --max-body BYTES        request body cap, larger bodies get 413 (default 1048576)\n"
     "  --max-sessions N        stored sessions cap; expired ones are evicted first, then\n"
     "                          creates get 503 SESSION_LIMIT (default 200000)\n"
+    "  --max-store-bytes BYTES total text of stored sessions; at the cap as --max-sessions,\n"
+    "                          and an update that would pass it gets 503 (default\n"
+    "                          268435456 = 256 MiB; 0 = no cap)\n"
     "  --journal-size N        request journal ring entries; 0 keeps none (default 1000)\n"
     "  --max-connections N     concurrent connections (default 512)\n"
     "  --per-ip-connections N  concurrent connections per client address; 0 = no limit\n"
@@ -72,6 +75,7 @@ enum {
     OPT_TLS_KEY,
     OPT_MAX_BODY,
     OPT_MAX_SESSIONS,
+    OPT_MAX_STORE_BYTES,
     OPT_JOURNAL_SIZE,
     OPT_MAX_CONNECTIONS,
     OPT_PER_IP,
@@ -97,6 +101,7 @@ static const struct option options[] = {
     {"tls-key", required_argument, NULL, OPT_TLS_KEY},
     {"max-body", required_argument, NULL, OPT_MAX_BODY},
     {"max-sessions", required_argument, NULL, OPT_MAX_SESSIONS},
+    {"max-store-bytes", required_argument, NULL, OPT_MAX_STORE_BYTES},
     {"journal-size", required_argument, NULL, OPT_JOURNAL_SIZE},
     {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
     {"per-ip-connections", required_argument, NULL, OPT_PER_IP},
@@ -187,6 +192,11 @@ static int parse_args(int argc, char **argv, mock_config *cfg)
             if (parse_num("max-sessions", optarg, 0, 100000000, &v))
                 return -1;
             cfg->max_sessions = (size_t)v;
+            break;
+        case OPT_MAX_STORE_BYTES:
+            if (parse_num("max-store-bytes", optarg, 0, (uint64_t)SIZE_MAX, &v))
+                return -1;
+            cfg->max_store_bytes = (size_t)v;
             break;
         case OPT_JOURNAL_SIZE:
             if (parse_num("journal-size", optarg, 0, 10000000, &v))

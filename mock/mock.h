@@ -29,6 +29,7 @@ typedef struct mock_config {
     const char *tls_key_file;
     size_t max_body_bytes;        /* request body cap, default 1 MB (1048576): above it 413 */
     size_t max_sessions;          /* default 200000; expired evicted first, then 503 */
+    size_t max_store_bytes;       /* total session text, default 256 MiB, 0 = no cap; as above */
     size_t journal_size;          /* request journal ring entries, default 1000 */
     unsigned max_connections;     /* default 512 */
     unsigned per_ip_connections;  /* default 256 */

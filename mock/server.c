@@ -64,6 +64,7 @@ void mock_config_defaults(mock_config *cfg)
     cfg->seed = 0;
     cfg->max_body_bytes = 1048576;
     cfg->max_sessions = 200000;
+    cfg->max_store_bytes = 268435456;
     cfg->journal_size = 1000;
     cfg->max_connections = 512;
     cfg->per_ip_connections = 256;
@@ -509,6 +510,8 @@ int mock_server_start(const mock_config *cfg, mock_server **out, char *err, size
     srv->journal = journal_new(cfg->journal_size);
     srv->faults = fault_list_new();
     srv->quota = quota_new(cfg->quota_create_per_s, cfg->quota_other_per_s);
+    if (srv->store)
+        store_limit_bytes(srv->store, cfg->max_store_bytes);
     if (!srv->store || !srv->journal || !srv->faults || !srv->quota) {
         snprintf(err, errlen, "out of memory (session store or journal too large?)");
         goto fail;

@@ -19,7 +19,14 @@
 static const char *const server_members[] = {"status", "expires_at", "client_token",
                                              "payment_method_categories"};
 
-enum { UPD_OK = 0, UPD_BAD_VALUE = 1, UPD_COMPLETED = 2, UPD_NOMEM = 3, UPD_TOO_LARGE = 4 };
+enum {
+    UPD_OK = 0,
+    UPD_BAD_VALUE = 1,
+    UPD_COMPLETED = 2,
+    UPD_NOMEM = 3,
+    UPD_TOO_LARGE = 4,
+    UPD_STORE_FULL = 5
+};
 
 bool session_id_valid(const char *id)
 {
@@ -218,6 +225,17 @@ static void reply_session_too_large(mock_server *srv, mock_reply *r)
     mock_reply_klarna_error(srv, r, 413, "PAYLOAD_TOO_LARGE", msg);
 }
 
+/* 503 when the store is full of live sessions, by count or by bytes. */
+static void reply_store_full(mock_server *srv, mock_reply *r)
+{
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "Session limit reached: the mock holds at most %zu sessions (--max-sessions) and "
+             "%zu bytes of session text (--max-store-bytes)",
+             store_cap(srv->store), store_byte_cap(srv->store));
+    mock_reply_klarna_error(srv, r, 503, "SESSION_LIMIT", msg);
+}
+
 void session_create(mock_server *srv, const char *body, size_t len, mock_reply *r)
 {
     char msg[VALIDATE_MSG_MAX];
@@ -248,10 +266,7 @@ void session_create(mock_server *srv, const char *body, size_t len, mock_reply *
     rc = store_insert(srv->store, id, text, country, mclock_now(&srv->clock));
     text = NULL; /* the store took it */
     if (rc == STORE_FULL) {
-        snprintf(msg, sizeof msg,
-                 "Session limit reached: the mock holds at most %zu sessions (--max-sessions)",
-                 store_cap(srv->store));
-        mock_reply_klarna_error(srv, r, 503, "SESSION_LIMIT", msg);
+        reply_store_full(srv, r);
         goto out;
     }
     if (rc != STORE_OK)
@@ -371,6 +386,7 @@ typedef struct update_ctx {
     cJSON *patch; /* the parsed request body; its members are moved out */
     int64_t now;
     size_t max_bytes; /* ceiling of the stored document's text */
+    store *store;     /* for the byte accounting of the swap */
     char msg[VALIDATE_MSG_MAX];
 } update_ctx;
 
@@ -400,6 +416,10 @@ static int apply_update(store_entry *e, void *arg)
         free(text);
         return UPD_TOO_LARGE;
     }
+    if (store_resize(u->store, strlen(e->doc), strlen(text)) != 0) {
+        free(text);
+        return UPD_STORE_FULL;
+    }
     free(e->doc);
     e->doc = text;
     e->updated_at = u->now;
@@ -408,7 +428,8 @@ static int apply_update(store_entry *e, void *arg)
 
 void session_update(mock_server *srv, const char *id, const char *body, size_t len, mock_reply *r)
 {
-    update_ctx u = {.now = mclock_now(&srv->clock), .max_bytes = srv->cfg.max_body_bytes};
+    update_ctx u = {
+        .now = mclock_now(&srv->clock), .max_bytes = srv->cfg.max_body_bytes, .store = srv->store};
     int rc;
     if (!session_id_valid(id)) {
         mock_reply_klarna_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
@@ -431,6 +452,9 @@ void session_update(mock_server *srv, const char *id, const char *body, size_t l
         break;
     case UPD_TOO_LARGE:
         reply_session_too_large(srv, r);
+        break;
+    case UPD_STORE_FULL:
+        reply_store_full(srv, r);
         break;
     case UPD_COMPLETED:
         if (srv->cfg.completed_answer == MOCK_COMPLETED_404_SESSION_COMPLETED)

@@ -38,6 +38,8 @@ struct store {
      * refused create: under 100 creates/s at 100,000 sessions. */
     _Atomic int64_t swept_at;
     _Atomic uint64_t sweeps;
+    _Atomic size_t bytes; /* document text held (reserved before an insert) */
+    size_t max_bytes;     /* 0 = no cap */
 };
 
 /* FNV-1a; ids are random UUIDs, so anything cheap and well mixed will do. */
@@ -71,18 +73,20 @@ store *store_new(size_t max_sessions, uint64_t ttl_s, bool from_update)
     atomic_init(&s->count, 0);
     atomic_init(&s->swept_at, INT64_MIN);
     atomic_init(&s->sweeps, 0);
+    atomic_init(&s->bytes, 0);
     s->max = max_sessions;
     s->ttl_s = ttl_s > INT64_MAX / 2 ? INT64_MAX / 2 : (int64_t)ttl_s;
     s->from_update = from_update;
     return s;
 }
 
-static void shard_clear(shard *sh)
+static void shard_clear(store *s, shard *sh)
 {
     for (size_t b = 0; b < sh->nbuckets; b++) {
         node *n = sh->buckets[b];
         while (n) {
             node *next = n->next;
+            atomic_fetch_sub(&s->bytes, strlen(n->e.doc));
             free(n->e.doc);
             free(n);
             n = next;
@@ -98,7 +102,7 @@ void store_free(store *s)
         return;
     for (size_t i = 0; i < SHARDS; i++) {
         if (s->shards[i].buckets)
-            shard_clear(&s->shards[i]);
+            shard_clear(s, &s->shards[i]);
         free(s->shards[i].buckets);
         pthread_mutex_destroy(&s->shards[i].mu);
     }
@@ -113,6 +117,40 @@ size_t store_count(store *s)
 size_t store_cap(const store *s)
 {
     return s->max;
+}
+
+void store_limit_bytes(store *s, size_t max_bytes)
+{
+    s->max_bytes = max_bytes;
+}
+
+size_t store_byte_cap(const store *s)
+{
+    return s->max_bytes;
+}
+
+size_t store_bytes(store *s)
+{
+    return atomic_load(&s->bytes);
+}
+
+/* Takes n bytes under the byte cap; returns false when they do not fit. */
+static bool reserve_bytes(store *s, size_t n)
+{
+    size_t b = atomic_load(&s->bytes);
+    do {
+        if (s->max_bytes && (n > s->max_bytes || b > s->max_bytes - n))
+            return false;
+    } while (!atomic_compare_exchange_weak(&s->bytes, &b, b + n));
+    return true;
+}
+
+int store_resize(store *s, size_t old_len, size_t new_len)
+{
+    if (new_len > old_len)
+        return reserve_bytes(s, new_len - old_len) ? 0 : -1;
+    atomic_fetch_sub(&s->bytes, old_len - new_len);
+    return 0;
 }
 
 uint64_t store_sweeps(store *s)
@@ -176,6 +214,7 @@ int store_insert(store *s, const char *id, char *doc, const char *country, int64
     uint64_t h;
     shard *sh;
     node *n = NULL;
+    size_t len = strlen(doc);
     if (strlen(id) != STORE_ID_LEN) {
         rc = STORE_DUPLICATE;
         goto fail;
@@ -191,11 +230,24 @@ int store_insert(store *s, const char *id, char *doc, const char *country, int64
             goto fail;
         }
     }
+    if (!reserve_bytes(s, len)) {
+        if (now > atomic_load(&s->swept_at)) {
+            atomic_fetch_add(&s->sweeps, 1);
+            if (store_evict_expired(s, now) == 0)
+                atomic_store(&s->swept_at, now);
+        }
+        if (!reserve_bytes(s, len)) {
+            atomic_fetch_sub(&s->count, 1);
+            rc = STORE_FULL;
+            goto fail;
+        }
+    }
     if (now + s->ttl_s <= atomic_load(&s->swept_at)) /* a clock set back: it may expire first */
         atomic_store(&s->swept_at, INT64_MIN);
     n = calloc(1, sizeof *n);
     if (!n) {
         atomic_fetch_sub(&s->count, 1);
+        atomic_fetch_sub(&s->bytes, len);
         rc = STORE_NOMEM;
         goto fail;
     }
@@ -212,6 +264,7 @@ int store_insert(store *s, const char *id, char *doc, const char *country, int64
     if (*pp) {
         pthread_mutex_unlock(&sh->mu);
         atomic_fetch_sub(&s->count, 1);
+        atomic_fetch_sub(&s->bytes, len);
         free(n);
         rc = STORE_DUPLICATE;
         goto fail;
@@ -232,6 +285,7 @@ static void unlink_node(store *s, shard *sh, node **pp)
     *pp = n->next;
     sh->count--;
     atomic_fetch_sub(&s->count, 1);
+    atomic_fetch_sub(&s->bytes, strlen(n->e.doc));
     free(n->e.doc);
     free(n);
 }
@@ -300,7 +354,7 @@ void store_clear(store *s)
         shard *sh = &s->shards[i];
         pthread_mutex_lock(&sh->mu);
         size_t n = sh->count;
-        shard_clear(sh);
+        shard_clear(s, sh);
         atomic_fetch_sub(&s->count, n);
         pthread_mutex_unlock(&sh->mu);
     }

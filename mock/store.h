@@ -44,14 +44,24 @@ void store_free(store *s);
 size_t store_count(store *s);
 /* Returns the cap given to store_new. */
 size_t store_cap(const store *s);
+/* Caps the total text of stored documents at max_bytes (0 = no cap); call before use. */
+void store_limit_bytes(store *s, size_t max_bytes);
+/* Returns the byte cap given to store_limit_bytes (0 = none). */
+size_t store_byte_cap(const store *s);
+/* Returns the bytes of document text stored now. */
+size_t store_bytes(store *s);
+/* Accounts a document of e that changes from old_len to new_len bytes (call from a
+ * store_fn before swapping the text in); returns 0, or -1 when growing would pass the
+ * byte cap (nothing is accounted then and the caller keeps the old text). */
+int store_resize(store *s, size_t old_len, size_t new_len);
 /* Returns how many eviction scans inserts at the cap have run (one is skipped when the
  * last one evicted nothing and the clock has not moved past it). */
 uint64_t store_sweeps(store *s);
 /* Returns when e expires (mock-clock seconds). */
 int64_t store_expires_at(const store *s, const store_entry *e);
 /* Adds session id with document doc (ownership taken, freed on failure too). At the cap
- * it first evicts expired sessions; returns STORE_OK, STORE_FULL, STORE_NOMEM or
- * STORE_DUPLICATE. */
+ * on sessions or on bytes it first evicts expired sessions; returns STORE_OK,
+ * STORE_FULL, STORE_NOMEM or STORE_DUPLICATE. */
 int store_insert(store *s, const char *id, char *doc, const char *country, int64_t now);
 /* Finds a live session and runs fn on it under its shard lock, so read-modify-write is
  * atomic per session. An expired session is evicted and reported as not found. Returns

@@ -1365,3 +1365,42 @@ Test(mock_config, answers_429_when_reads_and_updates_pass_their_quota)
     free(id);
     mock_server_stop(s);
 }
+
+/* --max-store-bytes bounds the text of all sessions together: creates past it get 503
+ * (after evicting expired sessions), and so does an update that would grow a session
+ * past it, which then changes nothing. */
+Test(mock_config, caps_the_bytes_of_all_sessions)
+{
+    mock_config cfg;
+    tm_config(&cfg);
+    cfg.max_store_bytes = 2 * (sizeof TM_SESSION_SE - 1) + 40;
+    mock_server *s = tm_start(&cfg);
+    const char *saved = base;
+    base = mock_server_url(s);
+    char *a = tm_create(base, NULL);
+    free(tm_create(base, NULL));
+    tm_resp r;
+    tm_request(base, "POST", "/payments/v1/sessions", TM_SESSION_SE, TM_USERPWD, NULL, &r);
+    char *msg = tm_assert_klarna_error(&r, 503, "SESSION_LIMIT");
+    cr_assert(strstr(msg, "bytes of session text (--max-store-bytes)"), "%s", msg);
+    free(msg);
+    tm_resp_free(&r);
+    char *p = path_of(a);
+    tm_request(base, "POST", p,
+               "{\"merchant_data\":\""
+               "0123456789012345678901234567890123456789"
+               "0123456789\"}",
+               TM_USERPWD, NULL, &r);
+    free(tm_assert_klarna_error(&r, 503, "SESSION_LIMIT"));
+    tm_resp_free(&r);
+    cJSON *back = read_session(a);
+    cr_assert_null(cJSON_GetObjectItemCaseSensitive(back, "merchant_data"), "changed nothing");
+    cJSON_Delete(back);
+    cr_assert_eq(status_of("POST", p, "{\"merchant_data\":\"m\"}"), 204, "small growth fits");
+    advance(48 * 3600);
+    free(tm_create(base, NULL)); /* the expired ones are evicted to make room */
+    free(p);
+    free(a);
+    base = saved;
+    mock_server_stop(s);
+}

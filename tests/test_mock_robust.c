@@ -241,13 +241,29 @@ Test(mock_program, exits_64_with_one_line_on_bad_arguments)
 
 Test(mock_program, documents_every_option_in_help_and_never_prints_the_password)
 {
-    static const char *opts[] = {
-        "--bind",         "--port",         "--username",        "--password",
-        "--seed",         "--tls-cert",     "--tls-key",         "--max-body",
-        "--max-sessions", "--journal-size", "--max-connections", "--per-ip-connections",
-        "--idle-timeout", "--threads",      "--session-ttl",     "--expiry-base",
-        "--completed",    "--quota",        "--quota-create",    "--quota-other",
-        "--help",         "--version"};
+    static const char *opts[] = {"--bind",
+                                 "--port",
+                                 "--username",
+                                 "--password",
+                                 "--seed",
+                                 "--tls-cert",
+                                 "--tls-key",
+                                 "--max-body",
+                                 "--max-sessions",
+                                 "--max-store-bytes",
+                                 "--journal-size",
+                                 "--max-connections",
+                                 "--per-ip-connections",
+                                 "--idle-timeout",
+                                 "--threads",
+                                 "--session-ttl",
+                                 "--expiry-base",
+                                 "--completed",
+                                 "--quota",
+                                 "--quota-create",
+                                 "--quota-other",
+                                 "--help",
+                                 "--version"};
     char *argv[] = {(char *)bin(), "--password", "hunter2secret", "--help", NULL};
     child c = spawn(argv, true);
     char buf[16384];

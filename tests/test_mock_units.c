@@ -353,3 +353,31 @@ Test(store, scans_a_full_store_once_until_the_clock_moves)
     cr_assert_eq(store_sweeps(s), 3);
     store_free(s);
 }
+
+/* The byte cap counts every stored document's text: inserts past it evict expired
+ * sessions first and are refused otherwise; evictions, clears and resizes keep the
+ * count exact. */
+Test(store, caps_the_bytes_of_stored_text)
+{
+    store *s = store_new(100, 100, false);
+    store_limit_bytes(s, 10);
+    cr_assert_eq(store_byte_cap(s), 10);
+    cr_assert_eq(store_insert(s, ID(1), strdup("{\"a\":1}"), "SE", 1000), STORE_OK); /* 7 */
+    cr_assert_eq(store_bytes(s), 7);
+    cr_assert_eq(store_insert(s, ID(2), strdup("{\"b\":1}"), "SE", 1050), STORE_FULL);
+    cr_assert_eq(store_count(s), 1, "a refused insert leaves no slot taken");
+    cr_assert_eq(store_insert(s, ID(2), strdup("{}"), "SE", 1050), STORE_OK);
+    cr_assert_eq(store_bytes(s), 9);
+    cr_assert_eq(store_resize(s, 2, 4), -1, "9 - 2 + 4 > 10");
+    cr_assert_eq(store_bytes(s), 9, "a refused resize accounts nothing");
+    cr_assert_eq(store_resize(s, 2, 3), 0);
+    cr_assert_eq(store_resize(s, 3, 2), 0);
+    cr_assert_eq(store_bytes(s), 9);
+    /* at 1100 the first expires: the next insert evicts it to make room */
+    cr_assert_eq(store_insert(s, ID(3), strdup("{\"c\":1}"), "SE", 1100), STORE_OK);
+    cr_assert_eq(store_bytes(s), 9);
+    cr_assert_eq(store_count(s), 2);
+    store_clear(s);
+    cr_assert_eq(store_bytes(s), 0);
+    store_free(s);
+}
