@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "xml.h"
+
 #define EXEC_MESSAGE_MAX 400         /* bytes of a one-line message before redaction */
 #define EXEC_WHY_MAX     (16u << 10) /* bytes of the case module's story kept */
 #define EXEC_POLL_MS     100         /* longest sleep in the loop (signals, back-off) */
@@ -344,7 +346,12 @@ static void trace(const engine *e, const slot *s, long status, double seconds, c
         }
     }
     redacted_cut(&out, raw.data ? raw.data : "", raw.len, 4 * EXEC_MAX_DETAIL_BYTES);
-    fwrite(out.data ? out.data : "", 1, out.len, cfg->trace ? cfg->trace : stderr);
+    /* traces go to a terminal: a server's escape sequences must not drive it */
+    kbuf shown;
+    kbuf_init(&shown, 4 * out.len + 64);
+    if (xml_plain_text(&shown, out.data ? out.data : "", out.len) == 0)
+        fwrite(shown.data ? shown.data : "", 1, shown.len, cfg->trace ? cfg->trace : stderr);
+    kbuf_free(&shown);
     kbuf_free(&raw);
     kbuf_free(&out);
 }

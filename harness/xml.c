@@ -1,6 +1,7 @@
 /* xml: byte-safe XML escaping for reports built from whatever a server sent. */
 #include "xml.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -167,7 +168,7 @@ int xml_utf8_clean(kbuf *out, const char *str, size_t n)
     return kbuf_append(out, s + start, i - start);
 }
 
-int xml_plain_line(kbuf *out, const char *str, size_t n)
+static int plain(kbuf *out, const char *str, size_t n, bool keep_lines)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -176,6 +177,10 @@ int xml_plain_line(kbuf *out, const char *str, size_t n)
         unsigned char c = s[i];
         if (c == 0x1b) {
             i += ansi_len(s + i, n - i);
+        } else if (keep_lines && (c == '\n' || c == '\t')) {
+            if (kbuf_append(out, s + i, 1) < 0)
+                return -1;
+            i++;
         } else if (c < 0x20 || c == 0x7F) {
             if (kbuf_append(out, " ", 1) < 0)
                 return -1;
@@ -194,6 +199,16 @@ int xml_plain_line(kbuf *out, const char *str, size_t n)
         }
     }
     return 0;
+}
+
+int xml_plain_line(kbuf *out, const char *str, size_t n)
+{
+    return plain(out, str, n, false);
+}
+
+int xml_plain_text(kbuf *out, const char *str, size_t n)
+{
+    return plain(out, str, n, true);
 }
 
 int xml_escape_str(kbuf *out, const char *s, int mode)

@@ -27,6 +27,9 @@ int xml_utf8_clean(kbuf *out, const char *s, size_t n);
  * replaced by U+FFFD, C0 and C1 control characters (newlines too) turned into spaces. Returns 0,
  * or -1 at out's ceiling. */
 int xml_plain_line(kbuf *out, const char *s, size_t n);
+/* Like xml_plain_line but keeps newlines and tabs (multi-line text for a terminal, such
+ * as -vv traces). Returns 0, or -1 at out's ceiling. */
+int xml_plain_text(kbuf *out, const char *s, size_t n);
 /* xml_escape of a NUL-terminated string (NULL appends nothing). */
 int xml_escape_str(kbuf *out, const char *s, int mode);
 

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -259,6 +260,36 @@ Test(exec_hostile, caps_an_absurd_retry_after_instead_of_retrying_at_once)
     cr_expect(res[0].message && strstr(res[0].message, "while waiting to retry"), "%s",
               res[0].message);
     cr_expect_eq(hostile_requests(h), 1);
+    test_result_clear(&res[0]);
+    hostile_stop(h);
+}
+
+Test(exec_hostile, keeps_a_servers_escape_sequences_out_of_the_trace)
+{
+    hostile *h = hostile_start(HOSTILE_STATUS, 400, "text/plain",
+                               "\x1b]0;pwned\x07\x1b[2Jcleared\xc2\x9b"
+                               "31m\r\nline two");
+    fake_step step = {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false};
+    fake_script script = {&step, 1};
+    case_test t;
+    test_result res[1];
+    exec_config cfg;
+    char *trace_text = NULL;
+    size_t trace_len = 0;
+    FILE *trace = open_memstream(&trace_text, &trace_len);
+    memset(res, 0, sizeof res);
+    fake_test(&t, "escapes", "escapes.case", &script);
+    exec_config_defaults(&cfg);
+    cfg.verbose = 2;
+    cfg.trace = trace;
+    run_jobs(hostile_url(h), &t, 1, &cfg, res);
+    fclose(trace);
+    cr_expect(strstr(trace_text, "cleared"), "the body is not traced: %s", trace_text);
+    cr_expect(strstr(trace_text, "line two"), "%s", trace_text);
+    cr_expect_null(strchr(trace_text, '\x1b'), "an escape reached the trace: %s", trace_text);
+    cr_expect_null(strstr(trace_text, "\xc2\x9b"), "a C1 CSI reached the trace");
+    cr_expect_null(strchr(trace_text, '\r'), "a carriage return reached the trace");
+    free(trace_text);
     test_result_clear(&res[0]);
     hostile_stop(h);
 }
