@@ -172,6 +172,11 @@ static int plan_jobs(const cli_options *o, const target *t, const case_set *set,
             jobs[n++] = (exec_job){tests[i], markets[m], &envs[m]};
         free(tests);
     }
+    if (n == 0 && (o->n_id_globs || o->n_tags)) {
+        /* a typo in a selection must not turn into a green run of nothing */
+        snprintf(err, errlen, "no test matches the --id/--tag selection in %s", o->cases_dir);
+        goto fail;
+    }
     /* Sharding slices the combined plan, so K/N splits evenly across markets too. */
     for (size_t i = 0; i < n; i++)
         if (!o->shard_n || i % o->shard_n == o->shard_k - 1)

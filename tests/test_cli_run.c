@@ -133,6 +133,8 @@ static void expect_reports(const char *out_dir, const char *tests)
     cr_expect(access(path, R_OK) == 0, "%s missing", path);
 }
 
+#define KPCT_CASES_PLACEHOLDER "@cases" /* replaced by the real cases folder */
+
 typedef struct usage_row {
     const char *args[8];
     const char *message;
@@ -156,9 +158,18 @@ Test(cli_usage, rejects_bad_command_lines_with_status_64)
         {{"run", "a", "b", NULL}, "unexpected argument \"b\""},
         {{"lint", "--target", "mock", NULL}, "lint takes only CASES_DIR"},
         {{"run", "--insecure=yes", NULL}, "--insecure takes no value"},
+        {{"run", KPCT_CASES_PLACEHOLDER, "--id", "no.such.test*", NULL},
+         "no test matches the --id/--tag selection"},
+        {{"list", KPCT_CASES_PLACEHOLDER, "--tag", "no-such-tag", NULL},
+         "no test matches the --id/--tag selection"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        proc_out p = run_kpct(rows[i].args, NULL);
+        const char *args[8];
+        for (size_t k = 0; k < 8; k++)
+            args[k] = rows[i].args[k] && !strcmp(rows[i].args[k], KPCT_CASES_PLACEHOLDER)
+                          ? getenv("KPCT_CASES")
+                          : rows[i].args[k];
+        proc_out p = run_kpct(args, NULL);
         cr_expect_eq(p.status, 64, "row %zu: status %d", i, p.status);
         cr_expect(strstr(p.err, rows[i].message), "row %zu: stderr \"%s\"", i, p.err);
         proc_free(&p);
