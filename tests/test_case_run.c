@@ -238,6 +238,48 @@ Test(case_run, turns_what_cannot_be_built_into_step_errors, .init = setup, .fini
     kbuf_free(&why);
 }
 
+Test(case_run, shows_a_bad_session_id_whole_or_not_at_all)
+{
+    /* a value cut short could hold the first part of a secret that redaction then misses */
+    root = case_tree_new();
+    case_tree_write(root, "admin.json",
+                    "{\"suite\": \"admin\", \"title\": \"t\", \"cases\": [{\"id\": "
+                    "\"admin.complete\", \"title\": \"t\", \"clauses\": [], \"steps\": [\n"
+                    "{\"request\": {\"method\": \"POST\", \"path\": \"/s\"}, \"expect\": "
+                    "{\"status\": 200}, \"capture\": {\"sid\": \"/id\"}},\n"
+                    "{\"admin\": {\"complete_session\": \"${sid}\"}}]}]}");
+    char *diags = case_tree_load(root, &set);
+    cr_assert_str_eq(diags, "");
+    free(diags);
+    const case_test *t = find_test("SE", TARGET_MOCK, true, "admin.complete");
+    case_env env = {"http://h", "SE", NULL, NULL, true};
+    case_request req;
+    char err[1024], body[2048];
+    kbuf why;
+    kbuf_init(&why, 1u << 16);
+    const char *ids[] = {"a b", NULL};
+    char long_id[1200];
+    memset(long_id, 'k', sizeof long_id - 1);
+    long_id[sizeof long_id - 1] = '\0';
+    long_id[5] = ' ';
+    ids[1] = long_id;
+    for (size_t i = 0; i < 2; i++) {
+        case_run *run = case_run_new(set, t, &env);
+        cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+        snprintf(body, sizeof body, "{\"id\": \"%s\"}", ids[i]);
+        cr_assert_eq(judge(run, 200, body, &why), 0, "%s", kbuf_str(&why));
+        cr_expect_eq(case_run_next(run, &req, err, sizeof err), -1);
+        if (i == 0)
+            cr_expect_str_eq(err, "complete_session: \"a b\" is not a session id");
+        else
+            cr_expect_str_eq(err, "complete_session: a value of 1199 bytes with '/', '?', '#', "
+                                  "'%' or a space is not a session id");
+        case_run_free(run);
+    }
+    kbuf_free(&why);
+    teardown();
+}
+
 static char *ids(const char *market, case_target_kind target, bool kpmock, const char *const *globs,
                  size_t n_globs, const char *const *tags, size_t n_tags)
 {
