@@ -480,8 +480,10 @@ static struct curl_slist *build_headers(const case_request *req)
             goto fail;
         list = l;
     }
-    /* no "Expect: 100-continue" round trip on bodies over 1 KB */
-    if (!has_header(req, "Expect")) {
+    /* no "Expect: 100-continue" round trip on bodies over 1 KB, except on bodies big
+     * enough to be refused unread (see EXEC_EXPECT_CONTINUE_BYTES) */
+    bool big = req->body && req->body_len >= EXEC_EXPECT_CONTINUE_BYTES;
+    if (!has_header(req, "Expect") && !big) {
         if (!(l = curl_slist_append(list, "Expect:")))
             goto fail;
         list = l;

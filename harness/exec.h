@@ -20,6 +20,10 @@
 /* Response headers kept per response (count and total bytes); more is an error. */
 #define EXEC_MAX_HEADERS      200
 #define EXEC_MAX_HEADER_BYTES (64u << 10)
+/* Request bodies of at least this size are sent with "Expect: 100-continue": a server
+ * may refuse them (413) from the head alone and close, and the answer must not be lost
+ * to a broken pipe while the body is still being sent. */
+#define EXEC_EXPECT_CONTINUE_BYTES 1000000
 /* Bytes of request and response bodies shown in a failure story and in -vv traces. */
 #define EXEC_STORY_BODY_BYTES 4096
 /* Ceiling of one test's detail text. */

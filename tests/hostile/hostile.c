@@ -1,4 +1,5 @@
 /* hostile: misbehaving HTTP/1.1 servers on loopback for the executor's tests. */
+#define _GNU_SOURCE /* strcasestr */
 #include "hostile.h"
 
 #include <arpa/inet.h>
@@ -142,9 +143,47 @@ static void wait_close(hostile *h, int c)
         ;
 }
 
+/* Reads up to the end of the request head and nothing of the body; returns 0 or -1. */
+static int read_head(hostile *h, int c)
+{
+    char buf[65536];
+    size_t got = 0;
+    while (got < sizeof buf - 1) {
+        if (poll_in(h, c, POLLIN, 5000) <= 0)
+            return -1;
+        ssize_t n = recv(c, buf + got, 1, 0); /* byte by byte: leave the body unread */
+        if (n <= 0)
+            return -1;
+        got += (size_t)n;
+        if (got >= 4 && !memcmp(buf + got - 4, "\r\n\r\n", 4)) {
+            buf[got] = '\0';
+            char line[512];
+            snprintf(line, sizeof line, "%.*s%s", (int)strcspn(buf, "\r\n"), buf,
+                     strcasestr(buf, "\r\nExpect: 100-continue\r\n") ? " [expect-continue]" : "");
+            pthread_mutex_lock(&h->log_lock);
+            if (h->n_log < HOSTILE_LOG_MAX)
+                h->log[h->n_log++] = strdup(line);
+            pthread_mutex_unlock(&h->log_lock);
+            return 0;
+        }
+    }
+    return -1;
+}
+
 static void serve(hostile *h, int c)
 {
     bool admin = false;
+    if (h->kind == HOSTILE_EARLY_413) {
+        /* like a server that refuses an announced oversize body: answer, close, never
+         * read the body (the unread bytes make the close a reset) */
+        if (read_head(h, c) == 0) {
+            atomic_fetch_add(&h->requests, 1);
+            const char r[] = "HTTP/1.1 413 Payload Too Large\r\nContent-Type: text/plain\r\n"
+                             "Content-Length: 9\r\nConnection: close\r\n\r\ntoo large";
+            send_all(c, r, sizeof r - 1);
+        }
+        return;
+    }
     while (!atomic_load(&h->stopping) && read_request(h, c, &admin) == 0) {
         if (admin) { /* the runner's kpmock probe: we are not kpmock */
             answer(c, 404, "text/plain", "no admin here");
@@ -178,6 +217,8 @@ static void serve(hostile *h, int c)
             break;
         case HOSTILE_HANG:
             wait_close(h, c);
+            return;
+        case HOSTILE_EARLY_413: /* answered before the loop */
             return;
         case HOSTILE_RESET_MID_BODY: {
             const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"

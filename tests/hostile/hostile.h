@@ -18,7 +18,10 @@ typedef enum {
                                request, then like HOSTILE_OK */
     HOSTILE_HEADER_FLOOD,   /* 200 with 10,000 response headers */
     HOSTILE_GARBAGE,        /* bytes that are not HTTP, then a close */
-    HOSTILE_CHUNKED_HUGE    /* 200, chunked, no length: 50 MB of chunks */
+    HOSTILE_CHUNKED_HUGE,   /* 200, chunked, no length: 50 MB of chunks */
+    HOSTILE_EARLY_413       /* 413 right after the request head, body never read, close;
+                               logs " [expect-continue]" after the request line when the
+                               client offered to wait */
 } hostile_kind;
 
 typedef struct hostile hostile;
