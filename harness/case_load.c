@@ -901,7 +901,14 @@ static int check_request(lctx *c, const case_doc *doc, const cJSON *rq, const va
             }
         } else if (cJSON_IsObject(auth)) {
             static const char *const ak[] = {"username", "password", NULL};
-            problems += check_keys(c, doc, auth, "auth", ak, ak);
+            static const char *const none[] = {NULL};
+            problems += check_keys(c, doc, auth, "auth", ak, none);
+            if (!auth->child) {
+                lerr(c, doc, auth, false,
+                     "\"auth\" needs \"username\", \"password\" or both (a member left out "
+                     "keeps the run's own)");
+                problems++;
+            }
             get_str(c, doc, auth, "username", "auth", &problems);
             get_str(c, doc, auth, "password", "auth", &problems);
             problems += vars_check(c, doc, auth, true, scope);

@@ -217,7 +217,7 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
     kbuf url;
     kbuf_init(&url, CASE_MAX_VAR_BYTES);
     int rc = -1;
-    char why[1024];
+    char why[1024] = "";
     if (kbuf_puts(&url, r->base_url) != 0) {
         snprintf(err, errlen, "base URL is longer than %u bytes", CASE_MAX_VAR_BYTES);
         goto out;
@@ -272,14 +272,23 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
     } else if (cJSON_IsString(auth)) {
         req->send_auth = false;
     } else {
-        r->req_user = vars_subst_string(
-            &v, cJSON_GetObjectItemCaseSensitive(auth, "username")->valuestring, why, sizeof why);
+        /* A member left out keeps the run's own value: "the right user, a wrong password". */
+        const cJSON *user = cJSON_GetObjectItemCaseSensitive(auth, "username");
+        const cJSON *pass = cJSON_GetObjectItemCaseSensitive(auth, "password");
+        if ((!user && !r->username) || (!pass && !r->password)) {
+            snprintf(err, errlen,
+                     "auth: the run has no %s to keep (set KLARNA_USERNAME and "
+                     "KLARNA_PASSWORD)",
+                     !user && !r->username ? "username" : "password");
+            goto out;
+        }
+        r->req_user =
+            user ? vars_subst_string(&v, user->valuestring, why, sizeof why) : strdup(r->username);
         if (r->req_user)
-            r->req_pass = vars_subst_string(
-                &v, cJSON_GetObjectItemCaseSensitive(auth, "password")->valuestring, why,
-                sizeof why);
+            r->req_pass = pass ? vars_subst_string(&v, pass->valuestring, why, sizeof why)
+                               : strdup(r->password);
         if (!r->req_user || !r->req_pass) {
-            snprintf(err, errlen, "auth: %s", why);
+            snprintf(err, errlen, "auth: %s", why[0] ? why : "out of memory");
             goto out;
         }
         req->send_auth = true;

@@ -87,6 +87,11 @@ static const broken BROKEN[] = {
                      "\"GET\", \"path\": \"/x\", \"auth\": \"basic\"}, \"expect\": {}}"),
      "s.json:3:137: \"auth\" must be \"default\", \"none\" or {\"username\": ..., \"password\": "
      "...}"},
+    {"empty auth object",
+     HEAD CASE STEPS("{\"request\": {\"method\": \"GET\", \"path\": \"/x\", \"auth\": {}}, "
+                     "\"expect\": {}}"),
+     "s.json:3:64: \"auth\" needs \"username\", \"password\" or both (a member left out keeps "
+     "the run's own)"},
     {"header with a line break",
      HEAD CASE STEPS("{\"request\": {\"method\": \"GET\", \"path\": \"/x\", \"headers\": {\"X-A\": "
                      "\"1\\r\\nX-B: 2\"}}, \"expect\": {}}"),

@@ -352,3 +352,46 @@ Test(case_select, refuses_a_market_without_fixtures, .init = setup, .fini = tear
     cr_expect_eq(case_set_select(set, &f, &list, &n, err, sizeof err), -1);
     cr_expect_str_eq(err, "no fixtures for market NO (have: SE, US)");
 }
+
+/* An auth object that leaves a member out keeps the run's own value for it. */
+Test(case_run, an_auth_member_left_out_keeps_the_runs_own)
+{
+    char *tree = case_tree_new();
+    case_tree_write(tree, "fixtures/SE/cart.json", "{}");
+    case_tree_write(tree, "auth.json",
+                    "{\"suite\": \"a\", \"title\": \"t\", \"cases\": [{\"id\": \"wrong.password\", "
+                    "\"title\": \"t\", \"clauses\": [], \"steps\": ["
+                    "{\"request\": {\"method\": \"GET\", \"path\": \"/x\", \"auth\": "
+                    "{\"password\": \"not-the-password\"}}, \"expect\": {\"status\": 401}},"
+                    "{\"request\": {\"method\": \"GET\", \"path\": \"/x\", \"auth\": "
+                    "{\"username\": \"someone-else\"}}, \"expect\": {\"status\": 401}}]}]}");
+    char *diags = case_tree_load(tree, &set);
+    cr_assert_str_eq(diags, "");
+    free(diags);
+    const case_test *t = find_test("SE", TARGET_MOCK, false, "wrong.password");
+    case_env env = {"http://h", "SE", "merchant-user", "merchant-pass", true};
+    case_request req;
+    char err[512];
+    kbuf why;
+    kbuf_init(&why, 4096);
+    case_run *run = case_run_new(set, t, &env);
+    cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+    cr_expect(req.send_auth);
+    cr_expect_str_eq(req.username, "merchant-user");
+    cr_expect_str_eq(req.password, "not-the-password");
+    cr_assert_eq(judge(run, 401, "", &why), 0, "%s", kbuf_str(&why));
+    cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+    cr_expect_str_eq(req.username, "someone-else");
+    cr_expect_str_eq(req.password, "merchant-pass");
+    case_run_free(run);
+
+    case_env bare = {"http://h", "SE", NULL, NULL, true};
+    run = case_run_new(set, t, &bare);
+    cr_expect_eq(case_run_next(run, &req, err, sizeof err), -1);
+    cr_expect_str_eq(err, "auth: the run has no username to keep (set KLARNA_USERNAME and "
+                          "KLARNA_PASSWORD)");
+    case_run_free(run);
+    kbuf_free(&why);
+    case_set_free(set);
+    case_tree_free(tree);
+}
