@@ -1,5 +1,6 @@
 /* xml: byte-safe XML escaping for reports built from whatever a server sent. */
 #include "xml.h"
+#include "utf8.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,43 +36,6 @@ static size_t ansi_len(const unsigned char *s, size_t n)
     if (s[1] >= 0x40 && s[1] <= 0x5F)
         return 2; /* two-byte escape */
     return 1;
-}
-
-/* Decodes one UTF-8 sequence; returns its length, or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        v = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        v = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
 }
 
 int xml_escape(kbuf *out, const char *str, size_t n, int mode)

@@ -94,6 +94,7 @@
  * further failures are dropped (the message stays a plain field list). */
 #include "validate.h"
 #include "market.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -246,58 +247,6 @@ static bool json_int(const cJSON *v, int64_t lo, int64_t hi, int64_t *out)
     return true;
 }
 
-/* Returns the length of the valid UTF-8 sequence starting at p (at most avail bytes),
- * or 0 when there is none (overlong forms, surrogates and code points past U+10FFFF are
- * invalid). */
-static size_t utf8_seq(const unsigned char *p, size_t avail)
-{
-    unsigned c = p[0], len, cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (avail < len)
-        return 0;
-    for (unsigned k = 1; k < len; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
-/* Returns the number of UTF-8 characters in s, or -1 when s is not valid UTF-8. */
-static long utf8_chars(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t avail = strlen(s);
-    long n = 0;
-
-    while (avail) {
-        size_t len = utf8_seq(p, avail);
-        if (len == 0)
-            return -1;
-        p += len;
-        avail -= len;
-        n++;
-    }
-    return n;
-}
-
 int validate_json_text(const char *text, size_t len, char *why, size_t whylen)
 {
     const unsigned char *p = (const unsigned char *)text;
@@ -329,7 +278,7 @@ int validate_json_text(const char *text, size_t len, char *why, size_t whylen)
                 return 1;
             }
             i += 2;
-        } else if ((n = utf8_seq(p + i, len - i)) == 0) {
+        } else if ((n = utf8_seq(p + i, len - i, NULL)) == 0) {
             snprintf(why, whylen, "invalid UTF-8 at byte %zu", i);
             return 1;
         } else {
@@ -348,7 +297,7 @@ static bool string_fits(const cJSON *v, long min, long max)
 
     if (!cJSON_IsString(v) || !v->valuestring)
         return false;
-    n = utf8_chars(v->valuestring);
+    n = utf8_chars(v->valuestring, strlen(v->valuestring));
     return n >= min && n <= max;
 }
 

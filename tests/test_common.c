@@ -12,6 +12,7 @@
 #include "kbuf.h"
 #include "kfile.h"
 #include "rng.h"
+#include "utf8.h"
 
 Test(kbuf, appends_up_to_its_ceiling_and_refuses_past_it)
 {
@@ -185,4 +186,34 @@ Test(rng, the_same_seed_gives_the_same_ids)
     kprng_seed(&b, 8);
     kprng_uuid(&b, y);
     cr_assert_str_neq(x, y);
+}
+
+Test(utf8, decodes_valid_sequences_and_refuses_overlong_surrogate_and_out_of_range_ones)
+{
+    static const struct {
+        const char *bytes;
+        size_t len;
+        uint32_t cp;
+    } rows[] = {
+        {"A", 1, 0x41},
+        {"\xc3\xa9", 2, 0xe9},
+        {"\xe2\x82\xac", 3, 0x20ac},
+        {"\xf0\x9f\x98\x80", 4, 0x1f600},
+        {"\xc0\xaf", 0, 0},         /* overlong '/' */
+        {"\xe0\x80\xaf", 0, 0},     /* overlong, three bytes */
+        {"\xed\xa0\x80", 0, 0},     /* surrogate U+D800 */
+        {"\xf4\x90\x80\x80", 0, 0}, /* past U+10FFFF */
+        {"\xc3", 0, 0},             /* cut short */
+        {"\x80", 0, 0},             /* lone continuation byte */
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        uint32_t cp = 0;
+        size_t n = utf8_seq((const unsigned char *)rows[i].bytes, strlen(rows[i].bytes), &cp);
+        cr_expect_eq(n, rows[i].len, "row %zu", i);
+        if (n)
+            cr_expect_eq(cp, rows[i].cp, "row %zu", i);
+    }
+    cr_expect_eq(utf8_chars("h\xc3\xa9llo", 6), 5);
+    cr_expect_eq(utf8_chars("bad \xff", 5), -1);
+    cr_expect_eq(utf8_chars("", 0), 0);
 }
