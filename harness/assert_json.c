@@ -90,14 +90,6 @@ void show_text(kbuf *out, const char *s, size_t len)
     kbuf_free(&red);
 }
 
-const char *resp_header(const case_response *resp, const char *name)
-{
-    for (size_t i = 0; i < resp->n_headers; i++)
-        if (resp->headers[i].name && strcasecmp(resp->headers[i].name, name) == 0)
-            return resp->headers[i].value ? resp->headers[i].value : "";
-    return NULL;
-}
-
 /* ---- load-time checks ---- */
 
 static int check_regex(lctx *c, const case_doc *doc, const cJSON *re)

@@ -134,7 +134,7 @@ int klarna_judge(const cJSON *spec, const case_response *resp, const cJSON *body
         return 1;
     }
     const cJSON *cid = cJSON_GetObjectItemCaseSensitive(body, "correlation_id");
-    const char *header = resp_header(resp, "Klarna-Correlation-Id");
+    const char *header = case_header_find(resp->headers, resp->n_headers, "Klarna-Correlation-Id");
     if (!cJSON_IsString(cid)) {
         failed++;
         kbuf_puts(why, "klarna_error: expected a correlation_id string, got ");

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <strings.h>
 
 #include "kbuf.h"
 
@@ -112,6 +113,17 @@ typedef struct case_header {
     char *name;
     char *value;
 } case_header;
+
+/* The value of the first of n headers called name (case-insensitive; a NULL value
+ * reads as ""), or NULL when there is none. Inline: the executor uses it without the
+ * case module (its tests link a double of case.h). */
+static inline const char *case_header_find(const case_header *headers, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (headers[i].name && strcasecmp(headers[i].name, name) == 0)
+            return headers[i].value ? headers[i].value : "";
+    return NULL;
+}
 
 /* A request for the executor to send exactly as given. */
 typedef struct case_request {

@@ -230,7 +230,4 @@ void klarna_message_fields(const char *message,
 /* Whether s is a UUID (8-4-4-4-12 hex digits, any case). */
 bool klarna_is_uuid(const char *s);
 
-/* The value of the first header called name (case-insensitive), or NULL. */
-const char *resp_header(const case_response *resp, const char *name);
-
 #endif

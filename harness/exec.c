@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "xml.h"
@@ -154,14 +153,6 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-static const char *header_value(const slot *s, const char *name)
-{
-    for (size_t i = 0; i < s->n_headers; i++)
-        if (!strcasecmp(s->headers[i].name, name))
-            return s->headers[i].value;
-    return NULL;
-}
-
 /* ---- stories: what a failure report says -------------------------------------- */
 
 /* Appends text with every registered secret replaced, then cut at max bytes (the
@@ -227,14 +218,6 @@ static void shell_quote_pair(kbuf *out, const char *a, const char *sep, const ch
     kbuf_append_cut(out, "'", 1);
 }
 
-static bool has_header(const case_request *req, const char *name)
-{
-    for (size_t i = 0; i < req->n_headers; i++)
-        if (!strcasecmp(req->headers[i].name, name))
-            return true;
-    return false;
-}
-
 /* The request as a curl command a person can paste (credentials as $KLARNA_* when
  * they are the run's, redacted otherwise). */
 static void request_story(kbuf *out, const case_request *req, const case_env *env)
@@ -247,7 +230,7 @@ static void request_story(kbuf *out, const case_request *req, const case_env *en
         kbuf_puts(out, " -H ");
         shell_quote_pair(out, req->headers[i].name, ": ", req->headers[i].value);
     }
-    if (req->body && !has_header(req, "Content-Type"))
+    if (req->body && !case_header_find(req->headers, req->n_headers, "Content-Type"))
         kbuf_puts(out, " -H 'Content-Type: application/json'");
     if (req->send_auth) {
         bool runs_own = env && env->username && req->username &&
@@ -483,12 +466,12 @@ static struct curl_slist *build_headers(const case_request *req)
     /* no "Expect: 100-continue" round trip on bodies over 1 KB, except on bodies big
      * enough to be refused unread (see EXEC_EXPECT_CONTINUE_BYTES) */
     bool big = req->body && req->body_len >= EXEC_EXPECT_CONTINUE_BYTES;
-    if (!has_header(req, "Expect") && !big) {
+    if (!case_header_find(req->headers, req->n_headers, "Expect") && !big) {
         if (!(l = curl_slist_append(list, "Expect:")))
             goto fail;
         list = l;
     }
-    if (req->body && !has_header(req, "Content-Type")) {
+    if (req->body && !case_header_find(req->headers, req->n_headers, "Content-Type")) {
         if (!(l = curl_slist_append(list, "Content-Type: application/json")))
             goto fail;
         list = l;
@@ -813,7 +796,7 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
     long retry_after = 0;
     if (rc > 0) {
         kind = status == 429 || status >= 500 ? END_RETRYABLE_FAIL : END_FAIL;
-        const char *ra = header_value(s, "Retry-After");
+        const char *ra = case_header_find(s->headers, s->n_headers, "Retry-After");
         if (ra && status == 429)
             retry_after = strtol(ra, NULL, 10);
     }
