@@ -18,16 +18,23 @@
  * leave its first part where the filter no longer recognises it. */
 
 /* Redacts the part of s that can be shown (plus room for a secret straddling the cut)
- * into red; returns red's length. */
-static size_t redacted_prefix(kbuf *red, const char *s, size_t len)
+ * into red (initialised here; caller frees); returns how many of its bytes to show: at
+ * most CASE_MAX_SHOWN, cut on a character boundary, with *more set when s was cut. */
+static size_t redact_for_show(kbuf *red, const char *s, size_t len, bool *more)
 {
+    kbuf_init(red, 3 * (CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES) + 64);
     size_t scan =
         len > CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES ? CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES : len;
     if (case_redact(s, scan, red) != 0) {
         kbuf_reset(red);
         kbuf_puts(red, "[value withheld: redaction ran out of room]");
     }
-    return red->len;
+    size_t rn = red->len;
+    *more = rn > CASE_MAX_SHOWN || len > CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES;
+    size_t n = rn > CASE_MAX_SHOWN ? CASE_MAX_SHOWN : rn;
+    while (n < rn && n > 0 && ((unsigned char)red->data[n] & 0xC0) == 0x80)
+        n--;
+    return n;
 }
 
 void show_json(kbuf *out, const cJSON *item)
@@ -41,19 +48,13 @@ void show_json(kbuf *out, const cJSON *item)
         kbuf_puts(out, "(unprintable)");
         return;
     }
-    size_t n = strlen(txt);
+    size_t len = strlen(txt);
     kbuf red;
-    kbuf_init(&red, 3 * (CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES) + 64);
-    size_t rn = redacted_prefix(&red, txt, n);
-    if (rn <= CASE_MAX_SHOWN && n <= CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES) {
-        kbuf_append(out, red.data, rn);
-    } else {
-        size_t cut = rn < CASE_MAX_SHOWN ? rn : CASE_MAX_SHOWN;
-        while (cut > 0 && ((unsigned char)red.data[cut] & 0xC0) == 0x80)
-            cut--;
-        kbuf_append(out, red.data, cut);
-        kbuf_printf(out, "... (%zu bytes)", n);
-    }
+    bool more;
+    size_t n = redact_for_show(&red, txt, len, &more);
+    kbuf_append(out, red.data ? red.data : "", n);
+    if (more)
+        kbuf_printf(out, "... (%zu bytes)", len);
     kbuf_free(&red);
     free(txt);
 }
@@ -61,13 +62,9 @@ void show_json(kbuf *out, const cJSON *item)
 void show_text(kbuf *out, const char *s, size_t len)
 {
     kbuf red;
-    kbuf_init(&red, 3 * (CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES) + 64);
-    size_t rn = redacted_prefix(&red, s, len);
+    bool more;
+    size_t n = redact_for_show(&red, s, len, &more);
     const char *r = red.data ? red.data : "";
-    bool more = rn > CASE_MAX_SHOWN || len > CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES;
-    size_t n = rn > CASE_MAX_SHOWN ? CASE_MAX_SHOWN : rn;
-    while (n < rn && n > 0 && ((unsigned char)r[n] & 0xC0) == 0x80)
-        n--;
     kbuf_puts(out, "\"");
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)r[i];
