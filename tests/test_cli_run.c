@@ -14,6 +14,7 @@
 #include "kfile.h"
 #include "mock.h"
 #include "report_check.h"
+#include "test_mock_util.h"
 
 typedef struct proc_out {
     int status; /* exit status, or 128 + signal */
@@ -602,31 +603,17 @@ static const char admin_suite[] =
     "     \"body\": {\"fixture\": \"session\"}}, \"expect\": {\"status\": 200}}]}]}\n";
 
 /* Starts the kpmock program over https on a free port; fills url from its listening line. */
-static pid_t start_kpmock(char *url, size_t urllen)
+static tm_child start_kpmock(char *url, size_t urllen)
 {
-    int fds[2];
     char cert[512], key[512];
-    cr_assert_eq(pipe(fds), 0);
     snprintf(cert, sizeof cert, "%s/cert.pem", getenv("KPCT_TEST_CERTS"));
     snprintf(key, sizeof key, "%s/key.pem", getenv("KPCT_TEST_CERTS"));
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        execl(getenv("KPMOCK_BIN"), "kpmock", "--port", "0", "--username", "shop-user",
-              "--password", "shop-pass", "--tls-cert", cert, "--tls-key", key, (char *)NULL);
-        _exit(98);
-    }
-    close(fds[1]);
-    FILE *f = fdopen(fds[0], "r");
-    char line[512] = "";
-    cr_assert_not_null(fgets(line, sizeof line, f), "kpmock printed nothing");
-    fclose(f);
-    const char *prefix = "kpmock listening on ";
-    cr_assert(!strncmp(line, prefix, strlen(prefix)), "unexpected line: %s", line);
-    snprintf(url, urllen, "%.*s", (int)strcspn(line + strlen(prefix), "\n"), line + strlen(prefix));
-    return pid;
+    char *argv[] = {
+        getenv("KPMOCK_BIN"), "--port",     "0",  "--username", "shop-user", "--password",
+        "shop-pass",          "--tls-cert", cert, "--tls-key",  key,         NULL};
+    tm_child c = tm_spawn(argv, false);
+    tm_listening(c.out, "https", url, urllen);
+    return c;
 }
 
 Test(cli_run, runs_mock_only_cases_on_a_kpmock_program_and_skips_them_elsewhere)
@@ -637,15 +624,16 @@ Test(cli_run, runs_mock_only_cases_on_a_kpmock_program_and_skips_them_elsewhere)
     make_tree(tree, admin_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     snprintf(cacert, sizeof cacert, "%s/cert.pem", getenv("KPCT_TEST_CERTS"));
-    pid_t mock = start_kpmock(url, sizeof url);
+    tm_child mock = start_kpmock(url, sizeof url);
     const char *on_kpmock[] = {"run", tree,       "--out", out, "--target",
                                url,   "--cacert", cacert,  NULL};
     proc_out p = run_kpct(on_kpmock, env);
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
     cr_expect(strstr(p.out, "PASS clock.moves"), "%s", p.out);
     proc_free(&p);
-    kill(mock, SIGTERM);
-    waitpid(mock, NULL, 0);
+    kill(mock.pid, SIGTERM);
+    tm_wait_exit(mock.pid);
+    fclose(mock.out);
 
     hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
     const char *elsewhere[] = {"run", tree, "--out", out, "--target", hostile_url(h), NULL};

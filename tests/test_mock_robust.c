@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static mock_server *srv;
@@ -115,40 +114,6 @@ Test(mock_malformed, survives_a_client_that_vanishes_mid_body)
 
 /* ---- the kpmock program ---- */
 
-typedef struct child {
-    pid_t pid;
-    FILE *out;
-} child;
-
-static child spawn(char *const argv[], bool capture_stderr)
-{
-    int fds[2];
-    child c = {0};
-    cr_assert_eq(pipe(fds), 0);
-    c.pid = fork();
-    cr_assert_geq(c.pid, 0);
-    if (c.pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        if (capture_stderr)
-            dup2(fds[1], STDERR_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    c.out = fdopen(fds[0], "r");
-    return c;
-}
-
-static int wait_exit(pid_t pid)
-{
-    int st;
-    cr_assert_eq(waitpid(pid, &st, 0), pid);
-    cr_assert(WIFEXITED(st), "kpmock did not exit normally");
-    return WEXITSTATUS(st);
-}
-
 static const char *bin(void)
 {
     const char *b = getenv("KPMOCK_BIN");
@@ -160,19 +125,15 @@ Test(mock_program, prints_one_listening_line_serves_and_stops_on_sigterm)
 {
     char *argv[] = {(char *)bin(), "--port", "0",          "--seed", "1",
                     "--username",  "u",      "--password", "p",      NULL};
-    child c = spawn(argv, false);
+    tm_child c = tm_spawn(argv, false);
     char line[256], url[256];
-    cr_assert_not_null(fgets(line, sizeof line, c.out));
-    unsigned port = 0;
-    cr_assert_eq(sscanf(line, "kpmock listening on http://127.0.0.1:%u\n", &port), 1, "%s", line);
-    cr_assert(port > 0 && strchr(line, '\n'));
-    snprintf(url, sizeof url, "http://127.0.0.1:%u", port);
+    tm_listening(c.out, "http", url, sizeof url);
     tm_resp r;
     tm_request(url, "POST", "/payments/v1/sessions", TM_SESSION_SE, "u:p", NULL, &r);
     cr_assert_eq(r.status, 200, "%s", r.body);
     tm_resp_free(&r);
     kill(c.pid, SIGTERM);
-    cr_assert_eq(wait_exit(c.pid), 0);
+    cr_assert_eq(tm_wait_exit(c.pid), 0);
     cr_assert_null(fgets(line, sizeof line, c.out), "exactly one line: then '%s'", line);
     fclose(c.out);
 }
@@ -182,20 +143,17 @@ Test(mock_program, takes_credentials_from_the_environment_and_stops_on_sigint)
     setenv("KPMOCK_USERNAME", "envuser", 1);
     setenv("KPMOCK_PASSWORD", "envpass", 1);
     char *argv[] = {(char *)bin(), NULL};
-    child c = spawn(argv, false);
+    tm_child c = tm_spawn(argv, false);
     unsetenv("KPMOCK_USERNAME");
     unsetenv("KPMOCK_PASSWORD");
-    char line[256], url[256];
-    unsigned port = 0;
-    cr_assert_not_null(fgets(line, sizeof line, c.out));
-    cr_assert_eq(sscanf(line, "kpmock listening on http://127.0.0.1:%u", &port), 1);
-    snprintf(url, sizeof url, "http://127.0.0.1:%u", port);
+    char url[256];
+    tm_listening(c.out, "http", url, sizeof url);
     tm_resp r;
     tm_request(url, "GET", "/payments/v1/sessions/x", NULL, "envuser:envpass", NULL, &r);
     cr_assert_eq(r.status, 404, "authenticated, then not found");
     tm_resp_free(&r);
     kill(c.pid, SIGINT);
-    cr_assert_eq(wait_exit(c.pid), 0);
+    cr_assert_eq(tm_wait_exit(c.pid), 0);
     fclose(c.out);
 }
 
@@ -229,11 +187,11 @@ Test(mock_program, exits_64_with_one_line_on_bad_arguments)
         char *argv[8] = {(char *)bin()};
         for (int k = 0; k < 4 && rows[i].args[k]; k++)
             argv[k + 1] = (char *)rows[i].args[k];
-        child c = spawn(argv, true);
+        tm_child c = tm_spawn(argv, true);
         char line[512] = "", more[512];
         cr_assert_not_null(fgets(line, sizeof line, c.out), "row %zu: no message", i);
         cr_assert_null(fgets(more, sizeof more, c.out), "row %zu: more than one line: %s", i, more);
-        cr_assert_eq(wait_exit(c.pid), rows[i].status, "row %zu: %s", i, line);
+        cr_assert_eq(tm_wait_exit(c.pid), rows[i].status, "row %zu: %s", i, line);
         cr_assert(strstr(line, rows[i].says), "row %zu: '%s' lacks '%s'", i, line, rows[i].says);
         fclose(c.out);
     }
@@ -265,11 +223,11 @@ Test(mock_program, documents_every_option_in_help_and_never_prints_the_password)
                                  "--help",
                                  "--version"};
     char *argv[] = {(char *)bin(), "--password", "hunter2secret", "--help", NULL};
-    child c = spawn(argv, true);
+    tm_child c = tm_spawn(argv, true);
     char buf[16384];
     size_t n = fread(buf, 1, sizeof buf - 1, c.out);
     buf[n] = '\0';
-    cr_assert_eq(wait_exit(c.pid), 0);
+    cr_assert_eq(tm_wait_exit(c.pid), 0);
     for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
         cr_assert(strstr(buf, opts[i]), "--help lacks %s", opts[i]);
     cr_assert_null(strstr(buf, "hunter2secret"));
@@ -277,10 +235,10 @@ Test(mock_program, documents_every_option_in_help_and_never_prints_the_password)
               "--help names the default credentials");
     fclose(c.out);
     char *v[] = {(char *)bin(), "--version", NULL};
-    c = spawn(v, false);
+    c = tm_spawn(v, false);
     cr_assert_not_null(fgets(buf, sizeof buf, c.out));
     cr_assert_str_eq(buf, "kpmock 0.1.0\n");
-    cr_assert_eq(wait_exit(c.pid), 0);
+    cr_assert_eq(tm_wait_exit(c.pid), 0);
     fclose(c.out);
 }
 
@@ -292,10 +250,10 @@ Test(mock_program, exits_69_when_the_port_is_taken)
     char port[16];
     snprintf(port, sizeof port, "%u", mock_server_port(s));
     char *argv[] = {(char *)bin(), "--port", port, "--password", "hunter2secret", NULL};
-    child c = spawn(argv, true);
+    tm_child c = tm_spawn(argv, true);
     char line[512] = "";
     cr_assert_not_null(fgets(line, sizeof line, c.out));
-    cr_assert_eq(wait_exit(c.pid), 69, "%s", line);
+    cr_assert_eq(tm_wait_exit(c.pid), 69, "%s", line);
     cr_assert(strstr(line, "cannot start serving"), "%s", line);
     cr_assert_null(strstr(line, "hunter2secret"));
     fclose(c.out);
@@ -305,21 +263,18 @@ Test(mock_program, exits_69_when_the_port_is_taken)
 Test(mock_program, serves_https_with_tls_options)
 {
     const char *dir = getenv("KPMOCK_TEST_CERTS");
-    char cert[512], key[512], line[256], url[256];
+    char cert[512], key[512], url[256];
     snprintf(cert, sizeof cert, "%s/cert.pem", dir);
     snprintf(key, sizeof key, "%s/key.pem", dir);
     char *argv[] = {(char *)bin(), "--tls-cert", cert, "--tls-key", key, NULL};
-    child c = spawn(argv, false);
-    unsigned port = 0;
-    cr_assert_not_null(fgets(line, sizeof line, c.out));
-    cr_assert_eq(sscanf(line, "kpmock listening on https://127.0.0.1:%u", &port), 1, "%s", line);
-    snprintf(url, sizeof url, "https://127.0.0.1:%u", port);
+    tm_child c = tm_spawn(argv, false);
+    tm_listening(c.out, "https", url, sizeof url);
     tm_resp r;
     tm_request_tls(url, "GET", "/__admin/health", NULL, NULL, cert, &r);
     cr_assert_eq(r.status, 200, "curl %d", r.curl_code);
     tm_resp_free(&r);
     kill(c.pid, SIGTERM);
-    cr_assert_eq(wait_exit(c.pid), 0);
+    cr_assert_eq(tm_wait_exit(c.pid), 0);
     fclose(c.out);
 }
 
@@ -330,9 +285,9 @@ Test(mock_program, exits_69_on_a_certificate_that_is_not_one)
     snprintf(cert, sizeof cert, "%s/key.pem", dir); /* swapped on purpose */
     snprintf(key, sizeof key, "%s/cert.pem", dir);
     char *argv[] = {(char *)bin(), "--tls-cert", cert, "--tls-key", key, NULL};
-    child c = spawn(argv, true);
+    tm_child c = tm_spawn(argv, true);
     cr_assert_not_null(fgets(line, sizeof line, c.out));
-    cr_assert_eq(wait_exit(c.pid), 69, "%s", line);
+    cr_assert_eq(tm_wait_exit(c.pid), 69, "%s", line);
     cr_assert(strstr(line, "TLS"), "%s", line);
     fclose(c.out);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -225,4 +226,48 @@ void tm_admin(const char *base, const char *method, const char *path, const char
     tm_request(base, method, path, body, NULL, NULL, &r);
     cr_assert_eq(r.status, expect_status, "%s %s answered %ld: %s", method, path, r.status, r.body);
     tm_resp_free(&r);
+}
+
+tm_child tm_spawn(char *const argv[], bool capture_stderr)
+{
+    int fds[2];
+    tm_child c = {0};
+    cr_assert_eq(pipe(fds), 0);
+    c.pid = fork();
+    cr_assert_geq(c.pid, 0);
+    if (c.pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        if (capture_stderr)
+            dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    c.out = fdopen(fds[0], "r");
+    cr_assert_not_null(c.out);
+    return c;
+}
+
+int tm_wait_exit(pid_t pid)
+{
+    int st;
+    cr_assert_eq(waitpid(pid, &st, 0), pid);
+    cr_assert(WIFEXITED(st), "the child did not exit normally");
+    return WEXITSTATUS(st);
+}
+
+unsigned tm_listening(FILE *out, const char *scheme, char *url, size_t urllen)
+{
+    static const char prefix[] = "kpmock listening on ";
+    char line[512] = "", want[512];
+    unsigned port = 0;
+    cr_assert_not_null(fgets(line, sizeof line, out), "kpmock printed nothing");
+    snprintf(want, sizeof want, "%s%s://127.0.0.1:%%u", prefix, scheme);
+    cr_assert_eq(sscanf(line, want, &port), 1, "unexpected line: %s", line);
+    snprintf(url, urllen, "%s://127.0.0.1:%u", scheme, port);
+    snprintf(want, sizeof want, "%s%s\n", prefix, url);
+    cr_assert(port > 0 && strcmp(line, want) == 0, "unexpected line: %s", line);
+    return port;
 }

@@ -1,14 +1,18 @@
 /* test_mock_util: helpers shared by the kpmock test suites — start an in-process mock
  * on a free loopback port, make requests with libcurl or raw sockets, and parse answers.
  * Ownership: tm_resp owns its body and headers (tm_resp_free); strings returned by
- * tm_header, tm_create and tm_json_str are the caller's to free. */
+ * tm_header and tm_create are the caller's to free; a tm_child's out is the caller's to
+ * fclose. */
 #ifndef KPCT_TEST_MOCK_UTIL_H
 #define KPCT_TEST_MOCK_UTIL_H
 
 #include "mock.h"
 
 #include <cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 /* A valid SE session: one taxed line. */
 #define TM_SESSION_SE                                                                              \
@@ -59,5 +63,21 @@ char *tm_assert_klarna_error(const tm_resp *r, long status, const char *code);
 /* Admin POST with a JSON body; asserts the expected status. */
 void tm_admin(const char *base, const char *method, const char *path, const char *body,
               long expect_status);
+
+/* A program run as a child process, its stdout (and maybe stderr) readable from out. */
+typedef struct tm_child {
+    pid_t pid;
+    FILE *out;
+} tm_child;
+
+/* Runs argv[0] with argv (NULL-terminated), its stdout piped to out, and its stderr too
+ * when capture_stderr; asserts the fork succeeded. */
+tm_child tm_spawn(char *const argv[], bool capture_stderr);
+/* Waits for pid, asserts it exited normally, and returns its exit status. */
+int tm_wait_exit(pid_t pid);
+/* Reads the kpmock program's first line, "kpmock listening on URL\n", from out and asserts
+ * URL is scheme "://127.0.0.1:" and a port above 0; copies URL into url (urllen bytes)
+ * and returns the port. */
+unsigned tm_listening(FILE *out, const char *scheme, char *url, size_t urllen);
 
 #endif
