@@ -648,6 +648,15 @@ typedef struct loader {
 
 static const char *const TARGET_NAMES[] = {"mock", "playground", "url"};
 
+/* The TGT_* bit of a target name, or 0 for an unknown name. */
+static unsigned target_bit(const char *name)
+{
+    for (unsigned k = 0; k < 3; k++)
+        if (strcmp(name, TARGET_NAMES[k]) == 0)
+            return 1u << k;
+    return 0;
+}
+
 /* Parses a "targets" array into TGT_* bits; 0 on error (reported). */
 static unsigned parse_targets(lctx *c, const case_doc *doc, const cJSON *obj, const char *what,
                               int *problems)
@@ -657,10 +666,7 @@ static unsigned parse_targets(lctx *c, const case_doc *doc, const cJSON *obj, co
         return cJSON_GetObjectItemCaseSensitive(obj, "targets") ? 0 : TGT_ALL;
     unsigned bits = 0;
     for (const cJSON *e = v->child; e; e = e->next) {
-        unsigned b = 0;
-        for (unsigned k = 0; k < 3; k++)
-            if (strcmp(e->valuestring, TARGET_NAMES[k]) == 0)
-                b = 1u << k;
+        unsigned b = target_bit(e->valuestring);
         if (!b) {
             lerr(c, doc, e, false, "unknown target \"%s\" (expected mock, playground or url)",
                  e->valuestring);
@@ -1349,9 +1355,7 @@ static unsigned target_bits(const cJSON *obj)
         return TGT_ALL;
     unsigned bits = 0;
     for (const cJSON *e = v->child; e; e = e->next)
-        for (unsigned k = 0; k < 3; k++)
-            if (strcmp(e->valuestring, TARGET_NAMES[k]) == 0)
-                bits |= 1u << k;
+        bits |= target_bit(e->valuestring);
     return bits;
 }
 
@@ -1425,19 +1429,18 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
         cJSON_GetObjectItemCaseSensitive(variant, "targets"))
         priv->targets |= target_bits(variant);
 
+    char list[64] = ""; /* the targets the test applies to, for skip reasons */
+    for (unsigned k = 0; k < 3; k++)
+        if (priv->targets & (1u << k)) {
+            if (list[0])
+                strcat(list, ", ");
+            strcat(list, TARGET_NAMES[k]);
+        }
     for (int s = 0; s < SIT_COUNT; s++) {
         case_test *x = &set->tests[s][set->n_tests];
         *x = t;
-        unsigned bit = s == SIT_MOCK ? TGT_MOCK : s == SIT_PLAYGROUND ? TGT_PLAYGROUND : TGT_URL;
         const char *tname = TARGET_NAMES[s == SIT_MOCK ? 0 : s == SIT_PLAYGROUND ? 1 : 2];
-        if (!(priv->targets & bit)) {
-            char list[64] = "";
-            for (unsigned k = 0; k < 3; k++)
-                if (priv->targets & (1u << k)) {
-                    if (list[0])
-                        strcat(list, ", ");
-                    strcat(list, TARGET_NAMES[k]);
-                }
+        if (!(priv->targets & target_bit(tname))) {
             x->skip_reason =
                 set_printf(set, "not applicable to target %s: applies to %s", tname, list);
             if (!x->skip_reason)
