@@ -677,6 +677,16 @@ static unsigned parse_targets(lctx *c, const case_doc *doc, const cJSON *obj, co
     return bits;
 }
 
+/* Appends m to list unless it is NULL or already there. */
+static void market_push(const case_market **list, size_t *n, const case_market *m)
+{
+    for (size_t k = 0; m && k < *n; k++)
+        if (list[k] == m)
+            return;
+    if (m)
+        list[(*n)++] = m;
+}
+
 /* Parses a "markets" array into a list of markets (set-owned); n = 0 means every market. */
 static const case_market **parse_markets(lctx *c, const case_doc *doc, const cJSON *obj,
                                          const char *what, size_t *n, int *problems)
@@ -697,11 +707,7 @@ static const case_market **parse_markets(lctx *c, const case_doc *doc, const cJS
             (*problems)++;
             continue;
         }
-        bool dup = false;
-        for (size_t k = 0; k < *n; k++)
-            dup = dup || list[k] == m;
-        if (!dup)
-            list[(*n)++] = m;
+        market_push(list, n, m);
     }
     return list;
 }
@@ -1032,14 +1038,8 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
         size_t nw = n_markets;
         for (const cJSON *v = cJSON_IsArray(vs) ? vs->child : NULL; v; v = v->next) {
             const cJSON *vm = cJSON_GetObjectItemCaseSensitive(v, "markets");
-            for (const cJSON *e = cJSON_IsArray(vm) ? vm->child : NULL; e; e = e->next) {
-                const case_market *m = set_market(set, cJSON_GetStringValue(e));
-                bool dup = !m;
-                for (size_t k = 0; k < nw && !dup; k++)
-                    dup = wide[k] == m;
-                if (!dup)
-                    wide[nw++] = m;
-            }
+            for (const cJSON *e = cJSON_IsArray(vm) ? vm->child : NULL; e; e = e->next)
+                market_push(wide, &nw, set_market(set, cJSON_GetStringValue(e)));
         }
         scope.markets = wide;
         scope.n_markets = nw;
@@ -1181,13 +1181,8 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
                         goto out;
                     memcpy(both, markets, n_markets * sizeof *both);
                     size_t nb = n_markets;
-                    for (size_t k = 0; k < vn; k++) {
-                        bool dup = false;
-                        for (size_t j = 0; j < nb && !dup; j++)
-                            dup = both[j] == vm[k];
-                        if (!dup)
-                            both[nb++] = vm[k];
-                    }
+                    for (size_t k = 0; k < vn; k++)
+                        market_push(both, &nb, vm[k]);
                     vscope.markets = both;
                     vscope.n_markets = nb;
                 }
