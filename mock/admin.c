@@ -4,7 +4,6 @@
 
 #include "session.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,22 +14,6 @@
  * year digits, and repeated advances must not overflow the offset. */
 #define CLOCK_MIN_S 0
 #define CLOCK_MAX_S 253402300799LL
-
-static cJSON *parse_body(const char *body, size_t len)
-{
-    const char *end = NULL;
-    cJSON *doc;
-    if (!body || len == 0)
-        return NULL;
-    doc = cJSON_ParseWithLengthOpts(body, len, &end, 0);
-    while (doc && end && (size_t)(end - body) < len && isspace((unsigned char)*end))
-        end++;
-    if (doc && (!cJSON_IsObject(doc) || !end || (size_t)(end - body) != len)) {
-        cJSON_Delete(doc);
-        doc = NULL;
-    }
-    return doc;
-}
 
 static void method_not_allowed(mock_reply *r, const char *method, const char *path,
                                const char *allow)
@@ -67,7 +50,7 @@ static void clock_json(mock_server *srv, mock_reply *r)
 
 static void clock_post(mock_server *srv, const char *body, size_t len, mock_reply *r)
 {
-    cJSON *doc = parse_body(body, len);
+    cJSON *doc = mock_parse_object(body, len);
     const cJSON *adv = cJSON_GetObjectItemCaseSensitive(doc, "advance_s");
     const cJSON *set = cJSON_GetObjectItemCaseSensitive(doc, "set");
     int64_t t;
@@ -108,7 +91,7 @@ static void faults_post(mock_server *srv, const char *body, size_t len, mock_rep
 {
     char err[160];
     unsigned id;
-    cJSON *doc = parse_body(body, len), *o;
+    cJSON *doc = mock_parse_object(body, len), *o;
     if (!doc) {
         mock_reply_admin_error(r, 400, "body must be a JSON object describing the fault");
         return;

@@ -67,5 +67,8 @@ void mock_reply_json(mock_reply *r, unsigned status, cJSON *json);
 void mock_reply_empty(mock_reply *r, unsigned status);
 /* Releases r's body; accepts NULL. */
 void mock_reply_free(mock_reply *r);
+/* Parses a request body that must be exactly one JSON object (whitespace may follow it);
+ * NULL when body is NULL or empty, not JSON, not an object, or has anything after it. */
+cJSON *mock_parse_object(const char *body, size_t len);
 
 #endif

@@ -1,7 +1,9 @@
 /* reply: the few answer shapes the mock gives (Klarna errors, admin errors, JSON, empty),
- * built as data so the HTTP front turns every one into a response the same way. */
+ * built as data so the HTTP front turns every one into a response the same way; and the
+ * one way the Klarna and admin routes read a JSON object body. */
 #include "mock_internal.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,4 +84,20 @@ void mock_reply_admin_error(mock_reply *r, unsigned status, const char *msg)
         return;
     }
     mock_reply_json(r, status, o);
+}
+
+cJSON *mock_parse_object(const char *body, size_t len)
+{
+    const char *end = NULL;
+    cJSON *doc;
+    if (!body || len == 0)
+        return NULL;
+    doc = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+    while (doc && end && (size_t)(end - body) < len && isspace((unsigned char)*end))
+        end++;
+    if (doc && (!cJSON_IsObject(doc) || !end || (size_t)(end - body) != len)) {
+        cJSON_Delete(doc);
+        doc = NULL;
+    }
+    return doc;
 }

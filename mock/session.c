@@ -50,23 +50,12 @@ static cJSON *parse_object(mock_server *srv, const char *body, size_t len, mock_
 {
     char msg[160] = "Malformed request: ";
     size_t used = strlen(msg);
-    const char *end = NULL;
-    cJSON *doc = NULL;
-    if (body && validate_json_text(body, len, msg + used, sizeof msg - used) != 0)
-        goto fail;
-    snprintf(msg + used, sizeof msg - used, "the body must be a JSON object");
-    if (!body || len == 0)
-        goto fail;
-    doc = cJSON_ParseWithLengthOpts(body, len, &end, 0);
-    if (!doc)
-        goto fail;
-    while (end && (size_t)(end - body) < len && isspace((unsigned char)*end))
-        end++;
-    if (!cJSON_IsObject(doc) || !end || (size_t)(end - body) != len)
-        goto fail;
-    return doc;
-fail:
-    cJSON_Delete(doc);
+    if (!body || validate_json_text(body, len, msg + used, sizeof msg - used) == 0) {
+        cJSON *doc = mock_parse_object(body, len);
+        if (doc)
+            return doc;
+        snprintf(msg + used, sizeof msg - used, "the body must be a JSON object");
+    }
     mock_reply_klarna_error(srv, r, 400, "BAD_REQUEST", msg);
     return NULL;
 }
