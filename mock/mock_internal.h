@@ -63,6 +63,10 @@ void mock_reply_klarna_error(mock_server *srv, mock_reply *r, unsigned status, c
 void mock_reply_admin_error(mock_reply *r, unsigned status, const char *msg);
 /* Fills r with status and the compact print of json (json is deleted); 500 on OOM. */
 void mock_reply_json(mock_reply *r, unsigned status, cJSON *json);
+/* Fills r with status and a copy of the len bytes of text as content_type (borrowed: it
+ * must outlive r); the body is left empty when len is 0 or memory runs out. */
+void mock_reply_text(mock_reply *r, unsigned status, const char *content_type, const char *text,
+                     size_t len);
 /* Fills r with status and no body. */
 void mock_reply_empty(mock_reply *r, unsigned status);
 /* Releases r's body; accepts NULL. */

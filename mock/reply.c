@@ -31,14 +31,23 @@ void mock_reply_empty(mock_reply *r, unsigned status)
     r->content_type = NULL;
 }
 
+void mock_reply_text(mock_reply *r, unsigned status, const char *content_type, const char *text,
+                     size_t len)
+{
+    mock_reply_free(r);
+    r->status = status;
+    r->content_type = content_type;
+    r->body = len ? malloc(len) : NULL;
+    if (r->body) {
+        memcpy(r->body, text, len);
+        r->body_len = len;
+    }
+}
+
 static void reply_oom(mock_reply *r)
 {
     static const char msg[] = "kpmock: out of memory\n";
-    mock_reply_free(r);
-    r->status = 500;
-    r->body = strdup(msg);
-    r->body_len = r->body ? sizeof msg - 1 : 0;
-    r->content_type = "text/plain";
+    mock_reply_text(r, 500, "text/plain", msg, sizeof msg - 1);
 }
 
 void mock_reply_json(mock_reply *r, unsigned status, cJSON *json)

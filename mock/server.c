@@ -228,11 +228,7 @@ static void reply_unauthorized(mock_reply *r)
         "<!DOCTYPE html>\n<html><head><title>401 Unauthorized</title></head>\n"
         "<body><h1>401 Unauthorized</h1><p>This server could not verify that you are "
         "authorized to access the document requested.</p></body></html>\n";
-    mock_reply_free(r);
-    r->status = 401;
-    r->body = strdup(page);
-    r->body_len = r->body ? sizeof page - 1 : 0;
-    r->content_type = "text/html";
+    mock_reply_text(r, 401, "text/html", page, sizeof page - 1);
     r->www_authenticate = true;
 }
 
@@ -300,10 +296,9 @@ static enum MHD_Result dispatch(mock_server *srv, struct MHD_Connection *conn, m
                fault_take(srv->faults, req->method, url, &req->fault)) {
         switch (req->fault.kind) {
         case FAULT_STATUS:
-            r.status = req->fault.status;
-            r.body = req->fault.body ? strdup(req->fault.body) : NULL;
-            r.body_len = r.body ? strlen(r.body) : 0;
-            r.content_type = req->fault.content_type ? req->fault.content_type : "application/json";
+            mock_reply_text(&r, req->fault.status,
+                            req->fault.content_type ? req->fault.content_type : "application/json",
+                            req->fault.body, req->fault.body ? strlen(req->fault.body) : 0);
             break;
         case FAULT_DELAY:
             return sleep_on(srv, conn, req, WAIT_DELAY, req->fault.delay_ms);
