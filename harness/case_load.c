@@ -1331,7 +1331,7 @@ static size_t count_json_files(const char *dir, int depth)
 
 /* ---- expansion into tests ---- */
 
-static int append_unique(const char **list, size_t *n, const cJSON *arr)
+static void append_unique(const char **list, size_t *n, const cJSON *arr)
 {
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next) {
         bool dup = false;
@@ -1340,7 +1340,6 @@ static int append_unique(const char **list, size_t *n, const cJSON *arr)
         if (!dup)
             list[(*n)++] = e->valuestring;
     }
-    return 0;
 }
 
 static unsigned target_bits(const cJSON *obj)
@@ -1452,6 +1451,12 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
     return 0;
 }
 
+/* The "id" member a test's id comes from: its variant's, or its case's. */
+static const cJSON *id_item(const case_test_priv *p)
+{
+    return cJSON_GetObjectItemCaseSensitive(p->variant ? p->variant : p->def->json, "id");
+}
+
 static void check_duplicate_ids(lctx *c, case_set *set)
 {
     const case_test *t = set->tests[SIT_MOCK];
@@ -1459,14 +1464,9 @@ static void check_duplicate_ids(lctx *c, case_set *set)
         for (size_t k = 0; k < i; k++)
             if (strcmp(t[i].id, t[k].id) == 0) {
                 const case_test_priv *pi = t[i].priv, *pk = t[k].priv;
-                const cJSON *at = pi->variant
-                                      ? cJSON_GetObjectItemCaseSensitive(pi->variant, "id")
-                                      : cJSON_GetObjectItemCaseSensitive(pi->def->json, "id");
+                const cJSON *at = id_item(pi);
                 int line, col;
-                const cJSON *first = pk->variant
-                                         ? cJSON_GetObjectItemCaseSensitive(pk->variant, "id")
-                                         : cJSON_GetObjectItemCaseSensitive(pk->def->json, "id");
-                jsonpos_value(pk->def->doc->pos, first, &line, &col);
+                jsonpos_value(pk->def->doc->pos, id_item(pk), &line, &col);
                 lerr(c, pi->def->doc, at, false, "duplicate test id \"%s\" (first at %s:%d:%d)",
                      t[i].id, pk->def->doc->path, line, col);
                 break;
@@ -1504,10 +1504,10 @@ int case_set_load(const char *dir, case_set **out, case_diags *diags)
         return -1;
     }
     struct stat dir_st;
-    if (stat(dir, &dir_st) != 0 || !S_ISDIR(dir_st.st_mode)) {
+    bool found = stat(dir, &dir_st) == 0;
+    if (!found || !S_ISDIR(dir_st.st_mode)) {
         /* errno is only meaningful when stat itself failed */
-        ferr(&c, dir, 1, 1, "not a folder: %s",
-             stat(dir, &dir_st) != 0 ? strerror(errno) : strerror(ENOTDIR));
+        ferr(&c, dir, 1, 1, "not a folder: %s", strerror(found ? ENOTDIR : errno));
         goto out;
     }
     /* load_doc appends to set->docs and callers keep pointers: reserve every slot now */
@@ -1543,10 +1543,8 @@ int case_set_load(const char *dir, case_set **out, case_diags *diags)
         }
     }
     check_duplicate_ids(&c, set);
-    if (diags->count == 0) {
+    if (diags->count == 0)
         rc = 0;
-        goto out;
-    }
     goto out;
 oom:
     diag_push(&c, dir, 1, 1, "out of memory");
