@@ -208,6 +208,17 @@ static bool reserve(store *s)
     return false;
 }
 
+/* At a cap: evicts what has expired, unless a scan at this mock time already found
+ * nothing to evict (see swept_at). */
+static void sweep_at_cap(store *s, int64_t now)
+{
+    if (now > atomic_load(&s->swept_at)) {
+        atomic_fetch_add(&s->sweeps, 1);
+        if (store_evict_expired(s, now) == 0)
+            atomic_store(&s->swept_at, now);
+    }
+}
+
 int store_insert(store *s, const char *id, char *doc, const char *country, int64_t now)
 {
     int rc = STORE_OK;
@@ -220,22 +231,14 @@ int store_insert(store *s, const char *id, char *doc, const char *country, int64
         goto fail;
     }
     if (!reserve(s)) {
-        if (now > atomic_load(&s->swept_at)) {
-            atomic_fetch_add(&s->sweeps, 1);
-            if (store_evict_expired(s, now) == 0)
-                atomic_store(&s->swept_at, now);
-        }
+        sweep_at_cap(s, now);
         if (!reserve(s)) {
             rc = STORE_FULL;
             goto fail;
         }
     }
     if (!reserve_bytes(s, len)) {
-        if (now > atomic_load(&s->swept_at)) {
-            atomic_fetch_add(&s->sweeps, 1);
-            if (store_evict_expired(s, now) == 0)
-                atomic_store(&s->swept_at, now);
-        }
+        sweep_at_cap(s, now);
         if (!reserve_bytes(s, len)) {
             atomic_fetch_sub(&s->count, 1);
             rc = STORE_FULL;
