@@ -126,6 +126,15 @@ typedef struct lctx {
 void lerr(lctx *c, const case_doc *doc, const cJSON *item, bool at_key, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* ---- expansion into tests (case_select.c) ---- */
+
+/* The TGT_* bit of a target name ("mock", "playground", "url"), or 0 for another. */
+unsigned target_bit(const char *name);
+/* Expands every case of c->set (each variant of it, when it has variants) into
+ * set->tests, one copy per situation with its skip reason, and reports duplicate test
+ * ids with lerr. Returns 0, or -1 on OOM. */
+int set_expand(lctx *c);
+
 /* ---- variables (case_vars.c) ---- */
 
 typedef enum { VAR_CAPTURE, VAR_MARKET, VAR_ENV, VAR_UUID, VAR_BASE_URL, VAR_ESCAPE } var_kind;
