@@ -60,7 +60,8 @@ static cJSON *parse_object(mock_server *srv, const char *body, size_t len, mock_
     return NULL;
 }
 
-static uint64_t name_hash(const char *s)
+/* FNV-1a of a string: member names in merge_members, the id behind a client token. */
+static uint64_t fnv1a(const char *s)
 {
     uint64_t h = 1469598103934665603u;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -71,7 +72,7 @@ static uint64_t name_hash(const char *s)
 /* Finds name's slot in an open-addressing table of cap (a power of two) members. */
 static cJSON **name_slot(cJSON **table, size_t cap, const char *name)
 {
-    size_t i = (size_t)name_hash(name) & (cap - 1);
+    size_t i = (size_t)fnv1a(name) & (cap - 1);
     while (table[i] && strcmp(table[i]->string, name) != 0)
         i = (i + 1) & (cap - 1);
     return &table[i];
@@ -143,7 +144,6 @@ char *session_client_token(const char *id, const char *country)
     char *h64 = NULL, *p64 = NULL, *s64 = NULL, *payload = NULL, *token = NULL;
     unsigned char sig[64];
     kprng r;
-    uint64_t seed = 1469598103934665603u;
     const char *region = region_of(country);
     cJSON *p = cJSON_CreateObject();
     if (!p || !cJSON_AddStringToObject(p, "session_id", id) ||
@@ -157,9 +157,7 @@ char *session_client_token(const char *id, const char *country)
     if (!payload)
         goto out;
     /* The signature only has to look like one; derive it from the id so it is stable. */
-    for (const char *c = id; *c; c++)
-        seed = (seed ^ (unsigned char)*c) * 1099511628211u;
-    kprng_seed(&r, seed | 1);
+    kprng_seed(&r, fnv1a(id) | 1);
     for (size_t i = 0; i < sizeof sig; i += 8) {
         uint64_t v = kprng_next(&r);
         memcpy(sig + i, &v, 8);
