@@ -42,11 +42,8 @@ int console_test_line(kbuf *out, const test_result *t, bool show_market, bool co
 
 int console_totals(kbuf *out, const run_report *run)
 {
-    size_t n[4] = {0, 0, 0, 0}, flaky = 0;
-    for (size_t i = 0; i < run->count; i++) {
-        n[run->results[i].status]++;
-        flaky += run->results[i].status == RESULT_PASS && run->results[i].n_retries > 0;
-    }
+    size_t n[4], flaky;
+    run_report_tally(run, n, &flaky);
     if (kbuf_printf(out, "%zu passed, %zu failed, %zu errored, %zu skipped", n[RESULT_PASS],
                     n[RESULT_FAIL], n[RESULT_ERROR], n[RESULT_SKIP]) < 0)
         return -1;

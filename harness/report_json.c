@@ -59,7 +59,7 @@ static cJSON *test_object(const test_result *t)
         add_string(o, "status", result_status_name(t->status)) < 0 ||
         !cJSON_AddNumberToObject(o, "seconds", t->seconds) ||
         add_string(o, "message", t->message) < 0 || add_string(o, "detail", t->detail) < 0 ||
-        !cJSON_AddBoolToObject(o, "flaky", t->status == RESULT_PASS && t->n_retries > 0) ||
+        !cJSON_AddBoolToObject(o, "flaky", result_flaky(t)) ||
         !(retries = cJSON_AddArrayToObject(o, "retries")))
         goto fail;
     cJSON *steps = cJSON_AddArrayToObject(o, "steps");
@@ -97,7 +97,7 @@ fail:
 
 cJSON *json_results_build(const run_report *run)
 {
-    size_t counts[4] = {0, 0, 0, 0}, flaky = 0;
+    size_t counts[4], flaky;
     char seed[32];
     cJSON *doc = cJSON_CreateObject(), *summary, *tests;
     if (!doc)
@@ -115,15 +115,13 @@ cJSON *json_results_build(const run_report *run)
         !(tests = cJSON_AddArrayToObject(doc, "tests")))
         goto fail;
     for (size_t i = 0; i < run->count; i++) {
-        const test_result *t = &run->results[i];
-        counts[t->status]++;
-        flaky += t->status == RESULT_PASS && t->n_retries > 0;
-        cJSON *o = test_object(t);
+        cJSON *o = test_object(&run->results[i]);
         if (!o || !cJSON_AddItemToArray(tests, o)) {
             cJSON_Delete(o);
             goto fail;
         }
     }
+    run_report_tally(run, counts, &flaky);
     if (!cJSON_AddNumberToObject(summary, "tests", (double)run->count) ||
         !cJSON_AddNumberToObject(summary, "passed", (double)counts[RESULT_PASS]) ||
         !cJSON_AddNumberToObject(summary, "failed", (double)counts[RESULT_FAIL]) ||

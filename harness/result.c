@@ -48,6 +48,22 @@ void run_report_free(run_report *r)
     r->count = 0;
 }
 
+bool result_flaky(const test_result *t)
+{
+    return t->status == RESULT_PASS && t->n_retries > 0;
+}
+
+void run_report_tally(const run_report *r, size_t by_status[4], size_t *flaky)
+{
+    for (int s = 0; s < 4; s++)
+        by_status[s] = 0;
+    *flaky = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        by_status[r->results[i].status]++;
+        *flaky += result_flaky(&r->results[i]);
+    }
+}
+
 const char *result_status_name(result_status s)
 {
     switch (s) {

@@ -4,6 +4,7 @@
 #ifndef KPCT_RESULT_H
 #define KPCT_RESULT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +59,10 @@ typedef struct run_report {
 void test_result_clear(test_result *t);
 /* Frees the report's contents; accepts NULL. */
 void run_report_free(run_report *r);
+/* Whether a test passed only after retries. */
+bool result_flaky(const test_result *t);
+/* Counts the run's results by status (indexed by result_status) and the flaky ones. */
+void run_report_tally(const run_report *r, size_t by_status[4], size_t *flaky);
 /* Returns "passed", "failed", "errored" or "skipped". */
 const char *result_status_name(result_status s);
 
