@@ -76,10 +76,17 @@ static proc_out run_kpct(const char *const *args, const char *const *env)
     return run_kpct_sig(args, env, 0, 0);
 }
 
+/* Frees the output and removes the folder that held it. */
 static void proc_free(proc_out *p)
 {
+    char path[600];
     free(p->out);
     free(p->err);
+    snprintf(path, sizeof path, "%s/stdout", p->dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/stderr", p->dir);
+    unlink(path);
+    rmdir(p->dir);
 }
 
 /* Writes a case tree with the SE and DE fixtures of the real cases/ and one suite file. */
