@@ -37,6 +37,8 @@ static const char truncated_part[] = "{\"session_id\":\"";
 
 typedef enum { WAIT_NONE, WAIT_DELAY, WAIT_HANG } wait_kind;
 
+typedef enum { ROUTE_NONE, ROUTE_ADMIN, ROUTE_SESSIONS, ROUTE_SESSION } route;
+
 typedef struct mock_request {
     int64_t start_us; /* monotonic, for duration_us */
     int64_t start_ms; /* mock clock, for the journal's time */
@@ -45,14 +47,13 @@ typedef struct mock_request {
     kbuf body; /* ceiling = cfg.max_body_bytes */
     uint64_t request_bytes;
     bool too_large;
-    bool admin;
+    route route;       /* of path, found once */
+    const char *id;    /* in path, for ROUTE_SESSION */
     unsigned status;   /* answered status; 0 = closed without an answer */
     fault fault;       /* the fault that fired, kind FAULT_NONE if none */
     wait_kind waiting; /* set while suspended by a delay or hang fault */
     bool journaled;    /* the journal already has this request */
 } mock_request;
-
-typedef enum { ROUTE_NONE, ROUTE_ADMIN, ROUTE_SESSIONS, ROUTE_SESSION } route;
 
 void mock_config_defaults(mock_config *cfg)
 {
@@ -109,7 +110,7 @@ static enum MHD_Result add_header(struct MHD_Response *resp, const char *name, c
  * journal right after an answer finds it there), or at completion if it got none. */
 static void journal_request(mock_server *srv, mock_request *req)
 {
-    if (req->journaled || req->admin)
+    if (req->journaled || req->route == ROUTE_ADMIN)
         return;
     req->journaled = true;
     journal_add(srv->journal, req->start_ms, req->method, req->path ? req->path : "", req->status,
@@ -199,7 +200,7 @@ static void reply_too_large(mock_server *srv, const mock_request *req, mock_repl
 {
     char msg[128];
     snprintf(msg, sizeof msg, "Request body is larger than %zu bytes", srv->cfg.max_body_bytes);
-    if (req->admin)
+    if (req->route == ROUTE_ADMIN)
         mock_reply_admin_error(r, 413, msg);
     else
         mock_reply_klarna_error(srv, r, 413, "PAYLOAD_TOO_LARGE", msg);
@@ -234,11 +235,11 @@ static void reply_unauthorized(mock_reply *r)
 
 /* Auth, quota, then the session call itself. */
 static void answer_klarna(mock_server *srv, struct MHD_Connection *conn, mock_request *req,
-                          route rt, const char *id, mock_reply *r)
+                          mock_reply *r)
 {
     const char *authz =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    bool create = rt == ROUTE_SESSIONS;
+    bool create = req->route == ROUTE_SESSIONS;
     if (!auth_check(authz, srv->cfg.username, srv->cfg.password)) {
         reply_unauthorized(r);
         return;
@@ -256,9 +257,9 @@ static void answer_klarna(mock_server *srv, struct MHD_Connection *conn, mock_re
     if (create)
         session_create(srv, req->body.data, req->body.len, r);
     else if (strcmp(req->method, "GET") == 0)
-        session_read(srv, id, r);
+        session_read(srv, req->id, r);
     else
-        session_update(srv, id, req->body.data, req->body.len, r);
+        session_update(srv, req->id, req->body.data, req->body.len, r);
 }
 
 /* Suspends the connection for a delay or hang fault; returns MHD_NO if it cannot. */
@@ -285,8 +286,7 @@ static enum MHD_Result dispatch(mock_server *srv, struct MHD_Connection *conn, m
                                 const char *url)
 {
     mock_reply r = {0};
-    const char *id = NULL;
-    route rt = route_of(url, &id);
+    route rt = req->route;
     bool get = strcmp(req->method, "GET") == 0, post = strcmp(req->method, "POST") == 0;
     if (req->too_large) {
         reply_too_large(srv, req, &r);
@@ -329,7 +329,7 @@ static enum MHD_Result dispatch(mock_server *srv, struct MHD_Connection *conn, m
                  req->method, r.allow);
         mock_reply_klarna_error(srv, &r, 405, "METHOD_NOT_ALLOWED", msg);
     } else {
-        answer_klarna(srv, conn, req, rt, id, &r);
+        answer_klarna(srv, conn, req, &r);
     }
     return send_reply(srv, conn, req, &r);
 }
@@ -366,10 +366,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         snprintf(req->method, sizeof req->method, "%s", method);
         req->path = strdup(url);
         kbuf_init(&req->body, srv->cfg.max_body_bytes);
-        req->admin = strncmp(url, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0;
+        req->route = route_of(url, &req->id);
         *req_cls = req;
         if (!req->path)
             return MHD_NO;
+        if (req->id)
+            req->id = req->path + (req->id - url);
         /* Refuse an announced oversize body before reading any of it. */
         if (announced_too_large(
                 MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH),
@@ -534,7 +536,6 @@ int mock_server_start(const mock_config *cfg, mock_server **out, char *err, size
         goto fail;
     }
     errno = 0;
-    /* With TLS off, the first MHD_OPTION_END ends the list and the key/cert are ignored. */
     /* The logger goes first so that complaints about later options reach it, not stderr.
      * A pool size of 1 means "no pool" to MHD (and a warning), so it is left out then; with
      * TLS off, the MHD_OPTION_END in its place ends the list and key/cert are ignored. */
