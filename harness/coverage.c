@@ -74,25 +74,38 @@ static int mark_market(const case_set *set, const char *market, const case_claus
     return 0;
 }
 
-/* A clause is applicable in a market unless tests for it exist, but only for other markets
- * (e.g. the US sales-tax rules in Sweden). A clause no test covers anywhere stays
- * applicable, so it shows up as not covered. */
-static void mark_applicable(const case_set *set, const char *market, const case_clause *clauses,
-                            bool *applicable, bool *anywhere, size_t n)
+/* Marks in anywhere[] the clauses some test covers in some market of the set. Returns -1
+ * when the set cannot say for one of its markets. */
+static int mark_anywhere(const case_set *set, const case_clause *clauses, bool *anywhere, size_t n)
 {
-    if (mark_market(set, market, clauses, applicable, n) < 0)
-        goto all;
     size_t n_markets = 0;
     const char *const *markets = case_set_markets(set, &n_markets);
     for (size_t m = 0; m < n_markets; m++)
         if (mark_market(set, markets[m], clauses, anywhere, n) < 0)
-            goto all;
+            return -1;
+    return 0;
+}
+
+/* A clause is applicable in a market unless tests for it exist, but only for other markets
+ * (e.g. the US sales-tax rules in Sweden). A clause no test covers anywhere stays
+ * applicable, so it shows up as not covered. anywhere is NULL when it could not be told:
+ * then every clause is applicable. */
+static void mark_applicable(const case_set *set, const char *market, const case_clause *clauses,
+                            bool *applicable, const bool *anywhere, size_t n)
+{
+    if (!anywhere || mark_market(set, market, clauses, applicable, n) < 0) {
+        for (size_t c = 0; c < n; c++)
+            applicable[c] = true;
+        return;
+    }
     for (size_t c = 0; c < n; c++)
         applicable[c] = applicable[c] || !anywhere[c];
-    return;
-all:
-    for (size_t c = 0; c < n; c++)
-        applicable[c] = true;
+}
+
+/* Whether a test covering the clause ran (passed, failed or errored). */
+static bool tally_ran(const clause_tally *t)
+{
+    return t->by_result[RESULT_PASS] || t->by_result[RESULT_FAIL] || t->by_result[RESULT_ERROR];
 }
 
 static clause_status roll_up(const clause_tally *t, bool applicable)
@@ -109,16 +122,16 @@ static clause_status roll_up(const clause_tally *t, bool applicable)
 }
 
 static int market_compute(const case_set *set, const run_report *run, const coverage *cov,
-                          market_cov *mc)
+                          const bool *anywhere, market_cov *mc)
 {
     size_t n = cov->n_clauses;
     mc->tallies = calloc(n ? n : 1, sizeof *mc->tallies);
-    bool *applicable = calloc(n ? 2 * n : 1, sizeof *applicable);
+    bool *applicable = calloc(n ? n : 1, sizeof *applicable);
     if (!mc->tallies || !applicable) {
         free(applicable);
         return -1;
     }
-    mark_applicable(set, mc->market, cov->clauses, applicable, applicable + n, n);
+    mark_applicable(set, mc->market, cov->clauses, applicable, anywhere, n);
     for (size_t i = 0; i < run->count; i++) {
         const test_result *r = &run->results[i];
         if (!r->test || !r->market || strcmp(r->market, mc->market) ||
@@ -132,8 +145,7 @@ static int market_compute(const case_set *set, const run_report *run, const cove
     for (size_t c = 0; c < n; c++) {
         clause_tally *t = &mc->tallies[c];
         /* a test that ran covers the clause even if the catalog's market filter missed it */
-        bool ran =
-            t->by_result[RESULT_PASS] || t->by_result[RESULT_FAIL] || t->by_result[RESULT_ERROR];
+        bool ran = tally_ran(t);
         t->status = roll_up(t, applicable[c] || ran || t->by_result[RESULT_SKIP]);
         mc->by_status[t->status]++;
         if (t->status == CLAUSE_NOT_APPLICABLE)
@@ -177,8 +189,11 @@ static int coverage_compute(const case_set *set, const run_report *run, coverage
     cov->clauses = case_set_clauses(set, &cov->n_clauses);
     size_t cap = run->n_markets + run->count;
     cov->markets = calloc(cap ? cap : 1, sizeof *cov->markets);
-    if (!cov->markets)
-        return -1;
+    /* the same for every market: computed once */
+    bool *anywhere = calloc(cov->n_clauses ? cov->n_clauses : 1, sizeof *anywhere);
+    if (!cov->markets || !anywhere)
+        goto fail;
+    bool anywhere_known = mark_anywhere(set, cov->clauses, anywhere, cov->n_clauses) == 0;
     for (size_t i = 0; i < run->n_markets + run->count; i++) {
         const char *mk =
             i < run->n_markets ? run->markets[i] : run->results[i - run->n_markets].market;
@@ -186,12 +201,15 @@ static int coverage_compute(const case_set *set, const run_report *run, coverage
             continue;
         market_cov *mc = &cov->markets[cov->n_markets++];
         mc->market = mk;
-        if (market_compute(set, run, cov, mc) < 0) {
-            coverage_free(cov);
-            return -1;
-        }
+        if (market_compute(set, run, cov, anywhere_known ? anywhere : NULL, mc) < 0)
+            goto fail;
     }
+    free(anywhere);
     return 0;
+fail:
+    free(anywhere);
+    coverage_free(cov);
+    return -1;
 }
 
 static cJSON *tally_json(const size_t by_result[4])
@@ -270,8 +288,7 @@ static cJSON *market_json(const coverage *cov, const market_cov *mc, const run_r
         if (!e)
             goto fail;
         cJSON_AddItemToArray(arr, e);
-        bool covered =
-            t->by_result[RESULT_PASS] || t->by_result[RESULT_FAIL] || t->by_result[RESULT_ERROR];
+        bool covered = tally_ran(t);
         if (!cJSON_AddStringToObject(e, "id", cl->id ? cl->id : "") ||
             !cJSON_AddStringToObject(e, "title", cl->title ? cl->title : "") ||
             !cJSON_AddBoolToObject(e, "mock_only", cl->mock_only) ||
