@@ -519,20 +519,17 @@ static int cmd_run(const cli_options *o)
     if (summary.len && summary.data[summary.len - 1] != '\n')
         fputs("\n", stdout);
 
-    size_t failed = 0, errored = 0;
-    for (size_t i = 0; i < rep.count; i++) {
-        failed += rep.results[i].status == RESULT_FAIL;
-        errored += rep.results[i].status == RESULT_ERROR;
-    }
+    size_t by_status[4], flaky;
+    run_report_tally(&rep, by_status, &flaky);
     if (stop_signal) {
         fprintf(stderr, "kpct: interrupted by signal %d; partial reports written to %s\n",
                 (int)stop_signal, o->out_dir);
         rc = 128 + stop_signal;
     } else if (unwritable) {
         rc = CLI_EXIT_SOFTWARE;
-    } else if (errored) {
+    } else if (by_status[RESULT_ERROR]) {
         rc = CLI_EXIT_ERRORED;
-    } else if (failed) {
+    } else if (by_status[RESULT_FAIL]) {
         rc = CLI_EXIT_FAILED;
     } else if (o->min_coverage >= 0 && passing < o->min_coverage) {
         fprintf(stderr, "kpct: contract coverage %.1f%% is below --min-coverage %.1f%%\n", passing,
