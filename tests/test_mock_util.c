@@ -228,6 +228,22 @@ void tm_admin(const char *base, const char *method, const char *path, const char
     tm_resp_free(&r);
 }
 
+bool tm_journal_has(const char *base, const char *needle, char *last, size_t lastlen)
+{
+    bool found = false;
+    for (int i = 0; i < 100 && !found; i++) {
+        tm_resp r;
+        tm_request(base, "GET", "/__admin/journal", NULL, NULL, NULL, &r);
+        found = r.body && strstr(r.body, needle) != NULL;
+        if (last)
+            snprintf(last, lastlen, "%s", r.body ? r.body : "");
+        tm_resp_free(&r);
+        if (!found)
+            usleep(50000);
+    }
+    return found;
+}
+
 tm_child tm_spawn(char *const argv[], bool capture_stderr)
 {
     int fds[2];

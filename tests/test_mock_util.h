@@ -63,6 +63,10 @@ char *tm_assert_klarna_error(const tm_resp *r, long status, const char *code);
 /* Admin POST with a JSON body; asserts the expected status. */
 void tm_admin(const char *base, const char *method, const char *path, const char *body,
               long expect_status);
+/* Polls GET /__admin/journal every 50 ms, for up to 5 s, until its body contains needle:
+ * the server journals a request its client left on its own time. Returns whether it
+ * did; the last body read goes to last (lastlen bytes) when last is not NULL. */
+bool tm_journal_has(const char *base, const char *needle, char *last, size_t lastlen);
 
 /* A program run as a child process, its stdout (and maybe stderr) readable from out. */
 typedef struct tm_child {
