@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -232,7 +231,6 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    bool has_ct = false;
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(rq, "headers");
     for (const cJSON *e = h ? h->child : NULL; e; e = e->next) {
         char *val = vars_subst_string(&v, e->valuestring, why, sizeof why);
@@ -242,7 +240,6 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
         }
         if (add_header(r, e->string, val, err, errlen) != 0)
             goto out;
-        has_ct = has_ct || strcasecmp(e->string, "Content-Type") == 0;
     }
     const cJSON *body = cJSON_GetObjectItemCaseSensitive(rq, "body");
     if (body) {
@@ -261,7 +258,8 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
         }
         req->body = r->body;
         req->body_len = len;
-        if (!has_ct && add_header(r, "Content-Type", strdup("application/json"), err, errlen))
+        if (!case_header_find(r->headers, r->n_headers, "Content-Type") &&
+            add_header(r, "Content-Type", strdup("application/json"), err, errlen))
             goto out;
     }
     const cJSON *auth = cJSON_GetObjectItemCaseSensitive(rq, "auth");
