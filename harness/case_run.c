@@ -107,6 +107,14 @@ static vars_ctx ctx_of(case_run *r)
     return (vars_ctx){&r->vars, r->market ? r->market->facts : NULL, r->base_url, &r->rng};
 }
 
+/* The variant's member key when st is the step the variant changes, else NULL. */
+static const cJSON *variant_member(const case_run *r, const case_step_def *st, const char *key)
+{
+    if (!r->variant || r->def->variant_step != (long)st->index)
+        return NULL;
+    return cJSON_GetObjectItemCaseSensitive(r->variant, key);
+}
+
 static int add_header(case_run *r, const char *name, char *value, char *err, size_t errlen)
 {
     if (r->n_headers == CASE_MAX_REQ_HEADERS) {
@@ -243,9 +251,7 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
     }
     const cJSON *body = cJSON_GetObjectItemCaseSensitive(rq, "body");
     if (body) {
-        const cJSON *vpatch = NULL;
-        if (r->variant && r->def->variant_step == (long)st->index)
-            vpatch = cJSON_GetObjectItemCaseSensitive(r->variant, "patch");
+        const cJSON *vpatch = variant_member(r, st, "patch");
         if (cJSON_GetObjectItemCaseSensitive(body, "fixture") && !r->market) {
             snprintf(err, errlen, "no fixtures for market %s",
                      r->market_code ? r->market_code : "(none)");
@@ -381,12 +387,9 @@ int case_run_judge(case_run *r, const case_response *resp, kbuf *why)
         show_text(why, resp->body ? resp->body : "", resp->body_len);
         goto out;
     }
-    const cJSON *spec = st->expect;
-    if (r->variant && r->def->variant_step == (long)st->index) {
-        const cJSON *ve = cJSON_GetObjectItemCaseSensitive(r->variant, "expect");
-        if (ve)
-            spec = ve;
-    }
+    const cJSON *spec = variant_member(r, st, "expect");
+    if (!spec)
+        spec = st->expect;
     char err[1024];
     vars_ctx v = ctx_of(r);
     expect = expect_subst(&v, spec, err, sizeof err);
