@@ -107,18 +107,6 @@ static int check_regex(lctx *c, const case_doc *doc, const cJSON *re)
     return 0;
 }
 
-static bool is_status(const cJSON *v)
-{
-    return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) && v->valuedouble >= 100 &&
-           v->valuedouble <= 599;
-}
-
-static bool whole_nonneg(const cJSON *v)
-{
-    return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) && v->valuedouble >= 0 &&
-           v->valuedouble <= 1e15;
-}
-
 static int check_headers(lctx *c, const case_doc *doc, const cJSON *h, const var_scope *scope)
 {
     int problems = 0;
@@ -252,7 +240,7 @@ static int check_json_checks(lctx *c, const case_doc *doc, const cJSON *list,
                 problems += vars_check(c, doc, matcher, true, scope);
             }
         } else if (strcmp(k, "length") == 0) {
-            if (!whole_nonneg(matcher)) {
+            if (!json_whole(matcher, 0, 1e15)) {
                 lerr(c, doc, matcher, false, "\"length\" must be a whole number >= 0");
                 problems++;
             }
@@ -285,11 +273,11 @@ int expect_check(lctx *c, const case_doc *doc, const cJSON *expect, const var_sc
     }
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(expect, "status");
     if (v) {
-        bool ok = is_status(v);
+        bool ok = json_whole(v, 100, 599);
         if (cJSON_IsArray(v)) {
             ok = v->child != NULL;
             for (const cJSON *e = v->child; e; e = e->next)
-                ok = ok && is_status(e);
+                ok = ok && json_whole(e, 100, 599);
         }
         if (!ok) {
             lerr(c, doc, v, false,

@@ -412,8 +412,7 @@ int body_check(lctx *c, const case_doc *doc, const cJSON *body, const var_scope 
         if (!b) {
             lerr(c, doc, v, false, "missing required key \"bytes\" in generate");
             problems++;
-        } else if (!cJSON_IsNumber(b) || b->valuedouble != (double)(long)b->valuedouble ||
-                   b->valuedouble < 2 || b->valuedouble > (double)CASE_MAX_GENERATED_BODY) {
+        } else if (!json_whole(b, 2, (double)CASE_MAX_GENERATED_BODY)) {
             lerr(c, doc, b, false,
                  "\"bytes\" must be a whole number from 2 to %u (CASE_MAX_GENERATED_BODY)",
                  CASE_MAX_GENERATED_BODY);

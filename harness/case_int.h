@@ -135,6 +135,11 @@ unsigned target_bit(const char *name);
  * ids with lerr. Returns 0, or -1 on OOM. */
 int set_expand(lctx *c);
 
+/* Names a JSON value's type for messages: "a string", "an array", "null", ... */
+const char *json_type_name(const cJSON *v);
+/* Whether v is a number with no fraction from min to max (inclusive). */
+bool json_whole(const cJSON *v, double min, double max);
+
 /* ---- variables (case_vars.c) ---- */
 
 typedef enum { VAR_CAPTURE, VAR_MARKET, VAR_ENV, VAR_UUID, VAR_BASE_URL, VAR_ESCAPE } var_kind;
@@ -212,8 +217,6 @@ int body_build(const vars_ctx *v, const case_market *m, const cJSON *body,
                const cJSON *variant_patch, char **out, size_t *out_len, char *err, size_t errlen);
 /* Whether p is a syntactically valid JSON Pointer ("" or "/..." with only ~0 and ~1). */
 bool pointer_valid(const char *p);
-/* Names a JSON value's type for messages: "a string", "an array", "null", ... */
-const char *json_type_name(const cJSON *v);
 
 /* ---- expectations (assert_json.c, assert_klarna.c) ---- */
 

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -282,6 +283,13 @@ const char *json_type_name(const cJSON *v)
     if (cJSON_IsObject(v))
         return "an object";
     return "invalid";
+}
+
+bool json_whole(const cJSON *v, double min, double max)
+{
+    /* bounds first: outside them the value may not fit the integer types at all */
+    return cJSON_IsNumber(v) && v->valuedouble >= min && v->valuedouble <= max &&
+           v->valuedouble == floor(v->valuedouble);
 }
 
 /* Reports unknown and duplicate keys of obj (what names it) and missing required keys. */
@@ -763,8 +771,7 @@ static int check_fault(lctx *c, const case_doc *doc, const cJSON *f, const var_s
     static const char *const ints[] = {"times", "status", "delay_ms", "hang_ms", "retry_after"};
     for (size_t i = 0; i < 5; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, ints[i]);
-        if (v && (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble ||
-                  v->valuedouble < 0 || v->valuedouble > 1e9)) {
+        if (v && !json_whole(v, 0, 1e9)) {
             lerr(c, doc, v, false, "\"%s\" in a fault must be a non-negative integer", ints[i]);
             problems++;
         }
@@ -805,8 +812,7 @@ static int check_admin(lctx *c, const case_doc *doc, case_step_def *st, const va
     st->admin_action = v;
     st->admin_what = admin_what(v->string);
     if (strcmp(v->string, "clock_advance") == 0) {
-        if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble ||
-            v->valuedouble < 0 || v->valuedouble > (double)CASE_MAX_CLOCK_ADVANCE) {
+        if (!json_whole(v, 0, (double)CASE_MAX_CLOCK_ADVANCE)) {
             lerr(c, doc, v, false,
                  "\"clock_advance\" must be a whole number of seconds from 0 to %ld",
                  CASE_MAX_CLOCK_ADVANCE);
