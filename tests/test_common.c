@@ -98,6 +98,15 @@ static char *temp_dir(void)
     return d;
 }
 
+/* Removes a folder made by temp_dir, and frees its name. */
+static void remove_dir(char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+    free(dir);
+}
+
 Test(kfile, writes_atomically_into_new_folders_and_reads_back)
 {
     char *dir = temp_dir();
@@ -113,10 +122,7 @@ Test(kfile, writes_atomically_into_new_folders_and_reads_back)
     struct stat st;
     cr_assert_eq(stat(path, &st), 0);
     cr_assert_eq(st.st_mode & 0777, 0644);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
+    remove_dir(dir);
 }
 
 Test(kfile, read_names_the_bound_when_a_file_is_too_big)
@@ -133,10 +139,7 @@ Test(kfile, read_names_the_bound_when_a_file_is_too_big)
     snprintf(path, sizeof path, "%s/missing", dir);
     cr_assert_null(kfile_read(path, 9, &len, err, sizeof err));
     cr_assert(strstr(err, "No such file"), "%s", err);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
+    remove_dir(dir);
 }
 
 Test(kfile, a_failed_write_leaves_the_old_file_untouched)
@@ -148,10 +151,7 @@ Test(kfile, a_failed_write_leaves_the_old_file_untouched)
     cr_assert_eq(kfile_write_atomic(err, "old", 3, err, sizeof err), 0);
     cr_assert_eq(kfile_write_atomic(path, "new", 3, err, sizeof err), -1);
     cr_assert(strstr(err, "cannot create"), "%s", err);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
-    free(dir);
+    remove_dir(dir);
 }
 
 Test(rng, makes_version_4_uuids_that_use_all_their_bits)
