@@ -91,6 +91,21 @@ int vars_next(const char *s, size_t *pos, var_ref *ref, char *err, size_t errlen
 
 /* ---- load-time checks ---- */
 
+/* Whether s is exactly the n bytes of name (a reference's name is not NUL-terminated). */
+static bool same_name(const char *s, const char *name, size_t n)
+{
+    return strlen(s) == n && memcmp(s, name, n) == 0;
+}
+
+/* The member of obj (a market.json) called by the n bytes of name, or NULL. */
+static const cJSON *member_n(const cJSON *obj, const char *name, size_t n)
+{
+    for (const cJSON *f = obj ? obj->child : NULL; f; f = f->next)
+        if (same_name(f->string, name, n))
+            return f;
+    return NULL;
+}
+
 static int check_string(lctx *c, const case_doc *doc, const cJSON *item, const char *s,
                         const var_scope *scope)
 {
@@ -109,8 +124,7 @@ static int check_string(lctx *c, const case_doc *doc, const cJSON *item, const c
         if (r.kind == VAR_CAPTURE) {
             bool found = false;
             for (size_t k = 0; k < scope->n_captured && !found; k++)
-                found = strlen(scope->captured[k]) == r.name_len &&
-                        memcmp(scope->captured[k], r.name, r.name_len) == 0;
+                found = same_name(scope->captured[k], r.name, r.name_len);
             if (!found) {
                 lerr(c, doc, item, false,
                      "undefined variable \"${%.*s}\": no earlier step captures it", (int)r.name_len,
@@ -120,11 +134,7 @@ static int check_string(lctx *c, const case_doc *doc, const cJSON *item, const c
         } else if (r.kind == VAR_MARKET) {
             for (size_t k = 0; k < scope->n_markets; k++) {
                 const case_market *m = scope->markets[k];
-                bool found = false;
-                for (const cJSON *f = m->facts ? m->facts->child : NULL; f && !found; f = f->next)
-                    found = strlen(f->string) == r.name_len &&
-                            memcmp(f->string, r.name, r.name_len) == 0;
-                if (!found) {
+                if (!member_n(m->facts, r.name, r.name_len)) {
                     lerr(c, doc, item, false,
                          "undefined variable \"${market.%.*s}\": fixtures/%s/market.json has no "
                          "key \"%.*s\"",
@@ -207,7 +217,7 @@ out:
 static const cJSON *get_n(const vars_table *t, const char *name, size_t n)
 {
     for (size_t i = 0; i < t->count; i++)
-        if (strlen(t->names[i]) == n && memcmp(t->names[i], name, n) == 0)
+        if (same_name(t->names[i], name, n))
             return t->values[i];
     return NULL;
 }
@@ -279,10 +289,9 @@ static cJSON *resolve_value(const vars_ctx *v, const var_ref *r, char *err, size
         return cJSON_CreateString(val);
     }
     case VAR_MARKET: {
-        const cJSON *f = v->market_facts ? v->market_facts->child : NULL;
-        for (; f; f = f->next)
-            if (strlen(f->string) == r->name_len && memcmp(f->string, r->name, r->name_len) == 0)
-                return cJSON_Duplicate(f, 1);
+        const cJSON *f = member_n(v->market_facts, r->name, r->name_len);
+        if (f)
+            return cJSON_Duplicate(f, 1);
         snprintf(err, errlen, "undefined variable ${market.%.*s}: not in this market's market.json",
                  (int)r->name_len, r->name);
         return NULL;
