@@ -178,10 +178,7 @@ static int check_json_checks(lctx *c, const case_doc *doc, const cJSON *list,
         for (const cJSON *m = ck->child; m; m = m->next) {
             if (strcmp(m->string, "pointer") == 0)
                 continue;
-            bool known = false;
-            for (size_t i = 0; JSON_MATCHERS[i]; i++)
-                known = known || strcmp(m->string, JSON_MATCHERS[i]) == 0;
-            if (!known) {
+            if (!name_in(m->string, JSON_MATCHERS)) {
                 lerr(c, doc, m, true,
                      "unknown key \"%s\" in a json check (expected pointer and one of: equals, "
                      "regex, type, exists, absent, contains, one_of, length)",
@@ -217,10 +214,7 @@ static int check_json_checks(lctx *c, const case_doc *doc, const cJSON *list,
         if (strcmp(k, "regex") == 0) {
             problems += check_regex(c, doc, matcher);
         } else if (strcmp(k, "type") == 0) {
-            bool ok = false;
-            for (size_t i = 0; TYPES[i] && cJSON_IsString(matcher); i++)
-                ok = ok || strcmp(matcher->valuestring, TYPES[i]) == 0;
-            if (!ok) {
+            if (!cJSON_IsString(matcher) || !name_in(matcher->valuestring, TYPES)) {
                 lerr(c, doc, matcher, false,
                      "\"type\" must be one of string, number, integer, boolean, null, object, "
                      "array");
@@ -258,12 +252,9 @@ int expect_check(lctx *c, const case_doc *doc, const cJSON *expect, const var_sc
         lerr(c, doc, expect, false, "\"expect\" must be an object, not %s", json_type_name(expect));
         return 1;
     }
-    static const char *const keys[] = {"status", "headers", "body", "json", "klarna_error"};
+    static const char *const keys[] = {"status", "headers", "body", "json", "klarna_error", NULL};
     for (const cJSON *m = expect->child; m; m = m->next) {
-        bool known = false;
-        for (size_t i = 0; i < 5; i++)
-            known = known || strcmp(m->string, keys[i]) == 0;
-        if (!known) {
+        if (!name_in(m->string, keys)) {
             lerr(c, doc, m, true,
                  "unknown key \"%s\" in expect (expected one of: status, headers, body, json, "
                  "klarna_error)",

@@ -354,13 +354,11 @@ int body_check(lctx *c, const case_doc *doc, const cJSON *body, const var_scope 
              json_type_name(body));
         return 1;
     }
-    static const char *const keys[] = {"inline", "fixture", "patch", "pick", "raw", "generate"};
+    static const char *const keys[] = {"inline", "fixture",  "patch", "pick",
+                                       "raw",    "generate", NULL};
     int forms = 0;
     for (const cJSON *m = body->child; m; m = m->next) {
-        bool known = false;
-        for (size_t k = 0; k < 6; k++)
-            known = known || strcmp(m->string, keys[k]) == 0;
-        if (!known) {
+        if (!name_in(m->string, keys)) {
             lerr(c, doc, m, true,
                  "unknown key \"%s\" in a body (expected one of: inline, fixture, patch, pick, "
                  "raw, generate)",

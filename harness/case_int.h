@@ -137,6 +137,8 @@ int set_expand(lctx *c);
 
 /* Names a JSON value's type for messages: "a string", "an array", "null", ... */
 const char *json_type_name(const cJSON *v);
+/* Whether s is one of the strings of list (which ends with NULL). */
+bool name_in(const char *s, const char *const *list);
 /* Whether v is a number with no fraction from min to max (inclusive). */
 bool json_whole(const cJSON *v, double min, double max);
 

@@ -285,6 +285,14 @@ const char *json_type_name(const cJSON *v)
     return "invalid";
 }
 
+bool name_in(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
 bool json_whole(const cJSON *v, double min, double max)
 {
     /* bounds first: outside them the value may not fit the integer types at all */
@@ -298,10 +306,7 @@ static int check_keys(lctx *c, const case_doc *doc, const cJSON *obj, const char
 {
     int problems = 0;
     for (const cJSON *m = obj->child; m; m = m->next) {
-        bool ok = false;
-        for (size_t i = 0; allowed[i] && !ok; i++)
-            ok = strcmp(m->string, allowed[i]) == 0;
-        if (!ok) {
+        if (!name_in(m->string, allowed)) {
             char list[512] = "";
             size_t used = 0;
             for (size_t i = 0; allowed[i]; i++) {
@@ -754,13 +759,10 @@ static int check_fault(lctx *c, const case_doc *doc, const cJSON *f, const var_s
     static const char *const req[] = {"kind", NULL};
     problems += check_keys(c, doc, f, "a fault", keys, req);
     const char *kind = get_str(c, doc, f, "kind", "a fault", &problems);
-    static const char *const kinds[] = {"status", "delay",    "reset",
-                                        "hang",   "truncate", "rate_limit"};
+    static const char *const kinds[] = {"status",   "delay",      "reset", "hang",
+                                        "truncate", "rate_limit", NULL};
     if (kind) {
-        bool ok = false;
-        for (size_t i = 0; i < 6; i++)
-            ok = ok || strcmp(kind, kinds[i]) == 0;
-        if (!ok) {
+        if (!name_in(kind, kinds)) {
             lerr(c, doc, cJSON_GetObjectItemCaseSensitive(f, "kind"), false,
                  "unknown fault kind \"%s\" (expected status, delay, reset, hang, truncate or "
                  "rate_limit)",
@@ -853,10 +855,7 @@ static int check_request(lctx *c, const case_doc *doc, const cJSON *rq, const va
     problems += check_keys(c, doc, rq, "a request", keys, req);
     const char *method = get_str(c, doc, rq, "method", "a request", &problems);
     if (method) {
-        bool ok = false;
-        for (size_t i = 0; METHODS[i]; i++)
-            ok = ok || strcmp(method, METHODS[i]) == 0;
-        if (!ok) {
+        if (!name_in(method, METHODS)) {
             lerr(c, doc, cJSON_GetObjectItemCaseSensitive(rq, "method"), false,
                  "unknown method \"%s\" (expected GET, POST, PUT, PATCH, DELETE or HEAD)", method);
             problems++;
