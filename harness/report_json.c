@@ -145,7 +145,6 @@ int json_results_write(const run_report *run, const char *path, char *err, size_
         goto out;
     }
     size_t len = strlen(text);
-    text[len] = '\0';
     /* cJSON_Print has no trailing newline; files read better with one. */
     char *nl = realloc(text, len + 2);
     if (!nl) {
