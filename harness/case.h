@@ -137,6 +137,8 @@ typedef struct case_request {
     const char *username;
     const char *password;
     bool is_admin;         /* an admin-API call on our mock (a mock-only step) */
+    bool admin_global;     /* an admin call that changes the mock for every test (its clock,
+                              its faults): sent with no other test in flight */
     size_t step_index;     /* 0-based */
     const char *step_name; /* for messages */
 } case_request;

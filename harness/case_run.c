@@ -206,6 +206,7 @@ static int build_admin(case_run *r, const case_step_def *st, case_request *req, 
     req->body_len = r->body ? strlen(r->body) : 0;
     req->send_auth = false;
     req->is_admin = true;
+    req->admin_global = strcmp(a->string, "complete_session") != 0;
     rc = 0;
     goto out;
 oom:

@@ -610,15 +610,6 @@ static double rate_reserve(engine *e, const case_request *req)
     return at;
 }
 
-/* An admin call that changes the mock for every test (its clock, its faults), as
- * opposed to one about a single session. */
-static bool is_global_admin(const case_request *req)
-{
-    return req->is_admin &&
-           (strstr(req->url, "/__admin/clock") || strstr(req->url, "/__admin/faults") ||
-            strstr(req->url, "/__admin/reset"));
-}
-
 /* Tests tagged "clock" or "exclusive" run alone from their first step. */
 static bool runs_alone(const case_test *t)
 {
@@ -653,7 +644,7 @@ static void next_step(engine *e, slot *s)
     int rc = case_run_next(s->run, &s->req, err, sizeof err);
     if (rc == 1) {
         s->steps_sent++;
-        if (is_global_admin(&s->req) && e->alone != s) {
+        if (s->req.admin_global && e->alone != s) {
             /* park until every other test has ended; no new test starts meanwhile */
             if (!e->alone)
                 e->alone = s;

@@ -120,7 +120,7 @@ Test(case_run, builds_each_step_and_carries_captures_forward, .init = setup, .fi
                  kbuf_str(&why));
 
     cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
-    cr_expect(req.is_admin && !req.send_auth);
+    cr_expect(req.is_admin && req.admin_global && !req.send_auth);
     cr_expect_str_eq(req.step_name, "step 2");
     cr_expect_str_eq(req.method, "POST");
     cr_expect_str_eq(req.url, "http://127.0.0.1:9/__admin/clock");
@@ -276,6 +276,37 @@ Test(case_run, shows_a_bad_session_id_whole_or_not_at_all)
                                   "'%' or a space is not a session id");
         case_run_free(run);
     }
+    kbuf_free(&why);
+    teardown();
+}
+
+Test(case_run, completing_a_session_is_not_a_global_admin_call)
+{
+    /* the executor runs clock and fault calls alone; one session's completion need not */
+    root = case_tree_new();
+    case_tree_write(root, "admin.json",
+                    "{\"suite\": \"admin\", \"title\": \"t\", \"cases\": [{\"id\": "
+                    "\"admin.complete\", \"title\": \"t\", \"clauses\": [], \"steps\": [\n"
+                    "{\"request\": {\"method\": \"POST\", \"path\": \"/s\"}, \"expect\": "
+                    "{\"status\": 200}, \"capture\": {\"sid\": \"/id\"}},\n"
+                    "{\"admin\": {\"complete_session\": \"${sid}\"}}]}]}");
+    char *diags = case_tree_load(root, &set);
+    cr_assert_str_eq(diags, "");
+    free(diags);
+    const case_test *t = find_test("SE", TARGET_MOCK, true, "admin.complete");
+    case_env env = {"http://h", "SE", NULL, NULL, true};
+    case_request req;
+    char err[1024];
+    kbuf why;
+    kbuf_init(&why, 1u << 16);
+    case_run *run = case_run_new(set, t, &env);
+    cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+    cr_expect(!req.admin_global);
+    cr_assert_eq(judge(run, 200, "{\"id\": \"abc\"}", &why), 0, "%s", kbuf_str(&why));
+    cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+    cr_expect_str_eq(req.url, "http://h/__admin/sessions/abc/complete");
+    cr_expect(req.is_admin && !req.admin_global);
+    case_run_free(run);
     kbuf_free(&why);
     teardown();
 }
