@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NOT_FOUND_MSG "Invalid session id"
+#define NOT_FOUND_MSG       "Invalid session id"
+#define ADMIN_NOT_FOUND_MSG "no such session (unknown, malformed or expired id)"
 
 /* Members the mock owns in a read answer; stored copies sent by clients are replaced. */
 static const char *const server_members[] = {"status", "expires_at", "client_token",
@@ -202,6 +203,11 @@ static void country_of(const cJSON *doc, char out[3])
     }
 }
 
+static void reply_oom(mock_server *srv, mock_reply *r)
+{
+    mock_reply_klarna_error(srv, r, 500, "INTERNAL_ERROR", "kpmock ran out of memory");
+}
+
 /* The stored document is capped like a request body: updates cannot grow a session
  * past what one create could have sent. */
 static void reply_session_too_large(mock_server *srv, mock_reply *r)
@@ -268,7 +274,7 @@ void session_create(mock_server *srv, const char *body, size_t len, mock_reply *
     out = NULL;
     goto out;
 oom:
-    mock_reply_klarna_error(srv, r, 500, "INTERNAL_ERROR", "kpmock ran out of memory");
+    reply_oom(srv, r);
 out:
     cJSON_Delete(doc);
     cJSON_Delete(dedup);
@@ -345,7 +351,7 @@ static void read_common(mock_server *srv, const char *id, mock_reply *r, bool ad
     cJSON *view;
     if (rc == STORE_NOT_FOUND) {
         if (admin)
-            mock_reply_admin_error(r, 404, "no such session (unknown, malformed or expired id)");
+            mock_reply_admin_error(r, 404, ADMIN_NOT_FOUND_MSG);
         else
             mock_reply_klarna_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
         return;
@@ -353,7 +359,7 @@ static void read_common(mock_server *srv, const char *id, mock_reply *r, bool ad
     view = rc == 0 ? session_view(id, &snap, admin) : NULL;
     free(snap.doc);
     if (!view) {
-        mock_reply_klarna_error(srv, r, 500, "INTERNAL_ERROR", "kpmock ran out of memory");
+        reply_oom(srv, r);
         return;
     }
     mock_reply_json(r, 200, view);
@@ -452,7 +458,7 @@ void session_update(mock_server *srv, const char *id, const char *body, size_t l
                                     "Session is completed and can no longer be updated");
         break;
     default:
-        mock_reply_klarna_error(srv, r, 500, "INTERNAL_ERROR", "kpmock ran out of memory");
+        reply_oom(srv, r);
         break;
     }
 }
@@ -470,7 +476,7 @@ void session_admin_complete(mock_server *srv, const char *id, mock_reply *r)
                  ? store_with(srv->store, id, mclock_now(&srv->clock), mark_complete, NULL)
                  : STORE_NOT_FOUND;
     if (rc == STORE_NOT_FOUND)
-        mock_reply_admin_error(r, 404, "no such session (unknown, malformed or expired id)");
+        mock_reply_admin_error(r, 404, ADMIN_NOT_FOUND_MSG);
     else
         mock_reply_empty(r, 204);
 }
