@@ -1,6 +1,7 @@
 /* fake_case: the case.h test double (see fake_case.h). */
 #include "fake_case.h"
 
+#include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,19 @@ void fake_test(case_test *t, const char *suite, const char *id, const fake_scrip
     t->line = 1;
     t->n_steps = script->n_steps;
     t->priv = script;
+}
+
+void fake_run(const exec_config *cfg, const char *base_url, const case_test *tests, size_t n,
+              test_result *results)
+{
+    static case_env env = {.market = "SE", .username = "user", .password = "pass"};
+    exec_job jobs[64];
+    char err[256];
+    cr_assert_leq(n, sizeof jobs / sizeof *jobs);
+    env.base_url = base_url;
+    for (size_t i = 0; i < n; i++)
+        jobs[i] = (exec_job){&tests[i], "SE", &env};
+    cr_assert_eq(exec_run(cfg, NULL, jobs, n, results, err, sizeof err), 0, "%s", err);
 }
 
 case_run *case_run_new(const case_set *set, const case_test *test, const case_env *env)

@@ -5,6 +5,7 @@
 #define KPCT_TEST_FAKE_CASE_H
 
 #include "case.h"
+#include "exec.h"
 
 typedef struct fake_step {
     const char *method;
@@ -23,6 +24,10 @@ typedef struct fake_script {
 
 /* Fills a case_test whose priv is script. */
 void fake_test(case_test *t, const char *suite, const char *id, const fake_script *script);
+/* Runs n (at most 64) tests with exec_run as SE jobs against base_url, as user "user"
+ * with password "pass"; asserts exec_run succeeded. */
+void fake_run(const exec_config *cfg, const char *base_url, const case_test *tests, size_t n,
+              test_result *results);
 /* Forgets every registered secret. */
 void fake_redact_reset(void);
 

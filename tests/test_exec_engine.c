@@ -37,17 +37,6 @@ static void count_result(void *ctx, const test_result *r)
     ((counter *)ctx)->calls++;
 }
 
-static void run(exec_config *cfg, const char *url, case_test *tests, size_t n, test_result *res)
-{
-    static case_env env = {.market = "SE", .username = "user", .password = "pass"};
-    exec_job jobs[N_TESTS];
-    char err[256];
-    env.base_url = url;
-    for (size_t i = 0; i < n; i++)
-        jobs[i] = (exec_job){&tests[i], "SE", &env};
-    cr_assert_eq(exec_run(cfg, NULL, jobs, n, res, err, sizeof err), 0, "%s", err);
-}
-
 Test(exec_engine, runs_many_multi_step_tests_concurrently_and_passes_them_all)
 {
     hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
@@ -62,7 +51,7 @@ Test(exec_engine, runs_many_multi_step_tests_concurrently_and_passes_them_all)
     cfg.jobs = 4;
     cfg.on_result = count_result;
     cfg.ctx = &c;
-    run(&cfg, hostile_url(h), tests, N_TESTS, res);
+    fake_run(&cfg, hostile_url(h), tests, N_TESTS, res);
     for (size_t i = 0; i < N_TESTS; i++) {
         cr_expect_eq(res[i].status, RESULT_PASS, "test %zu: %s", i, res[i].message);
         cr_assert_eq(res[i].n_steps, 3, "test %zu recorded %zu exchanges", i, res[i].n_steps);
@@ -86,7 +75,7 @@ Test(exec_engine, skips_tests_that_carry_a_skip_reason_without_sending_anything)
     fake_test(&t, "skip", "skip.case", &passing);
     t.skip_reason = "needs the reference mock: step 1 advances the clock";
     exec_config_defaults(&cfg);
-    run(&cfg, hostile_url(h), &t, 1, res);
+    fake_run(&cfg, hostile_url(h), &t, 1, res);
     cr_expect_eq(res[0].status, RESULT_SKIP);
     cr_expect_str_eq(res[0].message, "needs the reference mock: step 1 advances the clock");
     cr_expect_eq(hostile_requests(h), 0);
@@ -107,7 +96,7 @@ Test(exec_engine, stops_starting_tests_after_the_first_failure_with_fail_fast)
     exec_config_defaults(&cfg);
     cfg.jobs = 1;
     cfg.fail_fast = true;
-    run(&cfg, hostile_url(h), tests, 5, res);
+    fake_run(&cfg, hostile_url(h), tests, 5, res);
     cr_expect_eq(res[0].status, RESULT_FAIL);
     for (size_t i = 1; i < 5; i++) {
         cr_expect_eq(res[i].status, RESULT_SKIP);
@@ -129,7 +118,7 @@ Test(exec_engine, marks_every_test_not_run_when_stopped_before_the_start)
         fake_test(&tests[i], "stop", "stop.case", &passing);
     exec_config_defaults(&cfg);
     cfg.stop = &stop;
-    run(&cfg, hostile_url(h), tests, 3, res);
+    fake_run(&cfg, hostile_url(h), tests, 3, res);
     for (size_t i = 0; i < 3; i++) {
         cr_expect_eq(res[i].status, RESULT_SKIP);
         cr_expect_str_eq(res[i].message, "not run: the run was interrupted");
@@ -194,7 +183,7 @@ Test(exec_engine, spaces_create_session_calls_under_the_rate_limit)
     cfg.jobs = 5;
     cfg.create_per_s = 20; /* one start every 50 ms: 5 starts need at least 200 ms */
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    run(&cfg, hostile_url(h), tests, 5, res);
+    fake_run(&cfg, hostile_url(h), tests, 5, res);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     for (size_t i = 0; i < 5; i++)
@@ -228,7 +217,7 @@ Test(exec_engine, runs_a_test_that_moves_the_mock_clock_alone)
     }
     exec_config_defaults(&cfg);
     cfg.jobs = 4;
-    run(&cfg, hostile_url(h), tests, N, res);
+    fake_run(&cfg, hostile_url(h), tests, N, res);
     for (size_t k = 0; k < N; k++)
         cr_expect_eq(res[k].status, RESULT_PASS, "test %zu: %s", k, res[k].message);
     char **log;

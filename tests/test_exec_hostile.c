@@ -55,21 +55,6 @@ static const hostile_row rows[] = {
      "expected status 200, got 503", 0},
 };
 
-static void run_jobs(const char *base_url, const case_test *tests, size_t n, exec_config *cfg,
-                     test_result *results)
-{
-    static case_env env;
-    exec_job jobs[64];
-    char err[256];
-    env.base_url = base_url;
-    env.market = "SE";
-    env.username = "user";
-    env.password = "pass";
-    for (size_t i = 0; i < n; i++)
-        jobs[i] = (exec_job){&tests[i], "SE", &env};
-    cr_assert_eq(exec_run(cfg, NULL, jobs, n, results, err, sizeof err), 0, "%s", err);
-}
-
 static void check_reports(test_result *results, size_t n)
 {
     run_report run;
@@ -105,7 +90,7 @@ Test(exec_hostile, ends_each_misbehaviour_as_the_right_outcome_with_valid_report
         cfg.connect_timeout_ms = 400;
         cfg.retries = r->retries;
         cfg.backoff_ms = 10;
-        run_jobs(hostile_url(h), &t, 1, &cfg, res);
+        fake_run(&cfg, hostile_url(h), &t, 1, res);
         cr_expect_eq(res[0].status, r->want, "%s: status %s, message %s", r->name,
                      result_status_name(res[0].status), res[0].message);
         if (r->want_message)
@@ -134,7 +119,7 @@ Test(exec_hostile, reports_an_endpoint_that_is_down_as_an_error)
     memset(res, 0, sizeof res);
     fake_test(&t, "down", "down.case", &script);
     exec_config_defaults(&cfg);
-    run_jobs(url, &t, 1, &cfg, res);
+    fake_run(&cfg, url, &t, 1, res);
     cr_expect_eq(res[0].status, RESULT_ERROR);
     cr_expect(strstr(res[0].message, "onnect"), "%s", res[0].message);
     check_reports(res, 1);
@@ -152,7 +137,7 @@ Test(exec_hostile, reports_a_step_that_cannot_be_built_as_an_error)
     memset(res, 0, sizeof res);
     fake_test(&t, "build", "build.case", &script);
     exec_config_defaults(&cfg);
-    run_jobs(hostile_url(h), &t, 1, &cfg, res);
+    fake_run(&cfg, hostile_url(h), &t, 1, res);
     cr_expect_eq(res[0].status, RESULT_ERROR);
     cr_expect(strstr(res[0].message, "step 2: cannot build the request: undefined variable"), "%s",
               res[0].message);
@@ -179,7 +164,7 @@ Test(exec_hostile, stops_trying_a_target_that_is_down_and_errors_the_rest)
     cfg.jobs = 2;
     /* libcurl's reason names the host: the not-run message is redacted like any other */
     case_redact_add("127.0.0.1");
-    run_jobs(url, t, N, &cfg, res);
+    fake_run(&cfg, url, t, N, res);
     fake_redact_reset();
     size_t tried = 0, not_run = 0;
     for (size_t i = 0; i < N - 1; i++) {
@@ -212,7 +197,7 @@ Test(exec_hostile, waits_out_retry_after_before_retrying_a_429)
     exec_config_defaults(&cfg);
     cfg.retries = 1;
     cfg.backoff_ms = 10;
-    run_jobs(hostile_url(h), &t, 1, &cfg, res);
+    fake_run(&cfg, hostile_url(h), &t, 1, res);
     cr_expect_eq(res[0].status, RESULT_PASS, "%s", res[0].message);
     cr_assert_eq(res[0].n_retries, 1);
     cr_expect(strstr(res[0].retries[0].message, "expected status 200, got 429"), "%s",
@@ -252,7 +237,7 @@ Test(exec_hostile, caps_an_absurd_retry_after_instead_of_retrying_at_once)
     stop_flag = 0;
     cfg.stop = &stop_flag;
     cr_assert_eq(pthread_create(&stopper, NULL, stop_later, NULL), 0);
-    run_jobs(hostile_url(h), &t, 1, &cfg, res);
+    fake_run(&cfg, hostile_url(h), &t, 1, res);
     pthread_join(stopper, NULL);
     /* the retry waits the 10 s cap; the stop after 1 s finds it still waiting */
     cr_expect_eq(res[0].status, RESULT_ERROR, "%s: %s", result_status_name(res[0].status),
@@ -282,7 +267,7 @@ Test(exec_hostile, keeps_a_servers_escape_sequences_out_of_the_trace)
     exec_config_defaults(&cfg);
     cfg.verbose = 2;
     cfg.trace = trace;
-    run_jobs(hostile_url(h), &t, 1, &cfg, res);
+    fake_run(&cfg, hostile_url(h), &t, 1, res);
     fclose(trace);
     cr_expect(strstr(trace_text, "cleared"), "the body is not traced: %s", trace_text);
     cr_expect(strstr(trace_text, "line two"), "%s", trace_text);
@@ -314,7 +299,7 @@ Test(exec_hostile, judges_a_413_sent_before_an_oversize_body_was_read)
         fake_test(&t[i], "big", "big.case", &script);
     exec_config_defaults(&cfg);
     cfg.jobs = 4;
-    run_jobs(hostile_url(h), t, N, &cfg, res);
+    fake_run(&cfg, hostile_url(h), t, N, res);
     for (size_t i = 0; i < N; i++) {
         cr_expect_eq(res[i].status, RESULT_PASS, "test %zu: %s", i, res[i].message);
         test_result_clear(&res[i]);
