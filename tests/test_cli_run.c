@@ -428,8 +428,6 @@ static mock_server *start_mock(const char *user, const char *pass, bool tls)
 {
     static char cert[512], key[512];
     mock_config cfg;
-    mock_server *srv = NULL;
-    char err[256];
     mock_config_defaults(&cfg);
     cfg.username = user;
     cfg.password = pass;
@@ -440,8 +438,7 @@ static mock_server *start_mock(const char *user, const char *pass, bool tls)
         cfg.tls_cert_file = cert;
         cfg.tls_key_file = key;
     }
-    cr_assert_eq(mock_server_start(&cfg, &srv, err, sizeof err), 0, "%s", err);
-    return srv;
+    return tm_start(&cfg);
 }
 
 Test(cli_run, runs_against_a_separate_mock_over_http_and_https)
