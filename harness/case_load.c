@@ -300,6 +300,15 @@ bool json_whole(const cJSON *v, double min, double max)
            v->valuedouble == floor(v->valuedouble);
 }
 
+/* Whether a member before m in obj has m's key (cJSON keeps both of a duplicate). */
+static bool key_seen_before(const cJSON *obj, const cJSON *m)
+{
+    for (const cJSON *p = obj->child; p != m; p = p->next)
+        if (strcmp(p->string, m->string) == 0)
+            return true;
+    return false;
+}
+
 /* Reports unknown and duplicate keys of obj (what names it) and missing required keys. */
 static int check_keys(lctx *c, const case_doc *doc, const cJSON *obj, const char *what,
                       const char *const *allowed, const char *const *required)
@@ -321,12 +330,10 @@ static int check_keys(lctx *c, const case_doc *doc, const cJSON *obj, const char
             problems++;
             continue;
         }
-        for (const cJSON *p = obj->child; p != m; p = p->next)
-            if (strcmp(p->string, m->string) == 0) {
-                lerr(c, doc, m, true, "duplicate key \"%s\" in %s", m->string, what);
-                problems++;
-                break;
-            }
+        if (key_seen_before(obj, m)) {
+            lerr(c, doc, m, true, "duplicate key \"%s\" in %s", m->string, what);
+            problems++;
+        }
     }
     for (size_t i = 0; required && required[i]; i++)
         if (!cJSON_GetObjectItemCaseSensitive(obj, required[i])) {
@@ -463,13 +470,12 @@ static void check_market_facts(lctx *c, const case_doc *doc)
         return;
     }
     static const char *const need[] = {"country", "currency", "locale"};
+    int problems = 0; /* counted by get_str; the diagnostics are what matter here */
     for (size_t i = 0; i < 3; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc->root, need[i]);
-        if (!v)
+        if (!cJSON_GetObjectItemCaseSensitive(doc->root, need[i]))
             lerr(c, doc, doc->root, false, "missing required key \"%s\" in market.json", need[i]);
-        else if (!cJSON_IsString(v))
-            lerr(c, doc, v, false, "\"%s\" in market.json must be a string, not %s", need[i],
-                 json_type_name(v));
+        else
+            get_str(c, doc, doc->root, need[i], "market.json", &problems);
     }
     for (const cJSON *m = doc->root->child; m; m = m->next) {
         if (!matches_charset(m->string, "ABCDEFGHIJKLMNOPQRSTUVWXYZ" LOWER_ID))
@@ -477,11 +483,8 @@ static void check_market_facts(lctx *c, const case_doc *doc)
                  "market.json key \"%s\" cannot be used as ${market.KEY} "
                  "(letters, digits and _ only)",
                  m->string);
-        for (const cJSON *p = doc->root->child; p != m; p = p->next)
-            if (strcmp(p->string, m->string) == 0) {
-                lerr(c, doc, m, true, "duplicate key \"%s\" in market.json", m->string);
-                break;
-            }
+        if (key_seen_before(doc->root, m))
+            lerr(c, doc, m, true, "duplicate key \"%s\" in market.json", m->string);
     }
 }
 
