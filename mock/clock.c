@@ -13,6 +13,12 @@ static int64_t real_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Whole seconds of ms, rounded down (also before 1970). */
+static int64_t floor_s(int64_t ms)
+{
+    return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+}
+
 void mclock_init(mclock *c)
 {
     atomic_init(&c->offset_ms, 0);
@@ -25,8 +31,7 @@ int64_t mclock_now_ms(mclock *c)
 
 int64_t mclock_now(mclock *c)
 {
-    int64_t ms = mclock_now_ms(c);
-    return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    return floor_s(mclock_now_ms(c));
 }
 
 int64_t mclock_offset_s(mclock *c)
@@ -65,7 +70,7 @@ void mclock_format(int64_t t, char out[MCLOCK_TEXT_MAX])
 
 void mclock_format_ms(int64_t t_ms, char out[MCLOCK_TEXT_MAX])
 {
-    int64_t s = t_ms >= 0 ? t_ms / 1000 : -((-t_ms + 999) / 1000);
+    int64_t s = floor_s(t_ms);
     int ms = (int)(t_ms - s * 1000);
     time_t tt = (time_t)s;
     struct tm tm;
