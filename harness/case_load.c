@@ -371,6 +371,18 @@ static const char *get_str(lctx *c, const case_doc *doc, const cJSON *obj, const
     return v->valuestring;
 }
 
+/* Reports an id (of a clause, case or variant: kind, read from obj's "id") outside
+ * [a-z0-9_.-]+; NULL (absent or not a string, reported by get_str) passes. */
+static void check_id(lctx *c, const case_doc *doc, const cJSON *obj, const char *id,
+                     const char *kind, int *problems)
+{
+    if (id && !matches_charset(id, LOWER_ID ".-")) {
+        lerr(c, doc, cJSON_GetObjectItemCaseSensitive(obj, "id"), false,
+             "%s id \"%s\" must match [a-z0-9_.-]+", kind, id);
+        (*problems)++;
+    }
+}
+
 /* An array of non-empty strings; returns the array, or NULL when absent or wrong. */
 static const cJSON *get_str_array(lctx *c, const case_doc *doc, const cJSON *obj, const char *key,
                                   const char *what, bool nonempty, int *problems)
@@ -631,11 +643,7 @@ static void load_contract(lctx *c, const char *dir, bool *present)
             }
             flags[k] = cJSON_IsTrue(v);
         }
-        if (id && !matches_charset(id, LOWER_ID ".-")) {
-            lerr(c, doc, cJSON_GetObjectItemCaseSensitive(e, "id"), false,
-                 "clause id \"%s\" must match [a-z0-9_.-]+", id);
-            problems++;
-        }
+        check_id(c, doc, e, id, "clause", &problems);
         if (id && find_clause(set, id)) {
             lerr(c, doc, cJSON_GetObjectItemCaseSensitive(e, "id"), false,
                  "duplicate clause id \"%s\"", id);
@@ -1001,11 +1009,7 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
     problems += check_keys(c, doc, cj, "a case", keys, req);
     const char *id = get_str(c, doc, cj, "id", "a case", &problems);
     const char *title = get_str(c, doc, cj, "title", "a case", &problems);
-    if (id && !matches_charset(id, LOWER_ID ".-")) {
-        lerr(c, doc, cJSON_GetObjectItemCaseSensitive(cj, "id"), false,
-             "case id \"%s\" must match [a-z0-9_.-]+", id);
-        problems++;
-    }
+    check_id(c, doc, cj, id, "case", &problems);
     get_str_array(c, doc, cj, "tags", "a case", false, &problems);
     const cJSON *clauses = get_str_array(c, doc, cj, "clauses", "a case", false, &problems);
     check_clause_ids(L, doc, clauses);
@@ -1155,11 +1159,7 @@ static int check_case(loader *L, const case_doc *doc, const cJSON *cj, const cha
                 problems += check_keys(c, doc, v, "a variant", vk, vr);
                 const char *vid = get_str(c, doc, v, "id", "a variant", &problems);
                 get_str(c, doc, v, "title", "a variant", &problems);
-                if (vid && !matches_charset(vid, LOWER_ID ".-")) {
-                    lerr(c, doc, cJSON_GetObjectItemCaseSensitive(v, "id"), false,
-                         "variant id \"%s\" must match [a-z0-9_.-]+", vid);
-                    problems++;
-                }
+                check_id(c, doc, v, vid, "variant", &problems);
                 get_str_array(c, doc, v, "tags", "a variant", false, &problems);
                 const cJSON *vc =
                     get_str_array(c, doc, v, "clauses", "a variant", false, &problems);
