@@ -118,12 +118,24 @@ static void journal_request(mock_server *srv, mock_request *req)
                 req->fault.kind != FAULT_NONE ? fault_kind_name(req->fault.kind) : NULL);
 }
 
+/* Queues resp (and lets go of it); once queued, the request is answered and journaled. */
+static enum MHD_Result queue(mock_server *srv, struct MHD_Connection *conn, mock_request *req,
+                             unsigned status, struct MHD_Response *resp)
+{
+    enum MHD_Result ret = MHD_queue_response(conn, status, resp);
+    MHD_destroy_response(resp);
+    if (ret == MHD_YES) {
+        req->status = status;
+        journal_request(srv, req);
+    }
+    return ret;
+}
+
 /* Turns r into a response and queues it; r's body is consumed. */
 static enum MHD_Result send_reply(mock_server *srv, struct MHD_Connection *conn, mock_request *req,
                                   mock_reply *r)
 {
     struct MHD_Response *resp;
-    enum MHD_Result ret;
     char num[24];
     if (r->body_len) {
         resp = MHD_create_response_from_buffer(r->body_len, r->body, MHD_RESPMEM_MUST_FREE);
@@ -151,13 +163,7 @@ static enum MHD_Result send_reply(mock_server *srv, struct MHD_Connection *conn,
             return MHD_NO;
         }
     }
-    ret = MHD_queue_response(conn, r->status, resp);
-    MHD_destroy_response(resp);
-    if (ret == MHD_YES) {
-        req->status = r->status;
-        journal_request(srv, req);
-    }
-    return ret;
+    return queue(srv, conn, req, r->status, resp);
 }
 
 static ssize_t truncated_reader(void *cls, uint64_t pos, char *buf, size_t max)
@@ -177,7 +183,6 @@ static ssize_t truncated_reader(void *cls, uint64_t pos, char *buf, size_t max)
 static enum MHD_Result send_truncated(mock_server *srv, struct MHD_Connection *conn,
                                       mock_request *req)
 {
-    enum MHD_Result ret;
     struct MHD_Response *resp =
         MHD_create_response_from_callback(TRUNCATE_PROMISED, 256, truncated_reader, NULL, NULL);
     if (!resp)
@@ -186,13 +191,7 @@ static enum MHD_Result send_truncated(mock_server *srv, struct MHD_Connection *c
         MHD_destroy_response(resp);
         return MHD_NO;
     }
-    ret = MHD_queue_response(conn, 200, resp);
-    MHD_destroy_response(resp);
-    if (ret == MHD_YES) {
-        req->status = 200;
-        journal_request(srv, req);
-    }
-    return ret;
+    return queue(srv, conn, req, 200, resp);
 }
 
 /* 413 in the shape of the route: Klarna's error, or the admin API's {"error"}. */
