@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kbuf.h"
+#include "test_tmp.h"
 
 static void die(const char *what, const char *path)
 {
@@ -40,8 +41,8 @@ void case_tree_write(const char *root, const char *rel, const char *text)
 
 char *case_tree_new(void)
 {
-    char tmpl[] = "/tmp/kpct-case-XXXXXX";
-    if (!mkdtemp(tmpl))
+    char tmpl[512];
+    if (!test_tmp_dir(tmpl, sizeof tmpl, "kpct-case"))
         die("mkdtemp", tmpl);
     char *root = strdup(tmpl);
     case_tree_write(root, "fixtures/SE/market.json",
@@ -79,7 +80,7 @@ void case_tree_free(char *root)
     if (!root)
         return;
     char *cmd = NULL;
-    if (strncmp(root, "/tmp/kpct-case-", 15) == 0 && asprintf(&cmd, "rm -rf '%s'", root) >= 0) {
+    if (strstr(root, "/kpct-case-") && asprintf(&cmd, "rm -rf '%s'", root) >= 0) {
         if (system(cmd) != 0)
             fprintf(stderr, "case_tree: could not remove %s\n", root);
     }

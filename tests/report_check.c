@@ -8,6 +8,7 @@
 #include "kfile.h"
 #include "report_json.h"
 #include "report_junit.h"
+#include "test_tmp.h"
 
 static const char *data_dir(void)
 {
@@ -18,8 +19,7 @@ static const char *data_dir(void)
 int report_check_write(const run_report *run, char *dir)
 {
     char err[512], path[512];
-    snprintf(dir, 256, "/tmp/kpct-test-XXXXXX");
-    if (!mkdtemp(dir))
+    if (!test_tmp_dir(dir, 256, "kpct-test"))
         return -1;
     snprintf(path, sizeof path, "%s/junit.xml", dir);
     if (junit_write(run, path, err, sizeof err) < 0)

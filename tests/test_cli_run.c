@@ -15,6 +15,7 @@
 #include "mock.h"
 #include "report_check.h"
 #include "test_mock_util.h"
+#include "test_tmp.h"
 
 typedef struct proc_out {
     int status; /* exit status, or 128 + signal */
@@ -39,8 +40,7 @@ static proc_out run_kpct_sig(const char *const *args, const char *const *env, in
     char out_path[512], err_path[512];
     const char *argv[64];
     size_t n = 0;
-    snprintf(r.dir, sizeof r.dir, "/tmp/kpct-cli-XXXXXX");
-    cr_assert_not_null(mkdtemp(r.dir));
+    cr_assert_not_null(test_tmp_dir(r.dir, sizeof r.dir, "kpct-cli"));
     snprintf(out_path, sizeof out_path, "%s/stdout", r.dir);
     snprintf(err_path, sizeof err_path, "%s/stderr", r.dir);
     argv[n++] = getenv("KPCT_BIN");
@@ -93,8 +93,7 @@ static void proc_free(proc_out *p)
 static void make_tree(char *dir, const char *suite_json)
 {
     char cmd[1024], path[512], err[256];
-    snprintf(dir, 256, "/tmp/kpct-cases-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_not_null(test_tmp_dir(dir, 256, "kpct-cases"));
     snprintf(cmd, sizeof cmd,
              "mkdir -p '%s/fixtures' && cp -r '%s/fixtures/SE' '%s/fixtures/DE' '%s/fixtures/'",
              dir, getenv("KPCT_CASES"), getenv("KPCT_CASES"), dir);

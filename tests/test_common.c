@@ -13,6 +13,7 @@
 #include "kfile.h"
 #include "rng.h"
 #include "utf8.h"
+#include "test_tmp.h"
 
 Test(kbuf, appends_up_to_its_ceiling_and_refuses_past_it)
 {
@@ -93,9 +94,9 @@ Test(b64, refuses_malformed_input)
 
 static char *temp_dir(void)
 {
-    char *d = strdup("/tmp/kpct-common-XXXXXX");
-    cr_assert_not_null(mkdtemp(d));
-    return d;
+    char d[512];
+    cr_assert_not_null(test_tmp_dir(d, sizeof d, "kpct-common"));
+    return strdup(d);
 }
 
 /* Removes a folder made by temp_dir, and frees its name. */

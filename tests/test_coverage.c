@@ -13,14 +13,15 @@
 #include "coverage.h"
 #include "kfile.h"
 #include "result.h"
+#include "test_tmp.h"
 
 /* ---- a small case tree in a temp dir ---- */
 
-static char tree[64];
+static char tree[128];
 
 static void put(const char *rel, const char *text)
 {
-    char path[256], err[256];
+    char path[1024], err[256];
     snprintf(path, sizeof path, "%s/%s", tree, rel);
     cr_assert_eq(kfile_write_atomic(path, text, strlen(text), err, sizeof err), 0, "%s", err);
 }
@@ -55,8 +56,7 @@ static const char *const suite_text =
 
 static void make_tree(bool with_contract)
 {
-    strcpy(tree, "/tmp/kpct-coverage-XXXXXX");
-    cr_assert_not_null(mkdtemp(tree));
+    cr_assert_not_null(test_tmp_dir(tree, sizeof tree, "kpct-coverage"));
     if (with_contract)
         put("contract.json", contract_text);
     put("demo.json", suite_text);
@@ -68,7 +68,7 @@ static void make_tree(bool with_contract)
 
 static void remove_tree(void)
 {
-    char cmd[128];
+    char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tree);
     cr_assert_eq(system(cmd), 0);
 }
@@ -301,7 +301,7 @@ Test(coverage, writes_every_clause_of_every_market_with_counts_and_status)
         {"SE", "t.clock", RESULT_SKIP}, {"US", "t.us", RESULT_PASS},
     };
     run_report run = make_run(set, markets, 2, o, 5);
-    char path[128], err[256];
+    char path[256], err[256];
     snprintf(path, sizeof path, "%s/out/coverage.json", tree);
     cr_assert_eq(coverage_write_json(set, &run, path, err, sizeof err), 0, "%s", err);
     size_t len = 0;
@@ -369,7 +369,7 @@ Test(coverage, reports_a_path_it_cannot_write)
     case_set *set = load_tree();
     const char *markets[] = {"SE"};
     run_report run = make_run(set, markets, 1, NULL, 0);
-    char path[128], err[256] = "";
+    char path[256], err[256] = "";
     put("blocker", "a file where a folder should be");
     snprintf(path, sizeof path, "%s/blocker/coverage.json", tree);
     cr_expect_eq(coverage_write_json(set, &run, path, err, sizeof err), -1);
@@ -523,15 +523,14 @@ Test(suite_files, pass_against_the_embedded_mock_in_every_market, .timeout = 100
 {
     const char *kpct = getenv("KPCT_BIN"), *dir = getenv("KPCT_CASES_DIR");
     cr_assert(kpct && dir, "KPCT_BIN and KPCT_CASES_DIR must be set");
-    char out[64], cmd[1024];
-    strcpy(out, "/tmp/kpct-suite-XXXXXX");
-    cr_assert_not_null(mkdtemp(out));
+    char out[512], cmd[2048];
+    cr_assert_not_null(test_tmp_dir(out, sizeof out, "kpct-suite"));
     snprintf(cmd, sizeof cmd,
              "'%s' run '%s' --market all --min-coverage 100 --out '%s' > '%s/console.txt' 2>&1",
              kpct, dir, out, out);
     int rc = system(cmd);
     if (rc != 0) {
-        char path[128], err[256];
+        char path[1024], err[256];
         size_t len = 0;
         snprintf(path, sizeof path, "%s/console.txt", out);
         char *text = kfile_read(path, 1 << 20, &len, err, sizeof err);
