@@ -238,9 +238,9 @@ Test(case_run, turns_what_cannot_be_built_into_step_errors, .init = setup, .fini
     kbuf_free(&why);
 }
 
-Test(case_run, shows_a_bad_session_id_whole_or_not_at_all)
+/* Loads a one-case tree: create a session, then complete it through the admin API. */
+static const case_test *load_complete_session_case(void)
 {
-    /* a value cut short could hold the first part of a secret that redaction then misses */
     root = case_tree_new();
     case_tree_write(root, "admin.json",
                     "{\"suite\": \"admin\", \"title\": \"t\", \"cases\": [{\"id\": "
@@ -252,6 +252,13 @@ Test(case_run, shows_a_bad_session_id_whole_or_not_at_all)
     cr_assert_str_eq(diags, "");
     free(diags);
     const case_test *t = find_test("SE", TARGET_MOCK, true, "admin.complete");
+    return t;
+}
+
+Test(case_run, shows_a_bad_session_id_whole_or_not_at_all)
+{
+    /* a value cut short could hold the first part of a secret that redaction then misses */
+    const case_test *t = load_complete_session_case();
     case_env env = {"http://h", "SE", NULL, NULL, true};
     case_request req;
     char err[1024], body[2048];
@@ -283,17 +290,7 @@ Test(case_run, shows_a_bad_session_id_whole_or_not_at_all)
 Test(case_run, completing_a_session_is_not_a_global_admin_call)
 {
     /* the executor runs clock and fault calls alone; one session's completion need not */
-    root = case_tree_new();
-    case_tree_write(root, "admin.json",
-                    "{\"suite\": \"admin\", \"title\": \"t\", \"cases\": [{\"id\": "
-                    "\"admin.complete\", \"title\": \"t\", \"clauses\": [], \"steps\": [\n"
-                    "{\"request\": {\"method\": \"POST\", \"path\": \"/s\"}, \"expect\": "
-                    "{\"status\": 200}, \"capture\": {\"sid\": \"/id\"}},\n"
-                    "{\"admin\": {\"complete_session\": \"${sid}\"}}]}]}");
-    char *diags = case_tree_load(root, &set);
-    cr_assert_str_eq(diags, "");
-    free(diags);
-    const case_test *t = find_test("SE", TARGET_MOCK, true, "admin.complete");
+    const case_test *t = load_complete_session_case();
     case_env env = {"http://h", "SE", NULL, NULL, true};
     case_request req;
     char err[1024];
