@@ -7,6 +7,9 @@
 #include <criterion/criterion.h>
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,43 +51,97 @@ static void cart(char *out, size_t n, int q, int writer, int round)
              total, tax, writer, q, total, tax, writer, round);
 }
 
-/* Checks that a read-back is one writer's cart, whole. */
-static void assert_consistent(const cJSON *s)
+/* Criterion's assertions are not thread-safe (two failing, or even passing, at once in
+ * worker threads corrupt its state and end the test with a bare signal), so workers
+ * record their first problem here and the test's own thread asserts after the joins. */
+static pthread_mutex_t problem_lock = PTHREAD_MUTEX_INITIALIZER;
+static char problem[512];
+
+static void report_problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void report_problem(const char *fmt, ...)
+{
+    pthread_mutex_lock(&problem_lock);
+    if (!problem[0]) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(problem, sizeof problem, fmt, ap);
+        va_end(ap);
+    }
+    pthread_mutex_unlock(&problem_lock);
+}
+
+static double number_at(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* Whether a read-back is one writer's cart, whole; writes what is wrong into why. */
+static bool cart_consistent(const cJSON *s, char *why, size_t n)
 {
     const cJSON *lines = cJSON_GetObjectItemCaseSensitive(s, "order_lines");
     const cJSON *l0 = cJSON_GetArrayItem(lines, 0);
-    double amount = cJSON_GetObjectItemCaseSensitive(s, "order_amount")->valuedouble;
-    double tax = cJSON_GetObjectItemCaseSensitive(s, "order_tax_amount")->valuedouble;
-    double q = cJSON_GetObjectItemCaseSensitive(l0, "quantity")->valuedouble;
-    double total = cJSON_GetObjectItemCaseSensitive(l0, "total_amount")->valuedouble;
-    cr_assert_eq(cJSON_GetArraySize(lines), 1);
-    cr_assert_eq(total, q * 1000);
-    cr_assert_eq(amount, total, "torn: order_amount %g, line total %g", amount, total);
-    cr_assert_eq(tax, total - total * 10000 / 12500);
+    double amount = number_at(s, "order_amount"), tax = number_at(s, "order_tax_amount");
+    double q = number_at(l0, "quantity"), total = number_at(l0, "total_amount");
+    if (!s || cJSON_GetArraySize(lines) != 1 || total != q * 1000)
+        snprintf(why, n, "not a one-line cart of q x 1000");
+    else if (amount != total)
+        snprintf(why, n, "torn: order_amount %g, line total %g", amount, total);
+    else if (tax != total - total * 10000 / 12500)
+        snprintf(why, n, "torn: order_tax_amount %g for a total of %g", tax, total);
+    else
+        return true;
+    return false;
+}
+
+static void assert_consistent(const cJSON *s)
+{
+    char why[128];
+    cr_assert(cart_consistent(s, why, sizeof why), "%s", why);
+}
+
+static void assert_no_problem(void)
+{
+    cr_assert_str_eq(problem, "", "a worker thread saw: %s", problem);
 }
 
 static void *distinct_worker(void *arg)
 {
     int w = (int)(intptr_t)arg;
-    char body[512], path[128];
+    char body[512], path[128], why[128];
     for (int i = 0; i < ROUNDS / 4; i++) {
-        char *id = tm_create(base, NULL);
+        char *id = tm_try_create(base, NULL, why, sizeof why);
+        if (!id) {
+            report_problem("%s", why);
+            return NULL;
+        }
         snprintf(path, sizeof path, "/payments/v1/sessions/%s", id);
+        free(id);
         int q = w * 100 + i + 1;
         cart(body, sizeof body, q, w, i);
         tm_resp r;
         tm_request(base, "POST", path, body, TM_USERPWD, NULL, &r);
-        cr_assert_eq(r.status, 204, "%s", r.body);
+        long status = r.status;
         tm_resp_free(&r);
+        if (status != 204) {
+            report_problem("update of %s answered %ld", path, status);
+            return NULL;
+        }
         tm_request(base, "GET", path, NULL, TM_USERPWD, NULL, &r);
         cJSON *j = tm_json(&r);
-        cr_assert_not_null(j);
-        assert_consistent(j);
         const cJSON *l0 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "order_lines"), 0);
-        cr_assert_eq(cJSON_GetObjectItem(l0, "quantity")->valuedouble, q, "read my own write");
+        bool ok = j && cart_consistent(j, why, sizeof why);
+        if (!j)
+            report_problem("read of %s answered %ld: %s", path, r.status, r.body);
+        else if (!ok)
+            report_problem("%s: %s", path, why);
+        else if (number_at(l0, "quantity") != q)
+            report_problem("%s: read quantity %g, not my own write %d", path,
+                           number_at(l0, "quantity"), q);
         cJSON_Delete(j);
         tm_resp_free(&r);
-        free(id);
+        if (problem[0])
+            return NULL;
     }
     return NULL;
 }
@@ -96,6 +153,7 @@ Test(mock_concurrency, creates_and_updates_distinct_sessions_in_parallel)
         pthread_create(&t[i], NULL, distinct_worker, (void *)i);
     for (int i = 0; i < THREADS; i++)
         pthread_join(t[i], NULL);
+    assert_no_problem();
     tm_resp r;
     tm_request(base, "GET", "/__admin/health", NULL, NULL, NULL, &r);
     char expect[64];
@@ -113,25 +171,32 @@ static void *shared_writer(void *arg)
         cart(body, sizeof body, w * 1000 + i + 1, w, i);
         tm_resp r;
         tm_request(base, "POST", path, body, TM_USERPWD, NULL, &r);
-        cr_assert_eq(r.status, 204, "%s", r.body);
+        if (r.status != 204)
+            report_problem("writer %d round %d: update answered %ld: %s", w, i, r.status, r.body);
         tm_resp_free(&r);
+        if (problem[0])
+            return NULL;
     }
     return NULL;
 }
 
 static void *shared_reader(void *arg)
 {
-    char path[128];
+    char path[128], why[128];
     (void)arg;
     snprintf(path, sizeof path, "/payments/v1/sessions/%s", shared_id);
     for (int i = 0; i < ROUNDS; i++) {
         tm_resp r;
         tm_request(base, "GET", path, NULL, TM_USERPWD, NULL, &r);
-        cr_assert_eq(r.status, 200);
-        cJSON *j = tm_json(&r);
-        assert_consistent(j);
+        cJSON *j = r.status == 200 ? tm_json(&r) : NULL;
+        if (!j)
+            report_problem("read %d answered %ld: %s", i, r.status, r.body);
+        else if (!cart_consistent(j, why, sizeof why))
+            report_problem("read %d: %s", i, why);
         cJSON_Delete(j);
         tm_resp_free(&r);
+        if (problem[0])
+            return NULL;
     }
     return NULL;
 }
@@ -146,6 +211,7 @@ Test(mock_concurrency, shared_session_updates_are_neither_lost_nor_torn)
         pthread_create(&t[i], NULL, shared_reader, NULL);
     for (int i = 0; i < THREADS + 2; i++)
         pthread_join(t[i], NULL);
+    assert_no_problem();
     char path[128];
     snprintf(path, sizeof path, "/payments/v1/sessions/%s", shared_id);
     tm_resp r;

@@ -51,6 +51,9 @@ void tm_resp_free(tm_resp *r);
 char *tm_header(const tm_resp *r, const char *name);
 /* Parses the body as JSON (NULL if it is not). */
 cJSON *tm_json(const tm_resp *r);
+/* tm_create without assertions, for worker threads (Criterion's asserts are not
+ * thread-safe): returns the new id, or NULL with the reason in why. */
+char *tm_try_create(const char *base, const char *body, char *why, size_t whylen);
 /* Creates a session from body (TM_SESSION_SE when NULL), asserting 200; returns its id. */
 char *tm_create(const char *base, const char *body);
 /* Sends raw bytes to 127.0.0.1:port and reads until the peer closes, timeout_ms passes or
