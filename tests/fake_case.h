@@ -28,7 +28,4 @@ void fake_test(case_test *t, const char *suite, const char *id, const fake_scrip
  * with password "pass"; asserts exec_run succeeded. */
 void fake_run(const exec_config *cfg, const char *base_url, const case_test *tests, size_t n,
               test_result *results);
-/* Forgets every registered secret. */
-void fake_redact_reset(void);
-
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "redact.h"
 #include "case_int.h"
 
 #define CID "0b5c2f9e-7d1a-4c3b-9e8f-123456789abc"
@@ -287,8 +288,8 @@ Test(case_assert, never_shows_part_of_a_secret_where_a_value_is_cut)
     cr_assert(asprintf(&expect,
                        "{\"json\": [{\"pointer\": \"/token\", \"equals\": \"other\"}, "
                        "{\"pointer\": \"\", \"type\": \"array\"}], \"body\": \"not_json\"}") > 0);
-    case_redact_reset();
-    cr_assert_eq(case_redact_add(secret), 0);
+    redact_reset();
+    cr_assert_eq(redact_add(secret), 0);
     case_response r = {.status = 200, .body = body, .body_len = strlen(body)};
     cJSON *exp = cJSON_Parse(expect), *parsed = cJSON_Parse(body);
     kbuf why;
@@ -302,7 +303,7 @@ Test(case_assert, never_shows_part_of_a_secret_where_a_value_is_cut)
     cJSON_Delete(parsed);
     free(body);
     free(expect);
-    case_redact_reset();
+    redact_reset();
 }
 
 typedef struct fields_case {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "redact.h"
 #include "case.h"
 #include "case_tree.h"
 
@@ -160,7 +161,7 @@ Test(case_run, builds_each_step_and_carries_captures_forward, .init = setup, .fi
     /* the env value read for auth is now a secret */
     kbuf red;
     kbuf_init(&red, 4096);
-    case_redact("pw-from-env-123", 15, &red);
+    redact("pw-from-env-123", 15, &red);
     cr_expect_str_eq(kbuf_str(&red), "***");
     kbuf_free(&red);
     kbuf_free(&why);

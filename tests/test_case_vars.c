@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "redact.h"
 #include "case_int.h"
 
 typedef struct fixture_vars {
@@ -124,7 +125,7 @@ Test(case_vars, gives_a_fresh_uuid_at_each_use)
 
 Test(case_vars, registers_environment_values_as_secrets_when_read)
 {
-    case_redact_reset();
+    redact_reset();
     setenv("KPCT_TEST_TOKEN", "tok-4815162342", 1);
     fixture_vars *f = fv_new();
     char err[256];
@@ -132,12 +133,12 @@ Test(case_vars, registers_environment_values_as_secrets_when_read)
     cr_assert(out);
     kbuf b;
     kbuf_init(&b, 4096);
-    cr_assert_eq(case_redact(out, strlen(out), &b), 0);
+    cr_assert_eq(redact(out, strlen(out), &b), 0);
     cr_expect_str_eq(kbuf_str(&b), "Bearer ***");
     kbuf_free(&b);
     free(out);
     fv_free(f);
-    case_redact_reset();
+    redact_reset();
 }
 
 Test(case_vars, bounds_the_table_and_each_value)

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "redact.h"
 #include "b64.h"
 #include "hostile/hostile.h"
 #include "kfile.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "redact.h"
 #include "exec.h"
 #include "fake_case.h"
 #include "hostile/hostile.h"
@@ -140,9 +141,9 @@ Test(exec_engine, never_shows_credentials_in_traces_or_stories)
     size_t trace_len = 0;
     FILE *trace = open_memstream(&trace_text, &trace_len);
     memset(res, 0, sizeof res);
-    case_redact_add("s3cr3t-user");
-    case_redact_add("s3cr3t-pass");
-    case_redact_add("s3cr3t-user:s3cr3t-pass");
+    redact_add("s3cr3t-user");
+    redact_add("s3cr3t-pass");
+    redact_add("s3cr3t-user:s3cr3t-pass");
     env.base_url = hostile_url(h);
     fake_test(&t, "leak", "leak.case", &failing);
     exec_config_defaults(&cfg);
@@ -161,7 +162,7 @@ Test(exec_engine, never_shows_credentials_in_traces_or_stories)
         cr_expect_null(strstr(res[0].message, secrets[i]), "message shows %s", secrets[i]);
     }
     free(trace_text);
-    fake_redact_reset();
+    redact_reset();
     results_free(res, 1);
     hostile_stop(h);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "redact.h"
 #include "exec.h"
 #include "fake_case.h"
 #include "hostile/hostile.h"
@@ -163,9 +164,9 @@ Test(exec_hostile, stops_trying_a_target_that_is_down_and_errors_the_rest)
     exec_config_defaults(&cfg);
     cfg.jobs = 2;
     /* libcurl's reason names the host: the not-run message is redacted like any other */
-    case_redact_add("127.0.0.1");
+    redact_add("127.0.0.1");
     fake_run(&cfg, url, t, N, res);
-    fake_redact_reset();
+    redact_reset();
     size_t tried = 0, not_run = 0;
     for (size_t i = 0; i < N - 1; i++) {
         cr_expect_eq(res[i].status, RESULT_ERROR, "test %zu", i);

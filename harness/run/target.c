@@ -1,4 +1,5 @@
 /* target: resolving, guarding and opening the endpoint a run talks to. */
+#include "redact.h"
 #include "target.h"
 
 #include <cJSON.h>

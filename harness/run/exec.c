@@ -1,6 +1,7 @@
 /* exec: the transfer engine. One slot per test in flight; each slot owns a curl easy
  * handle reused for every step of its test (libcurl's multi handle keeps the
  * connections alive between steps and tests). */
+#include "redact.h"
 #include "exec.h"
 
 #include <curl/curl.h>
@@ -166,7 +167,7 @@ static void redacted_cut(kbuf *out, const char *text, size_t len, size_t max)
         len = max + CASE_MAX_VAR_BYTES;
     kbuf r;
     kbuf_init(&r, 3 * len + 64);
-    if (case_redact(text, len, &r) == 0) {
+    if (redact(text, len, &r) == 0) {
         size_t n = r.len > max ? max : r.len;
         kbuf_append_cut(out, r.data ? r.data : "", n);
         if (r.len > max)

@@ -1,5 +1,6 @@
 /* case_vars: ${...} references — their grammar, the load-time check that each can
  * exist, the per-run variable table, and substitution into text and JSON. */
+#include "redact.h"
 #include "case_int.h"
 
 #include <ctype.h>
@@ -279,11 +280,11 @@ static cJSON *resolve_value(const vars_ctx *v, const var_ref *r, char *err, size
                      strlen(val), CASE_MAX_VAR_BYTES);
             return NULL;
         }
-        if (case_redact_add(val) < 0) {
+        if (redact_add(val) < 0) {
             snprintf(err, errlen,
                      "environment variable %s is too short to be kept out of reports "
                      "(secrets need at least %d bytes)",
-                     name, CASE_REDACT_MIN_BYTES);
+                     name, REDACT_MIN_BYTES);
             return NULL;
         }
         return cJSON_CreateString(val);

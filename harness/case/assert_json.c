@@ -1,6 +1,7 @@
 /* assert_json: the "expect" block — its load-time checks and its judgement of a
  * response: status, headers (case-insensitive names), body kind, and checks at JSON
  * Pointers. Every failure is one line saying what was expected and what came. */
+#include "redact.h"
 #include "case_int.h"
 
 #include <math.h>
@@ -25,7 +26,7 @@ static size_t redact_for_show(kbuf *red, const char *s, size_t len, bool *more)
     kbuf_init(red, 3 * (CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES) + 64);
     size_t scan =
         len > CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES ? CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES : len;
-    if (case_redact(s, scan, red) != 0) {
+    if (redact(s, scan, red) != 0) {
         kbuf_reset(red);
         kbuf_puts(red, "[value withheld: redaction ran out of room]");
     }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "redact.h"
 #include "case.h"
 #include "cli.h"
 #include "console.h"
@@ -316,7 +317,7 @@ static int session_open(const cli_options *o, session *s, bool for_run)
     if (for_run) {
         if (target_credentials(&s->tgt, s->seed, err, sizeof err) < 0)
             return usage_error(err);
-        if (case_redact_add_credentials(s->tgt.username, s->tgt.password) < 0)
+        if (redact_add_credentials(s->tgt.username, s->tgt.password) < 0)
             return usage_error("KLARNA_USERNAME and KLARNA_PASSWORD must each be at least 4 bytes: "
                                "shorter values cannot be kept out of reports");
     }

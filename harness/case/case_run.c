@@ -2,6 +2,7 @@
  * or an admin-API call on our mock), judges the response against the step's (or the
  * variant's) expectations, and captures variables for later steps. */
 #define _GNU_SOURCE /* asprintf */
+#include "redact.h"
 #include "case_int.h"
 
 #include <stdatomic.h>

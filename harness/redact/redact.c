@@ -1,7 +1,7 @@
 /* redact: the process-wide registry of secrets (credentials, ${env:...} values) and the
  * filter that replaces them, their standard base64 forms and their JSON- and
  * shell-escaped forms, by "***" in any output. */
-#include "case.h"
+#include "redact.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -16,40 +16,40 @@ typedef struct secret {
 } secret;
 
 static pthread_mutex_t redact_lock = PTHREAD_MUTEX_INITIALIZER;
-static secret redact_secrets[CASE_REDACT_MAX_SECRETS];
-static size_t redact_count;
-static size_t redact_refused;
+static secret redact_secrets[REDACT_MAX_SECRETS];
+static size_t secret_count;
+static size_t refused_count;
 
 /* Keeps the table sorted longest first, so a secret that contains another wins. */
 static void add_locked(const char *s, size_t len)
 {
     if (len == 0)
         return;
-    if (len < CASE_REDACT_MIN_BYTES) {
-        redact_refused++;
+    if (len < REDACT_MIN_BYTES) {
+        refused_count++;
         return;
     }
-    for (size_t i = 0; i < redact_count; i++)
+    for (size_t i = 0; i < secret_count; i++)
         if (redact_secrets[i].len == len && memcmp(redact_secrets[i].bytes, s, len) == 0)
             return;
-    if (redact_count == CASE_REDACT_MAX_SECRETS) {
+    if (secret_count == REDACT_MAX_SECRETS) {
         /* Never silently stop redacting: count it, so the CLI can refuse to go on. */
-        redact_refused++;
+        refused_count++;
         return;
     }
     char *copy = malloc(len);
     if (!copy) {
-        redact_refused++;
+        refused_count++;
         return;
     }
     memcpy(copy, s, len);
-    size_t at = redact_count;
+    size_t at = secret_count;
     while (at > 0 && redact_secrets[at - 1].len < len) {
         redact_secrets[at] = redact_secrets[at - 1];
         at--;
     }
     redact_secrets[at] = (secret){copy, len};
-    redact_count++;
+    secret_count++;
 }
 
 /* Writes s as it appears inside a JSON string printed by cJSON (", \\ and control
@@ -114,7 +114,7 @@ static void add_escaped_locked(const char *s, size_t len)
     char *shell = shell_escaped(s, len, &sl);
     char *both = json ? shell_escaped(json, jl, &jsl) : NULL;
     if (!json || !shell || !both)
-        redact_refused++;
+        refused_count++;
     /* add_locked skips a form equal to one already registered (no escape needed) */
     if (json)
         add_locked(json, jl);
@@ -132,12 +132,12 @@ static void add_with_base64_locked(const char *s, size_t len)
     if (len == 0)
         return;
     add_locked(s, len);
-    if (len < CASE_REDACT_MIN_BYTES)
+    if (len < REDACT_MIN_BYTES)
         return;
     add_escaped_locked(s, len);
     char *enc = b64_encode(s, len, 0);
     if (!enc) {
-        redact_refused++;
+        refused_count++;
         return;
     }
     /* Padded, and without the padding (what leaks when the value sits inside longer text). */
@@ -149,22 +149,22 @@ static void add_with_base64_locked(const char *s, size_t len)
     free(enc);
 }
 
-int case_redact_add(const char *s)
+int redact_add(const char *s)
 {
     if (!s)
         return 0;
     pthread_mutex_lock(&redact_lock);
-    size_t before = redact_refused;
+    size_t before = refused_count;
     add_with_base64_locked(s, strlen(s));
-    int rc = redact_refused == before ? 0 : -1;
+    int rc = refused_count == before ? 0 : -1;
     pthread_mutex_unlock(&redact_lock);
     return rc;
 }
 
-int case_redact_add_credentials(const char *username, const char *password)
+int redact_add_credentials(const char *username, const char *password)
 {
     pthread_mutex_lock(&redact_lock);
-    size_t before = redact_refused;
+    size_t before = refused_count;
     if (username)
         add_with_base64_locked(username, strlen(username));
     if (password)
@@ -179,40 +179,40 @@ int case_redact_add_credentials(const char *username, const char *password)
             add_with_base64_locked(pair, ul + pl + 1);
             free(pair);
         } else {
-            redact_refused++;
+            refused_count++;
         }
     }
-    int rc = redact_refused == before ? 0 : -1;
+    int rc = refused_count == before ? 0 : -1;
     pthread_mutex_unlock(&redact_lock);
     return rc;
 }
 
-size_t case_redact_refused(void)
+size_t redact_refused(void)
 {
     pthread_mutex_lock(&redact_lock);
-    size_t n = redact_refused;
+    size_t n = refused_count;
     pthread_mutex_unlock(&redact_lock);
     return n;
 }
 
-void case_redact_reset(void)
+void redact_reset(void)
 {
     pthread_mutex_lock(&redact_lock);
-    for (size_t i = 0; i < redact_count; i++)
+    for (size_t i = 0; i < secret_count; i++)
         free(redact_secrets[i].bytes);
-    redact_count = 0;
-    redact_refused = 0;
+    secret_count = 0;
+    refused_count = 0;
     pthread_mutex_unlock(&redact_lock);
 }
 
-int case_redact(const char *text, size_t len, kbuf *out)
+int redact(const char *text, size_t len, kbuf *out)
 {
     int rc = 0;
     pthread_mutex_lock(&redact_lock);
     size_t start = 0, i = 0;
     while (i < len) {
         size_t hit = 0;
-        for (size_t k = 0; k < redact_count; k++) {
+        for (size_t k = 0; k < secret_count; k++) {
             const secret *s = &redact_secrets[k];
             if (s->len <= len - i && s->bytes[0] == text[i] &&
                 memcmp(s->bytes, text + i, s->len) == 0) {

@@ -1,4 +1,5 @@
 /* cli: parsing kpct's arguments into cli_options. */
+#include "redact.h"
 #include "cli.h"
 
 #include <errno.h>

@@ -168,21 +168,4 @@ int case_run_judge(case_run *run, const case_response *resp, kbuf *why);
 /* Frees a run; accepts NULL. */
 void case_run_free(case_run *run);
 
-/* Secrets: every value that came from ${env:...} and the credentials are registered
- * here and replaced by "***" (and their base64 forms too) by redact(). Thread-safe. */
-int case_redact_add(const char *secret);
-/* Appends text to out with every registered secret replaced; returns 0 or -1 at out's ceiling. */
-int case_redact(const char *text, size_t len, kbuf *out);
-/* Registers the run's credentials: user, password and base64("user:password"); NULLs ignored. */
-int case_redact_add_credentials(const char *username, const char *password);
-/* Secrets shorter than CASE_REDACT_MIN_BYTES are too short to replace everywhere; they are
- * refused (not registered) and counted here, so the CLI can refuse or warn. Thread-safe. */
-size_t case_redact_refused(void);
-/* Forgets every registered secret and the refused count (for tests). Thread-safe. */
-void case_redact_reset(void);
-
-/* Redaction bounds: the shortest secret replaced, and how many secrets are kept. */
-#define CASE_REDACT_MIN_BYTES   4
-#define CASE_REDACT_MAX_SECRETS 1024
-
 #endif

@@ -1,0 +1,32 @@
+/* redact: the process-wide registry of secrets (the run's credentials and every value
+ * that came from ${env:...}) and the filter that replaces each of them, in every form
+ * it is known to take in an output (raw, base64, JSON- and shell-escaped), by "***".
+ * Every module that writes something a person or a CI system may read (traces, failure
+ * stories, reports) passes it through redact(). Thread-safe.
+ * Ownership: the registry keeps its own copies; redact_reset frees them. */
+#ifndef KPCT_REDACT_H
+#define KPCT_REDACT_H
+
+#include <stddef.h>
+
+#include "kbuf.h"
+
+/* Redaction bounds: the shortest secret replaced, and how many secrets are kept. */
+#define REDACT_MIN_BYTES   4
+#define REDACT_MAX_SECRETS 1024
+
+/* Registers a secret (and its encoded forms); returns 0, or -1 on OOM. */
+int redact_add(const char *secret);
+/* Registers the run's credentials: user, password and base64("user:password"); NULLs
+ * ignored. Returns 0, or -1 on OOM. */
+int redact_add_credentials(const char *username, const char *password);
+/* Appends text to out with every registered secret replaced; returns 0 or -1 at out's ceiling. */
+int redact(const char *text, size_t len, kbuf *out);
+/* Secrets shorter than REDACT_MIN_BYTES are too short to replace everywhere, and secrets
+ * past REDACT_MAX_SECRETS cannot be kept: both are refused (not registered) and counted
+ * here, so the CLI can refuse to go on. */
+size_t redact_refused(void);
+/* Forgets every registered secret and the refused count (for tests). */
+void redact_reset(void);
+
+#endif
