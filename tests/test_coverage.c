@@ -123,8 +123,11 @@ static run_report make_run(const case_set *set, const char *const *markets, size
     r.results = calloc(n ? n : 1, sizeof *r.results);
     r.count = n;
     for (size_t i = 0; i < n; i++) {
-        r.results[i].test = find_test(set, o[i].market, o[i].id);
-        r.results[i].market = o[i].market;
+        const case_test *t = find_test(set, o[i].market, o[i].id);
+        cr_assert_eq(test_result_describe(&r.results[i], t->suite, t->id, t->title, t->file,
+                                          t->line, t->clauses, t->n_clauses, t->tags, t->n_tags,
+                                          o[i].market),
+                     0);
         r.results[i].status = o[i].status;
     }
     return r;

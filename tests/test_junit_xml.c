@@ -85,31 +85,20 @@ Test(xml_escape, fails_cleanly_at_the_ceiling)
 static const char nasty[] = "step 1 \"update\": expected status 204, got 400\n"
                             "body: \x1b[31m<html>]]>\x01\xff\xfe & \"quotes\"</html>\x1b[0m";
 
-static case_test tests[5];
-
 static void sample(test_result *res, char **markets, size_t *n)
 {
     static const char *const clauses[] = {"update.ok"};
     static const char *const tags[] = {"flow"};
     const char *ids[] = {"update.ok", "update.bad", "update.err", "update.skip", "update.flaky"};
-    for (size_t i = 0; i < 5; i++) {
-        memset(&tests[i], 0, sizeof tests[i]);
-        tests[i].suite = i < 3 ? "update" : "misc";
-        tests[i].id = ids[i];
-        tests[i].title = "a title with <markup>";
-        tests[i].file = "cases/update.json";
-        tests[i].clauses = clauses;
-        tests[i].n_clauses = 1;
-        tests[i].tags = tags;
-        tests[i].n_tags = 1;
-    }
     size_t k = 0;
     for (size_t m = 0; m < 2; m++) {
         for (size_t i = 0; i < 5; i++, k++) {
             test_result *r = &res[k];
             memset(r, 0, sizeof *r);
-            r->test = &tests[i];
-            r->market = markets[m];
+            cr_assert_eq(test_result_describe(r, i < 3 ? "update" : "misc", ids[i],
+                                              "a title with <markup>", "cases/update.json", 0,
+                                              clauses, 1, tags, 1, markets[m]),
+                         0);
             r->seconds = 0.012;
             r->status = i == 0 || i == 4 ? RESULT_PASS
                         : i == 1         ? RESULT_FAIL

@@ -24,7 +24,7 @@ int console_test_line(kbuf *out, const test_result *t, bool show_market, bool co
     const char *w = word[t->status];
     if (colour ? kbuf_printf(out, "%s%s\x1b[0m", ansi[t->status], w) : kbuf_puts(out, w))
         return -1;
-    if (kbuf_printf(out, " %s", t->test->id) < 0)
+    if (kbuf_printf(out, " %s", t->id) < 0)
         return -1;
     if (show_market && kbuf_printf(out, " [%s]", t->market) < 0)
         return -1;

@@ -49,13 +49,13 @@ static int add_array(cJSON *o, const char *key, const char *const *items, size_t
 
 static cJSON *test_object(const test_result *t)
 {
-    const case_test *ct = t->test;
+    const test_result *ct = t;
     cJSON *o = cJSON_CreateObject(), *retries = NULL;
     if (!o || add_string(o, "suite", ct->suite) < 0 || add_string(o, "id", ct->id) < 0 ||
         add_string(o, "market", t->market) < 0 || add_string(o, "title", ct->title) < 0 ||
         add_string(o, "file", ct->file) < 0 || !cJSON_AddNumberToObject(o, "line", ct->line) ||
-        add_array(o, "clauses", ct->clauses, ct->n_clauses) < 0 ||
-        add_array(o, "tags", ct->tags, ct->n_tags) < 0 ||
+        add_array(o, "clauses", (const char *const *)ct->clauses, ct->n_clauses) < 0 ||
+        add_array(o, "tags", (const char *const *)ct->tags, ct->n_tags) < 0 ||
         add_string(o, "status", result_status_name(t->status)) < 0 ||
         !cJSON_AddNumberToObject(o, "seconds", t->seconds) ||
         add_string(o, "message", t->message) < 0 || add_string(o, "detail", t->detail) < 0 ||

@@ -89,7 +89,7 @@ static int outcome(kbuf *out, const char *element, const char *type, const char 
 
 static int testcase(kbuf *out, const test_result *t, const char *classname)
 {
-    const case_test *ct = t->test;
+    const test_result *ct = t;
     bool passed = t->status == RESULT_PASS;
     if (kbuf_puts(out, "    <testcase") < 0 || attr(out, "classname", classname) < 0 ||
         attr(out, "name", ct->id) < 0 || kbuf_printf(out, " time=\"%.3f\"", t->seconds) < 0)
@@ -143,11 +143,11 @@ int junit_render(const run_report *run, kbuf *out)
         const test_result *t = &run->results[i];
         group *g = NULL;
         for (size_t k = 0; k < n_groups && !g; k++)
-            if (!strcmp(groups[k].suite, t->test->suite) && !strcmp(groups[k].market, t->market))
+            if (!strcmp(groups[k].suite, t->suite) && !strcmp(groups[k].market, t->market))
                 g = &groups[k];
         if (!g) {
             g = &groups[n_groups++];
-            g->suite = t->test->suite;
+            g->suite = t->suite;
             g->market = t->market;
         }
         g->tests++;
@@ -181,7 +181,7 @@ int junit_render(const run_report *run, kbuf *out)
             goto out;
         for (size_t i = 0; i < run->count; i++) {
             const test_result *t = &run->results[i];
-            if (strcmp(t->test->suite, g->suite) || strcmp(t->market, g->market))
+            if (strcmp(t->suite, g->suite) || strcmp(t->market, g->market))
                 continue;
             if (testcase(out, t, kbuf_str(&name)) < 0)
                 goto out;

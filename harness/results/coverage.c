@@ -48,6 +48,14 @@ typedef struct coverage {
     size_t n_markets;
 } coverage;
 
+static bool result_covers(const test_result *t, const char *clause)
+{
+    for (size_t i = 0; i < t->n_clauses; i++)
+        if (t->clauses[i] && !strcmp(t->clauses[i], clause))
+            return true;
+    return false;
+}
+
 static bool test_covers(const case_test *t, const char *clause)
 {
     for (size_t i = 0; i < t->n_clauses; i++)
@@ -134,11 +142,11 @@ static int market_compute(const case_set *set, const run_report *run, const cove
     mark_applicable(set, mc->market, cov->clauses, applicable, anywhere, n);
     for (size_t i = 0; i < run->count; i++) {
         const test_result *r = &run->results[i];
-        if (!r->test || !r->market || strcmp(r->market, mc->market) ||
+        if (!r->id || !r->market || strcmp(r->market, mc->market) ||
             (unsigned)r->status > RESULT_SKIP)
             continue;
         for (size_t c = 0; c < n; c++)
-            if (test_covers(r->test, cov->clauses[c].id))
+            if (result_covers(r, cov->clauses[c].id))
                 mc->tallies[c].by_result[r->status]++;
     }
     size_t passing = 0;
@@ -259,11 +267,11 @@ static cJSON *unhappy_tests_json(const run_report *run, const char *market, cons
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < run->count; i++) {
         const test_result *r = &run->results[i];
-        if (!r->test || !r->market || strcmp(r->market, market) ||
+        if (!r->id || !r->market || strcmp(r->market, market) ||
             (r->status != RESULT_FAIL && r->status != RESULT_ERROR) ||
-            !test_covers(r->test, clause))
+            !result_covers(r, clause))
             continue;
-        cJSON *id = cJSON_CreateString(r->test->id ? r->test->id : "");
+        cJSON *id = cJSON_CreateString(r->id);
         if (!id) {
             cJSON_Delete(arr);
             return NULL;

@@ -1,12 +1,86 @@
-/* result: freeing a run's outcome and naming statuses, shared by every reporter. */
+/* result: describing, freeing and tallying a run's outcome, shared by every reporter. */
 #include "result.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* A copy of n strings (NULLs read as ""), or NULL on OOM; n == 0 gives NULL too, so
+ * *ok says which. */
+static char **copy_strings(const char *const *v, size_t n, bool *ok)
+{
+    *ok = true;
+    if (n == 0)
+        return NULL;
+    char **out = calloc(n, sizeof *out);
+    for (size_t i = 0; out && i < n; i++)
+        if (!(out[i] = strdup(v[i] ? v[i] : ""))) {
+            free_strings(out, i);
+            out = NULL;
+        }
+    *ok = out != NULL;
+    return out;
+}
+
+int test_result_describe(test_result *t, const char *suite, const char *id, const char *title,
+                         const char *file, int line, const char *const *clauses, size_t n_clauses, const char *const *tags,
+                         size_t n_tags, const char *market)
+{
+    bool ok_c, ok_t;
+    char *s = strdup(suite ? suite : ""), *i = strdup(id ? id : ""),
+         *ti = strdup(title ? title : ""), *f = strdup(file ? file : ""),
+         *m = strdup(market ? market : "");
+    char **c = copy_strings(clauses, n_clauses, &ok_c), **tg = copy_strings(tags, n_tags, &ok_t);
+    if (!s || !i || !ti || !f || !m || !ok_c || !ok_t) {
+        free(f);
+        free(s);
+        free(i);
+        free(ti);
+        free(m);
+        free_strings(c, ok_c ? n_clauses : 0);
+        free_strings(tg, ok_t ? n_tags : 0);
+        return -1;
+    }
+    free(t->suite);
+    free(t->id);
+    free(t->title);
+    free(t->file);
+    free(t->market);
+    free_strings(t->clauses, t->n_clauses);
+    free_strings(t->tags, t->n_tags);
+    t->file = f;
+    t->line = line;
+    t->suite = s;
+    t->id = i;
+    t->title = ti;
+    t->market = m;
+    t->clauses = c;
+    t->n_clauses = n_clauses;
+    t->tags = tg;
+    t->n_tags = n_tags;
+    return 0;
+}
 
 void test_result_clear(test_result *t)
 {
     if (!t)
         return;
+    free(t->suite);
+    free(t->id);
+    free(t->title);
+    free(t->file);
+    free(t->market);
+    free_strings(t->clauses, t->n_clauses);
+    free_strings(t->tags, t->n_tags);
+    t->suite = t->id = t->title = t->file = t->market = NULL;
+    t->clauses = t->tags = NULL;
+    t->n_clauses = t->n_tags = 0;
     free(t->message);
     free(t->detail);
     for (size_t k = 0; k < t->n_retries; k++) {
@@ -41,6 +115,15 @@ void run_report_free(run_report *r)
     for (size_t i = 0; i < r->count; i++)
         test_result_clear(&r->results[i]);
     free(r->results);
+    for (size_t c = 0; c < r->n_clauses; c++) {
+        free(r->clauses[c].id);
+        free(r->clauses[c].title);
+    }
+    free(r->clauses);
+    free(r->applicable);
+    r->clauses = NULL;
+    r->n_clauses = 0;
+    r->applicable = NULL;
     r->target = r->base_url = r->version = r->started_at = NULL;
     r->markets = NULL;
     r->n_markets = 0;

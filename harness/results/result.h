@@ -1,6 +1,8 @@
 /* result: the outcome of a run, as every reporter (console, JUnit, JSON, coverage,
- * sign-off) reads it. Ownership: a run_report owns its results and their strings;
- * run_report_free releases them. Tests and clauses are borrowed from the case_set. */
+ * sign-off) reads it. It knows nothing of case files: a run_report can be built by a run
+ * or rebuilt from a results.json alone.
+ * Ownership: a run_report owns everything it points at — its results, their strings
+ * and arrays, and its copy of the clause catalog; run_report_free releases them. */
 #ifndef KPCT_RESULT_H
 #define KPCT_RESULT_H
 
@@ -8,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "case.h"
 
 typedef enum { RESULT_PASS, RESULT_FAIL, RESULT_ERROR, RESULT_SKIP } result_status;
 
@@ -29,8 +30,16 @@ typedef struct result_step {
 } result_step;
 
 typedef struct test_result {
-    const case_test *test;
-    const char *market; /* market the test ran for */
+    char *suite; /* suite name: JUnit classname */
+    char *id;    /* stable test id */
+    char *title;
+    char *file; /* case file it came from */
+    int line;   /* where the case (or variant) starts */
+    char **clauses; /* clause ids this test covers */
+    size_t n_clauses;
+    char **tags;
+    size_t n_tags;
+    char *market; /* market the test ran for */
     result_status status;
     double seconds;
     char *message; /* one line, redacted; NULL when passed */
@@ -40,6 +49,14 @@ typedef struct test_result {
     result_step *steps; /* exchanges of the last attempt, in order; may be NULL */
     size_t n_steps;
 } test_result;
+
+/* A clause of the contract catalog, as the run knew it. */
+typedef struct result_clause {
+    char *id;
+    char *title;
+    bool mock_only;   /* cannot be checked on the playground */
+    bool unconfirmed; /* Klarna's behaviour is our best reading */
+} result_clause;
 
 typedef struct run_report {
     char *target; /* "mock", "playground-eu", or the base URL */
@@ -53,8 +70,18 @@ typedef struct run_report {
     int interrupted;      /* stopped by SIGINT/SIGTERM: results are partial */
     test_result *results; /* in plan order */
     size_t count;
+    result_clause *clauses; /* the catalog; may be empty */
+    size_t n_clauses;
+    /* applicable[m * n_clauses + c]: clause c applies in markets[m] (some test of the case
+     * set covers it there, whatever was selected); NULL when every clause applies. */
+    bool *applicable;
 } run_report;
 
+/* Sets the description of a test (copies every string); returns 0, or -1 on OOM with
+ * nothing changed. */
+int test_result_describe(test_result *t, const char *suite, const char *id, const char *title,
+                         const char *file, int line, const char *const *clauses, size_t n_clauses, const char *const *tags,
+                         size_t n_tags, const char *market);
 /* Frees one result's strings, retries and steps (not the struct); accepts NULL. */
 void test_result_clear(test_result *t);
 /* Frees the report's contents; accepts NULL. */

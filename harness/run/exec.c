@@ -388,8 +388,6 @@ static void attempts_free(result_attempt *a, size_t n)
 static void finish(engine *e, slot *s, result_status status, char *message, char *detail)
 {
     test_result *r = &e->results[s->job];
-    r->test = e->jobs[s->job].test;
-    r->market = e->jobs[s->job].market;
     r->status = status;
     r->seconds = now_s() - s->test_started;
     r->message = message;
@@ -409,7 +407,7 @@ static void finish(engine *e, slot *s, result_status status, char *message, char
         e->alone = NULL;
     if ((status == RESULT_FAIL || status == RESULT_ERROR) && e->cfg->fail_fast && !e->halted) {
         e->halted = true;
-        e->halted_by = r->test->id;
+        e->halted_by = r->id;
     }
     if (e->cfg->on_result)
         e->cfg->on_result(e->cfg->ctx, r);
@@ -418,8 +416,6 @@ static void finish(engine *e, slot *s, result_status status, char *message, char
 static void skip(engine *e, size_t job, const char *reason)
 {
     test_result *r = &e->results[job];
-    r->test = e->jobs[job].test;
-    r->market = e->jobs[job].market;
     r->status = RESULT_SKIP;
     r->message = strdup(reason);
     if (e->cfg->on_result)
@@ -841,6 +837,16 @@ int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, 
         snprintf(err, errlen, "libcurl failed to initialise");
         return -1;
     }
+    /* every result describes its test before anything runs: the results own their copy */
+    for (size_t i = 0; i < n; i++) {
+        const case_test *t = jobs[i].test;
+        if (test_result_describe(&results[i], t->suite, t->id, t->title, t->file, t->line,
+                                 t->clauses, t->n_clauses, t->tags, t->n_tags,
+                                 jobs[i].market) != 0) {
+            snprintf(err, errlen, "out of memory describing the tests");
+            goto out;
+        }
+    }
     e.n_slots = cfg->jobs ? cfg->jobs : 1;
     if (!(e.multi = curl_multi_init()) || !(e.slots = calloc(e.n_slots, sizeof *e.slots))) {
         snprintf(err, errlen, "out of memory starting the engine");
@@ -927,8 +933,6 @@ int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, 
         char reason[512];
         if (e.unreachable && !e.stopping && !jobs[next_job].test->skip_reason) {
             test_result *r = &e.results[next_job];
-            r->test = jobs[next_job].test;
-            r->market = jobs[next_job].market;
             r->status = RESULT_ERROR;
             r->message = one_line(e.unreachable); /* libcurl's text: redacted like any other */
             if (cfg->on_result)
