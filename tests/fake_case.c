@@ -72,6 +72,7 @@ int case_run_next(case_run *run, case_request *req, char *err, size_t errlen)
     req->password = run->env->password;
     req->step_index = run->next;
     req->step_name = "step";
+    req->is_create = !strcmp(st->method, "POST") && !strcmp(st->path, CASE_SESSIONS_PATH);
     req->is_admin = st->admin;
     req->admin_global = st->admin; /* the fake's admin steps stand for clock calls */
     req->send_auth = req->send_auth && !st->admin;

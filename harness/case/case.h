@@ -44,6 +44,9 @@ typedef struct case_clause {
     bool unconfirmed;   /* Klarna's behaviour is our best reading */
 } case_clause;
 
+/* The sessions collection: a POST there creates a session. */
+#define CASE_SESSIONS_PATH "/payments/v1/sessions"
+
 /* Which kind of endpoint a run talks to. */
 typedef enum { TARGET_MOCK, TARGET_PLAYGROUND, TARGET_URL } case_target_kind;
 
@@ -71,6 +74,8 @@ typedef struct case_test {
     size_t n_clauses;
     size_t n_steps;
     const char *skip_reason; /* non-NULL: report as skipped with this reason, do not run */
+    bool runs_alone;         /* start it with no other test in flight, and start none beside
+                                it (it moves the mock's clock or arms its faults) */
     const void *priv;        /* case module's private data */
 } case_test;
 
@@ -136,6 +141,7 @@ typedef struct case_request {
     bool send_auth; /* add Basic auth with username/password below */
     const char *username;
     const char *password;
+    bool is_create;        /* a create-session call: paced by the create quota, not the other */
     bool is_admin;         /* an admin-API call on our mock (a mock-only step) */
     bool admin_global;     /* an admin call that changes the mock for every test (its clock,
                               its faults): sent with no other test in flight */

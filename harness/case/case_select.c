@@ -87,6 +87,10 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
     append_unique(tags, &t.n_tags, ctags);
     append_unique(tags, &t.n_tags, vtags);
     t.tags = tags;
+    /* a test tagged "clock" or "exclusive" changes the mock for every test: it runs alone */
+    for (size_t i = 0; i < t.n_tags; i++)
+        if (!strcmp(tags[i], "clock") || !strcmp(tags[i], "exclusive"))
+            t.runs_alone = true;
     const cJSON *cl = variant ? cJSON_GetObjectItemCaseSensitive(variant, "clauses") : NULL;
     if (!cl)
         cl = cJSON_GetObjectItemCaseSensitive(def->json, "clauses");

@@ -582,21 +582,11 @@ static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long 
     finish(e, s, st, message, detail);
 }
 
-/* A create-session call: POST to .../payments/v1/sessions (quota of its own at Klarna). */
-static bool is_create(const case_request *req)
-{
-    static const char tail[] = "/payments/v1/sessions";
-    if (strcmp(req->method, "POST") || req->is_admin)
-        return false;
-    size_t n = strcspn(req->url, "?#"), k = sizeof tail - 1;
-    return n >= k && !strncmp(req->url + n - k, tail, k);
-}
-
 /* Reserves a start time under the rate limits: requests of one class are spaced
  * 1/rate apart (no bursts, so a run stays under a per-second quota). */
 static double rate_reserve(engine *e, const case_request *req)
 {
-    bool create = is_create(req);
+    bool create = req->is_create;
     double rate = create ? e->cfg->create_per_s : e->cfg->other_per_s;
     double *next = create ? &e->next_create_at : &e->next_other_at;
     double now = now_s();
@@ -605,15 +595,6 @@ static double rate_reserve(engine *e, const case_request *req)
     double at = *next > now ? *next : now;
     *next = at + 1.0 / rate;
     return at;
-}
-
-/* Tests tagged "clock" or "exclusive" run alone from their first step. */
-static bool runs_alone(const case_test *t)
-{
-    for (size_t i = 0; i < t->n_tags; i++)
-        if (!strcmp(t->tags[i], "clock") || !strcmp(t->tags[i], "exclusive"))
-            return true;
-    return false;
 }
 
 /* True when no slot but s has a test in flight (slots parked in SLOT_ALONE do not count). */
@@ -897,7 +878,7 @@ int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, 
                     skip(&e, j, jobs[j].test->skip_reason);
                     continue;
                 }
-                if (runs_alone(jobs[j].test)) {
+                if (jobs[j].test->runs_alone) {
                     if (slots_busy(&e))
                         break; /* wait until the tests in flight have ended */
                     e.alone = s;
