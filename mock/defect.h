@@ -102,6 +102,12 @@ static inline bool defect_has(const defect_set *set, defect_id d)
     return (set->w[(unsigned)d >> 6] >> ((unsigned)d & 63)) & 1u;
 }
 
+/* True when any defect is on in set. */
+static inline bool defect_any(const defect_set *set)
+{
+    return (set->w[0] | set->w[1]) != 0;
+}
+
 /* Turns the names of the n defects in names into set (cleared first). Returns 0, or -1 and
  * the unknown name's position in *bad. */
 int defect_set_parse(const char *const *names, size_t n, defect_set *set, size_t *bad);
