@@ -83,6 +83,23 @@ void mock_config_defaults(mock_config *cfg)
     cfg->quota_other_per_s = 50;
 }
 
+/* The origin form of a request target: an absolute-form target ("http://host:port/path",
+ * which HTTP/1.1 servers must accept, RFC 9112 §3.2.2, and which libmicrohttpd hands over
+ * as sent) loses its scheme and authority; "http://host" alone is "/". */
+static const char *origin_form(const char *url)
+{
+    const char *p = url;
+    if (*url == '/')
+        return url;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '+' || *p == '-' || *p == '.')
+        p++;
+    if (p == url || strncmp(p, "://", 3) != 0)
+        return url;
+    p = strchr(p + 3, '/');
+    return p ? p : "/";
+}
+
 static route route_of(const char *url, const char **id)
 {
     size_t n = strlen(SESSIONS_PATH);
@@ -390,6 +407,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     mock_server *srv = cls;
     mock_request *req = *req_cls;
     (void)version;
+    url = origin_form(url);
     if (!req) {
         req = calloc(1, sizeof *req);
         if (!req)
