@@ -1,5 +1,5 @@
 /* report_junit: a run as JUnit XML valid against the strict Jenkins xUnit schema
- * (shared/reference/junit-10.xsd). One <testsuite> per (suite, market); classname is
+ * (tests/data/junit-10.xsd). One <testsuite> per (suite, market); classname is
  * the suite when one market ran and "<suite>.<MARKET>" when several did, so
  * classname+name stays unique. */
 #ifndef KPCT_REPORT_JUNIT_H
