@@ -11,7 +11,7 @@
 
 #include "result.h"
 
-#define JSON_RESULTS_SCHEMA "kpct-results/1"
+#define JSON_RESULTS_SCHEMA RESULT_SCHEMA
 
 /* Builds the results document; returns it, or NULL on OOM. */
 cJSON *json_results_build(const run_report *run);
