@@ -5,7 +5,6 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -169,7 +168,8 @@ static int get_whole(reader *r, const cJSON *obj, const char *where, const char 
     char at[WHERE_MAX];
     if (get_number(r, obj, where, key, out) < 0)
         return -1;
-    if (*out != floor(*out) || *out < lo || *out > hi) {
+    /* the range first, so the cast below is defined */
+    if (!(*out >= lo && *out <= hi) || (double)(long long)*out != *out) {
         member(at, where, key);
         return fail(r, "%s is not a whole number from %.0f to %.0f", at, lo, hi);
     }
@@ -259,14 +259,14 @@ static int read_retries(reader *r, const cJSON *a, const char *where, test_resul
     if (n && !(t->retries = calloc(n, sizeof *t->retries)))
         return fail(r, "out of memory reading %s", where);
     for (const cJSON *o = a->child; o; o = o->next, i++) {
-        result_attempt *at_ = &t->retries[i];
+        result_attempt *attempt = &t->retries[i];
         element(at, where, i);
         t->n_retries = i + 1;
         if (!cJSON_IsObject(o))
             return fail(r, "%s is not an object", at);
-        if (get_status(r, o, at, &at_->status) < 0 ||
-            get_string_or_null(r, o, at, "message", &at_->message) < 0 ||
-            get_string_or_null(r, o, at, "detail", &at_->detail) < 0)
+        if (get_status(r, o, at, &attempt->status) < 0 ||
+            get_string_or_null(r, o, at, "message", &attempt->message) < 0 ||
+            get_string_or_null(r, o, at, "detail", &attempt->detail) < 0)
             return -1;
     }
     return 0;
@@ -457,9 +457,9 @@ static int read_coverage(reader *r, const cJSON *doc, run_report *run)
         element(at, "markets", i);
         if (!cJSON_IsObject(m))
             return fail(r, "%s is not an object", at);
-        const char *name = get_string(r, m, at, "market");
-        const cJSON *clauses = get_array(r, m, at, "clauses");
-        if (!name || !clauses)
+        const char *name;
+        const cJSON *clauses;
+        if (!(name = get_string(r, m, at, "market")) || !(clauses = get_array(r, m, at, "clauses")))
             return -1;
         if (i == 0) {
             if (read_catalog(r, clauses, run) < 0)
@@ -481,7 +481,7 @@ static int read_coverage(reader *r, const cJSON *doc, run_report *run)
 }
 
 static int read_file(const char *dir, const char *file, bool optional, run_report *run,
-                     int (*read)(reader *, const cJSON *, run_report *), char *err, size_t errlen)
+                     int (*parse)(reader *, const cJSON *, run_report *), char *err, size_t errlen)
 {
     kbuf path;
     struct stat st;
@@ -499,7 +499,7 @@ static int read_file(const char *dir, const char *file, bool optional, run_repor
     }
     cJSON *doc = load(&r, r.file);
     if (doc)
-        rc = read(&r, doc, run);
+        rc = parse(&r, doc, run);
     cJSON_Delete(doc);
 out:
     kbuf_free(&path);
