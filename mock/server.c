@@ -103,7 +103,7 @@ static const char *origin_form(const char *url)
 static route route_of(const char *url, const char **id)
 {
     size_t n = strlen(SESSIONS_PATH);
-    if (strncmp(url, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0)
+    if (strncmp(url, MOCK_ADMIN_PREFIX, strlen(MOCK_ADMIN_PREFIX)) == 0)
         return ROUTE_ADMIN;
     if (strncmp(url, SESSIONS_PATH, n) != 0)
         return ROUTE_NONE;
