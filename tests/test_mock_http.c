@@ -1,5 +1,5 @@
 /* HTTP tests of kpmock: a mock started in-process on a free loopback port, driven with
- * libcurl: the session calls, every reachable error of SPEC §3.3, auth, bounds, expiry,
+ * libcurl: the session calls, every reachable error of the contract, auth, bounds, expiry,
  * completed sessions, faults, quota, the journal and the admin API. */
 #include "test_mock_util.h"
 

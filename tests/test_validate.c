@@ -1174,7 +1174,7 @@ Test(validate_markets, accepts_each_market_and_rejects_its_neighbours)
     }
 }
 
-/* The table of SPEC §3.4, written out again so a slip in market.c shows up. */
+/* The contract's market table, written out again so a slip in market.c shows up. */
 Test(market, holds_exactly_the_markets_of_the_spec)
 {
     static const struct {
