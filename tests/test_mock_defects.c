@@ -12,6 +12,7 @@
 
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,4 +486,25 @@ Test(mock_defects, an_unknown_defect_is_a_usage_error_naming_the_option)
     cr_assert_str_eq(out,
                      "kpmock: --defect: unknown defect 'no-such-defect' (kpmock --list-defects "
                      "lists them)\n");
+}
+
+Test(mock_defects, the_program_takes_several_defects_at_once)
+{
+    char *argv[] = {getenv("KPMOCK_BIN"), "--port",          "0", "--defect", "create-201",
+                    "--defect",           "no-client-token", NULL};
+    char url[128];
+    tm_child c;
+    tm_resp r;
+
+    cr_assert_not_null(argv[0], "KPMOCK_BIN is not set");
+    c = tm_spawn(argv, false);
+    tm_listening(c.out, "http", url, sizeof url);
+    tm_request(url, "POST", SESSIONS, TM_SESSION_SE, AUTH, NULL, &r);
+    cr_expect_eq(r.status, 201, "%s", r.body);
+    cr_expect_null(strstr(r.body ? r.body : "", "client_token"), "%s", r.body);
+    cr_expect_not_null(strstr(r.body ? r.body : "", "session_id"), "%s", r.body);
+    tm_resp_free(&r);
+    kill(c.pid, SIGTERM);
+    cr_expect_eq(tm_wait_exit(c.pid), 0);
+    fclose(c.out);
 }
