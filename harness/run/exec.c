@@ -1,7 +1,6 @@
 /* exec: the transfer engine. One slot per test in flight; each slot owns a curl easy
  * handle reused for every step of its test (libcurl's multi handle keeps the
  * connections alive between steps and tests). */
-#include "redact.h"
 #include "exec.h"
 
 #include <curl/curl.h>
@@ -10,11 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "xml.h"
+#include "exec_story.h"
 
-#define EXEC_MESSAGE_MAX 400         /* bytes of a one-line message before redaction */
-#define EXEC_WHY_MAX     (16u << 10) /* bytes of the case module's story kept */
-#define EXEC_POLL_MS     100         /* longest sleep in the loop (signals, back-off) */
+#define EXEC_POLL_MS 100 /* longest sleep in the loop (signals, back-off) */
 
 /* IDLE: free; SENDING: a transfer is in the multi handle; WAITING: back-off before a
  * retry; THROTTLED: the next request is built and waits for the rate limit; ALONE: the
@@ -154,192 +151,6 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-/* ---- stories: what a failure report says -------------------------------------- */
-
-/* Appends text with every registered secret replaced, then cut at max bytes (the
- * redaction runs on the whole text first so a cut never splits a secret). */
-static void redacted_cut(kbuf *out, const char *text, size_t len, size_t max)
-{
-    /* Only a prefix can be shown: redact max bytes plus room for the longest secret
-     * (a variable's ceiling) that could straddle the cut, not a whole 1 MB body. */
-    size_t total = len;
-    if (len > max + CASE_MAX_VAR_BYTES)
-        len = max + CASE_MAX_VAR_BYTES;
-    kbuf r;
-    kbuf_init(&r, 3 * len + 64);
-    if (redact(text, len, &r) == 0) {
-        size_t n = r.len > max ? max : r.len;
-        kbuf_append_cut(out, r.data ? r.data : "", n);
-        if (r.len > max)
-            kbuf_printf(out, "\n[... cut at %zu of %zu bytes]", max, total);
-    } else {
-        kbuf_puts(out, "[text withheld: redaction ran out of room]");
-    }
-    kbuf_free(&r);
-}
-
-static bool printable(const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F)
-            return false;
-    }
-    return true;
-}
-
-/* Appends s for inside single quotes: each ' becomes '\''. */
-static void quote_inner(kbuf *out, const char *s, size_t n)
-{
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] != '\'')
-            continue;
-        kbuf_append_cut(out, s + start, i - start);
-        kbuf_append_cut(out, "'\\''", 4);
-        start = i + 1;
-    }
-    kbuf_append_cut(out, s + start, n - start);
-}
-
-static void shell_quote(kbuf *out, const char *s, size_t n)
-{
-    kbuf_append_cut(out, "'", 1);
-    quote_inner(out, s, n);
-    kbuf_append_cut(out, "'", 1);
-}
-
-/* Appends 'a<sep>b' shell-quoted as one word. */
-static void shell_quote_pair(kbuf *out, const char *a, const char *sep, const char *b)
-{
-    kbuf_append_cut(out, "'", 1);
-    quote_inner(out, a, strlen(a));
-    kbuf_append_cut(out, sep, strlen(sep));
-    quote_inner(out, b, strlen(b));
-    kbuf_append_cut(out, "'", 1);
-}
-
-/* The request as a curl command a person can paste (credentials as $KLARNA_* when
- * they are the run's, redacted otherwise). */
-static void request_story(kbuf *out, const case_request *req, const case_env *env)
-{
-    /* Built for every request, so kept cheap: no redaction here (every consumer redacts
-     * the text it shows), no temporary buffers. */
-    kbuf_printf(out, "curl -sS -X %s ", req->method);
-    shell_quote(out, req->url, strlen(req->url));
-    for (size_t i = 0; i < req->n_headers; i++) {
-        kbuf_puts(out, " -H ");
-        shell_quote_pair(out, req->headers[i].name, ": ", req->headers[i].value);
-    }
-    if (req->body && !case_header_find(req->headers, req->n_headers, "Content-Type"))
-        kbuf_puts(out, " -H 'Content-Type: application/json'");
-    if (req->send_auth) {
-        bool runs_own = env && env->username && req->username &&
-                        !strcmp(env->username, req->username) && env->password && req->password &&
-                        !strcmp(env->password, req->password);
-        if (runs_own) {
-            kbuf_puts(out, " -u \"$KLARNA_USERNAME:$KLARNA_PASSWORD\"");
-        } else {
-            kbuf_puts(out, " -u ");
-            shell_quote_pair(out, req->username ? req->username : "", ":",
-                             req->password ? req->password : "");
-        }
-    }
-    if (req->body) {
-        if (printable(req->body, req->body_len) && req->body_len <= EXEC_STORY_BODY_BYTES) {
-            kbuf_puts(out, " --data-binary ");
-            shell_quote(out, req->body, req->body_len);
-        } else {
-            kbuf_printf(out, " --data-binary @body   # %zu bytes%s, first bytes below\n",
-                        req->body_len, printable(req->body, req->body_len) ? "" : ", binary");
-            redacted_cut(out, req->body, req->body_len, EXEC_STORY_BODY_BYTES);
-        }
-    }
-    if (out->truncated) {
-        /* a cut could split a secret: show nothing rather than part of one */
-        kbuf_reset(out);
-        out->truncated = false;
-        kbuf_printf(out, "[%s %s: request of more than %u bytes not shown]", req->method, req->url,
-                    EXEC_MAX_DETAIL_BYTES);
-    }
-}
-
-static void response_story(kbuf *out, const slot *s, long status, double seconds)
-{
-    kbuf_printf(out, "response: HTTP %ld (%.1f ms)\n", status, seconds * 1000.0);
-    for (size_t i = 0; i < s->n_headers; i++) {
-        kbuf h;
-        kbuf_init(&h, EXEC_MAX_HEADER_BYTES + 8);
-        kbuf_printf(&h, "  %s: %s\n", s->headers[i].name, s->headers[i].value);
-        redacted_cut(out, kbuf_str(&h), h.len, 2048);
-        kbuf_free(&h);
-    }
-    if (s->body.len) {
-        kbuf_puts(out, "\n");
-        redacted_cut(out, s->body.data, s->body.len, EXEC_STORY_BODY_BYTES);
-        kbuf_puts(out, "\n");
-    } else {
-        kbuf_puts(out, "  (empty body)\n");
-    }
-}
-
-/* Returns a new redacted one-line copy of text (first line, bounded). */
-static char *one_line(const char *text)
-{
-    size_t n = strcspn(text, "\n");
-    kbuf out;
-    kbuf_init(&out, 2 * EXEC_MESSAGE_MAX + 64);
-    redacted_cut(&out, text, n, EXEC_MESSAGE_MAX);
-    for (size_t i = 0; i < out.len; i++)
-        if (out.data[i] == '\n' || out.data[i] == '\r')
-            out.data[i] = ' ';
-    return kbuf_steal(&out);
-}
-
-static char *redacted_copy(const kbuf *b)
-{
-    kbuf out;
-    kbuf_init(&out, EXEC_MAX_DETAIL_BYTES + 64);
-    redacted_cut(&out, b->data ? b->data : "", b->len, EXEC_MAX_DETAIL_BYTES);
-    return kbuf_steal(&out);
-}
-
-/* ---- traces (-v, -vv) ---------------------------------------------------------- */
-
-static void trace(const engine *e, const slot *s, long status, double seconds, const char *error)
-{
-    const exec_config *cfg = e->cfg;
-    if (cfg->verbose < 1)
-        return;
-    kbuf raw, out;
-    kbuf_init(&raw, 4 * EXEC_MAX_DETAIL_BYTES);
-    kbuf_init(&out, 4 * EXEC_MAX_DETAIL_BYTES);
-    kbuf_printf(&raw, "kpct: %s %s %s -> ", e->jobs[s->job].test->id, s->req.method, s->req.url);
-    if (error)
-        kbuf_printf(&raw, "error: %s", error);
-    else
-        kbuf_printf(&raw, "%ld", status);
-    kbuf_printf(&raw, " (%.1f ms)\n", seconds * 1000.0);
-    if (cfg->verbose >= 2) {
-        kbuf_puts(&raw, "> ");
-        kbuf_append(&raw, s->request_story.data ? s->request_story.data : "", s->request_story.len);
-        kbuf_puts(&raw, "\n");
-        if (!error) {
-            kbuf_puts(&raw, "< ");
-            response_story(&raw, s, status, seconds);
-        }
-    }
-    redacted_cut(&out, raw.data ? raw.data : "", raw.len, 4 * EXEC_MAX_DETAIL_BYTES);
-    /* traces go to a terminal: a server's escape sequences must not drive it */
-    kbuf shown;
-    kbuf_init(&shown, 4 * out.len + 64);
-    if (xml_plain_text(&shown, out.data ? out.data : "", out.len) == 0)
-        fwrite(shown.data ? shown.data : "", 1, shown.len, cfg->trace ? cfg->trace : stderr);
-    kbuf_free(&shown);
-    kbuf_free(&raw);
-    kbuf_free(&out);
-}
-
 /* ---- test life cycle -------------------------------------------------------------- */
 
 static void steps_free(result_step *st, size_t n)
@@ -361,16 +172,10 @@ static void record_step(slot *s, long status, double seconds)
     if (!grown)
         return;
     s->steps = grown;
-    kbuf name, url;
-    kbuf_init(&name, 4096);
-    kbuf_init(&url, 16384);
-    const char *n = s->req.step_name ? s->req.step_name : "";
-    redacted_cut(&name, n, strlen(n), 1024);
-    redacted_cut(&url, s->req.url, strlen(s->req.url), 4096);
     result_step *st = &s->steps[s->n_steps++];
-    st->name = kbuf_steal(&name);
+    st->name = story_redacted(s->req.step_name ? s->req.step_name : "", 1024);
     st->method = strdup(s->req.method);
-    st->url = kbuf_steal(&url);
+    st->url = story_redacted(s->req.url, 4096);
     st->status = status;
     st->seconds = seconds;
 }
@@ -494,7 +299,7 @@ static void send_request(engine *e, slot *s)
     s->headers_over = false;
     s->errbuf[0] = '\0';
     kbuf_reset(&s->request_story);
-    request_story(&s->request_story, req, e->jobs[s->job].env);
+    story_request(&s->request_story, req, e->jobs[s->job].env);
     curl_slist_free_all(s->req_headers);
     s->req_headers = build_headers(req);
 
@@ -549,8 +354,8 @@ static void send_request(engine *e, slot *s)
 static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long retry_after_s)
 {
     result_status st = kind == END_FAIL || kind == END_RETRYABLE_FAIL ? RESULT_FAIL : RESULT_ERROR;
-    char *message = one_line(kbuf_str(story));
-    char *detail = redacted_copy(story);
+    char *message = story_message(kbuf_str(story));
+    char *detail = story_detail(story);
     bool retryable = kind == END_TRANSPORT || kind == END_RETRYABLE_FAIL;
     if (retryable && s->attempt < e->cfg->retries && !e->stopping) {
         result_attempt *a = realloc(s->retries, (s->n_retries + 1) * sizeof *a);
@@ -606,14 +411,6 @@ static bool others_idle(const engine *e, const slot *s)
             return false;
     }
     return true;
-}
-
-static void step_prefix(kbuf *story, const slot *s)
-{
-    if (s->req.step_name && *s->req.step_name)
-        kbuf_printf(story, "step %zu \"%s\": ", s->req.step_index + 1, s->req.step_name);
-    else
-        kbuf_printf(story, "step %zu: ", s->req.step_index + 1);
 }
 
 static void next_step(engine *e, slot *s)
@@ -684,6 +481,12 @@ static void note_reachability(engine *e, const slot *s, CURLcode code, long stat
     }
 }
 
+static void trace(const engine *e, const slot *s, const case_response *resp, const char *error)
+{
+    story_trace(e->cfg->trace ? e->cfg->trace : stderr, e->cfg->verbose, e->jobs[s->job].test->id,
+                &s->req, &s->request_story, resp, error);
+}
+
 static void transfer_done(engine *e, slot *s, CURLcode code)
 {
     long status = 0;
@@ -693,6 +496,14 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
     curl_easy_getinfo(s->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
     curl_multi_remove_handle(e->multi, s->easy);
     double seconds = (double)total_us / 1e6;
+    case_response resp = {
+        .status = status,
+        .headers = s->headers,
+        .n_headers = s->n_headers,
+        .body = s->body.data ? s->body.data : "",
+        .body_len = s->body.len,
+        .seconds = seconds,
+    };
     kbuf story;
     kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
     note_reachability(e, s, code, status);
@@ -700,7 +511,7 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
 
     if (s->body_over || s->headers_over || code != CURLE_OK) {
         end_kind kind = END_TRANSPORT;
-        step_prefix(&story, s);
+        story_step(&story, &s->req);
         kbuf_printf(&story, "%s %s: ", s->req.method, s->req.url);
         if (s->body_over) {
             kind = END_ERROR;
@@ -720,33 +531,19 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
                             e->cfg->connect_timeout_ms, e->cfg->timeout_ms);
         }
         char *line = strndup(kbuf_str(&story), story.len);
-        trace(e, s, status, seconds, line ? line : "transport error");
+        trace(e, s, &resp, line ? line : "transport error");
         free(line);
-        kbuf_puts(&story, "\n\nrequest:\n  ");
-        kbuf_append(&story, s->request_story.data ? s->request_story.data : "",
-                    s->request_story.len);
-        if (status > 0) {
-            kbuf_puts(&story, "\n\npartial ");
-            response_story(&story, s, status, seconds);
-        }
+        story_cut_short(&story, &s->request_story, &resp);
         attempt_failed(e, s, kind, &story, 0);
         kbuf_free(&story);
         return;
     }
 
-    trace(e, s, status, seconds, NULL);
-    case_response resp = {
-        .status = status,
-        .headers = s->headers,
-        .n_headers = s->n_headers,
-        .body = s->body.data ? s->body.data : "",
-        .body_len = s->body.len,
-        .seconds = seconds,
-    };
+    trace(e, s, &resp, NULL);
     kbuf why;
-    kbuf_init(&why, EXEC_WHY_MAX);
+    kbuf_init(&why, STORY_WHY_MAX);
     /* step name and index are read before judging: the request belongs to the run */
-    step_prefix(&story, s);
+    story_step(&story, &s->req);
     int rc = case_run_judge(s->run, &resp, &why);
     if (rc == 0) {
         kbuf_free(&why);
@@ -754,13 +551,7 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
         next_step(e, s);
         return;
     }
-    kbuf_append_cut(&story, why.data ? why.data : "expectation not met", why.data ? why.len : 19);
-    if (why.truncated)
-        kbuf_printf(&story, "\n[... cut at %u bytes]", EXEC_WHY_MAX);
-    kbuf_puts(&story, "\n\nrequest:\n  ");
-    kbuf_append(&story, s->request_story.data ? s->request_story.data : "", s->request_story.len);
-    kbuf_puts(&story, "\n\n");
-    response_story(&story, s, status, seconds);
+    story_judged(&story, &why, &s->request_story, &resp);
     end_kind kind = END_ERROR;
     long retry_after = 0;
     if (rc > 0) {
@@ -793,8 +584,8 @@ static void abort_all(engine *e)
         } else {
             kbuf_printf(&story, "interrupted by a signal while waiting to retry");
         }
-        char *msg = one_line(kbuf_str(&story));
-        finish(e, s, RESULT_ERROR, msg, redacted_copy(&story));
+        char *msg = story_message(kbuf_str(&story));
+        finish(e, s, RESULT_ERROR, msg, story_detail(&story));
         kbuf_free(&story);
     }
 }
@@ -915,7 +706,7 @@ int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, 
         if (e.unreachable && !e.stopping && !jobs[next_job].test->skip_reason) {
             test_result *r = &e.results[next_job];
             r->status = RESULT_ERROR;
-            r->message = one_line(e.unreachable); /* libcurl's text: redacted like any other */
+            r->message = story_message(e.unreachable); /* libcurl's text: redacted like any other */
             if (cfg->on_result)
                 cfg->on_result(cfg->ctx, r);
             continue;
