@@ -1,6 +1,7 @@
-/* exec: the transfer engine. One slot per test in flight; each slot owns a curl easy
- * handle reused for every step of its test (libcurl's multi handle keeps the
- * connections alive between steps and tests). */
+/* exec: the transfer engine. Runs tests over libcurl's multi interface — slots, retries
+ * with back-off and Retry-After, pacing under rate limits, the reachability of the
+ * target, fail-fast and stop on a signal. What it tells a person about an exchange
+ * (failure stories, traces) is written by exec_story.c. */
 #include "exec.h"
 
 #include <curl/curl.h>
@@ -13,10 +14,23 @@
 
 #define EXEC_POLL_MS 100 /* longest sleep in the loop (signals, back-off) */
 
-/* IDLE: free; SENDING: a transfer is in the multi handle; WAITING: back-off before a
- * retry; THROTTLED: the next request is built and waits for the rate limit; ALONE: the
- * next request changes the whole mock (clock, faults) and waits until no other test is
- * in flight. */
+/* The text a test's result gets when memory runs out before a better one can be made;
+ * one copy is allocated per test when the engine starts, so it never fails later. */
+#define EXEC_OOM_NOTE "out of memory while running the test"
+
+/* A slot carries one test at a time; it owns a curl easy handle reused for every step
+ * (the multi handle keeps connections alive between steps and tests).
+ *
+ *   IDLE      --start_test--> next_step
+ *   next_step --a request is built--> SENDING, THROTTLED (waits for its rate-limit turn)
+ *             or ALONE (its step changes the whole mock: waits until no other test is in
+ *             flight); --no step left, or one cannot be built--> finish
+ *   SENDING   --transfer_done--> next_step (the step passed), WAITING (a failure worth a
+ *             retry, after a back-off) or finish
+ *   WAITING   --wake_at--> start_attempt --> next_step
+ *   THROTTLED --wake_at--> SENDING;  ALONE --every other slot idle--> SENDING
+ *
+ * finish writes the test's result and makes the slot IDLE again. */
 typedef enum { SLOT_IDLE, SLOT_SENDING, SLOT_WAITING, SLOT_THROTTLED, SLOT_ALONE } slot_state;
 
 /* Why an attempt ended, when it did not pass. */
@@ -36,10 +50,11 @@ typedef struct slot {
     size_t n_headers;
     size_t header_bytes;
     bool headers_over;
+    bool out_of_memory; /* the response could not be kept: the test errors */
     char errbuf[CURL_ERROR_SIZE];
     kbuf request_story; /* the request as a curl command, built before judging */
     double test_started;
-    double wake_at;   /* SLOT_WAITING: restart the test at this time */
+    double wake_at;   /* SLOT_WAITING, SLOT_THROTTLED: move on at this time */
     unsigned attempt; /* 0 = first */
     result_attempt *retries;
     size_t n_retries;
@@ -51,7 +66,10 @@ typedef struct engine {
     const exec_config *cfg;
     const case_set *set;
     const exec_job *jobs;
+    size_t n_jobs;
+    size_t next_job; /* jobs before it have been started, skipped or settled */
     test_result *results;
+    char **oom_notes; /* per job: EXEC_OOM_NOTE, handed over when memory runs out */
     CURLM *multi;
     slot *slots;
     size_t n_slots;
@@ -59,19 +77,18 @@ typedef struct engine {
     const char *halted_by;     /* test id that tripped it */
     bool answered;             /* the target has sent at least one HTTP answer */
     size_t unreachable_streak; /* transfers in a row that could not reach the target */
-    char *unreachable;         /* set: the target is down; the reason, for tests not started */
+    bool down;                 /* the target counts as down: start no new test */
+    char *unreachable;         /* why it is down, for tests not started (NULL: out of memory) */
     bool stopping;             /* stop flag seen */
     struct slot *alone;        /* the test that runs alone (clock/fault admin step, "clock" tag) */
     double next_create_at;     /* rate limits: earliest start of the next request per class */
     double next_other_at;
 } engine;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+static int engine_start(engine *e, char *err, size_t errlen);
+static void engine_loop(engine *e);
+static void settle_not_started(engine *e);
+static void engine_free(engine *e);
 
 void exec_config_defaults(exec_config *cfg)
 {
@@ -82,76 +99,218 @@ void exec_config_defaults(exec_config *cfg)
     cfg->backoff_ms = 200;
 }
 
-/* ---- response collection ---------------------------------------------------- */
-
-static void headers_clear(slot *s)
+int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, size_t n,
+             test_result *results, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < s->n_headers; i++) {
-        free(s->headers[i].name);
-        free(s->headers[i].value);
+    engine e = {.cfg = cfg, .set = set, .jobs = jobs, .n_jobs = n, .results = results};
+    int rc = -1;
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(err, errlen, "libcurl failed to initialise");
+        return -1;
     }
-    s->n_headers = 0;
-    s->header_bytes = 0;
+    if (engine_start(&e, err, errlen) == 0) {
+        engine_loop(&e);
+        settle_not_started(&e);
+        rc = 0;
+    }
+    engine_free(&e);
+    curl_global_cleanup();
+    return rc;
 }
 
-static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
+/* ---- the engine's life ------------------------------------------------------------- */
+
+static double now_s(void)
 {
-    slot *s = userdata;
-    size_t n = size * nmemb;
-    if (kbuf_append(&s->body, p, n) < 0) {
-        s->body_over = true;
-        return 0; /* aborts the transfer: the body is over its bound */
-    }
-    return n;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata)
+/* Grows b to its ceiling once, so that later appends never allocate (see story_request). */
+static int kbuf_grow_to_max(kbuf *b)
 {
-    slot *s = userdata;
-    size_t n = size * nmemb, len = n;
-    while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
-        len--;
-    if (len >= 5 && !strncmp(p, "HTTP/", 5)) {
-        headers_clear(s); /* a new response (after 100 Continue or similar) starts */
-        return n;
-    }
-    if (!len || p[0] == ' ' || p[0] == '\t')
-        return n; /* end of headers, or an obsolete folded line */
-    const char *colon = memchr(p, ':', len);
-    if (!colon)
-        return n;
-    s->header_bytes += len;
-    if (s->n_headers >= EXEC_MAX_HEADERS || s->header_bytes > EXEC_MAX_HEADER_BYTES) {
-        s->headers_over = true;
-        return 0;
-    }
-    if (!s->n_headers || (s->n_headers & (s->n_headers - 1)) == 0) {
-        /* grow at powers of two */
-        size_t cap = s->n_headers ? s->n_headers * 2 : 16;
-        case_header *h = realloc(s->headers, cap * sizeof *h);
-        if (!h)
-            return 0;
-        s->headers = h;
-    }
-    const char *v = colon + 1, *end = p + len;
-    while (v < end && (*v == ' ' || *v == '\t'))
-        v++;
-    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
-        end--;
-    char *name = strndup(p, (size_t)(colon - p));
-    char *value = strndup(v, (size_t)(end - v));
-    if (!name || !value) {
-        free(name);
-        free(value);
-        return 0;
-    }
-    s->headers[s->n_headers].name = name;
-    s->headers[s->n_headers].value = value;
-    s->n_headers++;
-    return n;
+    int rc = kbuf_printf(b, "%*s", (int)b->max, "");
+    kbuf_reset(b);
+    return rc;
 }
 
-/* ---- test life cycle -------------------------------------------------------------- */
+static int engine_start(engine *e, char *err, size_t errlen)
+{
+    /* every result describes its test before anything runs: the results own their copy */
+    for (size_t i = 0; i < e->n_jobs; i++) {
+        const case_test *t = e->jobs[i].test;
+        if (test_result_describe(&e->results[i], t->suite, t->id, t->title, t->file, t->line,
+                                 t->clauses, t->n_clauses, t->tags, t->n_tags,
+                                 e->jobs[i].market) != 0) {
+            snprintf(err, errlen, "out of memory describing the tests");
+            return -1;
+        }
+    }
+    if (!(e->oom_notes = calloc(e->n_jobs ? e->n_jobs : 1, sizeof *e->oom_notes)))
+        goto oom;
+    for (size_t i = 0; i < e->n_jobs; i++)
+        if (!(e->oom_notes[i] = strdup(EXEC_OOM_NOTE)))
+            goto oom;
+    e->n_slots = e->cfg->jobs ? e->cfg->jobs : 1;
+    if (!(e->multi = curl_multi_init()) || !(e->slots = calloc(e->n_slots, sizeof *e->slots)))
+        goto oom;
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->n_slots + 4);
+    for (size_t i = 0; i < e->n_slots; i++) {
+        slot *s = &e->slots[i];
+        kbuf_init(&s->body, EXEC_MAX_BODY_BYTES);
+        kbuf_init(&s->request_story, EXEC_MAX_DETAIL_BYTES);
+        if (kbuf_grow_to_max(&s->request_story) != 0)
+            goto oom;
+        if (!(s->easy = curl_easy_init())) {
+            snprintf(err, errlen, "libcurl could not create a transfer");
+            return -1;
+        }
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory starting the engine");
+    return -1;
+}
+
+static void start_test(engine *e, slot *s, size_t job);
+static void start_attempt(engine *e, slot *s);
+static void send_request(engine *e, slot *s);
+static void transfer_done(engine *e, slot *s, CURLcode code);
+static void abort_all(engine *e);
+static void skip(engine *e, size_t job, const char *reason);
+static bool others_idle(const engine *e, const slot *s);
+
+static bool slots_busy(const engine *e)
+{
+    for (size_t i = 0; i < e->n_slots; i++)
+        if (e->slots[i].state != SLOT_IDLE)
+            return true;
+    return false;
+}
+
+/* True when no further test will be started. */
+static bool starts_over(const engine *e)
+{
+    return e->next_job >= e->n_jobs || e->halted || e->stopping || e->down;
+}
+
+/* Moves a slot on when its time has come (back-off, rate limit, its turn to run alone),
+ * then, while it is idle, gives it the next job. Lowers *next_wake to the slot's wake-up
+ * time. Returns true when something was started. */
+static bool kick_slot(engine *e, slot *s, double now, double *next_wake)
+{
+    bool kicked = false;
+    if (s->state == SLOT_WAITING || s->state == SLOT_THROTTLED) {
+        if (s->wake_at <= now) {
+            if (s->state == SLOT_WAITING)
+                start_attempt(e, s);
+            else
+                send_request(e, s);
+            kicked = true;
+        } else if (s->wake_at < *next_wake) {
+            *next_wake = s->wake_at;
+        }
+    }
+    if (s->state == SLOT_ALONE && (!e->alone || e->alone == s) && others_idle(e, s)) {
+        e->alone = s;
+        send_request(e, s);
+        kicked = true;
+    }
+    while (s->state == SLOT_IDLE && !starts_over(e) && !e->alone) {
+        size_t j = e->next_job;
+        const case_test *t = e->jobs[j].test;
+        if (t->skip_reason) {
+            e->next_job++;
+            skip(e, j, t->skip_reason);
+            continue;
+        }
+        if (t->runs_alone) {
+            if (slots_busy(e))
+                break; /* wait until the tests in flight have ended */
+            e->alone = s;
+        }
+        e->next_job++;
+        start_test(e, s, j);
+        kicked = true;
+    }
+    return kicked;
+}
+
+/* Hands every finished transfer to its slot; returns true when there was one. */
+static bool collect_transfers(engine *e)
+{
+    bool any = false;
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(e->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        slot *s = NULL;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+        transfer_done(e, s, msg->data.result);
+        any = true;
+    }
+    return any;
+}
+
+/* Runs until every job is done or no more will start: moves the slots on, lets libcurl
+ * transfer, and sleeps until the next transfer event or wake-up time (at most
+ * EXEC_POLL_MS, so a stop is seen quickly). */
+static void engine_loop(engine *e)
+{
+    for (;;) {
+        if (e->cfg->stop && *e->cfg->stop && !e->stopping) {
+            e->stopping = true;
+            abort_all(e);
+        }
+        double now = now_s();
+        double next_wake = now + EXEC_POLL_MS / 1000.0;
+        bool kicked = false;
+        for (size_t i = 0; i < e->n_slots; i++)
+            kicked |= kick_slot(e, &e->slots[i], now, &next_wake);
+        if (!slots_busy(e) && starts_over(e))
+            break;
+        int running = 0;
+        curl_multi_perform(e->multi, &running);
+        kicked |= collect_transfers(e);
+        if (kicked)
+            continue;
+        double wait = (next_wake - now_s()) * 1000.0;
+        curl_multi_poll(e->multi, NULL, 0, wait < 1 ? 1 : (int)wait, NULL);
+    }
+}
+
+/* ---- results ----------------------------------------------------------------------- */
+
+/* Writes a test's outcome into its result and reports it. A result that is not a pass
+ * always has a message: NULL means memory ran out making it, and the test becomes an
+ * error with the job's EXEC_OOM_NOTE instead. Takes message and detail. */
+static void result_end(engine *e, size_t job, result_status status, char *message, char *detail)
+{
+    test_result *r = &e->results[job];
+    if (status != RESULT_PASS && !message) {
+        status = RESULT_ERROR;
+        message = e->oom_notes[job];
+        e->oom_notes[job] = NULL;
+    }
+    r->status = status;
+    r->message = message;
+    r->detail = detail;
+    if (e->cfg->on_result)
+        e->cfg->on_result(e->cfg->ctx, r);
+}
+
+/* Returns "out of memory <doing>", or NULL (then result_end uses the reserved note). */
+static char *oom_message(const char *doing)
+{
+    size_t n = strlen("out of memory ") + strlen(doing) + 1;
+    char *m = malloc(n);
+    if (m)
+        snprintf(m, n, "out of memory %s", doing);
+    return m;
+}
 
 static void steps_free(result_step *st, size_t n)
 {
@@ -163,23 +322,6 @@ static void steps_free(result_step *st, size_t n)
     free(st);
 }
 
-/* Records the exchange just finished (for results.json); best effort, bounded. */
-static void record_step(slot *s, long status, double seconds)
-{
-    if (s->n_steps >= EXEC_MAX_RECORDED_STEPS)
-        return;
-    result_step *grown = realloc(s->steps, (s->n_steps + 1) * sizeof *grown);
-    if (!grown)
-        return;
-    s->steps = grown;
-    result_step *st = &s->steps[s->n_steps++];
-    st->name = story_redacted(s->req.step_name ? s->req.step_name : "", 1024);
-    st->method = strdup(s->req.method);
-    st->url = story_redacted(s->req.url, 4096);
-    st->status = status;
-    st->seconds = seconds;
-}
-
 static void attempts_free(result_attempt *a, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -189,14 +331,12 @@ static void attempts_free(result_attempt *a, size_t n)
     free(a);
 }
 
-/* Records a test's end in results and frees the slot's test state. */
+/* Ends the slot's test: hands its result (with its retries and steps) over, frees the
+ * slot's test state and trips fail-fast. Takes message and detail. */
 static void finish(engine *e, slot *s, result_status status, char *message, char *detail)
 {
     test_result *r = &e->results[s->job];
-    r->status = status;
     r->seconds = now_s() - s->test_started;
-    r->message = message;
-    r->detail = detail;
     r->retries = s->retries;
     r->n_retries = s->n_retries;
     r->steps = s->steps;
@@ -210,24 +350,94 @@ static void finish(engine *e, slot *s, result_status status, char *message, char
     s->state = SLOT_IDLE;
     if (e->alone == s)
         e->alone = NULL;
-    if ((status == RESULT_FAIL || status == RESULT_ERROR) && e->cfg->fail_fast && !e->halted) {
+    result_end(e, s->job, status, message, detail);
+    if ((r->status == RESULT_FAIL || r->status == RESULT_ERROR) && e->cfg->fail_fast &&
+        !e->halted) {
         e->halted = true;
         e->halted_by = r->id;
     }
-    if (e->cfg->on_result)
-        e->cfg->on_result(e->cfg->ctx, r);
+}
+
+/* Ends the slot's test as an error because memory ran out while `doing` something. */
+static void finish_oom(engine *e, slot *s, const char *doing)
+{
+    finish(e, s, RESULT_ERROR, oom_message(doing), NULL);
 }
 
 static void skip(engine *e, size_t job, const char *reason)
 {
-    test_result *r = &e->results[job];
-    r->status = RESULT_SKIP;
-    r->message = strdup(reason);
-    if (e->cfg->on_result)
-        e->cfg->on_result(e->cfg->ctx, r);
+    result_end(e, job, RESULT_SKIP, strdup(reason), NULL);
 }
 
+/* Tests never started: errors when the target is down (they could not be judged),
+ * skipped otherwise, with the reason they were not run. */
+static void settle_not_started(engine *e)
+{
+    for (; e->next_job < e->n_jobs; e->next_job++) {
+        size_t j = e->next_job;
+        const char *skip_reason = e->jobs[j].test->skip_reason;
+        char reason[512];
+        if (e->down && !e->stopping && !skip_reason) {
+            /* libcurl's text: redacted like any other */
+            result_end(e, j, RESULT_ERROR, e->unreachable ? story_message(e->unreachable) : NULL,
+                       NULL);
+            continue;
+        }
+        if (skip_reason)
+            snprintf(reason, sizeof reason, "%s", skip_reason);
+        else if (e->stopping)
+            snprintf(reason, sizeof reason, "not run: the run was interrupted");
+        else
+            snprintf(reason, sizeof reason, "not run: --fail-fast stopped after %s", e->halted_by);
+        skip(e, j, reason);
+    }
+}
+
+static void headers_clear(slot *s)
+{
+    for (size_t i = 0; i < s->n_headers; i++) {
+        free(s->headers[i].name);
+        free(s->headers[i].value);
+    }
+    s->n_headers = 0;
+    s->header_bytes = 0;
+}
+
+static void engine_free(engine *e)
+{
+    for (size_t i = 0; e->slots && i < e->n_slots; i++) {
+        slot *s = &e->slots[i];
+        if (s->easy)
+            curl_easy_cleanup(s->easy);
+        curl_slist_free_all(s->req_headers);
+        headers_clear(s);
+        free(s->headers);
+        kbuf_free(&s->body);
+        kbuf_free(&s->request_story);
+        case_run_free(s->run);
+        attempts_free(s->retries, s->n_retries);
+        steps_free(s->steps, s->n_steps);
+    }
+    free(e->slots);
+    for (size_t i = 0; e->oom_notes && i < e->n_jobs; i++)
+        free(e->oom_notes[i]);
+    free(e->oom_notes);
+    free(e->unreachable);
+    if (e->multi)
+        curl_multi_cleanup(e->multi);
+}
+
+/* ---- a test's steps ---------------------------------------------------------------- */
+
 static void next_step(engine *e, slot *s);
+
+static void start_test(engine *e, slot *s, size_t job)
+{
+    s->job = job;
+    s->attempt = 0;
+    s->test_started = now_s();
+    start_attempt(e, s);
+}
 
 static void start_attempt(engine *e, slot *s)
 {
@@ -241,14 +451,76 @@ static void start_attempt(engine *e, slot *s)
     next_step(e, s);
 }
 
-static void start_test(engine *e, slot *s, size_t job)
+/* Reserves a start time under the rate limits: requests of one class are spaced
+ * 1/rate apart (no bursts, so a run stays under a per-second quota). */
+static double rate_reserve(engine *e, const case_request *req)
 {
-    s->job = job;
-    s->attempt = 0;
-    s->test_started = now_s();
-    start_attempt(e, s);
+    bool create = req->is_create;
+    double rate = create ? e->cfg->create_per_s : e->cfg->other_per_s;
+    double *next = create ? &e->next_create_at : &e->next_other_at;
+    double now = now_s();
+    if (rate <= 0 || req->is_admin)
+        return now;
+    double at = *next > now ? *next : now;
+    *next = at + 1.0 / rate;
+    return at;
 }
 
+/* True when no slot but s has a test in flight (slots parked in SLOT_ALONE do not count). */
+static bool others_idle(const engine *e, const slot *s)
+{
+    for (size_t i = 0; i < e->n_slots; i++) {
+        const slot *o = &e->slots[i];
+        if (o != s && o->state != SLOT_IDLE && o->state != SLOT_ALONE)
+            return false;
+    }
+    return true;
+}
+
+static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long retry_after_s);
+
+/* Asks the case module for the test's next request and sends it, parks it (ALONE,
+ * THROTTLED), or ends the test when there is none or it cannot be built. */
+static void next_step(engine *e, slot *s)
+{
+    char err[1024] = "";
+    int rc = case_run_next(s->run, &s->req, err, sizeof err);
+    if (rc == 1) {
+        s->steps_sent++;
+        if (s->req.admin_global && e->alone != s) {
+            /* park until every other test has ended; no new test starts meanwhile */
+            if (!e->alone)
+                e->alone = s;
+            if (e->alone != s || !others_idle(e, s)) {
+                s->state = SLOT_ALONE;
+                return;
+            }
+        }
+        double at = rate_reserve(e, &s->req);
+        if (at > now_s()) {
+            s->state = SLOT_THROTTLED;
+            s->wake_at = at;
+            return;
+        }
+        send_request(e, s);
+        return;
+    }
+    if (rc == 0) {
+        finish(e, s, RESULT_PASS, NULL, NULL);
+        return;
+    }
+    kbuf story;
+    kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
+    kbuf_printf(&story, "step %zu: cannot build the request: %s\n", s->steps_sent + 1,
+                *err ? err : "unknown reason");
+    attempt_failed(e, s, END_ERROR, &story, 0);
+    kbuf_free(&story);
+}
+
+/* ---- sending ----------------------------------------------------------------------- */
+
+/* The request's headers as libcurl takes them; returns NULL when memory ran out (the
+ * list is never empty: it always holds an Expect or a Content-Type line). */
 static struct curl_slist *build_headers(const case_request *req)
 {
     struct curl_slist *list = NULL, *l;
@@ -286,23 +558,15 @@ fail:
     return NULL;
 }
 
-static void send_request(engine *e, slot *s)
+static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata);
+static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata);
+
+/* Sets the easy handle up for s->req. Long only because libcurl takes one option per
+ * call; the only decisions are TLS, proxy, auth and how the method carries a body. */
+static void set_transfer_options(const exec_config *cfg, slot *s)
 {
-    const exec_config *cfg = e->cfg;
     const case_request *req = &s->req;
     CURL *c = s->easy;
-
-    curl_easy_reset(c);
-    kbuf_reset(&s->body);
-    s->body_over = false;
-    headers_clear(s);
-    s->headers_over = false;
-    s->errbuf[0] = '\0';
-    kbuf_reset(&s->request_story);
-    story_request(&s->request_story, req, e->jobs[s->job].env);
-    curl_slist_free_all(s->req_headers);
-    s->req_headers = build_headers(req);
-
     curl_easy_setopt(c, CURLOPT_PRIVATE, s);
     curl_easy_setopt(c, CURLOPT_URL, req->url);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -346,107 +610,101 @@ static void send_request(engine *e, slot *s)
     } else if (strcmp(req->method, "GET")) {
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
     }
+}
+
+/* Starts the transfer of s->req (the slot becomes SENDING), or ends the test as an
+ * error when it cannot be started. */
+static void send_request(engine *e, slot *s)
+{
+    curl_easy_reset(s->easy);
+    kbuf_reset(&s->body);
+    s->body_over = false;
+    headers_clear(s);
+    s->headers_over = false;
+    s->out_of_memory = false;
+    s->errbuf[0] = '\0';
+    kbuf_reset(&s->request_story);
+    story_request(&s->request_story, &s->req, e->jobs[s->job].env);
+    curl_slist_free_all(s->req_headers);
+    if (!(s->req_headers = build_headers(&s->req))) {
+        finish_oom(e, s, "building the request headers");
+        return;
+    }
+    set_transfer_options(e->cfg, s);
+    CURLMcode mc = curl_multi_add_handle(e->multi, s->easy);
+    if (mc != CURLM_OK) {
+        kbuf why;
+        kbuf_init(&why, 1024);
+        kbuf_printf(&why, "libcurl could not start the transfer: %s", curl_multi_strerror(mc));
+        finish(e, s, RESULT_ERROR, why.data ? kbuf_steal(&why) : NULL, NULL);
+        return;
+    }
     s->state = SLOT_SENDING;
-    curl_multi_add_handle(e->multi, c);
 }
 
-/* Ends an attempt that did not pass: retries it when allowed, else finishes the test. */
-static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long retry_after_s)
+/* ---- receiving --------------------------------------------------------------------- */
+
+static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
 {
-    result_status st = kind == END_FAIL || kind == END_RETRYABLE_FAIL ? RESULT_FAIL : RESULT_ERROR;
-    char *message = story_message(kbuf_str(story));
-    char *detail = story_detail(story);
-    bool retryable = kind == END_TRANSPORT || kind == END_RETRYABLE_FAIL;
-    if (retryable && s->attempt < e->cfg->retries && !e->stopping) {
-        result_attempt *a = realloc(s->retries, (s->n_retries + 1) * sizeof *a);
-        if (a) {
-            s->retries = a;
-            a[s->n_retries].status = st;
-            a[s->n_retries].message = message;
-            a[s->n_retries].detail = detail;
-            s->n_retries++;
-            steps_free(s->steps, s->n_steps); /* results keep the last attempt's exchanges */
-            s->steps = NULL;
-            s->n_steps = 0;
-            case_run_free(s->run);
-            s->run = NULL;
-            long wait = e->cfg->backoff_ms << (s->attempt < 16 ? s->attempt : 16);
-            /* a server's Retry-After is clamped before scaling: a huge one must not overflow */
-            if (retry_after_s > EXEC_MAX_BACKOFF_MS / 1000)
-                retry_after_s = EXEC_MAX_BACKOFF_MS / 1000;
-            if (retry_after_s > 0 && retry_after_s * 1000 > wait)
-                wait = retry_after_s * 1000;
-            if (wait > EXEC_MAX_BACKOFF_MS)
-                wait = EXEC_MAX_BACKOFF_MS;
-            s->attempt++;
-            s->state = SLOT_WAITING;
-            s->wake_at = now_s() + (double)wait / 1000.0;
-            return;
-        }
+    slot *s = userdata;
+    size_t n = size * nmemb;
+    if (kbuf_append(&s->body, p, n) < 0) {
+        if (n > s->body.max - s->body.len)
+            s->body_over = true;
+        else
+            s->out_of_memory = true;
+        return 0; /* aborts the transfer */
     }
-    finish(e, s, st, message, detail);
+    return n;
 }
 
-/* Reserves a start time under the rate limits: requests of one class are spaced
- * 1/rate apart (no bursts, so a run stays under a per-second quota). */
-static double rate_reserve(engine *e, const case_request *req)
+static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata)
 {
-    bool create = req->is_create;
-    double rate = create ? e->cfg->create_per_s : e->cfg->other_per_s;
-    double *next = create ? &e->next_create_at : &e->next_other_at;
-    double now = now_s();
-    if (rate <= 0 || req->is_admin)
-        return now;
-    double at = *next > now ? *next : now;
-    *next = at + 1.0 / rate;
-    return at;
-}
-
-/* True when no slot but s has a test in flight (slots parked in SLOT_ALONE do not count). */
-static bool others_idle(const engine *e, const slot *s)
-{
-    for (size_t i = 0; i < e->n_slots; i++) {
-        const slot *o = &e->slots[i];
-        if (o != s && o->state != SLOT_IDLE && o->state != SLOT_ALONE)
-            return false;
+    slot *s = userdata;
+    size_t n = size * nmemb, len = n;
+    while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+        len--;
+    if (len >= 5 && !strncmp(p, "HTTP/", 5)) {
+        headers_clear(s); /* a new response (after 100 Continue or similar) starts */
+        return n;
     }
-    return true;
-}
-
-static void next_step(engine *e, slot *s)
-{
-    char err[1024] = "";
-    int rc = case_run_next(s->run, &s->req, err, sizeof err);
-    if (rc == 1) {
-        s->steps_sent++;
-        if (s->req.admin_global && e->alone != s) {
-            /* park until every other test has ended; no new test starts meanwhile */
-            if (!e->alone)
-                e->alone = s;
-            if (e->alone != s || !others_idle(e, s)) {
-                s->state = SLOT_ALONE;
-                return;
-            }
-        }
-        double at = rate_reserve(e, &s->req);
-        if (at > now_s()) {
-            s->state = SLOT_THROTTLED;
-            s->wake_at = at;
-            return;
-        }
-        send_request(e, s);
-        return;
+    if (!len || p[0] == ' ' || p[0] == '\t')
+        return n; /* end of headers, or an obsolete folded line */
+    const char *colon = memchr(p, ':', len);
+    if (!colon)
+        return n;
+    s->header_bytes += len;
+    if (s->n_headers >= EXEC_MAX_HEADERS || s->header_bytes > EXEC_MAX_HEADER_BYTES) {
+        s->headers_over = true;
+        return 0;
     }
-    if (rc == 0) {
-        finish(e, s, RESULT_PASS, NULL, NULL);
-        return;
+    if (!s->n_headers || (s->n_headers & (s->n_headers - 1)) == 0) {
+        /* grow at powers of two */
+        size_t cap = s->n_headers ? s->n_headers * 2 : 16;
+        case_header *h = realloc(s->headers, cap * sizeof *h);
+        if (!h)
+            goto oom;
+        s->headers = h;
     }
-    kbuf story;
-    kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
-    kbuf_printf(&story, "step %zu: cannot build the request: %s\n", s->steps_sent + 1,
-                *err ? err : "unknown reason");
-    attempt_failed(e, s, END_ERROR, &story, 0);
-    kbuf_free(&story);
+    const char *v = colon + 1, *end = p + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    char *name = strndup(p, (size_t)(colon - p));
+    char *value = strndup(v, (size_t)(end - v));
+    if (!name || !value) {
+        free(name);
+        free(value);
+        goto oom;
+    }
+    s->headers[s->n_headers].name = name;
+    s->headers[s->n_headers].value = value;
+    s->n_headers++;
+    return n;
+oom:
+    s->out_of_memory = true;
+    return 0; /* aborts the transfer */
 }
 
 /* Connection-level failures in a row, before the target ever answered, after which
@@ -469,22 +727,117 @@ static void note_reachability(engine *e, const slot *s, CURLcode code, long stat
     bool no_connection = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
                          code == CURLE_COULDNT_RESOLVE_PROXY ||
                          (code == CURLE_OPERATION_TIMEDOUT && connect_us == 0);
-    if (!no_connection || e->answered || e->unreachable)
+    if (!no_connection || e->answered || e->down)
         return;
     if (++e->unreachable_streak >= unreachable_threshold(e)) {
         kbuf why;
         kbuf_init(&why, 2048);
-        kbuf_printf(&why,
-                    "not run: the target is unreachable (%zu connections in a row failed: %s)",
-                    e->unreachable_streak, *s->errbuf ? s->errbuf : curl_easy_strerror(code));
-        e->unreachable = kbuf_steal(&why);
+        e->down = true;
+        if (kbuf_printf(
+                &why, "not run: the target is unreachable (%zu connections in a row failed: %s)",
+                e->unreachable_streak, *s->errbuf ? s->errbuf : curl_easy_strerror(code)) == 0)
+            e->unreachable = kbuf_steal(&why);
+        kbuf_free(&why);
     }
+}
+
+/* Records the exchange just finished (for results.json), up to EXEC_MAX_RECORDED_STEPS.
+ * Returns 0, or -1 when memory ran out. */
+static int record_step(slot *s, long status, double seconds)
+{
+    if (s->n_steps >= EXEC_MAX_RECORDED_STEPS)
+        return 0;
+    result_step *grown = realloc(s->steps, (s->n_steps + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    s->steps = grown;
+    result_step st = {
+        .name = story_redacted(s->req.step_name ? s->req.step_name : "", 1024),
+        .method = strdup(s->req.method),
+        .url = story_redacted(s->req.url, 4096),
+        .status = status,
+        .seconds = seconds,
+    };
+    if (!st.name || !st.method || !st.url) {
+        free(st.name);
+        free(st.method);
+        free(st.url);
+        return -1;
+    }
+    s->steps[s->n_steps++] = st;
+    return 0;
 }
 
 static void trace(const engine *e, const slot *s, const case_response *resp, const char *error)
 {
     story_trace(e->cfg->trace ? e->cfg->trace : stderr, e->cfg->verbose, e->jobs[s->job].test->id,
                 &s->req, &s->request_story, resp, error);
+}
+
+/* The transfer did not bring a whole response (transport error, a bound hit): the
+ * attempt errors, or fails in a way worth a retry. */
+static void transfer_cut_short(engine *e, slot *s, CURLcode code, curl_off_t content_length,
+                               const case_response *resp)
+{
+    end_kind kind = END_TRANSPORT;
+    kbuf story;
+    kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
+    story_step(&story, &s->req);
+    kbuf_printf(&story, "%s %s: ", s->req.method, s->req.url);
+    if (s->body_over) {
+        kind = END_ERROR;
+        if (content_length >= 0)
+            kbuf_printf(&story, "response body of %lld bytes exceeds the %u-byte bound",
+                        (long long)content_length, EXEC_MAX_BODY_BYTES);
+        else
+            kbuf_printf(&story, "response body exceeds the %u-byte bound", EXEC_MAX_BODY_BYTES);
+    } else if (s->headers_over) {
+        kind = END_ERROR;
+        kbuf_printf(&story, "response headers exceed the bound (%d headers, %u bytes)",
+                    EXEC_MAX_HEADERS, EXEC_MAX_HEADER_BYTES);
+    } else {
+        kbuf_printf(&story, "%s", *s->errbuf ? s->errbuf : curl_easy_strerror(code));
+        if (code == CURLE_OPERATION_TIMEDOUT)
+            kbuf_printf(&story, " (connect timeout %ld ms, total timeout %ld ms)",
+                        e->cfg->connect_timeout_ms, e->cfg->timeout_ms);
+    }
+    char *line = strndup(kbuf_str(&story), story.len);
+    trace(e, s, resp, line ? line : "transport error");
+    free(line);
+    story_cut_short(&story, &s->request_story, resp);
+    attempt_failed(e, s, kind, &story, 0);
+    kbuf_free(&story);
+}
+
+/* A whole response came: the case module judges it; the test goes on to its next step
+ * or the attempt fails (worth a retry on 429 and 5xx, after Retry-After on a 429). */
+static void transfer_judged(engine *e, slot *s, const case_response *resp)
+{
+    trace(e, s, resp, NULL);
+    kbuf why, story;
+    kbuf_init(&why, STORY_WHY_MAX);
+    kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
+    /* step name and index are read before judging: the request belongs to the run */
+    story_step(&story, &s->req);
+    int rc = case_run_judge(s->run, resp, &why);
+    if (rc == 0) {
+        kbuf_free(&why);
+        kbuf_free(&story);
+        next_step(e, s);
+        return;
+    }
+    story_judged(&story, &why, &s->request_story, resp);
+    end_kind kind = END_ERROR;
+    long retry_after = 0;
+    if (rc > 0) {
+        kind = resp->status == 429 || resp->status >= 500 ? END_RETRYABLE_FAIL : END_FAIL;
+        const char *ra = case_header_find(s->headers, s->n_headers, "Retry-After");
+        if (ra && resp->status == 429)
+            retry_after = strtol(ra, NULL, 10);
+    }
+    attempt_failed(e, s, kind, &story, retry_after);
+    kbuf_free(&why);
+    kbuf_free(&story);
 }
 
 static void transfer_done(engine *e, slot *s, CURLcode code)
@@ -496,6 +849,12 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
     curl_easy_getinfo(s->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
     curl_multi_remove_handle(e->multi, s->easy);
     double seconds = (double)total_us / 1e6;
+    bool whole = !s->body_over && !s->headers_over && !s->out_of_memory && code == CURLE_OK;
+    note_reachability(e, s, code, status);
+    if (record_step(s, whole ? status : 0, seconds) != 0 || s->out_of_memory) {
+        finish_oom(e, s, s->out_of_memory ? "keeping the response" : "recording the exchange");
+        return;
+    }
     case_response resp = {
         .status = status,
         .headers = s->headers,
@@ -504,65 +863,63 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
         .body_len = s->body.len,
         .seconds = seconds,
     };
-    kbuf story;
-    kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
-    note_reachability(e, s, code, status);
-    record_step(s, s->body_over || s->headers_over || code != CURLE_OK ? 0 : status, seconds);
+    if (whole)
+        transfer_judged(e, s, &resp);
+    else
+        transfer_cut_short(e, s, code, content_length, &resp);
+}
 
-    if (s->body_over || s->headers_over || code != CURLE_OK) {
-        end_kind kind = END_TRANSPORT;
-        story_step(&story, &s->req);
-        kbuf_printf(&story, "%s %s: ", s->req.method, s->req.url);
-        if (s->body_over) {
-            kind = END_ERROR;
-            if (content_length >= 0)
-                kbuf_printf(&story, "response body of %lld bytes exceeds the %u-byte bound",
-                            (long long)content_length, EXEC_MAX_BODY_BYTES);
-            else
-                kbuf_printf(&story, "response body exceeds the %u-byte bound", EXEC_MAX_BODY_BYTES);
-        } else if (s->headers_over) {
-            kind = END_ERROR;
-            kbuf_printf(&story, "response headers exceed the bound (%d headers, %u bytes)",
-                        EXEC_MAX_HEADERS, EXEC_MAX_HEADER_BYTES);
-        } else {
-            kbuf_printf(&story, "%s", *s->errbuf ? s->errbuf : curl_easy_strerror(code));
-            if (code == CURLE_OPERATION_TIMEDOUT)
-                kbuf_printf(&story, " (connect timeout %ld ms, total timeout %ld ms)",
-                            e->cfg->connect_timeout_ms, e->cfg->timeout_ms);
-        }
-        char *line = strndup(kbuf_str(&story), story.len);
-        trace(e, s, &resp, line ? line : "transport error");
-        free(line);
-        story_cut_short(&story, &s->request_story, &resp);
-        attempt_failed(e, s, kind, &story, 0);
-        kbuf_free(&story);
+/* ---- the end of an attempt --------------------------------------------------------- */
+
+/* The wait before retry number attempt + 1: backoff_ms doubled per retry, or the
+ * server's Retry-After when longer, never over EXEC_MAX_BACKOFF_MS. */
+static long backoff_ms(const engine *e, unsigned attempt, long retry_after_s)
+{
+    long wait = e->cfg->backoff_ms << (attempt < 16 ? attempt : 16);
+    /* a server's Retry-After is clamped before scaling: a huge one must not overflow */
+    if (retry_after_s > EXEC_MAX_BACKOFF_MS / 1000)
+        retry_after_s = EXEC_MAX_BACKOFF_MS / 1000;
+    if (retry_after_s > 0 && retry_after_s * 1000 > wait)
+        wait = retry_after_s * 1000;
+    if (wait > EXEC_MAX_BACKOFF_MS)
+        wait = EXEC_MAX_BACKOFF_MS;
+    return wait;
+}
+
+/* Ends an attempt that did not pass: retries it when allowed, else finishes the test. */
+static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long retry_after_s)
+{
+    result_status st = kind == END_FAIL || kind == END_RETRYABLE_FAIL ? RESULT_FAIL : RESULT_ERROR;
+    char *message = story_message(kbuf_str(story));
+    char *detail = story_detail(story);
+    if (!message || !detail) {
+        free(message);
+        free(detail);
+        finish_oom(e, s, "writing the failure story");
         return;
     }
-
-    trace(e, s, &resp, NULL);
-    kbuf why;
-    kbuf_init(&why, STORY_WHY_MAX);
-    /* step name and index are read before judging: the request belongs to the run */
-    story_step(&story, &s->req);
-    int rc = case_run_judge(s->run, &resp, &why);
-    if (rc == 0) {
-        kbuf_free(&why);
-        kbuf_free(&story);
-        next_step(e, s);
+    bool retryable = kind == END_TRANSPORT || kind == END_RETRYABLE_FAIL;
+    if (!retryable || s->attempt >= e->cfg->retries || e->stopping) {
+        finish(e, s, st, message, detail);
         return;
     }
-    story_judged(&story, &why, &s->request_story, &resp);
-    end_kind kind = END_ERROR;
-    long retry_after = 0;
-    if (rc > 0) {
-        kind = status == 429 || status >= 500 ? END_RETRYABLE_FAIL : END_FAIL;
-        const char *ra = case_header_find(s->headers, s->n_headers, "Retry-After");
-        if (ra && status == 429)
-            retry_after = strtol(ra, NULL, 10);
+    result_attempt *a = realloc(s->retries, (s->n_retries + 1) * sizeof *a);
+    if (!a) {
+        /* the attempt's story is kept; the test is an error, not retried */
+        free(message);
+        finish(e, s, RESULT_ERROR, oom_message("keeping an attempt to retry the test"), detail);
+        return;
     }
-    attempt_failed(e, s, kind, &story, retry_after);
-    kbuf_free(&why);
-    kbuf_free(&story);
+    s->retries = a;
+    a[s->n_retries++] = (result_attempt){.status = st, .message = message, .detail = detail};
+    steps_free(s->steps, s->n_steps); /* results keep the last attempt's exchanges */
+    s->steps = NULL;
+    s->n_steps = 0;
+    case_run_free(s->run);
+    s->run = NULL;
+    s->state = SLOT_WAITING;
+    s->wake_at = now_s() + (double)backoff_ms(e, s->attempt, retry_after_s) / 1000.0;
+    s->attempt++;
 }
 
 /* Ends every test in flight or waiting (the run was stopped by a signal). */
@@ -584,160 +941,15 @@ static void abort_all(engine *e)
         } else {
             kbuf_printf(&story, "interrupted by a signal while waiting to retry");
         }
-        char *msg = story_message(kbuf_str(&story));
-        finish(e, s, RESULT_ERROR, msg, story_detail(&story));
+        char *message = story_message(kbuf_str(&story));
+        char *detail = story_detail(&story);
         kbuf_free(&story);
-    }
-}
-
-static bool slots_busy(const engine *e)
-{
-    for (size_t i = 0; i < e->n_slots; i++)
-        if (e->slots[i].state != SLOT_IDLE)
-            return true;
-    return false;
-}
-
-int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, size_t n,
-             test_result *results, char *err, size_t errlen)
-{
-    int rc = -1;
-    engine e = {.cfg = cfg, .set = set, .jobs = jobs, .results = results};
-    size_t next_job = 0;
-
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        snprintf(err, errlen, "libcurl failed to initialise");
-        return -1;
-    }
-    /* every result describes its test before anything runs: the results own their copy */
-    for (size_t i = 0; i < n; i++) {
-        const case_test *t = jobs[i].test;
-        if (test_result_describe(&results[i], t->suite, t->id, t->title, t->file, t->line,
-                                 t->clauses, t->n_clauses, t->tags, t->n_tags,
-                                 jobs[i].market) != 0) {
-            snprintf(err, errlen, "out of memory describing the tests");
-            goto out;
-        }
-    }
-    e.n_slots = cfg->jobs ? cfg->jobs : 1;
-    if (!(e.multi = curl_multi_init()) || !(e.slots = calloc(e.n_slots, sizeof *e.slots))) {
-        snprintf(err, errlen, "out of memory starting the engine");
-        goto out;
-    }
-    curl_multi_setopt(e.multi, CURLMOPT_MAXCONNECTS, (long)e.n_slots + 4);
-    for (size_t i = 0; i < e.n_slots; i++) {
-        slot *s = &e.slots[i];
-        kbuf_init(&s->body, EXEC_MAX_BODY_BYTES);
-        kbuf_init(&s->request_story, EXEC_MAX_DETAIL_BYTES);
-        if (!(s->easy = curl_easy_init())) {
-            snprintf(err, errlen, "libcurl could not create a transfer");
-            goto out;
-        }
-    }
-
-    for (;;) {
-        if (cfg->stop && *cfg->stop && !e.stopping) {
-            e.stopping = true;
-            abort_all(&e);
-        }
-        double now = now_s();
-        double next_wake = now + EXEC_POLL_MS / 1000.0;
-        bool kicked = false;
-        for (size_t i = 0; i < e.n_slots; i++) {
-            slot *s = &e.slots[i];
-            if (s->state == SLOT_WAITING || s->state == SLOT_THROTTLED) {
-                if (s->wake_at <= now) {
-                    if (s->state == SLOT_WAITING)
-                        start_attempt(&e, s);
-                    else
-                        send_request(&e, s);
-                    kicked = true;
-                } else if (s->wake_at < next_wake) {
-                    next_wake = s->wake_at;
-                }
-            }
-            if (s->state == SLOT_ALONE && (!e.alone || e.alone == s) && others_idle(&e, s)) {
-                e.alone = s;
-                send_request(&e, s);
-                kicked = true;
-            }
-            while (s->state == SLOT_IDLE && next_job < n && !e.halted && !e.stopping && !e.alone &&
-                   !e.unreachable) {
-                size_t j = next_job;
-                if (jobs[j].test->skip_reason) {
-                    next_job++;
-                    skip(&e, j, jobs[j].test->skip_reason);
-                    continue;
-                }
-                if (jobs[j].test->runs_alone) {
-                    if (slots_busy(&e))
-                        break; /* wait until the tests in flight have ended */
-                    e.alone = s;
-                }
-                next_job++;
-                start_test(&e, s, j);
-                kicked = true;
-            }
-        }
-        if (!slots_busy(&e) && (next_job >= n || e.halted || e.stopping || e.unreachable))
-            break;
-        int running = 0;
-        curl_multi_perform(e.multi, &running);
-        CURLMsg *msg;
-        int left;
-        while ((msg = curl_multi_info_read(e.multi, &left))) {
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            slot *s = NULL;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-            transfer_done(&e, s, msg->data.result);
-            kicked = true;
-        }
-        if (kicked)
-            continue;
-        double wait = (next_wake - now_s()) * 1000.0;
-        curl_multi_poll(e.multi, NULL, 0, wait < 1 ? 1 : (int)wait, NULL);
-    }
-
-    /* Tests never started: errors when the target is down (they could not be judged),
-     * skipped otherwise, with the reason they were not run. */
-    for (; next_job < n; next_job++) {
-        char reason[512];
-        if (e.unreachable && !e.stopping && !jobs[next_job].test->skip_reason) {
-            test_result *r = &e.results[next_job];
-            r->status = RESULT_ERROR;
-            r->message = story_message(e.unreachable); /* libcurl's text: redacted like any other */
-            if (cfg->on_result)
-                cfg->on_result(cfg->ctx, r);
+        if (!message || !detail) {
+            free(message);
+            free(detail);
+            finish_oom(e, s, "writing why the test was interrupted");
             continue;
         }
-        if (jobs[next_job].test->skip_reason)
-            snprintf(reason, sizeof reason, "%s", jobs[next_job].test->skip_reason);
-        else if (e.stopping)
-            snprintf(reason, sizeof reason, "not run: the run was interrupted");
-        else
-            snprintf(reason, sizeof reason, "not run: --fail-fast stopped after %s", e.halted_by);
-        skip(&e, next_job, reason);
+        finish(e, s, RESULT_ERROR, message, detail);
     }
-    rc = 0;
-out:
-    for (size_t i = 0; e.slots && i < e.n_slots; i++) {
-        slot *s = &e.slots[i];
-        if (s->easy)
-            curl_easy_cleanup(s->easy);
-        curl_slist_free_all(s->req_headers);
-        headers_clear(s);
-        free(s->headers);
-        kbuf_free(&s->body);
-        kbuf_free(&s->request_story);
-        case_run_free(s->run);
-        attempts_free(s->retries, s->n_retries);
-        steps_free(s->steps, s->n_steps);
-    }
-    free(e.slots);
-    free(e.unreachable);
-    if (e.multi)
-        curl_multi_cleanup(e.multi);
-    curl_global_cleanup();
-    return rc;
 }
