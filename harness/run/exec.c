@@ -4,13 +4,13 @@
  * (failure stories, traces) is written by exec_story.c. */
 #include "exec.h"
 
-#include <curl/curl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "exec_story.h"
+#include "exec_transfer.h"
 
 #define EXEC_POLL_MS 100 /* longest sleep in the loop (signals, back-off) */
 
@@ -18,8 +18,8 @@
  * one copy is allocated per test when the engine starts, so it never fails later. */
 #define EXEC_OOM_NOTE "out of memory while running the test"
 
-/* A slot carries one test at a time; it owns a curl easy handle reused for every step
- * (the multi handle keeps connections alive between steps and tests).
+/* A slot carries one test at a time, its steps strictly in order, each step's exchange
+ * in the slot's transfer (exec_transfer.c).
  *
  *   IDLE      --start_test--> next_step
  *   next_step --a request is built--> SENDING, THROTTLED (waits for its rate-limit turn)
@@ -40,18 +40,9 @@ typedef struct slot {
     slot_state state;
     size_t job;
     case_run *run;
-    CURL *easy;
-    struct curl_slist *req_headers;
+    transfer xfer; /* the current step's exchange */
     case_request req;
     size_t steps_sent;
-    kbuf body;
-    bool body_over;
-    case_header *headers;
-    size_t n_headers;
-    size_t header_bytes;
-    bool headers_over;
-    bool out_of_memory; /* the response could not be kept: the test errors */
-    char errbuf[CURL_ERROR_SIZE];
     kbuf request_story; /* the request as a curl command, built before judging */
     double test_started;
     double wake_at;   /* SLOT_WAITING, SLOT_THROTTLED: move on at this time */
@@ -129,7 +120,7 @@ static double now_s(void)
 }
 
 /* Grows b to its ceiling once, so that later appends never allocate (see story_request). */
-static int kbuf_grow_to_max(kbuf *b)
+static int grow_to_ceiling(kbuf *b)
 {
     int rc = kbuf_printf(b, "%*s", (int)b->max, "");
     kbuf_reset(b);
@@ -159,11 +150,10 @@ static int engine_start(engine *e, char *err, size_t errlen)
     curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->n_slots + 4);
     for (size_t i = 0; i < e->n_slots; i++) {
         slot *s = &e->slots[i];
-        kbuf_init(&s->body, EXEC_MAX_BODY_BYTES);
         kbuf_init(&s->request_story, EXEC_MAX_DETAIL_BYTES);
-        if (kbuf_grow_to_max(&s->request_story) != 0)
+        if (grow_to_ceiling(&s->request_story) != 0)
             goto oom;
-        if (!(s->easy = curl_easy_init())) {
+        if (transfer_init(&s->xfer) != 0) {
             snprintf(err, errlen, "libcurl could not create a transfer");
             return -1;
         }
@@ -393,26 +383,11 @@ static void settle_not_started(engine *e)
     }
 }
 
-static void headers_clear(slot *s)
-{
-    for (size_t i = 0; i < s->n_headers; i++) {
-        free(s->headers[i].name);
-        free(s->headers[i].value);
-    }
-    s->n_headers = 0;
-    s->header_bytes = 0;
-}
-
 static void engine_free(engine *e)
 {
     for (size_t i = 0; e->slots && i < e->n_slots; i++) {
         slot *s = &e->slots[i];
-        if (s->easy)
-            curl_easy_cleanup(s->easy);
-        curl_slist_free_all(s->req_headers);
-        headers_clear(s);
-        free(s->headers);
-        kbuf_free(&s->body);
+        transfer_free(&s->xfer);
         kbuf_free(&s->request_story);
         case_run_free(s->run);
         attempts_free(s->retries, s->n_retries);
@@ -519,119 +494,17 @@ static void next_step(engine *e, slot *s)
 
 /* ---- sending ----------------------------------------------------------------------- */
 
-/* The request's headers as libcurl takes them; returns NULL when memory ran out (the
- * list is never empty: it always holds an Expect or a Content-Type line). */
-static struct curl_slist *build_headers(const case_request *req)
-{
-    struct curl_slist *list = NULL, *l;
-    kbuf line;
-    kbuf_init(&line, CASE_MAX_VAR_BYTES + 4096);
-    for (size_t i = 0; i < req->n_headers; i++) {
-        kbuf_reset(&line);
-        /* "Name;" is libcurl's way to send a header with an empty value */
-        if (*req->headers[i].value
-                ? kbuf_printf(&line, "%s: %s", req->headers[i].name, req->headers[i].value)
-                : kbuf_printf(&line, "%s;", req->headers[i].name))
-            goto fail;
-        if (!(l = curl_slist_append(list, kbuf_str(&line))))
-            goto fail;
-        list = l;
-    }
-    /* no "Expect: 100-continue" round trip on bodies over 1 KB, except on bodies big
-     * enough to be refused unread (see EXEC_EXPECT_CONTINUE_BYTES) */
-    bool big = req->body && req->body_len >= EXEC_EXPECT_CONTINUE_BYTES;
-    if (!case_header_find(req->headers, req->n_headers, "Expect") && !big) {
-        if (!(l = curl_slist_append(list, "Expect:")))
-            goto fail;
-        list = l;
-    }
-    if (req->body && !case_header_find(req->headers, req->n_headers, "Content-Type")) {
-        if (!(l = curl_slist_append(list, "Content-Type: application/json")))
-            goto fail;
-        list = l;
-    }
-    kbuf_free(&line);
-    return list;
-fail:
-    kbuf_free(&line);
-    curl_slist_free_all(list);
-    return NULL;
-}
-
-static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata);
-static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata);
-
-/* Sets the easy handle up for s->req. Long only because libcurl takes one option per
- * call; the only decisions are TLS, proxy, auth and how the method carries a body. */
-static void set_transfer_options(const exec_config *cfg, slot *s)
-{
-    const case_request *req = &s->req;
-    CURL *c = s->easy;
-    curl_easy_setopt(c, CURLOPT_PRIVATE, s);
-    curl_easy_setopt(c, CURLOPT_URL, req->url);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "kpct/" KPCT_VERSION);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, s->req_headers);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, cfg->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    if (cfg->cacert)
-        curl_easy_setopt(c, CURLOPT_CAINFO, cfg->cacert);
-    if (cfg->client_cert)
-        curl_easy_setopt(c, CURLOPT_SSLCERT, cfg->client_cert);
-    if (cfg->client_key)
-        curl_easy_setopt(c, CURLOPT_SSLKEY, cfg->client_key);
-    if (cfg->insecure) {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (cfg->noproxy)
-        curl_easy_setopt(c, CURLOPT_NOPROXY, cfg->noproxy);
-    if (req->send_auth) {
-        curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-        curl_easy_setopt(c, CURLOPT_USERNAME, req->username ? req->username : "");
-        curl_easy_setopt(c, CURLOPT_PASSWORD, req->password ? req->password : "");
-    }
-    bool wants_body = !strcmp(req->method, "POST") || !strcmp(req->method, "PUT") ||
-                      !strcmp(req->method, "PATCH");
-    if (!strcmp(req->method, "HEAD")) {
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    } else if (req->body || wants_body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)(req->body ? req->body_len : 0));
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
-    } else if (strcmp(req->method, "GET")) {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
-    }
-}
-
 /* Starts the transfer of s->req (the slot becomes SENDING), or ends the test as an
  * error when it cannot be started. */
 static void send_request(engine *e, slot *s)
 {
-    curl_easy_reset(s->easy);
-    kbuf_reset(&s->body);
-    s->body_over = false;
-    headers_clear(s);
-    s->headers_over = false;
-    s->out_of_memory = false;
-    s->errbuf[0] = '\0';
     kbuf_reset(&s->request_story);
     story_request(&s->request_story, &s->req, e->jobs[s->job].env);
-    curl_slist_free_all(s->req_headers);
-    if (!(s->req_headers = build_headers(&s->req))) {
+    if (transfer_prepare(&s->xfer, e->cfg, &s->req, s) != 0) {
         finish_oom(e, s, "building the request headers");
         return;
     }
-    set_transfer_options(e->cfg, s);
-    CURLMcode mc = curl_multi_add_handle(e->multi, s->easy);
+    CURLMcode mc = curl_multi_add_handle(e->multi, s->xfer.easy);
     if (mc != CURLM_OK) {
         kbuf why;
         kbuf_init(&why, 1024);
@@ -642,70 +515,7 @@ static void send_request(engine *e, slot *s)
     s->state = SLOT_SENDING;
 }
 
-/* ---- receiving --------------------------------------------------------------------- */
-
-static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
-{
-    slot *s = userdata;
-    size_t n = size * nmemb;
-    if (kbuf_append(&s->body, p, n) < 0) {
-        if (n > s->body.max - s->body.len)
-            s->body_over = true;
-        else
-            s->out_of_memory = true;
-        return 0; /* aborts the transfer */
-    }
-    return n;
-}
-
-static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata)
-{
-    slot *s = userdata;
-    size_t n = size * nmemb, len = n;
-    while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
-        len--;
-    if (len >= 5 && !strncmp(p, "HTTP/", 5)) {
-        headers_clear(s); /* a new response (after 100 Continue or similar) starts */
-        return n;
-    }
-    if (!len || p[0] == ' ' || p[0] == '\t')
-        return n; /* end of headers, or an obsolete folded line */
-    const char *colon = memchr(p, ':', len);
-    if (!colon)
-        return n;
-    s->header_bytes += len;
-    if (s->n_headers >= EXEC_MAX_HEADERS || s->header_bytes > EXEC_MAX_HEADER_BYTES) {
-        s->headers_over = true;
-        return 0;
-    }
-    if (!s->n_headers || (s->n_headers & (s->n_headers - 1)) == 0) {
-        /* grow at powers of two */
-        size_t cap = s->n_headers ? s->n_headers * 2 : 16;
-        case_header *h = realloc(s->headers, cap * sizeof *h);
-        if (!h)
-            goto oom;
-        s->headers = h;
-    }
-    const char *v = colon + 1, *end = p + len;
-    while (v < end && (*v == ' ' || *v == '\t'))
-        v++;
-    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
-        end--;
-    char *name = strndup(p, (size_t)(colon - p));
-    char *value = strndup(v, (size_t)(end - v));
-    if (!name || !value) {
-        free(name);
-        free(value);
-        goto oom;
-    }
-    s->headers[s->n_headers].name = name;
-    s->headers[s->n_headers].value = value;
-    s->n_headers++;
-    return n;
-oom:
-    s->out_of_memory = true;
-    return 0; /* aborts the transfer */
-}
+/* ---- the end of a transfer -------------------------------------------------------- */
 
 /* Connection-level failures in a row, before the target ever answered, after which
  * the target counts as down: tests not started yet end as errors at once instead of
@@ -723,7 +533,7 @@ static void note_reachability(engine *e, const slot *s, CURLcode code, long stat
         e->unreachable_streak = 0;
         return;
     }
-    curl_easy_getinfo(s->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_easy_getinfo(s->xfer.easy, CURLINFO_CONNECT_TIME_T, &connect_us);
     bool no_connection = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
                          code == CURLE_COULDNT_RESOLVE_PROXY ||
                          (code == CURLE_OPERATION_TIMEDOUT && connect_us == 0);
@@ -733,9 +543,10 @@ static void note_reachability(engine *e, const slot *s, CURLcode code, long stat
         kbuf why;
         kbuf_init(&why, 2048);
         e->down = true;
-        if (kbuf_printf(
-                &why, "not run: the target is unreachable (%zu connections in a row failed: %s)",
-                e->unreachable_streak, *s->errbuf ? s->errbuf : curl_easy_strerror(code)) == 0)
+        if (kbuf_printf(&why,
+                        "not run: the target is unreachable (%zu connections in a row failed: %s)",
+                        e->unreachable_streak,
+                        *s->xfer.errbuf ? s->xfer.errbuf : curl_easy_strerror(code)) == 0)
             e->unreachable = kbuf_steal(&why);
         kbuf_free(&why);
     }
@@ -784,19 +595,19 @@ static void transfer_cut_short(engine *e, slot *s, CURLcode code, curl_off_t con
     kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
     story_step(&story, &s->req);
     kbuf_printf(&story, "%s %s: ", s->req.method, s->req.url);
-    if (s->body_over) {
+    if (s->xfer.body_over) {
         kind = END_ERROR;
         if (content_length >= 0)
             kbuf_printf(&story, "response body of %lld bytes exceeds the %u-byte bound",
                         (long long)content_length, EXEC_MAX_BODY_BYTES);
         else
             kbuf_printf(&story, "response body exceeds the %u-byte bound", EXEC_MAX_BODY_BYTES);
-    } else if (s->headers_over) {
+    } else if (s->xfer.headers_over) {
         kind = END_ERROR;
         kbuf_printf(&story, "response headers exceed the bound (%d headers, %u bytes)",
                     EXEC_MAX_HEADERS, EXEC_MAX_HEADER_BYTES);
     } else {
-        kbuf_printf(&story, "%s", *s->errbuf ? s->errbuf : curl_easy_strerror(code));
+        kbuf_printf(&story, "%s", *s->xfer.errbuf ? s->xfer.errbuf : curl_easy_strerror(code));
         if (code == CURLE_OPERATION_TIMEDOUT)
             kbuf_printf(&story, " (connect timeout %ld ms, total timeout %ld ms)",
                         e->cfg->connect_timeout_ms, e->cfg->timeout_ms);
@@ -831,7 +642,7 @@ static void transfer_judged(engine *e, slot *s, const case_response *resp)
     long retry_after = 0;
     if (rc > 0) {
         kind = resp->status == 429 || resp->status >= 500 ? END_RETRYABLE_FAIL : END_FAIL;
-        const char *ra = case_header_find(s->headers, s->n_headers, "Retry-After");
+        const char *ra = case_header_find(resp->headers, resp->n_headers, "Retry-After");
         if (ra && resp->status == 429)
             retry_after = strtol(ra, NULL, 10);
     }
@@ -844,25 +655,18 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
 {
     long status = 0;
     curl_off_t total_us = 0, content_length = -1;
-    curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(s->easy, CURLINFO_TOTAL_TIME_T, &total_us);
-    curl_easy_getinfo(s->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
-    curl_multi_remove_handle(e->multi, s->easy);
+    curl_easy_getinfo(s->xfer.easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(s->xfer.easy, CURLINFO_TOTAL_TIME_T, &total_us);
+    curl_easy_getinfo(s->xfer.easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
+    curl_multi_remove_handle(e->multi, s->xfer.easy);
     double seconds = (double)total_us / 1e6;
-    bool whole = !s->body_over && !s->headers_over && !s->out_of_memory && code == CURLE_OK;
+    bool whole = transfer_whole(&s->xfer, code);
     note_reachability(e, s, code, status);
-    if (record_step(s, whole ? status : 0, seconds) != 0 || s->out_of_memory) {
-        finish_oom(e, s, s->out_of_memory ? "keeping the response" : "recording the exchange");
+    if (record_step(s, whole ? status : 0, seconds) != 0 || s->xfer.out_of_memory) {
+        finish_oom(e, s, s->xfer.out_of_memory ? "keeping the response" : "recording the exchange");
         return;
     }
-    case_response resp = {
-        .status = status,
-        .headers = s->headers,
-        .n_headers = s->n_headers,
-        .body = s->body.data ? s->body.data : "",
-        .body_len = s->body.len,
-        .seconds = seconds,
-    };
+    case_response resp = transfer_response(&s->xfer, status, seconds);
     if (whole)
         transfer_judged(e, s, &resp);
     else
@@ -932,7 +736,7 @@ static void abort_all(engine *e)
         kbuf story;
         kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
         if (s->state == SLOT_SENDING) {
-            curl_multi_remove_handle(e->multi, s->easy);
+            curl_multi_remove_handle(e->multi, s->xfer.easy);
             kbuf_printf(&story, "interrupted by a signal during step %zu (%s %s)", s->steps_sent,
                         s->req.method, s->req.url);
         } else if (s->state == SLOT_THROTTLED || s->state == SLOT_ALONE) {
