@@ -2,6 +2,7 @@
  * that own the state (store, journal, faults, clock, quota). */
 #include "admin.h"
 
+#include "rfc3339.h"
 #include "session.h"
 
 #include <math.h>
@@ -15,6 +16,16 @@
 #define CLOCK_MIN_S 0
 #define CLOCK_MAX_S 253402300799LL
 
+/* What a handler is given besides the server: the request body and, on the
+ * sessions/{id} routes, the id. */
+typedef struct admin_call {
+    const char *body;
+    size_t len;
+    const char *id;
+} admin_call;
+
+typedef void admin_handler(mock_server *srv, const admin_call *c, mock_reply *r);
+
 static void method_not_allowed(mock_reply *r, const char *method, const char *path,
                                const char *allow)
 {
@@ -24,8 +35,9 @@ static void method_not_allowed(mock_reply *r, const char *method, const char *pa
     r->allow = allow;
 }
 
-static void health(mock_server *srv, mock_reply *r)
+static void health_get(mock_server *srv, const admin_call *c, mock_reply *r)
 {
+    (void)c;
     cJSON *o = cJSON_CreateObject();
     if (o) {
         cJSON_AddStringToObject(o, "status", "ok");
@@ -38,9 +50,9 @@ static void health(mock_server *srv, mock_reply *r)
 
 static void clock_json(mock_server *srv, mock_reply *r)
 {
-    char now[MCLOCK_TEXT_MAX];
+    char now[RFC3339_TEXT_MAX];
     cJSON *o = cJSON_CreateObject();
-    mclock_format(mclock_now(&srv->clock), now);
+    rfc3339_format(mclock_now(&srv->clock), now);
     if (o) {
         cJSON_AddStringToObject(o, "now", now);
         cJSON_AddNumberToObject(o, "offset_s", (double)mclock_offset_s(&srv->clock));
@@ -48,28 +60,29 @@ static void clock_json(mock_server *srv, mock_reply *r)
     mock_reply_json(r, 200, o);
 }
 
-static void clock_post(mock_server *srv, const char *body, size_t len, mock_reply *r)
+static void clock_post(mock_server *srv, const admin_call *c, mock_reply *r)
 {
-    cJSON *doc = mock_parse_object(body, len);
-    const cJSON *adv = cJSON_GetObjectItemCaseSensitive(doc, "advance_s");
-    const cJSON *set = cJSON_GetObjectItemCaseSensitive(doc, "set");
+    cJSON *doc = mock_parse_object(c->body, c->len);
+    const cJSON *adv = cJSON_GetObjectItemCaseSensitive(doc, MOCK_ADMIN_CLOCK_ADVANCE);
+    const cJSON *set = cJSON_GetObjectItemCaseSensitive(doc, MOCK_ADMIN_CLOCK_SET);
     int64_t t;
     if (!doc || (!adv == !set)) {
         mock_reply_admin_error(r, 400,
-                               "body must be {\"advance_s\": N} or {\"set\": \"RFC 3339 UTC\"}");
+                               "body must be {\"" MOCK_ADMIN_CLOCK_ADVANCE "\": N} or {\"" MOCK_ADMIN_CLOCK_SET
+                               "\": \"RFC 3339 UTC\"}");
         goto out;
     }
     if (adv) {
         if (!cJSON_IsNumber(adv) || fabs(adv->valuedouble) > CLOCK_MAX_ADVANCE_S ||
             adv->valuedouble != floor(adv->valuedouble)) {
             mock_reply_admin_error(
-                r, 400, "advance_s must be an integer number of seconds within 100 years");
+                r, 400, MOCK_ADMIN_CLOCK_ADVANCE " must be an integer number of seconds within 100 years");
             goto out;
         }
         t = mclock_now(&srv->clock) + (int64_t)adv->valuedouble;
-    } else if (!cJSON_IsString(set) || mclock_parse(set->valuestring, &t) != 0) {
+    } else if (!cJSON_IsString(set) || rfc3339_parse_utc(set->valuestring, &t) != 0) {
         mock_reply_admin_error(r, 400,
-                               "set must be an RFC 3339 UTC time, e.g. 2026-11-25T12:00:00Z");
+                               MOCK_ADMIN_CLOCK_SET " must be an RFC 3339 UTC time, e.g. 2026-11-25T12:00:00Z");
         goto out;
     }
     if (t < CLOCK_MIN_S || t > CLOCK_MAX_S) {
@@ -87,11 +100,11 @@ out:
     cJSON_Delete(doc);
 }
 
-static void faults_post(mock_server *srv, const char *body, size_t len, mock_reply *r)
+static void faults_post(mock_server *srv, const admin_call *c, mock_reply *r)
 {
     char err[160];
     unsigned id;
-    cJSON *doc = mock_parse_object(body, len), *o;
+    cJSON *doc = mock_parse_object(c->body, c->len), *o;
     if (!doc) {
         mock_reply_admin_error(r, 400, "body must be a JSON object describing the fault");
         return;
@@ -108,8 +121,9 @@ static void faults_post(mock_server *srv, const char *body, size_t len, mock_rep
     mock_reply_json(r, 201, o);
 }
 
-static void reset(mock_server *srv, mock_reply *r)
+static void reset_post(mock_server *srv, const admin_call *c, mock_reply *r)
 {
+    (void)c;
     store_clear(srv->store);
     journal_clear(srv->journal);
     fault_clear(srv->faults);
@@ -118,82 +132,116 @@ static void reset(mock_server *srv, mock_reply *r)
     mock_reply_empty(r, 204);
 }
 
-/* Matches "/__admin/sessions/{id}" and "/__admin/sessions/{id}/complete"; writes the id. */
-static int session_route(const char *rest, char id[64], bool *complete)
+static void journal_get(mock_server *srv, const admin_call *c, mock_reply *r)
 {
-    const char *slash = strchr(rest, '/');
-    size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-    if (n == 0 || n >= 64)
-        return -1;
-    if (slash && strcmp(slash, "/complete") != 0)
-        return -1;
-    memcpy(id, rest, n);
-    id[n] = '\0';
-    *complete = slash != NULL;
-    return 0;
+    (void)c;
+    mock_reply_json(r, 200, journal_json(srv->journal));
+}
+
+static void journal_delete(mock_server *srv, const admin_call *c, mock_reply *r)
+{
+    (void)c;
+    journal_clear(srv->journal);
+    mock_reply_empty(r, 204);
+}
+
+static void faults_get(mock_server *srv, const admin_call *c, mock_reply *r)
+{
+    (void)c;
+    mock_reply_json(r, 200, fault_list_json(srv->faults));
+}
+
+static void faults_delete(mock_server *srv, const admin_call *c, mock_reply *r)
+{
+    (void)c;
+    fault_clear(srv->faults);
+    mock_reply_empty(r, 204);
+}
+
+static void clock_get(mock_server *srv, const admin_call *c, mock_reply *r)
+{
+    (void)c;
+    clock_json(srv, r);
+}
+
+static void sessions_get(mock_server *srv, const admin_call *c, mock_reply *r)
+{
+    (void)c;
+    session_admin_list(srv, ADMIN_LISTING_MAX, r);
+}
+
+static void session_get(mock_server *srv, const admin_call *c, mock_reply *r)
+{
+    session_admin_get(srv, c->id, r);
+}
+
+static void session_complete(mock_server *srv, const admin_call *c, mock_reply *r)
+{
+    session_admin_complete(srv, c->id, r);
+}
+
+/* One admin route: its path (with an {id} segment between path and tail when tail is
+ * set), the Allow header a wrong method gets, and a handler per method (NULL = not
+ * allowed). */
+typedef struct admin_route {
+    const char *path;
+    const char *tail;
+    const char *allow;
+    admin_handler *get, *post, *del;
+} admin_route;
+
+static const admin_route routes[] = {
+    {MOCK_ADMIN_HEALTH, NULL, "GET", health_get, NULL, NULL},
+    {MOCK_ADMIN_RESET, NULL, "POST", NULL, reset_post, NULL},
+    {MOCK_ADMIN_JOURNAL, NULL, "GET, DELETE", journal_get, NULL, journal_delete},
+    {MOCK_ADMIN_FAULTS, NULL, "GET, POST, DELETE", faults_get, faults_post, faults_delete},
+    {MOCK_ADMIN_CLOCK, NULL, "GET, POST", clock_get, clock_post, NULL},
+    {MOCK_ADMIN_SESSIONS, NULL, "GET", sessions_get, NULL, NULL},
+    {MOCK_ADMIN_SESSIONS "/", "", "GET", session_get, NULL, NULL},
+    {MOCK_ADMIN_SESSIONS "/", MOCK_ADMIN_COMPLETE_SUFFIX, "POST", NULL, session_complete, NULL},
+};
+
+/* Longest session id a sessions/{id} route takes, NUL included. */
+#define ADMIN_ID_MAX 64
+
+/* True when path is the route's; writes the {id} segment (non-empty, shorter than
+ * ADMIN_ID_MAX, no '/') of an {id} route into id. */
+static bool route_matches(const admin_route *rt, const char *path, char id[ADMIN_ID_MAX])
+{
+    size_t n = strlen(rt->path);
+    if (!rt->tail)
+        return strcmp(path, rt->path) == 0;
+    if (strncmp(path, rt->path, n) != 0)
+        return false;
+    const char *seg = path + n, *slash = strchr(seg, '/');
+    size_t len = slash ? (size_t)(slash - seg) : strlen(seg);
+    if (len == 0 || len >= ADMIN_ID_MAX || strcmp(seg + len, rt->tail) != 0)
+        return false;
+    memcpy(id, seg, len);
+    id[len] = '\0';
+    return true;
 }
 
 void admin_handle(mock_server *srv, const char *method, const char *path, const char *body,
                   size_t len, mock_reply *r)
 {
-    const char *route = path + strlen(ADMIN_PREFIX);
-    bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0,
-         del = strcmp(method, "DELETE") == 0;
-    char id[64];
-    bool complete;
-    if (strcmp(route, "health") == 0) {
-        if (get)
-            health(srv, r);
+    char id[ADMIN_ID_MAX];
+    admin_call c = {body, len, id};
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const admin_route *rt = &routes[i];
+        if (!route_matches(rt, path, id))
+            continue;
+        admin_handler *h = strcmp(method, "GET") == 0      ? rt->get
+                           : strcmp(method, "POST") == 0   ? rt->post
+                           : strcmp(method, "DELETE") == 0 ? rt->del
+                                                           : NULL;
+        if (h)
+            h(srv, &c, r);
         else
-            method_not_allowed(r, method, path, "GET");
-    } else if (strcmp(route, "reset") == 0) {
-        if (post)
-            reset(srv, r);
-        else
-            method_not_allowed(r, method, path, "POST");
-    } else if (strcmp(route, "journal") == 0) {
-        if (get) {
-            mock_reply_json(r, 200, journal_json(srv->journal));
-        } else if (del) {
-            journal_clear(srv->journal);
-            mock_reply_empty(r, 204);
-        } else {
-            method_not_allowed(r, method, path, "GET, DELETE");
-        }
-    } else if (strcmp(route, "faults") == 0) {
-        if (post) {
-            faults_post(srv, body, len, r);
-        } else if (get) {
-            mock_reply_json(r, 200, fault_list_json(srv->faults));
-        } else if (del) {
-            fault_clear(srv->faults);
-            mock_reply_empty(r, 204);
-        } else {
-            method_not_allowed(r, method, path, "GET, POST, DELETE");
-        }
-    } else if (strcmp(route, "clock") == 0) {
-        if (get)
-            clock_json(srv, r);
-        else if (post)
-            clock_post(srv, body, len, r);
-        else
-            method_not_allowed(r, method, path, "GET, POST");
-    } else if (strcmp(route, "sessions") == 0) {
-        if (get)
-            session_admin_list(srv, ADMIN_LISTING_MAX, r);
-        else
-            method_not_allowed(r, method, path, "GET");
-    } else if (strncmp(route, "sessions/", 9) == 0 &&
-               session_route(route + 9, id, &complete) == 0) {
-        if (complete && post)
-            session_admin_complete(srv, id, r);
-        else if (!complete && get)
-            session_admin_get(srv, id, r);
-        else
-            method_not_allowed(r, method, path, complete ? "POST" : "GET");
-    } else {
-        char msg[160];
-        snprintf(msg, sizeof msg, "no admin route for %.15s %.100s", method, path);
-        mock_reply_admin_error(r, 404, msg);
+            method_not_allowed(r, method, path, rt->allow);
+        return;
     }
+    char msg[160];
+    snprintf(msg, sizeof msg, "no admin route for %.15s %.100s", method, path);
+    mock_reply_admin_error(r, 404, msg);
 }

@@ -3,14 +3,13 @@
 #ifndef KPCT_MOCK_ADMIN_H
 #define KPCT_MOCK_ADMIN_H
 
+#include "mock_admin.h"
 #include "mock_internal.h"
 
-/* The reserved path prefix. */
-#define ADMIN_PREFIX "/__admin/"
 /* Most sessions GET /__admin/sessions lists. */
 #define ADMIN_LISTING_MAX 1000
 
-/* Answers one admin request (path starts with ADMIN_PREFIX) into r. */
+/* Answers one admin request (path starts with MOCK_ADMIN_PREFIX) into r. */
 void admin_handle(mock_server *srv, const char *method, const char *path, const char *body,
                   size_t len, mock_reply *r);
 

@@ -165,65 +165,76 @@ static fault_kind kind_from_name(const char *s)
     return FAULT_NONE;
 }
 
-int fault_arm(fault_list *l, const cJSON *spec, unsigned *id, char *err, size_t errlen)
+/* Reads spec into f (kind, match and the kind's members), exactly as the admin API takes
+ * it; returns 0, or -1 with the reason in err. f's strings are f's: the caller releases
+ * them whatever the outcome. */
+static int parse_spec(const cJSON *spec, fault *f, char *err, size_t errlen)
 {
-    fault *f = calloc(1, sizeof *f);
-    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(spec, "kind");
-    if (!f) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
-    }
     if (!cJSON_IsObject(spec)) {
         snprintf(err, errlen, "a fault must be a JSON object");
-        goto fail;
+        return -1;
     }
     if (check_members(spec, err, errlen) != 0)
-        goto fail;
+        return -1;
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(spec, "kind");
     if (!cJSON_IsString(kind) || (f->kind = kind_from_name(kind->valuestring)) == FAULT_NONE) {
         snprintf(err, errlen,
                  "kind must be one of status, delay, reset, hang, truncate, rate_limit");
-        goto fail;
+        return -1;
     }
     if (get_uint(spec, "times", 1, 1000000, &f->times, err, errlen) ||
         get_str(spec, "method", 15, &f->method, err, errlen) ||
         get_str(spec, "path", 1024, &f->path, err, errlen))
-        goto fail;
+        return -1;
     f->remaining = f->times;
     switch (f->kind) {
     case FAULT_STATUS:
         /* 1xx is left out: an interim answer and nothing after it is a hang, not a status */
         if (!cJSON_GetObjectItemCaseSensitive(spec, "status")) {
             snprintf(err, errlen, "a status fault needs \"status\" (200..599)");
-            goto fail;
+            return -1;
         }
         if (get_uint(spec, "status", 500, 599, &f->status, err, errlen) ||
             get_str(spec, "body", FAULT_MAX_BODY, &f->body, err, errlen) ||
             get_str(spec, "content_type", 255, &f->content_type, err, errlen))
-            goto fail;
+            return -1;
         if (f->status < 200) {
             snprintf(err, errlen, "status must be from 200 to 599");
-            goto fail;
+            return -1;
         }
         if (f->content_type && !header_safe(f->content_type)) {
             snprintf(err, errlen, "content_type must be printable ASCII (it is sent as a header)");
-            goto fail;
+            return -1;
         }
-        break;
+        return 0;
     case FAULT_DELAY:
-        if (get_uint(spec, "delay_ms", 0, FAULT_MAX_WAIT_MS, &f->delay_ms, err, errlen))
-            goto fail;
-        break;
+        return get_uint(spec, "delay_ms", 0, FAULT_MAX_WAIT_MS, &f->delay_ms, err, errlen);
     case FAULT_HANG:
-        if (get_uint(spec, "hang_ms", 0, FAULT_MAX_WAIT_MS, &f->hang_ms, err, errlen))
-            goto fail;
-        break;
+        return get_uint(spec, "hang_ms", 0, FAULT_MAX_WAIT_MS, &f->hang_ms, err, errlen);
     case FAULT_RATE_LIMIT:
-        if (get_uint(spec, "retry_after", 1, 86400, &f->retry_after, err, errlen))
-            goto fail;
-        break;
+        return get_uint(spec, "retry_after", 1, 86400, &f->retry_after, err, errlen);
     default:
-        break;
+        return 0;
     }
+}
+
+int mock_fault_spec_check(const cJSON *spec, char *err, size_t errlen)
+{
+    fault f = {0};
+    int rc = parse_spec(spec, &f, err, errlen);
+    fault_release(&f);
+    return rc;
+}
+
+int fault_arm(fault_list *l, const cJSON *spec, unsigned *id, char *err, size_t errlen)
+{
+    fault *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    if (parse_spec(spec, f, err, errlen) != 0)
+        goto fail;
     pthread_mutex_lock(&l->mu);
     if (l->count >= FAULT_MAX_ARMED) {
         pthread_mutex_unlock(&l->mu);

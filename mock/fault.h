@@ -6,6 +6,8 @@
 #ifndef KPCT_MOCK_FAULT_H
 #define KPCT_MOCK_FAULT_H
 
+#include "mock_fault.h"
+
 #include <cJSON.h>
 #include <stddef.h>
 
@@ -48,8 +50,8 @@ typedef struct fault_list fault_list;
 fault_list *fault_list_new(void);
 /* Frees the list and every armed fault; accepts NULL. */
 void fault_list_free(fault_list *l);
-/* Arms the fault described by spec (the admin API's JSON); returns 0 and its id, or -1
- * with a one-line reason in err. */
+/* Arms the fault described by spec (the admin API's JSON, checked as
+ * mock_fault_spec_check does); returns 0 and its id, or -1 with a one-line reason in err. */
 int fault_arm(fault_list *l, const cJSON *spec, unsigned *id, char *err, size_t errlen);
 /* Finds the first armed fault matching method and path, uses up one of its times and
  * copies it into *out; returns 1 when one fired, 0 when none matched (or on OOM). */

@@ -3,6 +3,7 @@
 #include "journal.h"
 
 #include "clock.h"
+#include "rfc3339.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -134,9 +135,9 @@ cJSON *journal_json(journal *j)
          (entries = cJSON_AddArrayToObject(root, "entries"));
     for (size_t i = 0; ok && i < j->count; i++) {
         const jentry *e = &j->ring[(j->head + i) % j->cap];
-        char when[MCLOCK_TEXT_MAX];
+        char when[RFC3339_TEXT_MAX];
         cJSON *o = cJSON_CreateObject();
-        mclock_format_ms(e->time_ms, when);
+        rfc3339_format_ms(e->time_ms, when);
         ok = o && cJSON_AddNumberToObject(o, "seq", (double)e->seq) &&
              cJSON_AddStringToObject(o, "time", when) &&
              cJSON_AddStringToObject(o, "method", e->method) &&

@@ -82,7 +82,7 @@ void mock_config_defaults(mock_config *cfg)
 static route route_of(const char *url, const char **id)
 {
     size_t n = strlen(SESSIONS_PATH);
-    if (strncmp(url, ADMIN_PREFIX, strlen(ADMIN_PREFIX)) == 0)
+    if (strncmp(url, MOCK_ADMIN_PREFIX, strlen(MOCK_ADMIN_PREFIX)) == 0)
         return ROUTE_ADMIN;
     if (strncmp(url, SESSIONS_PATH, n) != 0)
         return ROUTE_NONE;

@@ -6,6 +6,7 @@
 
 #include "b64.h"
 #include "market.h"
+#include "rfc3339.h"
 #include "validate.h"
 
 #include <ctype.h>
@@ -305,7 +306,7 @@ static int take_snapshot(store_entry *e, void *arg)
  * payment_method_categories; admin adds session_id, created_at and updated_at. */
 static cJSON *session_view(const char *id, const snapshot *snap, bool admin)
 {
-    char when[MCLOCK_TEXT_MAX];
+    char when[RFC3339_TEXT_MAX];
     char *token = NULL;
     cJSON *doc = parse_text(snap->doc);
     if (!doc)
@@ -318,7 +319,7 @@ static cJSON *session_view(const char *id, const snapshot *snap, bool admin)
         cJSON_DeleteItemFromObjectCaseSensitive(doc, "updated_at");
     }
     token = session_client_token(id, snap->e.country);
-    mclock_format(snap->expires_at, when);
+    rfc3339_format(snap->expires_at, when);
     if (!token ||
         !cJSON_AddStringToObject(doc, "status", snap->e.complete ? "complete" : "incomplete") ||
         !cJSON_AddStringToObject(doc, "expires_at", when) ||
@@ -326,9 +327,9 @@ static cJSON *session_view(const char *id, const snapshot *snap, bool admin)
         !cJSON_AddItemToObject(doc, "payment_method_categories", payment_method_categories()))
         goto fail;
     if (admin) {
-        char created[MCLOCK_TEXT_MAX], updated[MCLOCK_TEXT_MAX];
-        mclock_format(snap->e.created_at, created);
-        mclock_format(snap->e.updated_at, updated);
+        char created[RFC3339_TEXT_MAX], updated[RFC3339_TEXT_MAX];
+        rfc3339_format(snap->e.created_at, created);
+        rfc3339_format(snap->e.updated_at, updated);
         if (!cJSON_AddStringToObject(doc, "session_id", id) ||
             !cJSON_AddStringToObject(doc, "created_at", created) ||
             !cJSON_AddStringToObject(doc, "updated_at", updated))
@@ -491,12 +492,12 @@ typedef struct listing {
 static int list_one(const char *id, const store_entry *e, bool expired, void *arg)
 {
     listing *l = arg;
-    char when[MCLOCK_TEXT_MAX];
+    char when[RFC3339_TEXT_MAX];
     cJSON *o;
     if (l->n >= l->max)
         return 1;
     o = cJSON_CreateObject();
-    mclock_format(store_expires_at(l->s, e), when);
+    rfc3339_format(store_expires_at(l->s, e), when);
     if (!o || !cJSON_AddStringToObject(o, "session_id", id) ||
         !cJSON_AddStringToObject(o, "status", e->complete ? "complete" : "incomplete") ||
         !cJSON_AddStringToObject(o, "expires_at", when) ||

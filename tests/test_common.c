@@ -1,6 +1,7 @@
-/* Tests of the shared building blocks: bounded buffers, base64, atomic file writes
- * and UUID generation. */
+/* Tests of the shared building blocks: bounded buffers, base64, atomic file writes,
+ * UUID generation, UTF-8 and RFC 3339 timestamps. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "b64.h"
 #include "kbuf.h"
 #include "kfile.h"
+#include "rfc3339.h"
 #include "rng.h"
 #include "utf8.h"
 #include "test_tmp.h"
@@ -217,4 +219,107 @@ Test(utf8, decodes_valid_sequences_and_refuses_overlong_surrogate_and_out_of_ran
     cr_expect_eq(utf8_chars("h\xc3\xa9llo", 6), 5);
     cr_expect_eq(utf8_chars("bad \xff", 5), -1);
     cr_expect_eq(utf8_chars("", 0), 0);
+}
+
+/* One row of the RFC 3339 table: the text, whether it is accepted, and its time. The text
+ * is an array, not a pointer, because Criterion copies parameters into a fresh process. */
+typedef struct rfc3339_row {
+    char text[40];
+    int ok;
+    int64_t t;
+} rfc3339_row;
+
+ParameterizedTestParameters(rfc3339, parses_utc_times_and_refuses_everything_else)
+{
+    static rfc3339_row rows[] = {
+        {"1970-01-01T00:00:00Z", 1, 0},
+        {"2026-11-25T12:00:00Z", 1, 1795608000},
+        {"2030-01-01T00:00:00+00:00", 1, 1893456000},
+        {"2026-11-25T12:00:00.123Z", 1, 1795608000},
+        {"2026-11-25T12:00:00.123456789Z", 1, 1795608000},
+        {"2026-11-25t12:00:00z", 1, 1795608000},
+        {"2028-02-29T00:00:00Z", 1, 1835395200},
+        {"2000-02-29T00:00:00Z", 1, 951782400},
+        {"2026-12-31T23:59:60Z", 1, 1798761600},
+        {"2029-02-29T00:00:00Z", 0, 0},
+        {"1900-02-29T00:00:00Z", 0, 0},
+        {"2030-13-45T99:99:99Z", 0, 0},
+        {"2026-02-30T00:00:00Z", 0, 0},
+        {"2026-04-31T00:00:00Z", 0, 0},
+        {"2026-00-10T00:00:00Z", 0, 0},
+        {"2026-01-00T00:00:00Z", 0, 0},
+        {"2026-11-25T24:00:00Z", 0, 0},
+        {"2026-11-25T12:60:00Z", 0, 0},
+        {"2026-11-25T12:00:61Z", 0, 0},
+        {"2026-11-25T12:00:00+01:00", 0, 0},
+        {"2026-11-25T12:00:00-00:00", 0, 0},
+        {"2026-11-25 12:00:00Z", 0, 0},
+        {"2026-11-25T12:00:00", 0, 0},
+        {"2026-11-25T12:00:00.Z", 0, 0},
+        {"2026-11-25T12:00:00ZZ", 0, 0},
+        {"2026-1-25T12:00:00Z", 0, 0},
+        {"", 0, 0},
+    };
+    return cr_make_param_array(rfc3339_row, rows, sizeof rows / sizeof rows[0]);
+}
+
+ParameterizedTest(rfc3339_row *row, rfc3339, parses_utc_times_and_refuses_everything_else)
+{
+    int64_t t = -1;
+    int rc = rfc3339_parse_utc(row->text, &t);
+    cr_assert_eq(rc == 0, row->ok, "\"%s\" should be %s", row->text,
+                 row->ok ? "accepted" : "refused");
+    if (row->ok)
+        cr_assert_eq(t, row->t, "\"%s\" -> %lld", row->text, (long long)t);
+    else
+        cr_assert_eq(t, -1, "\"%s\": a refusal leaves *out untouched", row->text);
+}
+
+Test(rfc3339, refuses_null)
+{
+    int64_t t = 7;
+    cr_assert_eq(rfc3339_parse_utc(NULL, &t), -1);
+    cr_assert_eq(t, 7);
+}
+
+Test(rfc3339, formats_seconds_and_milliseconds_also_before_1970)
+{
+    char out[RFC3339_TEXT_MAX];
+    rfc3339_format(1795608000, out);
+    cr_assert_str_eq(out, "2026-11-25T12:00:00Z");
+    rfc3339_format(1835395200, out);
+    cr_assert_str_eq(out, "2028-02-29T00:00:00Z");
+    rfc3339_format(-1, out);
+    cr_assert_str_eq(out, "1969-12-31T23:59:59Z");
+    rfc3339_format_ms(1795608000123, out);
+    cr_assert_str_eq(out, "2026-11-25T12:00:00.123Z");
+    rfc3339_format_ms(-1, out);
+    cr_assert_str_eq(out, "1969-12-31T23:59:59.999Z");
+    rfc3339_format_ms(0, out);
+    cr_assert_str_eq(out, "1970-01-01T00:00:00.000Z");
+}
+
+Test(rfc3339, clamps_times_a_four_digit_year_cannot_show)
+{
+    char out[RFC3339_TEXT_MAX];
+    rfc3339_format(INT64_MAX, out);
+    cr_assert_str_eq(out, "9999-12-31T23:59:59Z");
+    rfc3339_format(INT64_MIN, out);
+    cr_assert_str_eq(out, "0000-01-01T00:00:00Z");
+    rfc3339_format_ms(INT64_MIN, out);
+    cr_assert_str_eq(out, "0000-01-01T00:00:00.192Z");
+}
+
+Test(rfc3339, every_day_from_1969_to_2101_reads_back_as_it_was_written)
+{
+    char out[RFC3339_TEXT_MAX];
+    for (int64_t t = -86400 + 3661; t < 4133980800; t += 86400) {
+        int64_t back = 0;
+        rfc3339_format(t, out);
+        cr_assert_eq(rfc3339_parse_utc(out, &back), 0, "%s", out);
+        cr_assert_eq(back, t, "%s -> %lld, not %lld", out, (long long)back, (long long)t);
+        rfc3339_format_ms(t * 1000 + 42, out);
+        cr_assert_eq(rfc3339_parse_utc(out, &back), 0, "%s", out);
+        cr_assert_eq(back, t, "%s", out);
+    }
 }

@@ -1,5 +1,5 @@
 /* Unit tests of kpmock's modules without HTTP: store (cap, eviction, expiry bases),
- * clock parsing, auth header parsing, fault arming and matching, the journal ring, quota
+ * the clock, auth header parsing, fault spec checks, arming and matching, the journal ring, quota
  * windows and session id syntax. */
 #include "auth.h"
 #include "b64.h"
@@ -11,6 +11,7 @@
 #include "store.h"
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,48 +94,9 @@ Test(store, grows_past_its_initial_buckets_and_clears)
     store_free(NULL);
 }
 
-typedef struct time_row {
-    const char *text;
-    int ok;
-    int64_t t;
-} time_row;
-
-Test(clock, parses_rfc3339_utc_only)
+Test(clock, moves_sets_and_resets)
 {
-    static const time_row rows[] = {
-        {"1970-01-01T00:00:00Z", 1, 0},
-        {"2026-11-25T12:00:00Z", 1, 1795608000},
-        {"2026-11-25T12:00:00.123Z", 1, 1795608000},
-        {"2026-11-25t12:00:00z", 1, 1795608000},
-        {"2026-11-25T12:00:00+00:00", 1, 1795608000},
-        {"2024-02-29T00:00:00Z", 1, 1709164800},
-        {"2026-11-25T12:00:00+01:00", 0, 0},
-        {"2026-11-25 12:00:00Z", 0, 0},
-        {"2026-13-01T00:00:00Z", 0, 0},
-        {"2026-02-30T00:00:00Z", 0, 0},
-        {"2026-11-25T24:00:00Z", 0, 0},
-        {"2026-11-25T12:00:00", 0, 0},
-        {"2026-11-25T12:00:00.Z", 0, 0},
-        {"", 0, 0},
-    };
-    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
-        int64_t t = -1;
-        int rc = mclock_parse(rows[i].text, &t);
-        cr_assert_eq(rc == 0, rows[i].ok, "%s", rows[i].text);
-        if (rows[i].ok)
-            cr_assert_eq(t, rows[i].t, "%s -> %lld", rows[i].text, (long long)t);
-    }
-    cr_assert_eq(mclock_parse(NULL, NULL), -1);
-}
-
-Test(clock, formats_and_moves)
-{
-    char out[MCLOCK_TEXT_MAX];
     mclock c;
-    mclock_format(1795608000, out);
-    cr_assert_str_eq(out, "2026-11-25T12:00:00Z");
-    mclock_format_ms(1795608000123, out);
-    cr_assert_str_eq(out, "2026-11-25T12:00:00.123Z");
     mclock_init(&c);
     mclock_set(&c, 1795608000);
     int64_t now = mclock_now(&c);
@@ -237,6 +199,62 @@ Test(fault, caps_the_number_armed)
     cr_assert_eq(fault_arm(l, s, &id, err, sizeof err), 0);
     cJSON_Delete(s);
     fault_list_free(l);
+}
+
+/* One fault spec and the exact reason the mock gives ("" when it is taken). Arrays, not
+ * pointers: Criterion copies parameters into a fresh process. */
+typedef struct spec_row {
+    char json[120];
+    char reason[160];
+} spec_row;
+
+ParameterizedTestParameters(fault, check_and_arm_agree_on_every_spec)
+{
+    static spec_row rows[] = {
+        {"{\"kind\":\"status\",\"status\":503,\"times\":2,\"path\":\"/payments/*\"}", ""},
+        {"{\"kind\":\"delay\",\"delay_ms\":250,\"method\":\"POST\"}", ""},
+        {"{\"kind\":\"rate_limit\"}", ""},
+        {"{\"kind\":\"hang\",\"hang_ms\":0,\"times\":0}", ""},
+        {"[1]", "a fault must be a JSON object"},
+        {"{\"kind\":\"explode\"}",
+         "kind must be one of status, delay, reset, hang, truncate, rate_limit"},
+        {"{\"kind\":\"delay\",\"delay\":5}",
+         "unknown member 'delay' (a fault takes kind, times, method, path, status, body, "
+         "content_type, delay_ms, hang_ms, retry_after)"},
+        {"{\"kind\":\"status\"}", "a status fault needs \"status\" (200..599)"},
+        {"{\"kind\":\"status\",\"status\":101}", "status must be from 200 to 599"},
+        {"{\"kind\":\"status\",\"status\":600}", "status must be an integer from 0 to 599"},
+        {"{\"kind\":\"reset\",\"times\":-1}", "times must be an integer from 0 to 1000000"},
+        {"{\"kind\":\"delay\",\"delay_ms\":600001}",
+         "delay_ms must be an integer from 0 to 600000"},
+        {"{\"kind\":\"reset\",\"method\":7}", "method must be a string of at most 15 bytes"},
+        {"{\"kind\":\"status\",\"status\":500,\"content_type\":\"a\\nb\"}",
+         "content_type must be printable ASCII (it is sent as a header)"},
+    };
+    return cr_make_param_array(spec_row, rows, sizeof rows / sizeof rows[0]);
+}
+
+ParameterizedTest(spec_row *row, fault, check_and_arm_agree_on_every_spec)
+{
+    cJSON *s = spec(row->json);
+    char checked[160] = "", armed[160] = "";
+    unsigned id = 0;
+    fault_list *l = fault_list_new();
+    int rc_check = mock_fault_spec_check(s, checked, sizeof checked);
+    int rc_arm = fault_arm(l, s, &id, armed, sizeof armed);
+    cr_assert_eq(rc_check, row->reason[0] ? -1 : 0, "%s: %s", row->json, checked);
+    cr_assert_eq(rc_arm, rc_check, "%s: check and arm disagree", row->json);
+    cr_assert_str_eq(checked, row->reason, "%s", row->json);
+    cr_assert_str_eq(armed, checked, "%s", row->json);
+    cJSON_Delete(s);
+    fault_list_free(l);
+}
+
+Test(fault, check_refuses_null_and_keeps_no_state)
+{
+    char err[160];
+    cr_assert_eq(mock_fault_spec_check(NULL, err, sizeof err), -1);
+    cr_assert_str_eq(err, "a fault must be a JSON object");
 }
 
 Test(journal, overwrites_the_oldest_and_counts_drops)
