@@ -3,17 +3,14 @@
 #define _GNU_SOURCE /* asprintf */
 #include "case_admin.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The mock's admin routes and body members. */
-#define ADMIN_CLOCK           "/__admin/clock"
-#define ADMIN_FAULTS          "/__admin/faults"
-#define ADMIN_SESSIONS        "/__admin/sessions"
-#define ADMIN_COMPLETE_SUFFIX "/complete"
-#define ADMIN_CLOCK_ADVANCE   "advance_s"
-#define ADMIN_CLOCK_SET       "set"
+#include "mock_admin.h"
+#include "mock_fault.h"
+#include "rfc3339.h"
 
 /* ---- load-time checks ---- */
 
@@ -28,23 +25,13 @@ static int check_clock_advance(case_lctx *c, const case_doc *doc, const cJSON *v
     return 1;
 }
 
-static bool rfc3339_utc(const char *s)
-{
-    /* YYYY-MM-DDTHH:MM:SSZ */
-    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-    if (strlen(s) != sizeof shape - 1)
-        return false;
-    for (size_t i = 0; shape[i]; i++)
-        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-            return false;
-    return true;
-}
-
 static int check_clock_set(case_lctx *c, const case_doc *doc, const cJSON *v,
                            const case_var_scope *scope)
 {
     (void)scope;
-    if (cJSON_IsString(v) && rfc3339_utc(v->valuestring))
+    int64_t t;
+    /* the mock's own reading of the time, so lint and the mock agree on every value */
+    if (cJSON_IsString(v) && rfc3339_parse_utc(v->valuestring, &t) == 0)
         return 0;
     case_err(c, doc, v, false,
              "\"clock_set\" must be an RFC 3339 UTC time like \"2030-01-01T00:00:00Z\"");
@@ -61,45 +48,49 @@ static int check_complete_session(case_lctx *c, const case_doc *doc, const cJSON
     return case_vars_check(c, doc, v, false, scope);
 }
 
+/* Whether some string in item (recursively) holds a ${...} reference (or something
+ * that starts like one). */
+static bool holds_reference(const cJSON *item)
+{
+    if (cJSON_IsString(item)) {
+        size_t pos = 0;
+        case_var_ref ref;
+        char err[8];
+        return case_vars_next(item->valuestring, &pos, &ref, err, sizeof err) != 0;
+    }
+    for (const cJSON *e = item->child; e; e = e->next)
+        if (holds_reference(e))
+            return true;
+    return false;
+}
+
+/* A fault is the mock's to judge: it is checked by mock_fault_spec_check, the very code
+ * POST /__admin/faults runs, and its reason is reported at the fault. The loader adds
+ * only what the mock cannot see: duplicate keys (the mock's parse keeps the first) and
+ * ${variables}. A fault holding a reference is not shown to the mock at load time: its
+ * value is known only when the step runs, no representative stands in for every member
+ * (a "${code}" status could be any number), and the mock checks the substituted fault
+ * when the step arms it (a refusal fails the step). */
 static int check_fault(case_lctx *c, const case_doc *doc, const cJSON *f,
                        const case_var_scope *scope)
 {
     int problems = 0;
-    if (!cJSON_IsObject(f)) {
-        case_err(c, doc, f, false, "\"fault\" must be an object, not %s", case_json_type_name(f));
-        return 1;
-    }
-    static const char *const keys[] = {"kind", "times",        "method",   "path",    "status",
-                                       "body", "content_type", "delay_ms", "hang_ms", "retry_after",
-                                       NULL};
-    static const char *const req[] = {"kind", NULL};
-    problems += case_check_keys(c, doc, f, "a fault", keys, req);
-    const char *kind = case_get_str(c, doc, f, "kind", "a fault", &problems);
-    static const char *const kinds[] = {"status",   "delay",      "reset", "hang",
-                                        "truncate", "rate_limit", NULL};
-    if (kind && !case_name_in(kind, kinds)) {
-        case_err(c, doc, cJSON_GetObjectItemCaseSensitive(f, "kind"), false,
-                 "unknown fault kind \"%s\" (expected status, delay, reset, hang, truncate or "
-                 "rate_limit)",
-                 kind);
-        problems++;
-    }
-    static const char *const ints[] = {"times", "status", "delay_ms", "hang_ms", "retry_after"};
-    for (size_t i = 0; i < 5; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, ints[i]);
-        if (v && !case_json_whole(v, 0, 1e9)) {
-            case_err(c, doc, v, false, "\"%s\" in a fault must be a non-negative integer", ints[i]);
+    for (const cJSON *m = cJSON_IsObject(f) ? f->child : NULL; m; m = m->next)
+        if (case_key_seen_before(f, m)) {
+            case_err(c, doc, m, true, "duplicate key \"%s\" in a fault", m->string);
             problems++;
         }
-    }
-    case_get_str(c, doc, f, "method", "a fault", &problems);
-    case_get_str(c, doc, f, "body", "a fault", &problems);
-    case_get_str(c, doc, f, "content_type", "a fault", &problems);
-    const char *path = case_get_str(c, doc, f, "path", "a fault", &problems);
-    if (path && path[0] != '/') {
-        case_err(c, doc, cJSON_GetObjectItemCaseSensitive(f, "path"), false,
-                 "\"path\" in a fault must start with /");
-        problems++;
+    if (!holds_reference(f)) {
+        char why[256];
+        if (mock_fault_spec_check(f, why, sizeof why) != 0) {
+            if (strcmp(why, "out of memory") == 0) {
+                case_oom(c);
+                return problems;
+            }
+            case_err(c, doc, f, false, "the mock refuses this fault: %s", why);
+            problems++;
+        }
+        return problems;
     }
     problems += case_vars_check(c, doc, f, true, scope);
     return problems;
@@ -121,11 +112,11 @@ static int build_clock_advance(const case_vars_ctx *vars, const cJSON *v, char *
 {
     (void)vars;
     *body = cJSON_CreateObject();
-    if (!*body || !cJSON_AddNumberToObject(*body, ADMIN_CLOCK_ADVANCE, v->valuedouble)) {
+    if (!*body || !cJSON_AddNumberToObject(*body, MOCK_ADMIN_CLOCK_ADVANCE, v->valuedouble)) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return fixed_path(ADMIN_CLOCK, path, err, errlen);
+    return fixed_path(MOCK_ADMIN_CLOCK, path, err, errlen);
 }
 
 static int build_clock_set(const case_vars_ctx *vars, const cJSON *v, char **path, cJSON **body,
@@ -133,11 +124,11 @@ static int build_clock_set(const case_vars_ctx *vars, const cJSON *v, char **pat
 {
     (void)vars;
     *body = cJSON_CreateObject();
-    if (!*body || !cJSON_AddStringToObject(*body, ADMIN_CLOCK_SET, v->valuestring)) {
+    if (!*body || !cJSON_AddStringToObject(*body, MOCK_ADMIN_CLOCK_SET, v->valuestring)) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return fixed_path(ADMIN_CLOCK, path, err, errlen);
+    return fixed_path(MOCK_ADMIN_CLOCK, path, err, errlen);
 }
 
 static int build_complete_session(const case_vars_ctx *vars, const cJSON *v, char **path,
@@ -160,7 +151,7 @@ static int build_complete_session(const case_vars_ctx *vars, const cJSON *v, cha
         free(id);
         return -1;
     }
-    int n = asprintf(path, "%s/%s%s", ADMIN_SESSIONS, id, ADMIN_COMPLETE_SUFFIX);
+    int n = asprintf(path, "%s/%s%s", MOCK_ADMIN_SESSIONS, id, MOCK_ADMIN_COMPLETE_SUFFIX);
     free(id);
     if (n < 0) {
         *path = NULL;
@@ -176,18 +167,18 @@ static int build_fault(const case_vars_ctx *vars, const cJSON *v, char **path, c
     *body = case_vars_subst_json(vars, v, err, errlen);
     if (!*body)
         return -1;
-    return fixed_path(ADMIN_FAULTS, path, err, errlen);
+    return fixed_path(MOCK_ADMIN_FAULTS, path, err, errlen);
 }
 
 /* ---- the table ---- */
 
 static const case_admin_action ACTIONS[] = {
-    {"clock_advance", "advances the mock clock", ADMIN_CLOCK, true, check_clock_advance,
+    {"clock_advance", "advances the mock clock", MOCK_ADMIN_CLOCK, true, check_clock_advance,
      build_clock_advance},
-    {"clock_set", "sets the mock clock", ADMIN_CLOCK, true, check_clock_set, build_clock_set},
-    {"complete_session", "completes a session through the admin API", ADMIN_SESSIONS, false,
+    {"clock_set", "sets the mock clock", MOCK_ADMIN_CLOCK, true, check_clock_set, build_clock_set},
+    {"complete_session", "completes a session through the admin API", MOCK_ADMIN_SESSIONS, false,
      check_complete_session, build_complete_session},
-    {"fault", "arms a fault", ADMIN_FAULTS, true, check_fault, build_fault},
+    {"fault", "arms a fault", MOCK_ADMIN_FAULTS, true, check_fault, build_fault},
 };
 
 #define N_ACTIONS (sizeof ACTIONS / sizeof ACTIONS[0])

@@ -2,7 +2,8 @@
  * of clock_advance, clock_set, complete_session and fault, what it does in words, the
  * admin path it calls, whether it changes the mock for every test, how it is checked at
  * load time and how its request is built. The loader (case_step.c) and the runs
- * (case_run.c) both read it. Calls case_vars and case_diag.
+ * (case_run.c) both read it. Calls case_vars and case_diag, and the rules the mock
+ * publishes (mock_admin.h, mock_fault.h, rfc3339.h).
  * Ownership: the table is static; build hands out a path and a body the caller frees
  * (free, cJSON_Delete). */
 #ifndef KPCT_CASE_ADMIN_H

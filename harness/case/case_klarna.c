@@ -1,4 +1,4 @@
-/* assert_klarna: the Klarna error shape (docs/contract.md §3) — a JSON object with a UUID
+/* case_klarna: the Klarna error shape (docs/contract.md §3) — a JSON object with a UUID
  * correlation_id equal to the Klarna-Correlation-Id header, an error_code, and
  * error_messages that name the bad fields the way Klarna writes them: several fields
  * joined in any order ("Bad value: a, b"), reasons in parentheses ignored. */
