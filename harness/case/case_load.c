@@ -33,6 +33,22 @@ void case_set_free(case_set *set)
     free(set);
 }
 
+/* Starts a load of what: the out-of-memory diagnostic first (so that every later
+ * failure can be told), then the set. Returns the set, or NULL when the load already
+ * failed (diagnosed, unless even the diagnostic could not be allocated). */
+static case_set *begin(case_lctx *c, case_diags *diags, const char *what)
+{
+    if (case_lctx_init(c, NULL, diags, what) != 0)
+        return NULL;
+    c->set = calloc(1, sizeof *c->set);
+    if (!c->set) {
+        case_oom(c);
+        case_lctx_finish(c);
+        return NULL;
+    }
+    return c->set;
+}
+
 /* Checks the suites of paths (already collected) and expands the set into tests. */
 static void load_suites(case_lctx *c, char **paths, size_t n_paths, bool have_catalog)
 {
@@ -67,15 +83,9 @@ static int finish(case_lctx *c, case_set *set, case_set **out)
 int case_set_load(const char *dir, case_set **out, case_diags *diags)
 {
     case_lctx c;
-    case_set *set = calloc(1, sizeof *set);
-    if (case_lctx_init(&c, set, diags, dir) != 0 || !set) {
-        free(set);
-        if (c.reserve.message) {
-            c.oom = true;
-            case_lctx_finish(&c);
-        }
+    case_set *set = begin(&c, diags, dir);
+    if (!set)
         return -1;
-    }
     char **paths = NULL;
     size_t n_paths = 0;
     bool have_catalog = false;
@@ -107,15 +117,9 @@ int case_suite_parse(const char *name, const char *text, size_t len, case_set **
                      case_diags *diags)
 {
     case_lctx c;
-    case_set *set = calloc(1, sizeof *set);
-    if (case_lctx_init(&c, set, diags, name) != 0 || !set) {
-        free(set);
-        if (c.reserve.message) {
-            c.oom = true;
-            case_lctx_finish(&c);
-        }
+    case_set *set = begin(&c, diags, name);
+    if (!set)
         return -1;
-    }
     if (case_doc_reserve(&c, 1) == 0) {
         const case_doc *doc = case_doc_parse(&c, name, text, len);
         case_checker k = {0};
