@@ -207,6 +207,8 @@ int case_patch_apply(cJSON *doc, const cJSON *patch, char *err, size_t errlen)
     return 0;
 }
 
+/* About a hundred lines: one pass over the ops, each member of an op checked where it
+ * is read, so that every problem of an op is reported in document order. */
 int case_patch_check(case_lctx *c, const case_doc *doc, const cJSON *patch,
                      const case_var_scope *scope)
 {
@@ -350,6 +352,134 @@ static cJSON *fixture_base(const case_market *m, const cJSON *body, char *err, s
     return copy;
 }
 
+/* Checks {"generate": {"bytes": N}}; returns the number of problems. */
+static int check_generate(case_lctx *c, const case_doc *doc, const cJSON *v)
+{
+    int problems = 0;
+    if (!cJSON_IsObject(v)) {
+        case_err(c, doc, v, false, "\"generate\" must be an object like {\"bytes\": 1100000}");
+        return 1;
+    }
+    for (const cJSON *m = v->child; m; m = m->next)
+        if (strcmp(m->string, "bytes") != 0) {
+            case_err(c, doc, m, true, "unknown key \"%s\" in generate (expected one of: bytes)",
+                     m->string);
+            problems++;
+        }
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(v, "bytes");
+    if (!b) {
+        case_err(c, doc, v, false, "missing required key \"bytes\" in generate");
+        problems++;
+    } else if (!case_json_whole(b, 2, (double)CASE_MAX_GENERATED_BODY)) {
+        case_err(c, doc, b, false,
+                 "\"bytes\" must be a whole number from 2 to %u (CASE_MAX_GENERATED_BODY)",
+                 CASE_MAX_GENERATED_BODY);
+        problems++;
+    }
+    return problems;
+}
+
+/* Checks a fixture body against one market: the fixture exists, its variables resolve
+ * there, each pick finds something, and the patch applies. Returns the number of
+ * problems. */
+static int check_fixture_in_market(case_lctx *c, const case_doc *doc, const cJSON *body,
+                                   const case_var_scope *scope, size_t i)
+{
+    const cJSON *fixture = cJSON_GetObjectItemCaseSensitive(body, "fixture");
+    const cJSON *patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+    const cJSON *picks = cJSON_GetObjectItemCaseSensitive(body, "pick");
+    const char *name = fixture->valuestring;
+    const case_market *m = scope->markets[i];
+    const case_fixture *f = case_market_fixture(m, name);
+    if (!f) {
+        case_err(c, doc, fixture, false,
+                 "unknown fixture \"%s\" for market %s: no fixtures/%s/%s.json", name, m->code,
+                 m->code, name);
+        return 1;
+    }
+    case_var_scope fscope = *scope;
+    fscope.markets = &scope->markets[i];
+    fscope.n_markets = 1;
+    int problems = case_vars_check(c, f->doc, f->json, true, &fscope);
+    char err[256];
+    int bad_picks = 0;
+    /* each pick on its own, so a problem points at the pick that has it */
+    for (const cJSON *e = picks ? picks->child : NULL; e; e = e->next) {
+        cJSON *one = cJSON_CreateArray();
+        cJSON *res = NULL;
+        if (one && cJSON_AddItemReferenceToArray(one, (cJSON *)e))
+            res = pick(f->json, one, err, sizeof err);
+        else
+            snprintf(err, sizeof err, "out of memory");
+        if (!res) {
+            case_err(c, doc, e, false, "%s (market %s)", err, m->code);
+            bad_picks++;
+        }
+        cJSON_Delete(res);
+        cJSON_Delete(one);
+    }
+    problems += bad_picks;
+    if (bad_picks)
+        return problems;
+    cJSON *base = fixture_base(m, body, err, sizeof err);
+    if (!base) {
+        case_err(c, doc, picks ? picks : fixture, false, "%s (market %s)", err, m->code);
+        return problems + 1;
+    }
+    if (patch) {
+        char what[128];
+        snprintf(what, sizeof what, "fixtures/%s/%s.json", m->code, name);
+        problems += patch_trial(c, doc, patch, base, what);
+    }
+    cJSON_Delete(base);
+    return problems;
+}
+
+/* Checks {"fixture": NAME, "pick": [...], "patch": [...]}: the name, the picks and the
+ * patch as written, then the body in every market of scope. Returns the number of
+ * problems. */
+static int check_fixture_body(case_lctx *c, const case_doc *doc, const cJSON *body,
+                              const case_var_scope *scope)
+{
+    int problems = 0;
+    const cJSON *fixture = cJSON_GetObjectItemCaseSensitive(body, "fixture");
+    const cJSON *patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+    const cJSON *picks = cJSON_GetObjectItemCaseSensitive(body, "pick");
+    if (!cJSON_IsString(fixture) || !fixture->valuestring[0] || strchr(fixture->valuestring, '/')) {
+        case_err(c, doc, fixture, false,
+                 "\"fixture\" must be a fixture name (a file of "
+                 "fixtures/<MARKET>/ without .json)");
+        return 1;
+    }
+    if (picks) {
+        if (!cJSON_IsArray(picks) || !picks->child) {
+            case_err(c, doc, picks, false, "\"pick\" must be a non-empty array of JSON Pointers");
+            return 1;
+        }
+        for (const cJSON *e = picks->child; e; e = e->next)
+            if (!cJSON_IsString(e) || !e->valuestring[0] || !case_pointer_valid(e->valuestring)) {
+                case_err(c, doc, e, false, "a pick must be a JSON Pointer to a member (\"/...\")");
+                problems++;
+            }
+        if (problems)
+            return problems;
+    }
+    if (patch) {
+        int pp = case_patch_check(c, doc, patch, scope);
+        if (pp)
+            return pp;
+    }
+    if (scope->n_markets == 0) {
+        case_err(c, doc, fixture, false,
+                 "unknown fixture \"%s\": there are no markets (no fixtures/<MARKET>/ folders)",
+                 fixture->valuestring);
+        return 1;
+    }
+    for (size_t i = 0; i < scope->n_markets; i++)
+        problems += check_fixture_in_market(c, doc, body, scope, i);
+    return problems;
+}
+
 int case_body_check(case_lctx *c, const case_doc *doc, const cJSON *body,
                     const case_var_scope *scope, bool *is_json)
 {
@@ -404,111 +534,11 @@ int case_body_check(case_lctx *c, const case_doc *doc, const cJSON *body,
         }
         return 0;
     }
-    if ((v = cJSON_GetObjectItemCaseSensitive(body, "generate"))) {
-        if (!cJSON_IsObject(v)) {
-            case_err(c, doc, v, false, "\"generate\" must be an object like {\"bytes\": 1100000}");
-            return 1;
-        }
-        for (const cJSON *m = v->child; m; m = m->next)
-            if (strcmp(m->string, "bytes") != 0) {
-                case_err(c, doc, m, true, "unknown key \"%s\" in generate (expected one of: bytes)",
-                         m->string);
-                problems++;
-            }
-        const cJSON *b = cJSON_GetObjectItemCaseSensitive(v, "bytes");
-        if (!b) {
-            case_err(c, doc, v, false, "missing required key \"bytes\" in generate");
-            problems++;
-        } else if (!case_json_whole(b, 2, (double)CASE_MAX_GENERATED_BODY)) {
-            case_err(c, doc, b, false,
-                     "\"bytes\" must be a whole number from 2 to %u (CASE_MAX_GENERATED_BODY)",
-                     CASE_MAX_GENERATED_BODY);
-            problems++;
-        }
-        return problems;
-    }
-
+    if ((v = cJSON_GetObjectItemCaseSensitive(body, "generate")))
+        return check_generate(c, doc, v);
     /* a fixture, maybe picked and patched */
     *is_json = true;
-    if (!cJSON_IsString(fixture) || !fixture->valuestring[0] || strchr(fixture->valuestring, '/')) {
-        case_err(c, doc, fixture, false,
-                 "\"fixture\" must be a fixture name (a file of "
-                 "fixtures/<MARKET>/ without .json)");
-        return 1;
-    }
-    const char *name = fixture->valuestring;
-    if (picks) {
-        if (!cJSON_IsArray(picks) || !picks->child) {
-            case_err(c, doc, picks, false, "\"pick\" must be a non-empty array of JSON Pointers");
-            return problems + 1;
-        }
-        for (const cJSON *e = picks->child; e; e = e->next)
-            if (!cJSON_IsString(e) || !e->valuestring[0] || !case_pointer_valid(e->valuestring)) {
-                case_err(c, doc, e, false, "a pick must be a JSON Pointer to a member (\"/...\")");
-                problems++;
-            }
-        if (problems)
-            return problems;
-    }
-    if (patch) {
-        int pp = case_patch_check(c, doc, patch, scope);
-        if (pp)
-            return problems + pp;
-    }
-    if (scope->n_markets == 0) {
-        case_err(c, doc, fixture, false,
-                 "unknown fixture \"%s\": there are no markets (no fixtures/<MARKET>/ folders)",
-                 name);
-        return problems + 1;
-    }
-    for (size_t i = 0; i < scope->n_markets; i++) {
-        const case_market *m = scope->markets[i];
-        const case_fixture *f = case_market_fixture(m, name);
-        if (!f) {
-            case_err(c, doc, fixture, false,
-                     "unknown fixture \"%s\" for market %s: no fixtures/%s/%s.json", name, m->code,
-                     m->code, name);
-            problems++;
-            continue;
-        }
-        case_var_scope fscope = *scope;
-        fscope.markets = &scope->markets[i];
-        fscope.n_markets = 1;
-        problems += case_vars_check(c, f->doc, f->json, true, &fscope);
-        char err[256];
-        int bad_picks = 0;
-        /* each pick on its own, so a problem points at the pick that has it */
-        for (const cJSON *e = picks ? picks->child : NULL; e; e = e->next) {
-            cJSON *one = cJSON_CreateArray();
-            cJSON *res = NULL;
-            if (one && cJSON_AddItemReferenceToArray(one, (cJSON *)e))
-                res = pick(f->json, one, err, sizeof err);
-            else
-                snprintf(err, sizeof err, "out of memory");
-            if (!res) {
-                case_err(c, doc, e, false, "%s (market %s)", err, m->code);
-                bad_picks++;
-            }
-            cJSON_Delete(res);
-            cJSON_Delete(one);
-        }
-        problems += bad_picks;
-        cJSON *base = bad_picks ? NULL : fixture_base(m, body, err, sizeof err);
-        if (!base) {
-            if (!bad_picks) {
-                case_err(c, doc, picks ? picks : fixture, false, "%s (market %s)", err, m->code);
-                problems++;
-            }
-            continue;
-        }
-        if (patch) {
-            char what[128];
-            snprintf(what, sizeof what, "fixtures/%s/%s.json", m->code, name);
-            problems += patch_trial(c, doc, patch, base, what);
-        }
-        cJSON_Delete(base);
-    }
-    return problems;
+    return check_fixture_body(c, doc, body, scope);
 }
 
 int case_body_trial_variant(case_lctx *c, const case_doc *doc, const cJSON *body,

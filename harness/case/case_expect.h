@@ -1,6 +1,7 @@
 /* case_expect: the "expect" block — its load-time check, the substitution of variables
  * into expected values, and the judgement of a response. Calls case_klarna for the
- * Klarna error shape, case_show for values in failure texts, case_vars and case_diag.
+ * Klarna error shape, case_show for values in failure texts, case_body (JSON Pointer
+ * syntax), case_vars and case_diag.
  * Ownership: case_expect_subst hands out a copy the caller deletes; the rest borrows
  * and appends failures to the caller's buffer. */
 #ifndef KPCT_CASE_EXPECT_H

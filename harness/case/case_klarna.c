@@ -125,18 +125,10 @@ static void show_messages(kbuf *why, const cJSON *msgs)
     case_show_json(why, msgs);
 }
 
-int case_klarna_judge(const cJSON *spec, const case_response *resp, const cJSON *body, kbuf *why)
+/* The correlation_id: a UUID string equal to the Klarna-Correlation-Id header. */
+static int judge_correlation_id(const case_response *resp, const cJSON *body, kbuf *why)
 {
     int failed = 0;
-    if (!cJSON_IsObject(body)) {
-        kbuf_puts(why, "klarna_error: expected a JSON object body, got ");
-        if (body)
-            case_show_json(why, body);
-        else
-            case_show_text(why, resp->body ? resp->body : "", resp->body_len);
-        kbuf_puts(why, "\n");
-        return 1;
-    }
     const cJSON *cid = cJSON_GetObjectItemCaseSensitive(body, "correlation_id");
     const char *header = case_header_find(resp->headers, resp->n_headers, "Klarna-Correlation-Id");
     if (!cJSON_IsString(cid)) {
@@ -164,6 +156,13 @@ int case_klarna_judge(const cJSON *spec, const case_response *resp, const cJSON 
         case_show_text(why, header, strlen(header));
         kbuf_puts(why, "\n");
     }
+    return failed;
+}
+
+/* The error_code: the expected one, or any string. */
+static int judge_error_code(const cJSON *spec, const cJSON *body, kbuf *why)
+{
+    int failed = 0;
     const cJSON *want_code = cJSON_GetObjectItemCaseSensitive(spec, "error_code");
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(body, "error_code");
     if (want_code &&
@@ -180,18 +179,13 @@ int case_klarna_judge(const cJSON *spec, const case_response *resp, const cJSON 
         case_show_json(why, code);
         kbuf_puts(why, "\n");
     }
-    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(body, "error_messages");
-    bool msgs_ok = cJSON_IsArray(msgs) && msgs->child;
-    for (const cJSON *m = msgs_ok ? msgs->child : NULL; m; m = m->next)
-        msgs_ok = msgs_ok && cJSON_IsString(m);
-    if (!msgs_ok) {
-        failed++;
-        kbuf_puts(why, "klarna_error: expected error_messages to be a non-empty array of strings, "
-                       "got ");
-        case_show_json(why, msgs);
-        kbuf_puts(why, "\n");
-        return 1;
-    }
+    return failed;
+}
+
+/* Every field of "fields" is named by some message. */
+static int judge_fields(const cJSON *spec, const cJSON *msgs, kbuf *why)
+{
+    int failed = 0;
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(spec, "fields");
     size_t missing = 0;
     for (const cJSON *f = fields ? fields->child : NULL; f; f = f->next) {
@@ -211,9 +205,15 @@ int case_klarna_judge(const cJSON *spec, const case_response *resp, const cJSON 
         show_messages(why, msgs);
         kbuf_puts(why, "\n");
     }
+    return failed;
+}
+
+/* "messages": the received messages are exactly these texts, in any order. */
+static int judge_messages(const cJSON *spec, const cJSON *msgs, kbuf *why)
+{
+    int failed = 0;
     const cJSON *want_msgs = cJSON_GetObjectItemCaseSensitive(spec, "messages");
     if (want_msgs) {
-        /* the received messages are exactly these texts, in any order */
         size_t n_want = (size_t)cJSON_GetArraySize(want_msgs);
         size_t n_got = (size_t)cJSON_GetArraySize(msgs);
         bool *used = calloc(n_got + 1, sizeof *used);
@@ -236,5 +236,34 @@ int case_klarna_judge(const cJSON *spec, const case_response *resp, const cJSON 
             kbuf_puts(why, "\n");
         }
     }
+    return failed;
+}
+
+int case_klarna_judge(const cJSON *spec, const case_response *resp, const cJSON *body, kbuf *why)
+{
+    if (!cJSON_IsObject(body)) {
+        kbuf_puts(why, "klarna_error: expected a JSON object body, got ");
+        if (body)
+            case_show_json(why, body);
+        else
+            case_show_text(why, resp->body ? resp->body : "", resp->body_len);
+        kbuf_puts(why, "\n");
+        return 1;
+    }
+    int failed = judge_correlation_id(resp, body, why);
+    failed += judge_error_code(spec, body, why);
+    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(body, "error_messages");
+    bool msgs_ok = cJSON_IsArray(msgs) && msgs->child;
+    for (const cJSON *m = msgs_ok ? msgs->child : NULL; m; m = m->next)
+        msgs_ok = msgs_ok && cJSON_IsString(m);
+    if (!msgs_ok) {
+        kbuf_puts(why, "klarna_error: expected error_messages to be a non-empty array of strings, "
+                       "got ");
+        case_show_json(why, msgs);
+        kbuf_puts(why, "\n");
+        return 1;
+    }
+    failed += judge_fields(spec, msgs, why);
+    failed += judge_messages(spec, msgs, why);
     return failed ? 1 : 0;
 }

@@ -45,6 +45,9 @@ static unsigned target_bits(const cJSON *obj)
     return bits;
 }
 
+/* Appends the test of def (or of one of its variants) to every situation's list. About a
+ * hundred lines because it fills one case_test member by member (id, title, tags,
+ * clauses, markets, targets, then each situation's skip reason), each with its rule. */
 static int add_test(case_set *set, const case_def *def, const cJSON *variant, size_t *cap)
 {
     if (set->n_tests == *cap) {
