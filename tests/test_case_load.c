@@ -719,3 +719,46 @@ ParameterizedTest(size_t *row, case_load, parses_one_document_from_memory_with_e
     cr_expect_eq(rc, m->expected[0] ? -1 : 0, "document \"%s\": returned %d", m->name, rc);
     free(got);
 }
+
+/* What a fuzzer of the loader does, without touching the filesystem: mutated copies of
+ * real suites parsed from memory give a result or diagnostics inside the text, and the
+ * set and the return value agree. */
+Test(case_load, parses_mutated_suites_from_memory)
+{
+    const char *src = getenv("KPCT_SOURCE_ROOT");
+    cr_assert(src);
+    static const char *const files[] = {"update_ok.json", "lifecycle_mock.json",
+                                        "errors_auth_request.json"};
+    mut_state = 20261201;
+    for (int it = 0; it < 300; it++) {
+        char *path = NULL;
+        cr_assert(asprintf(&path, "%s/cases/%s", src, files[it % 3]) > 0);
+        char err[256];
+        size_t len = 0;
+        char *text = kfile_read(path, CASE_MAX_FILE_BYTES, &len, err, sizeof err);
+        free(path);
+        if (!text)
+            continue; /* the suite engineer may rename files; the others still run */
+        size_t mlen = 0;
+        char *m = it < 3 ? strdup(text) : mutate(text, &mlen);
+        if (it < 3)
+            mlen = len;
+        int lines = 1;
+        for (size_t i = 0; i < mlen; i++)
+            lines += m[i] == '\n';
+        case_set *set = NULL;
+        case_diags d = {0};
+        int rc = case_suite_parse("fuzz.json", m, mlen, &set, &d);
+        cr_expect_eq(rc == 0, set != NULL, "iteration %d: rc %d and the set disagree", it, rc);
+        cr_expect_eq(rc == 0, d.count == 0, "iteration %d: rc %d with %zu problems", it, rc,
+                     d.count);
+        for (size_t i = 0; i < d.count; i++)
+            cr_expect(d.items[i].line >= 1 && d.items[i].line <= lines && d.items[i].col >= 1,
+                      "iteration %d: fuzz.json:%d:%d (%d lines): %s", it, d.items[i].line,
+                      d.items[i].col, lines, d.items[i].message);
+        case_diags_free(&d);
+        case_set_free(set);
+        free(m);
+        free(text);
+    }
+}
