@@ -68,21 +68,23 @@ static void clock_post(mock_server *srv, const admin_call *c, mock_reply *r)
     int64_t t;
     if (!doc || (!adv == !set)) {
         mock_reply_admin_error(r, 400,
-                               "body must be {\"" MOCK_ADMIN_CLOCK_ADVANCE "\": N} or {\"" MOCK_ADMIN_CLOCK_SET
-                               "\": \"RFC 3339 UTC\"}");
+                               "body must be {\"" MOCK_ADMIN_CLOCK_ADVANCE
+                               "\": N} or {\"" MOCK_ADMIN_CLOCK_SET "\": \"RFC 3339 UTC\"}");
         goto out;
     }
     if (adv) {
         if (!cJSON_IsNumber(adv) || fabs(adv->valuedouble) > CLOCK_MAX_ADVANCE_S ||
             adv->valuedouble != floor(adv->valuedouble)) {
-            mock_reply_admin_error(
-                r, 400, MOCK_ADMIN_CLOCK_ADVANCE " must be an integer number of seconds within 100 years");
+            mock_reply_admin_error(r, 400,
+                                   MOCK_ADMIN_CLOCK_ADVANCE
+                                   " must be an integer number of seconds within 100 years");
             goto out;
         }
         t = mclock_now(&srv->clock) + (int64_t)adv->valuedouble;
     } else if (!cJSON_IsString(set) || rfc3339_parse_utc(set->valuestring, &t) != 0) {
         mock_reply_admin_error(r, 400,
-                               MOCK_ADMIN_CLOCK_SET " must be an RFC 3339 UTC time, e.g. 2026-11-25T12:00:00Z");
+                               MOCK_ADMIN_CLOCK_SET
+                               " must be an RFC 3339 UTC time, e.g. 2026-11-25T12:00:00Z");
         goto out;
     }
     if (t < CLOCK_MIN_S || t > CLOCK_MAX_S) {

@@ -98,4 +98,3 @@ void case_run_free(case_run *run)
 {
     free(run);
 }
-
