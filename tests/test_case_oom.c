@@ -165,7 +165,7 @@ static const char *SUITE =
     "]}\n";
 
 /* Loads with allocation N failing, for every N up to what a whole load makes, and checks
- * each outcome (or about `samples` of them, plus the first and last 50); returns how many
+ * each outcome (or about `samples` of them, plus the first and last 20); returns how many
  * allocations a whole load makes. */
 static long fail_each_allocation(loader load, const void *arg)
 {
@@ -184,7 +184,7 @@ static long fail_each_allocation(loader load, const void *arg)
     case_diags_free(&d);
     /* an odd stride, so that a loop's every other allocation is not skipped throughout */
     long stride = samples ? (total / samples) | 1 : 1;
-    for (long n = 1; n <= total; n += n < 50 || n > total - 50 ? 1 : stride) {
+    for (long n = 1; n <= total; n += n < 20 || n > total - 20 ? 1 : stride) {
         set = NULL;
         armed = true;
         counted = 0;
@@ -258,9 +258,9 @@ Test(case_oom, the_real_cases_folder_fails_whole_or_not_at_all)
     char *dir = NULL;
     cr_assert(asprintf(&dir, "%s/cases", src) > 0);
     use_failing_cjson();
-    samples = 150;
+    samples = 60;
     long total = fail_each_allocation(load_folder, dir);
-    cr_log_info("the real folder's load makes %ld allocations; about 250 of them were failed",
+    cr_log_info("the real folder's load makes %ld allocations; about 100 of them were failed",
                 total);
     samples = 0;
     free(dir);
