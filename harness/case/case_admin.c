@@ -107,8 +107,8 @@ static int fixed_path(const char *path, char **out, char *err, size_t errlen)
     return -1;
 }
 
-static int build_clock_advance(const case_vars_ctx *vars, const cJSON *v, char **path, cJSON **body,
-                               char *err, size_t errlen)
+static int build_clock_advance(const case_admin_action *self, const case_vars_ctx *vars,
+                               const cJSON *v, char **path, cJSON **body, char *err, size_t errlen)
 {
     (void)vars;
     *body = cJSON_CreateObject();
@@ -116,11 +116,11 @@ static int build_clock_advance(const case_vars_ctx *vars, const cJSON *v, char *
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return fixed_path(MOCK_ADMIN_CLOCK, path, err, errlen);
+    return fixed_path(self->path, path, err, errlen);
 }
 
-static int build_clock_set(const case_vars_ctx *vars, const cJSON *v, char **path, cJSON **body,
-                           char *err, size_t errlen)
+static int build_clock_set(const case_admin_action *self, const case_vars_ctx *vars, const cJSON *v,
+                           char **path, cJSON **body, char *err, size_t errlen)
 {
     (void)vars;
     *body = cJSON_CreateObject();
@@ -128,11 +128,12 @@ static int build_clock_set(const case_vars_ctx *vars, const cJSON *v, char **pat
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    return fixed_path(MOCK_ADMIN_CLOCK, path, err, errlen);
+    return fixed_path(self->path, path, err, errlen);
 }
 
-static int build_complete_session(const case_vars_ctx *vars, const cJSON *v, char **path,
-                                  cJSON **body, char *err, size_t errlen)
+static int build_complete_session(const case_admin_action *self, const case_vars_ctx *vars,
+                                  const cJSON *v, char **path, cJSON **body, char *err,
+                                  size_t errlen)
 {
     (void)body;
     char *id = case_vars_subst_string(vars, v->valuestring, err, errlen);
@@ -151,7 +152,7 @@ static int build_complete_session(const case_vars_ctx *vars, const cJSON *v, cha
         free(id);
         return -1;
     }
-    int n = asprintf(path, "%s/%s%s", MOCK_ADMIN_SESSIONS, id, MOCK_ADMIN_COMPLETE_SUFFIX);
+    int n = asprintf(path, "%s/%s%s", self->path, id, MOCK_ADMIN_COMPLETE_SUFFIX);
     free(id);
     if (n < 0) {
         *path = NULL;
@@ -161,13 +162,13 @@ static int build_complete_session(const case_vars_ctx *vars, const cJSON *v, cha
     return 0;
 }
 
-static int build_fault(const case_vars_ctx *vars, const cJSON *v, char **path, cJSON **body,
-                       char *err, size_t errlen)
+static int build_fault(const case_admin_action *self, const case_vars_ctx *vars, const cJSON *v,
+                       char **path, cJSON **body, char *err, size_t errlen)
 {
     *body = case_vars_subst_json(vars, v, err, errlen);
     if (!*body)
         return -1;
-    return fixed_path(MOCK_ADMIN_FAULTS, path, err, errlen);
+    return fixed_path(self->path, path, err, errlen);
 }
 
 /* ---- the table ---- */

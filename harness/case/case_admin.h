@@ -27,8 +27,8 @@ typedef struct case_admin_action {
     int (*check)(case_lctx *c, const case_doc *doc, const cJSON *v, const case_var_scope *scope);
     /* Builds the call for value v: returns 0 with *path (caller frees) and *body (caller
      * deletes; NULL for none), or -1 with the reason in err. */
-    int (*build)(const case_vars_ctx *vars, const cJSON *v, char **path, cJSON **body, char *err,
-                 size_t errlen);
+    int (*build)(const struct case_admin_action *self, const case_vars_ctx *vars, const cJSON *v,
+                 char **path, cJSON **body, char *err, size_t errlen);
 } case_admin_action;
 
 /* The action called name, or NULL. */

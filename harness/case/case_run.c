@@ -154,7 +154,7 @@ static int build_admin(case_run *r, const case_step_def *st, case_request *req, 
     cJSON *body = NULL;
     char *path = NULL;
     int rc = -1;
-    if (act->build(&v, st->admin_action, &path, &body, err, errlen) != 0)
+    if (act->build(act, &v, st->admin_action, &path, &body, err, errlen) != 0)
         goto out;
     if (asprintf(&r->url, "%s%s", r->base_url, path) < 0) {
         r->url = NULL;
