@@ -91,6 +91,7 @@ static run_report sample_run(void)
                "status: expected 200, got 400 \xC3\xA5 \x1b[31m<&>\"",
                "step 1 \"create\"\n  expected: 200\n  actual: 400\n\tcurl -X POST ...");
     add_retry(&run.results[2], RESULT_ERROR, "transport: timed out");
+    run.results[2].patch = strdup("[{\"op\":\"replace\",\"path\":\"/a\",\"value\":\"<&>\"}]");
     add_result(&run, "US", "t.both", both, 2, RESULT_PASS, 0.5, NULL, NULL);
     add_retry(&run.results[3], RESULT_FAIL, "status: expected 200, got 503");
     add_result(&run, "US", "t.err", m, 1, RESULT_ERROR, 0.25, "no answer", "none at all");
@@ -233,6 +234,14 @@ static const broken_row broken_rows[] = {
     {"a flaky flag that disagrees",
      HEAD "'seed': '42', " SUMMARY("1", "1") "'tests': [" TEST("1", "'passed'", "true", "[]") "]}",
      NULL, "results.json: tests[0].flaky is true but the test is not flaky"},
+    {"a patch that is not a string",
+     HEAD "'seed': '42', " SUMMARY("1", "1") "'tests': [{'suite': 's', 'id': 't', 'market': 'SE', "
+                                             "'title': 'x', 'file': 'f.json', 'line': 1, "
+                                             "'clauses': [], 'tags': [], 'status': 'passed', "
+                                             "'seconds': 0, 'message': null, 'detail': null, "
+                                             "'flaky': false, 'patch': [], 'retries': [], "
+                                             "'steps': []}]}",
+     NULL, "results.json: tests[0].patch is not a string"},
     {"a summary that disagrees",
      HEAD "'seed': '42', " SUMMARY("1", "0") "'tests': [" TEST("1", "'passed'", "false", "[]") "]}",
      NULL, "results.json: summary.passed is 0 but the tests say 1"},

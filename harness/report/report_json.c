@@ -60,7 +60,7 @@ static cJSON *test_object(const test_result *t)
         !cJSON_AddNumberToObject(o, "seconds", t->seconds) ||
         add_string(o, "message", t->message) < 0 || add_string(o, "detail", t->detail) < 0 ||
         !cJSON_AddBoolToObject(o, "flaky", result_flaky(t)) ||
-        !(retries = cJSON_AddArrayToObject(o, "retries")))
+        add_string(o, "patch", t->patch) < 0 || !(retries = cJSON_AddArrayToObject(o, "retries")))
         goto fail;
     cJSON *steps = cJSON_AddArrayToObject(o, "steps");
     if (!steps)

@@ -50,6 +50,7 @@ typedef struct test_result {
     size_t n_retries;
     result_step *steps; /* exchanges of the last attempt, in order; may be NULL */
     size_t n_steps;
+    char *patch; /* the variant's patch as compact JSON, redacted; NULL when none */
 } test_result;
 
 /* A clause of the contract catalog, as the run knew it. */

@@ -290,7 +290,9 @@ static int read_test(reader *r, const cJSON *o, const char *at, test_result *t)
         get_status(r, o, at, &t->status) < 0 || get_number(r, o, at, "seconds", &t->seconds) < 0 ||
         get_string_or_null(r, o, at, "message", &t->message) < 0 ||
         get_string_or_null(r, o, at, "detail", &t->detail) < 0 ||
-        get_bool(r, o, at, "flaky", &flaky) < 0)
+        get_bool(r, o, at, "flaky", &flaky) < 0 ||
+        (cJSON_GetObjectItemCaseSensitive(o, "patch") &&
+         get_string_or_null(r, o, at, "patch", &t->patch) < 0))
         return -1;
     t->line = (int)line;
     const cJSON *retries = get_array(r, o, at, "retries"), *steps;

@@ -138,6 +138,11 @@ static int engine_start(engine *e, char *err, size_t errlen)
             snprintf(err, errlen, "out of memory describing the tests");
             return -1;
         }
+        if (t->patch_text &&
+            !(e->results[i].patch = story_redacted(t->patch_text, EXEC_MAX_DETAIL_BYTES))) {
+            snprintf(err, errlen, "out of memory describing the tests");
+            return -1;
+        }
     }
     if (!(e->oom_notes = calloc(e->n_jobs ? e->n_jobs : 1, sizeof *e->oom_notes)))
         goto oom;
@@ -638,6 +643,9 @@ static void transfer_judged(engine *e, slot *s, const case_response *resp)
         return;
     }
     story_judged(&story, &why, &s->request_story, resp);
+    const char *patch = e->jobs[s->job].test->patch_text;
+    if (patch)
+        kbuf_printf(&story, "\n\nthe variant's patch: %s", patch);
     end_kind kind = END_ERROR;
     long retry_after = 0;
     if (rc > 0) {
