@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "coverage.h"
+#include "normal.h"
 #include "kfile.h"
 #include "report.h"
 #include "result.h"
@@ -39,8 +40,15 @@ static void add_result(run_report *run, const char *market, const char *id,
 static void add_step(test_result *t, const char *name, long status, double seconds)
 {
     t->steps = realloc(t->steps, (t->n_steps + 1) * sizeof *t->steps);
-    t->steps[t->n_steps++] = (result_step){strdup(name), strdup("POST"),
-                                           strdup("http://127.0.0.1:1/x?y=<&>"), status, seconds};
+    t->steps[t->n_steps++] =
+        (result_step){strdup(name),
+                      strdup("POST"),
+                      strdup("http://127.0.0.1:1/x?y=<&>"),
+                      status,
+                      seconds,
+                      status ? strdup("application/json; charset=utf-8") : NULL,
+                      status == 200,
+                      status ? strdup("{\"id\":\"<uuid>\",\"x\":\"<&>\"}") : NULL};
 }
 
 static void add_retry(test_result *t, result_status status, const char *message)
@@ -311,4 +319,49 @@ Test(run_report_read, refuses_a_file_over_its_ceiling)
     snprintf(want, sizeof want, "%s: %llu bytes is over the limit of %u bytes", path,
              (unsigned long long)RESULT_READ_MAX_BYTES + 1, RESULT_READ_MAX_BYTES);
     cr_expect_str_eq(err, want);
+}
+
+typedef struct normal_row {
+    const char *body;
+    const char *want;
+} normal_row;
+
+static const normal_row normal_rows[] = {
+    {"", ""},
+    {"{\"session_id\": \"0b5c2f9e-7d1a-4c3b-9e8f-123456789ABC\", \"n\": 1}",
+     "{\"session_id\":\"<uuid>\",\"n\":1}"},
+    {"{\"client_token\": \"eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.c2ln\", \"expires_at\": "
+     "\"2026-12-03T16:00:00Z\"}",
+     "{\"client_token\":\"<jwt>\",\"expires_at\":\"<time>\"}"},
+    {"[\"2026-12-03T16:00:00.123Z\", \"not-a-time\", {\"0b5c2f9e-7d1a-4c3b-9e8f-123456789abc\": "
+     "2}]",
+     "[\"<time>\",\"not-a-time\",{\"0b5c2f9e-7d1a-4c3b-9e8f-123456789abc\":2}]"},
+    {"\"0b5c2f9e-7d1a-4c3b-9e8f-123456789abc\"", "\"<uuid>\""},
+    {"<html>id 0b5c2f9e-7d1a-4c3b-9e8f-123456789abc at 2026-12-03T16:00:00Z</html>",
+     "<html>id <uuid> at <time></html>"},
+    {"{\"a\": 1} trailing", "{\"a\": 1} trailing"},
+};
+
+Test(normal_body, replaces_ids_tokens_and_times_and_keeps_member_names)
+{
+    for (size_t i = 0; i < sizeof normal_rows / sizeof normal_rows[0]; i++) {
+        const normal_row *w = &normal_rows[i];
+        char *got = normal_body(w->body, strlen(w->body));
+        cr_assert_not_null(got);
+        cr_expect_str_eq(got, w->want, "row %zu:\n got: %s\nwant: %s", i, got, w->want);
+        free(got);
+    }
+}
+
+Test(normal_body, cuts_a_long_body_at_its_bound)
+{
+    size_t n = 3 * NORMAL_MAX_BODY;
+    char *big = malloc(n + 1);
+    memset(big, 'x', n);
+    big[n] = '\0';
+    char *got = normal_body(big, n);
+    cr_assert_eq(strlen(got), NORMAL_MAX_BODY);
+    cr_expect_str_eq(got + NORMAL_MAX_BODY - 3, "...");
+    free(got);
+    free(big);
 }

@@ -93,6 +93,8 @@ void test_result_clear(test_result *t)
         free(t->steps[k].name);
         free(t->steps[k].method);
         free(t->steps[k].url);
+        free(t->steps[k].content_type);
+        free(t->steps[k].body);
     }
     free(t->steps);
     t->message = t->detail = NULL;
