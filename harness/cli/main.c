@@ -12,13 +12,21 @@ int main(int argc, char **argv)
 {
     cli_options o;
     char err[1024];
-    int rc;
-    if (cli_parse(argc, argv, &o, err, sizeof err) < 0)
+    char *usage;
+    int rc = cli_parse(argc, argv, &o, err, sizeof err);
+    if (rc == -2)
+        return msg_oom();
+    if (rc < 0)
         return msg_usage(err);
     stop_install();
     switch (o.command) {
     case CLI_HELP:
-        fputs(cli_usage(), stdout);
+        if (!(usage = cli_usage())) {
+            rc = msg_oom();
+            break;
+        }
+        fputs(usage, stdout);
+        free(usage);
         rc = CLI_EXIT_OK;
         break;
     case CLI_VERSION:
