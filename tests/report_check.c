@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "kfile.h"
-#include "report_json.h"
-#include "report_junit.h"
+#include "coverage.h"
+#include "report.h"
 #include "test_tmp.h"
 
 static const char *data_dir(void)
@@ -18,14 +18,13 @@ static const char *data_dir(void)
 
 int report_check_write(const run_report *run, char *dir)
 {
-    char err[512], path[512];
-    if (!test_tmp_dir(dir, 256, "kpct-test"))
+    char err[512];
+    coverage *cov = NULL;
+    if (!test_tmp_dir(dir, 256, "kpct-test") || coverage_compute(run, &cov) < 0)
         return -1;
-    snprintf(path, sizeof path, "%s/junit.xml", dir);
-    if (junit_write(run, path, err, sizeof err) < 0)
-        return -1;
-    snprintf(path, sizeof path, "%s/results.json", dir);
-    return json_results_write(run, path, err, sizeof err);
+    int rc = report_write_all(run, cov, dir, err, sizeof err);
+    coverage_free(cov);
+    return rc;
 }
 
 bool report_check_schema(const char *path)

@@ -8,8 +8,8 @@
 
 #include "result.h"
 
-/* Writes junit.xml and results.json under a new temporary folder (path in dir, 256
- * bytes); returns 0 or -1. */
+/* Writes every report of the table (junit.xml, results.json, coverage.json) under a new
+ * temporary folder (path in dir, 256 bytes); returns 0 or -1. */
 int report_check_write(const run_report *run, char *dir);
 /* Returns true when xmllint accepts path against tests/data/junit-10.xsd. */
 bool report_check_schema(const char *path);

@@ -12,7 +12,9 @@
 #include "case.h"
 #include "coverage.h"
 #include "kfile.h"
+#include "report_coverage.h"
 #include "result.h"
+#include "run_catalog.h"
 #include "test_tmp.h"
 
 /* ---- a small case tree in a temp dir ---- */
@@ -130,25 +132,29 @@ static run_report make_run(const case_set *set, const char *const *markets, size
                      0);
         r.results[i].status = o[i].status;
     }
+    char err[256];
+    cr_assert_eq(run_catalog_fill(&r, set, err, sizeof err), 0, "%s", err);
     return r;
 }
 
-static void free_run(run_report *r)
-{
-    free(r->target);
-    free(r->started_at);
-    for (size_t i = 0; i < r->n_markets; i++)
-        free(r->markets[i]);
-    free(r->markets);
-    free(r->results);
-}
-
-static char *summary_of(const case_set *set, const run_report *run, double *pct)
+static char *summary_of(const run_report *run, double *pct)
 {
     kbuf out;
+    coverage *cov = NULL;
     kbuf_init(&out, 4096);
-    cr_assert_eq(coverage_summary(set, run, &out, pct), 0);
+    cr_assert_eq(coverage_compute(run, &cov), 0);
+    cr_assert_eq(coverage_summary(cov, &out, pct), 0);
+    coverage_free(cov);
     return kbuf_steal(&out);
+}
+
+static int write_coverage(const run_report *run, const char *path, char *err, size_t errlen)
+{
+    coverage *cov = NULL;
+    cr_assert_eq(coverage_compute(run, &cov), 0);
+    int rc = coverage_json_write(run, cov, path, err, errlen);
+    coverage_free(cov);
+    return rc;
 }
 
 /* ---- the roll-up, as the console shows it ---- */
@@ -217,11 +223,11 @@ Test(coverage, rolls_up_one_market_by_the_worst_ending_of_each_clause)
         const summary_case *c = &se_cases[i];
         run_report run = make_run(set, markets, 1, c->results, c->n);
         double pct = -1;
-        char *line = summary_of(set, &run, &pct);
+        char *line = summary_of(&run, &pct);
         cr_expect_str_eq(line, c->line, "%s", c->what);
         cr_expect_float_eq(pct, c->pct, 1e-9, "%s: %f", c->what, pct);
         free(line);
-        free_run(&run);
+        run_report_free(&run);
     }
     case_set_free(set);
     remove_tree();
@@ -238,12 +244,12 @@ Test(coverage, writes_one_line_per_market_and_reports_the_lowest_share)
     };
     run_report run = make_run(set, markets, 2, o, 6);
     double pct = -1;
-    char *text = summary_of(set, &run, &pct);
+    char *text = summary_of(&run, &pct);
     cr_expect_str_eq(text, "clauses (SE): 3/4 covered, 3 passing, 1 not covered, 1 not applicable\n"
                            "clauses (US): 2/5 covered, 1 passing, 1 failing, 3 not covered\n");
     cr_expect_float_eq(pct, 20.0, 1e-9);
     free(text);
-    free_run(&run);
+    run_report_free(&run);
     case_set_free(set);
     remove_tree();
 }
@@ -256,12 +262,56 @@ Test(coverage, is_complete_without_a_catalog)
     const outcome o[] = {{"SE", "t.a1", RESULT_FAIL}};
     run_report run = make_run(set, markets, 1, o, 1);
     double pct = -1;
-    char *text = summary_of(set, &run, &pct);
+    char *text = summary_of(&run, &pct);
     cr_expect_str_eq(text, "");
     cr_expect_float_eq(pct, 100.0, 1e-9);
     free(text);
-    free_run(&run);
+    run_report_free(&run);
     case_set_free(set);
+    remove_tree();
+}
+
+/* The catalog and where each clause applies travel with the run: clauses only another
+ * market tests do not apply, a clause no test covers applies everywhere (not covered). */
+Test(run_catalog, copies_the_catalog_and_marks_where_each_clause_applies)
+{
+    make_tree(true);
+    case_set *set = load_tree();
+    const char *markets[] = {"SE", "US"};
+    run_report run = make_run(set, markets, 2, NULL, 0);
+    case_set_free(set);
+    static const char *const ids[] = {"a", "b", "us", "clock", "orphan"};
+    static const bool se[] = {true, true, false, true, true}, us[] = {true, true, true, true, true};
+    cr_assert_eq(run.n_clauses, 5);
+    for (size_t c = 0; c < 5; c++) {
+        cr_expect_str_eq(run.clauses[c].id, ids[c]);
+        cr_expect_eq(run.applicable[c], se[c], "%s in SE", ids[c]);
+        cr_expect_eq(run.applicable[5 + c], us[c], "%s in US", ids[c]);
+    }
+    cr_expect(run.clauses[3].mock_only && run.clauses[3].unconfirmed);
+    cr_expect_str_eq(run.clauses[4].title, "No test");
+    run_report_free(&run);
+    remove_tree();
+}
+
+/* Coverage needs no case set: a run without an applicability record has every clause
+ * apply, so what no test ran is not covered rather than not applicable. */
+Test(coverage, counts_every_clause_as_applicable_when_the_run_does_not_say)
+{
+    make_tree(true);
+    case_set *set = load_tree();
+    const char *markets[] = {"SE"};
+    const outcome o[] = {{"SE", "t.b", RESULT_PASS}};
+    run_report run = make_run(set, markets, 1, o, 1);
+    case_set_free(set);
+    free(run.applicable);
+    run.applicable = NULL;
+    double pct = -1;
+    char *text = summary_of(&run, &pct);
+    cr_expect_str_eq(text, "clauses: 1/5 covered, 1 passing, 4 not covered\n");
+    cr_expect_float_eq(pct, 20.0, 1e-9);
+    free(text);
+    run_report_free(&run);
     remove_tree();
 }
 
@@ -306,7 +356,7 @@ Test(coverage, writes_every_clause_of_every_market_with_counts_and_status)
     run_report run = make_run(set, markets, 2, o, 5);
     char path[256], err[256];
     snprintf(path, sizeof path, "%s/out/coverage.json", tree);
-    cr_assert_eq(coverage_write_json(set, &run, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(write_coverage(&run, path, err, sizeof err), 0, "%s", err);
     size_t len = 0;
     char *text = kfile_read(path, 1 << 20, &len, err, sizeof err);
     cr_assert_not_null(text, "%s", err);
@@ -361,7 +411,7 @@ Test(coverage, writes_every_clause_of_every_market_with_counts_and_status)
     cr_expect_eq(num(all, "passing_pct"), 0);
     cJSON_Delete(root);
     free(text);
-    free_run(&run);
+    run_report_free(&run);
     case_set_free(set);
     remove_tree();
 }
@@ -375,9 +425,9 @@ Test(coverage, reports_a_path_it_cannot_write)
     char path[256], err[256] = "";
     put("blocker", "a file where a folder should be");
     snprintf(path, sizeof path, "%s/blocker/coverage.json", tree);
-    cr_expect_eq(coverage_write_json(set, &run, path, err, sizeof err), -1);
+    cr_expect_eq(write_coverage(&run, path, err, sizeof err), -1);
     cr_expect_neq(err[0], '\0', "a reason is given");
-    free_run(&run);
+    run_report_free(&run);
     case_set_free(set);
     remove_tree();
 }

@@ -5,9 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "console.h"
 #include "kfile.h"
+#include "report.h"
 #include "report_check.h"
 #include "report_json.h"
 #include "report_junit.h"
@@ -209,6 +212,38 @@ Test(junit_report, is_valid_for_an_empty_run)
     cr_assert_eq(report_check_write(&run, dir), 0);
     snprintf(path, sizeof path, "%s/junit.xml", dir);
     cr_expect(report_check_schema(path));
+}
+
+/* A report folder CI reads must hold every report it can, even when one cannot be
+ * written: the others are still written, and the first failure is the one reported. */
+Test(report_table, writes_the_rest_when_one_report_fails_and_gives_the_first_reason)
+{
+    run_report run;
+    coverage *cov = NULL;
+    char dir[256], path[512], err[1024] = "", want[1024];
+    report_check_header(&run, NULL, 0);
+    cr_assert_eq(report_check_write(&run, dir), 0);
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    cr_assert_eq(unlink(path), 0);
+    cr_assert_eq(mkdir(path, 0755), 0, "a folder where results.json goes");
+    snprintf(path, sizeof path, "%s/results.json/x", dir);
+    cr_assert_eq(mkdir(path, 0755), 0, "not empty, so no rename can replace it");
+    snprintf(path, sizeof path, "%s/junit.xml", dir);
+    cr_assert_eq(unlink(path), 0);
+    cr_assert_eq(coverage_compute(&run, &cov), 0);
+    cr_expect_eq(report_write_all(&run, cov, dir, err, sizeof err), -1);
+    coverage_free(cov);
+    snprintf(want, sizeof want, "%s/results.json", dir);
+    cr_expect(strstr(err, want) != NULL, "the reason names results.json: %s", err);
+    cr_expect(report_check_schema(path), "junit.xml was written before the failure");
+    snprintf(path, sizeof path, "%s/coverage.json", dir);
+    cr_expect(report_check_contains(path, "\"markets\""), "coverage.json was written after it");
+    size_t n;
+    const reporter *table = report_table(&n);
+    cr_assert_eq(n, 3);
+    cr_expect_str_eq(table[0].file, "junit.xml");
+    cr_expect_str_eq(table[1].file, "results.json");
+    cr_expect_str_eq(table[2].file, "coverage.json");
 }
 
 Test(json_report, carries_schema_summary_and_every_test_as_valid_utf8)

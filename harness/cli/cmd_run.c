@@ -15,9 +15,9 @@
 #include "kfile.h"
 #include "msg.h"
 #include "plan.h"
-#include "report_json.h"
-#include "report_junit.h"
+#include "report.h"
 #include "result.h"
+#include "run_catalog.h"
 #include "stop.h"
 
 typedef struct console_ctx {
@@ -64,27 +64,23 @@ static double wall_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int write_reports(const cli_options *o, const case_set *set, const run_report *rep,
-                         kbuf *summary, double *passing_pct)
+/* Computes coverage once, writes every report into --out and appends the coverage
+ * summary. Returns 0, or -1 when a report could not be written (reason printed). */
+static int write_reports(const cli_options *o, const case_set *set, run_report *rep, kbuf *summary,
+                         double *passing_pct)
 {
-    char err[1024], path[4096];
-    int rc = 0;
-    snprintf(path, sizeof path, "%s/junit.xml", o->out_dir);
-    if (junit_write(rep, path, err, sizeof err) < 0) {
-        fprintf(stderr, "kpct: %s\n", err);
-        rc = -1;
+    char err[1024];
+    coverage *cov = NULL;
+    if (run_catalog_fill(rep, set, err, sizeof err) < 0 || coverage_compute(rep, &cov) < 0) {
+        fprintf(stderr, "kpct: out of memory computing coverage\n");
+        *passing_pct = 0.0;
+        return -1;
     }
-    snprintf(path, sizeof path, "%s/results.json", o->out_dir);
-    if (json_results_write(rep, path, err, sizeof err) < 0) {
+    int rc = report_write_all(rep, cov, o->out_dir, err, sizeof err);
+    if (rc < 0)
         fprintf(stderr, "kpct: %s\n", err);
-        rc = -1;
-    }
-    snprintf(path, sizeof path, "%s/coverage.json", o->out_dir);
-    if (coverage_write_json(set, rep, path, err, sizeof err) < 0) {
-        fprintf(stderr, "kpct: %s\n", err);
-        rc = -1;
-    }
-    coverage_summary(set, rep, summary, passing_pct);
+    coverage_summary(cov, summary, passing_pct);
+    coverage_free(cov);
     return rc;
 }
 
@@ -120,8 +116,6 @@ static bool out_inside_cases(const char *cases_dir, const char *out_dir)
     return inside;
 }
 
-static const char *const report_names[] = {"junit.xml", "results.json", "coverage.json"};
-
 /* Checks before anything runs that the report folder can be created and written (a
  * long run against the playground must not end with nowhere to put its reports), and
  * removes the reports of an earlier run: if this one is killed, CI finds no report
@@ -133,10 +127,12 @@ static int out_prepare(const char *out_dir, char *err, size_t errlen)
     if (kfile_write_atomic(path, "", 0, err, errlen) < 0)
         return -1;
     unlink(path);
-    for (size_t i = 0; i < sizeof report_names / sizeof report_names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", out_dir, report_names[i]);
+    size_t n_reports;
+    const reporter *reports = report_table(&n_reports);
+    for (size_t i = 0; i < n_reports; i++) {
+        snprintf(path, sizeof path, "%s/%s", out_dir, reports[i].file);
         if (unlink(path) != 0 && errno != ENOENT) {
-            snprintf(err, errlen, "cannot remove the earlier %s: %s", report_names[i],
+            snprintf(err, errlen, "cannot remove the earlier %s: %s", reports[i].file,
                      strerror(errno));
             return -1;
         }

@@ -1,5 +1,7 @@
 /* console: what a person sees while a run goes: one line per test and the closing
- * totals line. Colour only when asked (the CLI decides: a TTY and no NO_COLOR). */
+ * totals line. Colour only when asked (the CLI decides: a TTY and no NO_COLOR). It streams,
+ * so it is not in report.h's table of files.
+ * Ownership: nothing is handed out; each call appends to the caller's kbuf. */
 #ifndef KPCT_CONSOLE_H
 #define KPCT_CONSOLE_H
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kfile.h"
+#include "jsonfile.h"
 #include "xml.h"
 
 static cJSON *string_array(const char *const *items, size_t n)
@@ -138,25 +138,9 @@ fail:
 int json_results_write(const run_report *run, const char *path, char *err, size_t errlen)
 {
     cJSON *doc = json_results_build(run);
-    char *text = NULL;
-    int rc = -1;
-    if (!doc || !(text = cJSON_Print(doc))) {
+    int rc = doc ? jsonfile_write(path, doc, err, errlen) : -1;
+    if (!doc)
         snprintf(err, errlen, "out of memory building %s", path);
-        goto out;
-    }
-    size_t len = strlen(text);
-    /* cJSON_Print has no trailing newline; files read better with one. */
-    char *nl = realloc(text, len + 2);
-    if (!nl) {
-        snprintf(err, errlen, "out of memory building %s", path);
-        goto out;
-    }
-    text = nl;
-    text[len] = '\n';
-    text[len + 1] = '\0';
-    rc = kfile_write_atomic(path, text, len + 1, err, errlen);
-out:
-    free(text);
     cJSON_Delete(doc);
     return rc;
 }

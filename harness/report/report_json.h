@@ -1,6 +1,6 @@
 /* report_json: a run as reports/results.json, the machine-readable input of later
  * report, diff and merge commands. Schema "kpct-results/1" (documented in
- * notes/kpct_cli.md): run metadata, a summary, one object per test.
+ * reports/README.md): run metadata, a summary, one object per test.
  * Ownership: json_results_build hands out a cJSON tree the caller frees with cJSON_Delete. */
 #ifndef KPCT_REPORT_JSON_H
 #define KPCT_REPORT_JSON_H
@@ -11,7 +11,7 @@
 
 #include "result.h"
 
-#define JSON_RESULTS_SCHEMA "kpct-results/1"
+#define JSON_RESULTS_SCHEMA RESULT_SCHEMA
 
 /* Builds the results document; returns it, or NULL on OOM. */
 cJSON *json_results_build(const run_report *run);

@@ -1,7 +1,8 @@
 /* report_junit: a run as JUnit XML valid against the strict Jenkins xUnit schema
- * (shared/reference/junit-10.xsd). One <testsuite> per (suite, market); classname is
+ * (tests/data/junit-10.xsd). One <testsuite> per (suite, market); classname is
  * the suite when one market ran and "<suite>.<MARKET>" when several did, so
- * classname+name stays unique. */
+ * classname+name stays unique.
+ * Ownership: nothing is handed out; junit_render appends to the caller's kbuf. */
 #ifndef KPCT_REPORT_JUNIT_H
 #define KPCT_REPORT_JUNIT_H
 

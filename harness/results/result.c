@@ -29,8 +29,8 @@ static char **copy_strings(const char *const *v, size_t n, bool *ok)
 }
 
 int test_result_describe(test_result *t, const char *suite, const char *id, const char *title,
-                         const char *file, int line, const char *const *clauses, size_t n_clauses, const char *const *tags,
-                         size_t n_tags, const char *market)
+                         const char *file, int line, const char *const *clauses, size_t n_clauses,
+                         const char *const *tags, size_t n_tags, const char *market)
 {
     bool ok_c, ok_t;
     char *s = strdup(suite ? suite : ""), *i = strdup(id ? id : ""),

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The schema results.json names: written by report_json, read by result_read. */
+#define RESULT_SCHEMA "kpct-results/1"
 
 typedef enum { RESULT_PASS, RESULT_FAIL, RESULT_ERROR, RESULT_SKIP } result_status;
 
@@ -33,8 +35,8 @@ typedef struct test_result {
     char *suite; /* suite name: JUnit classname */
     char *id;    /* stable test id */
     char *title;
-    char *file; /* case file it came from */
-    int line;   /* where the case (or variant) starts */
+    char *file;     /* case file it came from */
+    int line;       /* where the case (or variant) starts */
     char **clauses; /* clause ids this test covers */
     size_t n_clauses;
     char **tags;
@@ -80,8 +82,8 @@ typedef struct run_report {
 /* Sets the description of a test (copies every string); returns 0, or -1 on OOM with
  * nothing changed. */
 int test_result_describe(test_result *t, const char *suite, const char *id, const char *title,
-                         const char *file, int line, const char *const *clauses, size_t n_clauses, const char *const *tags,
-                         size_t n_tags, const char *market);
+                         const char *file, int line, const char *const *clauses, size_t n_clauses,
+                         const char *const *tags, size_t n_tags, const char *market);
 /* Frees one result's strings, retries and steps (not the struct); accepts NULL. */
 void test_result_clear(test_result *t);
 /* Frees the report's contents; accepts NULL. */

@@ -1,0 +1,29 @@
+/* report: the table of file reporters a run leaves in its report folder — junit.xml,
+ * results.json, coverage.json — and one call that writes them all. The console is not
+ * one of them: it streams while the run goes (console.h).
+ * Ownership: the table is static; reporters only read the run and its coverage. */
+#ifndef KPCT_REPORT_H
+#define KPCT_REPORT_H
+
+#include <stddef.h>
+
+#include "coverage.h"
+#include "result.h"
+
+typedef struct reporter {
+    const char *name; /* "junit" */
+    const char *file; /* "junit.xml", inside the report folder */
+    /* Writes the report of run (cov computed from it) to path atomically; returns 0, or -1
+     * with a reason in err. */
+    int (*write)(const run_report *run, const coverage *cov, const char *path, char *err,
+                 size_t errlen);
+} reporter;
+
+/* Returns the reporters in the order they are written, and their number in *n. */
+const reporter *report_table(size_t *n);
+/* Writes every reporter's file into dir (each atomically; one that fails does not stop
+ * the others). Returns 0, or -1 with the first failure's reason in err. */
+int report_write_all(const run_report *run, const coverage *cov, const char *dir, char *err,
+                     size_t errlen);
+
+#endif
