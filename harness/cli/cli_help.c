@@ -9,7 +9,8 @@
 #include "cmd.h"
 #include "kbuf.h"
 
-#define CLI_HELP_COLUMN 24 /* where help text starts */
+#define CLI_HELP_COLUMN 24 /* where an option's help text starts */
+#define CLI_ARGS_WIDTH  24 /* a command's arguments on its usage line, before its summary */
 #define CLI_MAX_HELP    (64u << 10)
 
 static const char usage_tail[] =
@@ -78,8 +79,8 @@ char *cli_usage(void)
         if (strlen(cmds[i].name) > name_width)
             name_width = strlen(cmds[i].name);
     for (size_t i = 0; i < n_cmds && !rc; i++)
-        rc |= kbuf_printf(&b, "%s kpct %-*s %-24s%s\n", i ? "      " : "Usage:", (int)name_width,
-                          cmds[i].name, cmds[i].args, cmds[i].summary);
+        rc |= kbuf_printf(&b, "%s kpct %-*s %-*s%s\n", i ? "      " : "Usage:", (int)name_width,
+                          cmds[i].name, CLI_ARGS_WIDTH, cmds[i].args, cmds[i].summary);
     rc |= kbuf_printf(&b, "       kpct --help | --version\n\nCASES_DIR defaults to \"%s\".\n",
                       CLI_CASES_DIR);
     for (size_t i = 0; i < n_options && !rc; i++) {
