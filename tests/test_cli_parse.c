@@ -172,8 +172,8 @@ typedef struct refusal_row {
 /* A table rather than a ParameterizedTest: Criterion re-executes the binary per test, so
  * pointers inside parameters would not survive. */
 static const refusal_row refusals[] = {
-    {{NULL}, "no command given (expected run, list or lint)"},
-    {{"bogus", NULL}, "unknown command \"bogus\" (expected run, list or lint)"},
+    {{NULL}, "no command given (expected run, list, lint, mutate or diff)"},
+    {{"bogus", NULL}, "unknown command \"bogus\" (expected run, list, lint, mutate or diff)"},
     {{"run", "--frob", NULL}, "unknown option \"--frob\""},
     {{"run", "--marekt=SE", NULL}, "unknown option \"--marekt=SE\" (did you mean --market?)"},
     {{"run", "--jbos", "4", NULL}, "unknown option \"--jbos\" (did you mean --jobs?)"},
@@ -216,6 +216,13 @@ static const refusal_row refusals[] = {
     {{"lint", "-j4", NULL}, "lint takes only CASES_DIR, not -j"},
     {{"lint", "--frob", NULL}, "unknown option \"--frob\""},
     {{"run", "--version", NULL}, "unknown option \"--version\""},
+    {{"run", "--defect", "no-*", NULL}, "run does not take --defect"},
+    {{"mutate", "--target", "mock", NULL}, "mutate does not take --target"},
+    {{"mutate", "a", "b", NULL}, "unexpected argument \"b\" (one CASES_DIR at most)"},
+    {{"diff", NULL}, "diff needs two runs, A and B (run folders or results.json files)"},
+    {{"diff", "a", NULL}, "diff needs two runs, A and B (run folders or results.json files)"},
+    {{"diff", "a", "b", "c", NULL}, "unexpected argument \"c\" (diff compares two runs: A B)"},
+    {{"diff", "a", "b", "--market", "SE", NULL}, "diff does not take --market"},
 };
 
 Test(cli_parse, refuses_bad_command_lines_with_an_exact_reason)

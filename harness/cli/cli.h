@@ -20,7 +20,15 @@ enum {
     CLI_EXIT_SOFTWARE = 70, /* kpct itself could not work (reports unwritable, OOM) */
 };
 
-typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_HELP, CLI_VERSION } cli_command;
+typedef enum {
+    CLI_RUN,
+    CLI_LIST,
+    CLI_LINT,
+    CLI_MUTATE,
+    CLI_DIFF,
+    CLI_HELP,
+    CLI_VERSION
+} cli_command;
 
 /* A set of commands, for cli_option.commands. */
 #define CLI_IN(command) (1u << (command))
@@ -57,6 +65,9 @@ typedef struct cli_options {
     int verbose;
     uint64_t seed;
     bool seed_given;
+    const char **defect_globs; /* kpct mutate --defect; none = every defect */
+    size_t n_defect_globs;
+    const char *diff_a, *diff_b; /* kpct diff A B */
 } cli_options;
 
 /* One row of the option table: how it is written, what it takes, where it is accepted,

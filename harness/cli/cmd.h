@@ -29,5 +29,9 @@ int cmd_run(const cli_options *o);
 int cmd_list(const cli_options *o);
 /* kpct lint: loads and validates the case files only. */
 int cmd_lint(const cli_options *o);
+/* kpct mutate: the suite against the embedded mock once per built-in defect. */
+int cmd_mutate(const cli_options *o);
+/* kpct diff: two runs compared clause by clause and test by test. */
+int cmd_diff(const cli_options *o);
 
 #endif
