@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "coverage.h"
+#include "diff.h"
 #include "normal.h"
 #include "kfile.h"
 #include "report.h"
@@ -364,4 +365,72 @@ Test(normal_body, cuts_a_long_body_at_its_bound)
     cr_expect_str_eq(got + NORMAL_MAX_BODY - 3, "...");
     free(got);
     free(big);
+}
+
+/* ---- diff_runs: two small runs and the exact lines their differences read as ---- */
+
+static void one_test(run_report *run, const char *id, const char *clause, bool unconfirmed,
+                     result_status status, long step_status, const char *ct, bool cid,
+                     const char *body)
+{
+    static const char *const unc[] = {"unconfirmed"};
+    test_result *t = &run->results[run->count++];
+    const char *clauses[] = {clause};
+    cr_assert_eq(test_result_describe(t, "s", id, "T", "f.json", 1, clauses, 1, unc,
+                                      unconfirmed ? 1 : 0, "SE"),
+                 0);
+    t->status = status;
+    t->steps = calloc(1, sizeof *t->steps);
+    t->n_steps = 1;
+    t->steps[0] = (result_step){strdup("update"),
+                                strdup("POST"),
+                                strdup("http://127.0.0.1:9/payments/v1/sessions/"
+                                       "0b5c2f9e-7d1a-4c3b-9e8f-123456789abc"),
+                                step_status,
+                                0.001,
+                                ct ? strdup(ct) : NULL,
+                                cid,
+                                strdup(body)};
+}
+
+Test(diff_runs, lists_clause_test_and_answer_changes_with_exact_lines)
+{
+    run_report a = {0}, b = {0};
+    a.results = calloc(4, sizeof *a.results);
+    b.results = calloc(4, sizeof *b.results);
+    one_test(&a, "t.same", "c.same", false, RESULT_PASS, 204, NULL, false, "");
+    one_test(&b, "t.same", "c.same", false, RESULT_PASS, 204, NULL, false, "");
+    one_test(&a, "t.status", "c.currency", false, RESULT_PASS, 400, "application/json", true,
+             "{\"error_code\":\"BAD_VALUE\"}");
+    one_test(&b, "t.status", "c.currency", false, RESULT_FAIL, 204, NULL, false, "");
+    one_test(&a, "t.body", "c.fields", true, RESULT_PASS, 400, "application/json", true,
+             "{\"m\":[\"a, b\"]}");
+    one_test(&b, "t.body", "c.fields", true, RESULT_PASS, 400, "application/json", true,
+             "{\"m\":[\"a\"]}");
+    one_test(&a, "t.gone", "c.same", false, RESULT_PASS, 204, NULL, false, "");
+    one_test(&b, "t.new", "c.same", false, RESULT_SKIP, 0, NULL, false, "");
+    diff_report d;
+    cr_assert_eq(diff_runs(&a, &b, &d), 0);
+    static const char *const want[] = {
+        "clause c.currency [SE]: passing -> failing",
+        "test t.status [SE]: passed -> failed",
+        "answer t.status [SE] step 1 \"update\": status 400 -> 204",
+        "answer t.body [SE] step 1 \"update\": body {\"m\":[\"a, b\"]} -> {\"m\":[\"a\"]} "
+        "(unconfirmed)",
+        "only in A: t.gone [SE] (passed)",
+        "only in B: t.new [SE] (skipped)",
+    };
+    size_t n = sizeof want / sizeof want[0];
+    cr_expect_eq(d.n_changes, n, "%zu changes", d.n_changes);
+    for (size_t i = 0; i < d.n_changes && i < n; i++) {
+        kbuf line;
+        kbuf_init(&line, 1u << 16);
+        diff_line(&line, &d.changes[i]);
+        cr_expect_str_eq(kbuf_str(&line), want[i], "change %zu", i);
+        kbuf_free(&line);
+    }
+    cr_expect_eq(d.n_confirmed, n - 1);
+    diff_report_free(&d);
+    run_report_free(&a);
+    run_report_free(&b);
 }
