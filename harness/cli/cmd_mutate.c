@@ -3,15 +3,18 @@
  * and the survivors with the clause they break, writes mutate.json. */
 #include "cmd.h"
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
 #include "jsonfile.h"
+#include "kfile.h"
 #include "mock.h"
 #include "msg.h"
 #include "mutate.h"
@@ -80,6 +83,23 @@ fail:
     return NULL;
 }
 
+/* As kpct run does: the folder must take mutate.json before minutes of work, and an
+ * earlier mutate.json goes, so a killed measurement is never read as this one. */
+static int out_prepare(const char *out_dir, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/.kpct-write-check", out_dir);
+    if (kfile_write_atomic(path, "", 0, err, errlen) < 0)
+        return -1;
+    unlink(path);
+    snprintf(path, sizeof path, "%s/mutate.json", out_dir);
+    if (unlink(path) != 0 && errno != ENOENT) {
+        snprintf(err, errlen, "cannot remove the earlier mutate.json: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -135,6 +155,11 @@ int cmd_mutate(const cli_options *o)
         msg_error("warning: %zu markets: the suite runs %zu times per defect, %zu runs in all; "
                   "this is slow",
                   n_markets, n_markets, n * n_markets);
+    if (out_prepare(o->out_dir, err, sizeof err) < 0) {
+        msg_error("%s", err);
+        rc = CLI_EXIT_SOFTWARE;
+        goto out;
+    }
     uint64_t seed = o->seed_given ? o->seed : 4711;
     if (target_credentials(&t, seed, err, sizeof err) < 0 ||
         redact_add_credentials(t.username, t.password) < 0) {
