@@ -240,10 +240,12 @@ Test(report_table, writes_the_rest_when_one_report_fails_and_gives_the_first_rea
     cr_expect(report_check_contains(path, "\"markets\""), "coverage.json was written after it");
     size_t n;
     const reporter *table = report_table(&n);
-    cr_assert_eq(n, 3);
+    cr_assert_eq(n, 5);
     cr_expect_str_eq(table[0].file, "junit.xml");
     cr_expect_str_eq(table[1].file, "results.json");
     cr_expect_str_eq(table[2].file, "coverage.json");
+    cr_expect_str_eq(table[3].file, "report.html");
+    cr_expect_str_eq(table[4].file, "summary.md");
 }
 
 Test(json_report, carries_schema_summary_and_every_test_as_valid_utf8)

@@ -6,8 +6,10 @@
 
 #include "kbuf.h"
 #include "report_coverage.h"
+#include "report_html.h"
 #include "report_json.h"
 #include "report_junit.h"
+#include "report_md.h"
 
 #define REPORT_MAX_PATH 4096
 
@@ -29,6 +31,8 @@ static const reporter reporters[] = {
     {"junit", "junit.xml", write_junit},
     {"results", "results.json", write_results},
     {"coverage", "coverage.json", coverage_json_write},
+    {"html", "report.html", html_report_write},
+    {"summary", "summary.md", md_report_write},
 };
 
 const reporter *report_table(size_t *n)

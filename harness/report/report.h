@@ -1,7 +1,7 @@
 /* report: the table of file reporters a run leaves in its report folder — junit.xml,
- * results.json, coverage.json — and one call that writes them all. The console is not
- * one of them: it streams while the run goes (console.h).
- * Ownership: the table is static; reporters only read the run and its coverage. */
+ * results.json, coverage.json, report.html, summary.md — and one call that writes them all. The
+ * console is not one of them: it streams while the run goes (console.h). Ownership: the table is
+ * static; reporters only read the run and its coverage. */
 #ifndef KPCT_REPORT_H
 #define KPCT_REPORT_H
 
