@@ -70,19 +70,18 @@ static void text(md *m, const char *s, size_t max)
         m->oom = true;
 }
 
-/* An id as a code span when it is made of id characters only (kpct's own ids are), so it
- * reads as written; anything else from a results.json is escaped text. */
-static void id(md *m, const char *s)
+int md_id(kbuf *out, const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     bool plain = n > 0 && n <= 200;
     for (size_t i = 0; plain && i < n; i++)
         plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-", s[i]);
-    if (!plain) {
-        text(m, s, 200);
-        return;
-    }
-    if (kbuf_printf(&m->line, "`%s`", s) < 0)
+    return plain ? kbuf_printf(out, "`%s`", s) : md_escape(out, s, 200);
+}
+
+static void id(md *m, const char *s)
+{
+    if (md_id(&m->line, s) < 0)
         m->oom = true;
 }
 

@@ -20,6 +20,9 @@ int md_report_render(const run_report *run, const coverage *cov, size_t max, kbu
  * spaces, invalid UTF-8 U+FFFD, Markdown's and HTML's special characters are escaped
  * (mentions and references too); at most max bytes of s. Returns 0, or -1 at the ceiling. */
 int md_escape(kbuf *out, const char *s, size_t max);
+/* Appends an id as a code span when it is made of id characters only (kpct's own ids
+ * are), so it reads as written; anything else is md_escape'd. Returns as md_escape. */
+int md_id(kbuf *out, const char *s);
 /* Writes summary.md (MD_REPORT_MAX_BYTES) to path atomically; 0, or -1 with err. */
 int md_report_write(const run_report *run, const coverage *cov, const char *path, char *err,
                     size_t errlen);
