@@ -51,7 +51,7 @@ int md_escape(kbuf *out, const char *s, size_t max)
                 goto out;
             continue;
         }
-        if (strchr("\\`*_[](){}#+!|~@$^", c) && c && kbuf_append(out, "\\", 1) < 0)
+        if (strchr("\\`*_[]#+!|~@$", c) && c && kbuf_append(out, "\\", 1) < 0)
             goto out;
         if (kbuf_append(out, &c, 1) < 0)
             goto out;

@@ -1,0 +1,332 @@
+/* report.html, summary.md and the history pages: a run with every outcome (pass, fail,
+ * error, skip, flaky, an unconfirmed and a mock-only clause), an interrupted run, and a
+ * hostile server's text, checked as exact fragments of the text a reader gets. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "coverage.h"
+#include "history.h"
+#include "kbuf.h"
+#include "kfile.h"
+#include "report.h"
+#include "report_html.h"
+#include "report_md.h"
+#include "result_read.h"
+#include "test_tmp.h"
+#include "verdict.h"
+
+#define CURRENCY "update.bad_value.purchase_currency"
+#define HOSTILE  "<script>document.title='pwned'</script> \xff|*_[x](y)@team"
+
+static const char *const catalog[][2] = {
+    {"update.ok", "A valid update answers 204"},
+    {CURRENCY, "purchase_currency must be the currency of the country"},
+    {"read.expired", "An expired session answers 404"},
+};
+
+static void add_test(run_report *run, const char *market, const char *id, const char *clause,
+                     result_status status, const char *message, const char *detail)
+{
+    test_result *t = &run->results[run->count++];
+    const char *clauses[] = {clause};
+    cr_assert_eq(test_result_describe(t, "suite", id, "Title of <b>variant</b>", "cases/s.json", 7,
+                                      clauses, 1, NULL, 0, market),
+                 0);
+    t->status = status;
+    t->seconds = 0.012;
+    t->message = message ? strdup(message) : NULL;
+    t->detail = detail ? strdup(detail) : NULL;
+}
+
+static void add_retry(test_result *t, result_status status, const char *message)
+{
+    t->retries = realloc(t->retries, (t->n_retries + 1) * sizeof *t->retries);
+    t->retries[t->n_retries++] = (result_attempt){status, strdup(message), strdup("story")};
+}
+
+/* SE and US; in SE a pass, a failure with the hostile server's answer, an error, a skip, a
+ * flaky pass; in US one pass of each clause. */
+static run_report every_outcome(const char *target, const char *started, bool currency_fails)
+{
+    run_report run = {0};
+    run.target = strdup(target);
+    run.base_url = strdup("http://127.0.0.1:1");
+    run.version = strdup("0.1.0");
+    run.started_at = strdup(started);
+    run.seed = 4711;
+    run.seconds = 1.5;
+    run.settings = (run_settings){
+        .known = true, .jobs = 8, .retries = 2, .create_per_s = 4, .other_per_s = 40};
+    run.n_markets = 2;
+    run.markets = calloc(2, sizeof *run.markets);
+    run.markets[0] = strdup("SE");
+    run.markets[1] = strdup("US");
+    run.n_clauses = 3;
+    run.clauses = calloc(3, sizeof *run.clauses);
+    for (size_t c = 0; c < 3; c++)
+        run.clauses[c] =
+            (result_clause){strdup(catalog[c][0]), strdup(catalog[c][1]), c == 2, c == 2};
+    run.results = calloc(8, sizeof *run.results);
+    add_test(&run, "SE", "update.ok", "update.ok", RESULT_PASS, NULL, NULL);
+    if (currency_fails)
+        add_test(&run, "SE", CURRENCY ".foreign", CURRENCY, RESULT_FAIL,
+                 "step 2 \"update\": status: expected 400, got 204",
+                 "step 2 \"update\": status: expected 400, got 204\n\nrequest:\n  curl -sS -X "
+                 "POST 'http://127.0.0.1:1/payments/v1/sessions/x' -u "
+                 "\"$KLARNA_USERNAME:$KLARNA_PASSWORD\"\n\nresponse: HTTP 204 (1.0 ms)\n  "
+                 "X-Evil: " HOSTILE "\n\n" HOSTILE "\n");
+    else
+        add_test(&run, "SE", CURRENCY ".foreign", CURRENCY, RESULT_PASS, NULL, NULL);
+    add_test(&run, "SE", CURRENCY ".errs", CURRENCY, RESULT_ERROR,
+             "step 1 \"create\": POST http://127.0.0.1:1: Connection refused", "the story");
+    add_test(&run, "SE", "read.expired", "read.expired", RESULT_SKIP, "needs the reference mock",
+             NULL);
+    add_test(&run, "SE", "update.ok.flaky", "update.ok", RESULT_PASS, NULL, NULL);
+    add_retry(&run.results[run.count - 1], RESULT_ERROR, "HTTP 503 " HOSTILE);
+    add_test(&run, "US", "update.ok", "update.ok", RESULT_PASS, NULL, NULL);
+    add_test(&run, "US", CURRENCY ".foreign", CURRENCY, RESULT_PASS, NULL, NULL);
+    add_test(&run, "US", "read.expired", "read.expired", RESULT_PASS, NULL, NULL);
+    return run;
+}
+
+static char *render(const run_report *run, int (*fn)(const run_report *, const coverage *, kbuf *))
+{
+    coverage *cov = NULL;
+    kbuf out;
+    kbuf_init(&out, 1u << 24);
+    cr_assert_eq(coverage_compute(run, &cov), 0);
+    cr_assert_eq(fn(run, cov, &out), 0);
+    coverage_free(cov);
+    return kbuf_steal(&out);
+}
+
+static int md_full(const run_report *run, const coverage *cov, kbuf *out)
+{
+    return md_report_render(run, cov, MD_REPORT_MAX_BYTES, out);
+}
+
+#define expect_has(text, needle)   cr_expect(strstr(text, needle), "missing: %s", needle)
+#define expect_lacks(text, needle) cr_expect(!strstr(text, needle), "present: %s", needle)
+
+Test(report_html, shows_every_outcome_with_words_beside_colours)
+{
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", true);
+    char *page = render(&run, html_report_render);
+    expect_has(page,
+               "<p class=\"verdict v-errored\" role=\"status\"><strong>&#9888; ERRORED</strong> "
+               "1 test could not be judged (errored) and 1 failed, in 1 clause: " CURRENCY ".</p>");
+    expect_has(page, "<dt>rate limit</dt><dd>create 4/s, other calls 40/s</dd>");
+    expect_has(page, "<dt>retries</dt><dd>2</dd>");
+    expect_has(page, "<td class=\"s s-failing\">&#10008; failing<span class=\"muted\">1 failed, "
+                     "1 errored</span></td>");
+    expect_has(page,
+               "<caption>Unconfirmed clauses: our best reading of Klarna's behaviour</caption>");
+    expect_has(page, "<code>read.expired</code><span class=\"tag\">mock only</span>");
+    expect_has(page, "<article class=\"test failed\" id=\"t-SE-" CURRENCY ".foreign\">");
+    expect_has(page, "<article class=\"test errored\" id=\"t-SE-" CURRENCY ".errs\">");
+    expect_has(page, "<h5>Request (redacted)</h5><pre>request:\n  curl -sS -X POST");
+    expect_has(page, "<h2>Flaky tests (1): passed only after retries</h2>");
+    expect_has(page, "<h2>Skipped tests (1)</h2>");
+    expect_has(page, "needs the reference mock");
+    expect_has(page, "<summary>5 tests passed</summary>");
+    expect_has(page, "<th scope=\"row\">SE</th><td class=\"n\">5</td><td class=\"n\">2</td><td "
+                     "class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td><td "
+                     "class=\"n\">1</td>");
+    free(page);
+    run_report_free(&run);
+}
+
+Test(report_html, keeps_a_hostile_servers_text_inert)
+{
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", true);
+    char *page = render(&run, html_report_render);
+    expect_has(page, "&lt;script&gt;document.title='pwned'&lt;/script&gt; \xEF\xBF\xBD");
+    expect_has(page, "Title of &lt;b&gt;variant&lt;/b&gt;");
+    expect_lacks(page, "<script>document");
+    expect_lacks(page, "\xff");
+    /* one script element, the embedded one */
+    cr_expect_eq(strstr(strstr(page, "<script>") + 1, "<script>"), NULL);
+    expect_has(page, "script-src 'sha256-");
+    free(page);
+    run_report_free(&run);
+}
+
+Test(report_html, marks_an_interrupted_run_partial)
+{
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", true);
+    run.interrupted = 1;
+    char *page = render(&run, html_report_render);
+    expect_has(page, "<strong>&#9208; INTERRUPTED</strong> Stopped by a signal before the end: "
+                     "the results are partial (5 passed, 1 failed, 1 errored, 1 skipped or not "
+                     "run, of 8 tests).");
+    expect_has(page, "<dt>duration</dt><dd>1.50 s (interrupted: results are partial)</dd>");
+    free(page);
+    run_report_free(&run);
+}
+
+Test(summary_md, has_the_verdict_a_row_per_market_and_the_failing_clauses)
+{
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", true);
+    char *md = render(&run, md_full);
+    expect_has(md,
+               "## kpct: \xE2\x9A\xA0\xEF\xB8\x8F ERRORED\n\n1 test could not be judged "
+               "(errored) and 1 failed, in 1 clause: update.bad\\_value.purchase\\_currency.\n");
+    expect_has(md, "Target mock (http://127.0.0.1:1), started 2026-11-25T19:00:00Z, 1.50 s, "
+                   "seed 4711, kpct 0.1.0.\n");
+    expect_has(md, "| SE | 5 | 2 | 1 | 1 | 1 | 1 | 1/2 |\n| US | 3 | 3 | 0 | 0 | 0 | 0 | 3/3 |\n");
+    expect_has(md, "| `" CURRENCY "` | SE | 1 failed, 1 errored | `" CURRENCY
+                   ".foreign` [SE]: Title of &lt;b&gt;variant&lt;/b&gt; | failed: step 2 "
+                   "\"update\": status: expected 400, got 204 |\n");
+    free(md);
+    run_report_free(&run);
+}
+
+Test(summary_md, passed_run_says_so_in_one_line)
+{
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", false);
+    run.results[2].status = RESULT_PASS;
+    char *md = render(&run, md_full);
+    expect_has(md, "## kpct: \xE2\x9C\x85 PASSED\n\n7 of 8 tests passed, 1 skipped, 1 only after "
+                   "retries; 5 of 5 clause checks passing over 2 markets.\n");
+    expect_lacks(md, "### Failing");
+    free(md);
+    run_report_free(&run);
+}
+
+static int md_small(const run_report *run, const coverage *cov, kbuf *out)
+{
+    return md_report_render(run, cov, 700, out);
+}
+
+Test(summary_md, is_cut_at_its_bound_on_a_line_with_a_note)
+{
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", true);
+    char *md = render(&run, md_small);
+    cr_expect_leq(strlen(md), 700);
+    expect_has(md,
+               "|\n\n_Summary cut at 700 bytes; report.html and results.json have everything._\n");
+    free(md);
+    run_report_free(&run);
+}
+
+/* Arrays, not pointers: Criterion copies parameters into a fresh process. */
+typedef struct md_row {
+    char in[64], want[96];
+} md_row;
+
+ParameterizedTestParameters(md_escape, renders_the_targets_text_as_text)
+{
+    static md_row rows[] = {
+        {"plain words 1.2", "plain words 1.2"},
+        {"a|b", "a\\|b"},
+        {"<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"},
+        {"**bold** _it_ `code` [l](u)", "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\[l\\](u)"},
+        {"ping @team and #12", "ping \\@team and \\#12"},
+        {"line\nbreak\ttab", "line break tab"},
+        {"bad \xff byte", "bad \xEF\xBF\xBD byte"},
+        {"a & b", "a &amp; b"},
+        {"\x1b[31mred", "red"},
+    };
+    return cr_make_param_array(md_row, rows, sizeof rows / sizeof rows[0]);
+}
+
+ParameterizedTest(md_row *row, md_escape, renders_the_targets_text_as_text)
+{
+    kbuf out;
+    kbuf_init(&out, 4096);
+    cr_assert_eq(md_escape(&out, row->in, 1000), 0);
+    cr_expect_str_eq(kbuf_str(&out), row->want);
+    kbuf_free(&out);
+}
+
+/* Writes run's report folder under base/name and returns its path (static buffer). */
+static const char *write_run(const char *base, const char *name, run_report *run)
+{
+    static char dirs[8][512];
+    static int next;
+    char err[1024];
+    char *dir = dirs[next++ % 8];
+    coverage *cov = NULL;
+    snprintf(dir, 512, "%s/%s", base, name);
+    cr_assert_eq(coverage_compute(run, &cov), 0);
+    cr_assert_eq(report_write_all(run, cov, dir, err, sizeof err), 0, "%s", err);
+    coverage_free(cov);
+    run_report_free(run);
+    return dir;
+}
+
+Test(results_read, keeps_the_settings_and_case_digest)
+{
+    char base[256], err[1024];
+    cr_assert_not_null(test_tmp_dir(base, sizeof base, "pages"));
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", true), back;
+    run.case_digest = strdup("sha256:abc");
+    const char *dir = write_run(base, "r", &run);
+    cr_assert_eq(run_report_read(dir, &back, err, sizeof err), 0, "%s", err);
+    cr_expect(back.settings.known);
+    cr_expect_eq(back.settings.jobs, 8);
+    cr_expect_eq(back.settings.retries, 2);
+    cr_expect_eq(back.settings.create_per_s, 4);
+    cr_expect_eq(back.settings.other_per_s, 40);
+    cr_expect_str_eq(back.case_digest, "sha256:abc");
+    run_report_free(&back);
+}
+
+Test(history, orders_runs_groups_targets_apart_and_shows_drift_and_flips)
+{
+    char base[256], err[1024];
+    cr_assert_not_null(test_tmp_dir(base, sizeof base, "history"));
+    run_report a = every_outcome("mock", "2026-11-27T02:00:00Z", true);
+    run_report b = every_outcome("mock", "2026-11-25T02:00:00Z", false);
+    run_report c = every_outcome("playground-eu", "2026-11-26T02:00:00Z", true);
+    run_report d = every_outcome("mock", "2026-11-28T02:00:00Z", false);
+    const char *dirs[] = {write_run(base, "night3", &a), write_run(base, "night1", &b),
+                          write_run(base, "pg", &c), write_run(base, "night4", &d)};
+    history *h = NULL;
+    cr_assert_eq(history_load(dirs, 4, &h, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(h->n_groups, 2);
+    cr_expect(strstr(h->runs[0].dir, "night1"));
+    cr_expect(strstr(h->runs[1].dir, "pg"));
+    cr_expect(strstr(h->runs[2].dir, "night3"));
+    cr_assert_eq(history_write(h, base, err, sizeof err), 0, "%s", err);
+    history_free(h);
+
+    char path[512];
+    size_t len;
+    snprintf(path, sizeof path, "%s/history.md", base);
+    char *md = kfile_read(path, 1u << 20, &len, err, sizeof err);
+    cr_assert_not_null(md, "%s", err);
+    expect_has(md, "## kpct history: 4 runs in 2 groups\n");
+    expect_has(md, "### Group 1: target mock, markets SE, US, 3 clauses\n");
+    expect_has(md, "### Group 2: target playground-eu");
+    expect_has(md, "- `" CURRENCY "` [SE]: passing \xE2\x86\x92 failing in #3 "
+                   "(2026-11-27T02:00:00Z) \xE2\x86\x92 passing in #4 (2026-11-28T02:00:00Z)\n");
+    expect_has(md, "| `" CURRENCY ".foreign` | SE | #1 passed, #3 failed, #4 passed | 2 |\n");
+    expect_lacks(md, "| `update.ok` |");
+    free(md);
+
+    snprintf(path, sizeof path, "%s/history.html", base);
+    char *page = kfile_read(path, 1u << 22, &len, err, sizeof err);
+    cr_assert_not_null(page, "%s", err);
+    expect_has(
+        page, "<td class=\"s s-failing changed\">&#10008; failing <strong>(changed)</strong></td>");
+    expect_has(page, "<h2>Group 2: target playground-eu");
+    free(page);
+}
+
+Test(history, refuses_a_folder_with_the_readers_reason)
+{
+    char base[256], err[1024] = "";
+    cr_assert_not_null(test_tmp_dir(base, sizeof base, "history"));
+    const char *dirs[] = {base};
+    history *h = NULL;
+    cr_expect_eq(history_load(dirs, 1, &h, err, sizeof err), -1);
+    char want[600];
+    snprintf(want, sizeof want, "%s/results.json: not found", base);
+    cr_expect_str_eq(err, want);
+    cr_expect_null(h);
+}
