@@ -51,6 +51,10 @@ static const char usage_text[] =
     "  --quota                 emulate playground rate limits (429 RATE_LIMITED)\n"
     "  --quota-create N        create-session calls per second with --quota (default 5)\n"
     "  --quota-other N         other calls per second with --quota (default 50)\n"
+    "  --defect NAME           emulate a built-in deviation from the contract, to prove a\n"
+    "                          suite catches it; repeatable (see --list-defects)\n"
+    "  --list-defects          print every defect as NAME<TAB>what it breaks<TAB>clause id\n"
+    "                          and exit\n"
     "  --help                  show this help and exit\n"
     "  --version               show the version and exit\n"
     "\n"
@@ -87,6 +91,8 @@ enum {
     OPT_QUOTA,
     OPT_QUOTA_CREATE,
     OPT_QUOTA_OTHER,
+    OPT_DEFECT,
+    OPT_LIST_DEFECTS,
     OPT_HELP,
     OPT_VERSION
 };
@@ -113,6 +119,8 @@ static const struct option options[] = {
     {"quota", no_argument, NULL, OPT_QUOTA},
     {"quota-create", required_argument, NULL, OPT_QUOTA_CREATE},
     {"quota-other", required_argument, NULL, OPT_QUOTA_OTHER},
+    {"defect", required_argument, NULL, OPT_DEFECT},
+    {"list-defects", no_argument, NULL, OPT_LIST_DEFECTS},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -137,7 +145,17 @@ bad:
     return -1;
 }
 
-static int parse_args(int argc, char **argv, mock_config *cfg)
+static void list_defects(void)
+{
+    for (size_t i = 0; i < mock_defect_count(); i++) {
+        const mock_defect_info *d = mock_defect_at(i);
+        printf("%s\t%s\t%s\n", d->name, d->breaks, d->clause);
+    }
+}
+
+/* Parses argv into cfg; the names of --defect go to defects (room for argc names, the
+ * caller's), borrowed from argv. */
+static int parse_args(int argc, char **argv, mock_config *cfg, const char **defects)
 {
     int c;
     uint64_t v;
@@ -261,6 +279,20 @@ static int parse_args(int argc, char **argv, mock_config *cfg)
                 return -1;
             cfg->quota_other_per_s = (unsigned)v;
             break;
+        case OPT_DEFECT:
+            if (mock_defect_lookup(optarg) < 0) {
+                fprintf(stderr,
+                        "kpmock: --defect: unknown defect '%.64s' (kpmock --list-defects lists "
+                        "them)\n",
+                        optarg);
+                return -1;
+            }
+            defects[cfg->n_defects++] = optarg;
+            cfg->defects = defects;
+            break;
+        case OPT_LIST_DEFECTS:
+            list_defects();
+            exit(0);
         case OPT_HELP:
             fputs(usage_text, stdout);
             exit(0);
@@ -304,10 +336,17 @@ int main(int argc, char **argv)
     char err[512];
     sigset_t set;
     int sig;
+    const char **defects = calloc((size_t)argc + 1, sizeof *defects);
     mock_config_defaults(&cfg);
     cfg.port = 0;
-    if (parse_args(argc, argv, &cfg) != 0)
+    if (!defects) {
+        fprintf(stderr, "kpmock: out of memory\n");
+        return EXIT_UNAVAILABLE;
+    }
+    if (parse_args(argc, argv, &cfg, defects) != 0) {
+        free(defects);
         return EXIT_USAGE;
+    }
     /* Block the stop signals before any thread exists, so every thread inherits the
      * mask and only sigwait below ever sees them. */
     sigemptyset(&set);
@@ -317,6 +356,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (mock_server_start(&cfg, &srv, err, sizeof err) != 0) {
         fprintf(stderr, "kpmock: %s\n", err);
+        free(defects);
         return EXIT_UNAVAILABLE;
     }
     printf("kpmock listening on %s\n", mock_server_url(srv));
@@ -326,5 +366,6 @@ int main(int argc, char **argv)
             sig = SIGTERM;
     } while (sig != SIGINT && sig != SIGTERM);
     mock_server_stop(srv);
+    free(defects);
     return 0;
 }

@@ -1,10 +1,10 @@
-/* market: the static country ↔ currency ↔ locale table of SPEC §3.4 and its
+/* market: the static country ↔ currency ↔ locale table of the contract and its
  * case-insensitive lookups. */
 #include "market.h"
 
 #include <string.h>
 
-/* Sorted by country. Regions follow SPEC §3.1: NA hosts US, CA (and MX, not a market
+/* Sorted by country. Regions follow the API hosts: NA hosts US, CA (and MX, not a market
  * here); OC hosts AU and NZ; everything else, GB and CH included, is EU. */
 static const market markets[] = {
     {"AT", "EUR", {"de-AT", "en-AT"}, 2, MARKET_REGION_EU, true},

@@ -1,4 +1,4 @@
-/* market: the country ↔ currency ↔ locale table of SPEC §3.4 (confirmed and likely
+/* market: the country ↔ currency ↔ locale table of the contract (confirmed and likely
  * markets) and the Klarna region (API host) that serves each country.
  * Ownership: every pointer handed out points into a static, read-only table; nothing
  * is allocated and nothing needs freeing. All functions are thread-safe. */
@@ -11,7 +11,7 @@
 /* Most locales any market lists (CH has four). */
 #define MARKET_MAX_LOCALES 4
 
-/* The playground/production host family a market belongs to (SPEC §3.1). */
+/* The playground/production host family a market belongs to (the API hosts). */
 typedef enum { MARKET_REGION_EU, MARKET_REGION_NA, MARKET_REGION_OC } market_region;
 
 typedef struct market {
@@ -20,7 +20,7 @@ typedef struct market {
     const char *locales[MARKET_MAX_LOCALES]; /* canonical case, "sv-SE"; first is the default */
     size_t n_locales;                        /* used entries of locales, >= 1 */
     market_region region;                    /* EU, NA or OC */
-    bool confirmed;                          /* true: "confirmed" in §3.4; false: "likely" */
+    bool confirmed;                          /* true: "confirmed" by Klarna; false: "likely" */
 } market;
 
 /* Returns the number of markets in the table (22). */

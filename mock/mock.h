@@ -1,8 +1,8 @@
 /* kpmock's public face: configure, start and stop the reference mock of the Klarna
  * Payments session API in-process. The kpmock program and kpct's embedded target both
  * use exactly this. Ownership: mock_server_start hands out a server that the caller
- * stops and frees with mock_server_stop; strings in mock_config are borrowed and must
- * outlive the server. */
+ * stops and frees with mock_server_stop; strings in mock_config (and its defects array)
+ * are borrowed and must outlive the server; mock_defect_at hands out static rows. */
 #ifndef KPCT_MOCK_H
 #define KPCT_MOCK_H
 
@@ -41,7 +41,16 @@ typedef struct mock_config {
     bool quota;                             /* emulate playground quotas; default off */
     unsigned quota_create_per_s;            /* default 5 */
     unsigned quota_other_per_s;             /* default 50 */
+    const char *const *defects; /* names of built-in defects to emulate (see mock_defect_at) */
+    size_t n_defects;           /* default 0: none, the mock follows the contract */
 } mock_config;
+
+/* One built-in defect: a deliberate deviation from the contract (--defect NAME). */
+typedef struct mock_defect_info {
+    const char *name;   /* kebab-case, e.g. "no-locale-check" */
+    const char *breaks; /* what it breaks, one line */
+    const char *clause; /* the id of the cases/contract.json clause it violates */
+} mock_defect_info;
 
 typedef struct mock_server mock_server;
 
@@ -55,5 +64,12 @@ uint16_t mock_server_port(const mock_server *srv);
 const char *mock_server_url(const mock_server *srv);
 /* Stops serving, waits for in-flight requests, frees everything; accepts NULL. */
 void mock_server_stop(mock_server *srv);
+
+/* Returns the number of built-in defects. */
+size_t mock_defect_count(void);
+/* Returns built-in defect i (0 <= i < mock_defect_count()), or NULL past the end; static. */
+const mock_defect_info *mock_defect_at(size_t i);
+/* Returns the index of the defect named name (exact match), or -1 when there is none. */
+int mock_defect_lookup(const char *name);
 
 #endif

@@ -5,6 +5,7 @@
 #define KPCT_MOCK_INTERNAL_H
 
 #include "clock.h"
+#include "defect.h"
 #include "fault.h"
 #include "journal.h"
 #include "mock.h"
@@ -38,7 +39,14 @@ struct mock_server {
     char *tls_key;
     pthread_mutex_t log_mu; /* guards last_log */
     char last_log[256];     /* libmicrohttpd's latest complaint, for start errors */
+    defect_set defects;     /* from cfg.defects; all zero unless a defect is emulated */
 };
+
+/* True when srv emulates built-in defect d: one load, shift and predictable branch. */
+static inline bool defect_on(const mock_server *srv, defect_id d)
+{
+    return defect_has(&srv->defects, d);
+}
 
 /* An answer being built, before it becomes an HTTP response. Ownership: body is owned
  * and freed by mock_reply_free. */

@@ -4,6 +4,7 @@
  * lives only in the request's own struct (MHD's req_cls). */
 #include "admin.h"
 #include "auth.h"
+#include "b64.h"
 #include "kbuf.h"
 #include "kfile.h"
 #include "mock_internal.h"
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #define SESSIONS_PATH "/payments/v1/sessions"
@@ -34,6 +36,8 @@
 /* Pretend length of a truncated answer, and what is actually sent of it. */
 #define TRUNCATE_PROMISED 1024
 static const char truncated_part[] = "{\"session_id\":\"";
+/* The session life of the never-expire defect: 100 years, the longest --session-ttl. */
+#define NEVER_TTL_S 3153600000u
 
 typedef enum { WAIT_NONE, WAIT_DELAY, WAIT_HANG } wait_kind;
 
@@ -77,6 +81,23 @@ void mock_config_defaults(mock_config *cfg)
     cfg->quota = false;
     cfg->quota_create_per_s = 5;
     cfg->quota_other_per_s = 50;
+}
+
+/* The origin form of a request target: an absolute-form target ("http://host:port/path",
+ * which HTTP/1.1 servers must accept, RFC 9112 §3.2.2, and which libmicrohttpd hands over
+ * as sent) loses its scheme and authority; "http://host" alone is "/". */
+static const char *origin_form(const char *url)
+{
+    const char *p = url;
+    if (*url == '/')
+        return url;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '+' || *p == '-' || *p == '.')
+        p++;
+    if (p == url || strncmp(p, "://", 3) != 0)
+        return url;
+    p = strchr(p + 3, '/');
+    return p ? p : "/";
 }
 
 static route route_of(const char *url, const char **id)
@@ -222,14 +243,44 @@ static void reply_no_route(mock_reply *r, const char *method, const char *url)
     r->no_route = true;
 }
 
-static void reply_unauthorized(mock_reply *r)
+static void reply_unauthorized(mock_server *srv, mock_reply *r)
 {
     static const char page[] =
         "<!DOCTYPE html>\n<html><head><title>401 Unauthorized</title></head>\n"
         "<body><h1>401 Unauthorized</h1><p>This server could not verify that you are "
         "authorized to access the document requested.</p></body></html>\n";
-    mock_reply_text(r, 401, "text/html", page, sizeof page - 1);
-    r->www_authenticate = true;
+    if (defect_on(srv, DEFECT_UNAUTHORIZED_JSON))
+        mock_reply_klarna_error(srv, r, 401, "UNAUTHORIZED", "Bad credentials");
+    else
+        mock_reply_text(r, 401, "text/html", page, sizeof page - 1);
+    r->www_authenticate = !defect_on(srv, DEFECT_NO_WWW_AUTHENTICATE);
+}
+
+/* auth_check, loosened by the auth defects: the half of "user:pass" that a defect stops
+ * looking at is taken from the request itself. */
+static bool authorized(mock_server *srv, const char *authz)
+{
+    bool any_user = defect_on(srv, DEFECT_USERNAME_NOT_CHECKED);
+    bool any_pass = defect_on(srv, DEFECT_PASSWORD_NOT_CHECKED);
+    char *plain, *colon;
+    size_t len = 0;
+    bool ok;
+    if (!any_user && !any_pass && !defect_on(srv, DEFECT_NO_AUTH))
+        return auth_check(authz, srv->cfg.username, srv->cfg.password);
+    if (defect_on(srv, DEFECT_NO_AUTH))
+        return true;
+    if (!authz || strncasecmp(authz, "Basic ", 6) != 0 || strlen(authz) > AUTH_HEADER_MAX ||
+        !(plain = b64_decode(authz + 6, strlen(authz + 6), &len)))
+        return false;
+    plain[len] = '\0';
+    colon = strchr(plain, ':');
+    if (colon)
+        *colon = '\0';
+    ok = colon && auth_check(authz, any_user ? plain : srv->cfg.username,
+                             any_pass ? colon + 1 : srv->cfg.password);
+    memset(plain, 0, len);
+    free(plain);
+    return ok;
 }
 
 /* Auth, quota, then the session call itself. */
@@ -239,8 +290,8 @@ static void answer_klarna(mock_server *srv, struct MHD_Connection *conn, mock_re
     const char *authz =
         MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     bool create = req->route == ROUTE_SESSIONS;
-    if (!auth_check(authz, srv->cfg.username, srv->cfg.password)) {
-        reply_unauthorized(r);
+    if (!authorized(srv, authz)) {
+        reply_unauthorized(srv, r);
         return;
     }
     if (srv->cfg.quota &&
@@ -356,6 +407,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     mock_server *srv = cls;
     mock_request *req = *req_cls;
     (void)version;
+    url = origin_form(url);
     if (!req) {
         req = calloc(1, sizeof *req);
         if (!req)
@@ -364,7 +416,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         req->start_ms = mclock_now_ms(&srv->clock);
         snprintf(req->method, sizeof req->method, "%s", method);
         req->path = strdup(url);
-        kbuf_init(&req->body, srv->cfg.max_body_bytes);
+        kbuf_init(&req->body, defect_on(srv, DEFECT_NO_BODY_LIMIT) ? srv->cfg.max_body_bytes * 16
+                                                                   : srv->cfg.max_body_bytes);
         req->route = route_of(url, &req->id);
         *req_cls = req;
         if (!req->path)
@@ -374,7 +427,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         /* Refuse an announced oversize body before reading any of it. */
         if (announced_too_large(
                 MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH),
-                srv->cfg.max_body_bytes)) {
+                req->body.max)) {
             mock_reply r = {0};
             req->too_large = true;
             reply_too_large(srv, req, &r);
@@ -496,12 +549,19 @@ int mock_server_start(const mock_config *cfg, mock_server **out, char *err, size
     pthread_mutex_init(&srv->log_mu, NULL);
     srv->cfg = *cfg;
     srv->cfg.bind_address = host;
+    size_t bad = 0;
+    if (defect_set_parse(cfg->defects, cfg->n_defects, &srv->defects, &bad) != 0) {
+        snprintf(err, errlen, "unknown defect '%.64s' (kpmock --list-defects lists them)",
+                 cfg->defects[bad]);
+        goto fail;
+    }
     if (srv->cfg.threads == 0)
         srv->cfg.threads = 1;
     kprng_seed(&srv->rng, cfg->seed);
     mclock_init(&srv->clock);
     atomic_init(&srv->stopping, false);
-    srv->store = store_new(cfg->max_sessions, cfg->session_ttl_s,
+    srv->store = store_new(cfg->max_sessions,
+                           defect_on(srv, DEFECT_NEVER_EXPIRE) ? NEVER_TTL_S : cfg->session_ttl_s,
                            cfg->expiry_base == MOCK_EXPIRY_FROM_UPDATE);
     srv->journal = journal_new(cfg->journal_size);
     srv->faults = fault_list_new();

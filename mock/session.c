@@ -20,6 +20,11 @@
 /* Members the mock owns in a read answer; stored copies sent by clients are replaced. */
 static const char *const server_members[] = {"status", "expires_at", "client_token",
                                              "payment_method_categories"};
+/* Read-only members (the read answer's, and the ids and tokens Klarna hands out) that a
+ * client may send back: ignored on create and update, never stored. */
+static const char *const read_only_members[] = {"status",       "expires_at",
+                                                "client_token", "authorization_token",
+                                                "session_id",   "payment_method_categories"};
 
 enum {
     UPD_OK = 0,
@@ -46,6 +51,71 @@ bool session_id_valid(const char *id)
     return true;
 }
 
+/* session_id_valid, or with the session-id-uppercase defect the same UUID in upper case. */
+static bool id_valid(const mock_server *srv, const char *id)
+{
+    char lower[STORE_ID_LEN + 1];
+
+    if (session_id_valid(id))
+        return true;
+    if (!defect_on(srv, DEFECT_SESSION_ID_UPPERCASE) || !id || strlen(id) != STORE_ID_LEN)
+        return false;
+    for (size_t i = 0; i <= STORE_ID_LEN; i++)
+        lower[i] = (char)tolower((unsigned char)id[i]);
+    return session_id_valid(lower);
+}
+
+/* The error shapes of the shape defects, applied to the Klarna error in r. */
+static void reshape_error(mock_server *srv, mock_reply *r)
+{
+    cJSON *doc = mock_parse_object(r->body, r->body_len), *msgs, *first;
+    if (!doc)
+        return;
+    if (defect_on(srv, DEFECT_NO_CORRELATION_ID)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, "correlation_id");
+        r->correlation_id[0] = '\0';
+    }
+    if (defect_on(srv, DEFECT_CORRELATION_HEADER_DIFFERS))
+        mock_uuid(srv, r->correlation_id);
+    msgs = cJSON_GetObjectItemCaseSensitive(doc, "error_messages");
+    first = cJSON_GetArrayItem(msgs, 0);
+    if (defect_on(srv, DEFECT_ERROR_MESSAGES_STRING) && cJSON_IsString(first))
+        cJSON_ReplaceItemInObjectCaseSensitive(doc, "error_messages",
+                                               cJSON_CreateString(first->valuestring));
+    char cid[sizeof r->correlation_id];
+    memcpy(cid, r->correlation_id, sizeof cid);
+    mock_reply_json(r, r->status, doc);
+    memcpy(r->correlation_id, cid, sizeof cid);
+}
+
+/* Every Klarna error of the session calls: mock_reply_klarna_error, bent by the code and
+ * shape defects when one is on. */
+static void session_error(mock_server *srv, mock_reply *r, unsigned status, const char *code,
+                          const char *msg)
+{
+    if (!defect_any(&srv->defects)) {
+        mock_reply_klarna_error(srv, r, status, code, msg);
+        return;
+    }
+    if (status == 400 && strcmp(code, "BAD_VALUE") == 0) {
+        if (defect_on(srv, DEFECT_BAD_VALUE_AS_INVALID_REQUEST))
+            code = "INVALID_REQUEST";
+        if (defect_on(srv, DEFECT_BAD_VALUE_AS_422))
+            status = 422;
+    }
+    mock_reply_klarna_error(srv, r, status, code, msg);
+    reshape_error(srv, r);
+}
+
+/* Drops the read-only members a client sent (readonly-echoed keeps them). */
+static void drop_read_only(const mock_server *srv, cJSON *doc)
+{
+    if (defect_on(srv, DEFECT_READONLY_ECHOED))
+        return;
+    for (size_t i = 0; i < sizeof read_only_members / sizeof *read_only_members; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(doc, read_only_members[i]);
+}
+
 /* Parses a request body that must be one JSON object in strict JSON text; NULL
  * otherwise, with Klarna's BAD_REQUEST error in r. */
 static cJSON *parse_object(mock_server *srv, const char *body, size_t len, mock_reply *r)
@@ -58,7 +128,8 @@ static cJSON *parse_object(mock_server *srv, const char *body, size_t len, mock_
             return doc;
         snprintf(msg + used, sizeof msg - used, "the body must be a JSON object");
     }
-    mock_reply_klarna_error(srv, r, 400, "BAD_REQUEST", msg);
+    session_error(srv, r, 400,
+                  defect_on(srv, DEFECT_NOT_JSON_AS_BAD_VALUE) ? "BAD_VALUE" : "BAD_REQUEST", msg);
     return NULL;
 }
 
@@ -182,6 +253,18 @@ out:
     return token;
 }
 
+/* The client token of a session: a JWT, or with client-token-not-jwt an opaque hex string. */
+static char *client_token(const mock_server *srv, const char *id, const char *country)
+{
+    if (defect_on(srv, DEFECT_CLIENT_TOKEN_NOT_JWT)) {
+        char *token = malloc(17);
+        if (token)
+            snprintf(token, 17, "%016llx", (unsigned long long)fnv1a(id));
+        return token;
+    }
+    return session_client_token(id, country);
+}
+
 static cJSON *payment_method_categories(void)
 {
     static const char pmc[] =
@@ -206,7 +289,7 @@ static void country_of(const cJSON *doc, char out[3])
 
 static void reply_oom(mock_server *srv, mock_reply *r)
 {
-    mock_reply_klarna_error(srv, r, 500, "INTERNAL_ERROR", "kpmock ran out of memory");
+    session_error(srv, r, 500, "INTERNAL_ERROR", "kpmock ran out of memory");
 }
 
 /* The stored document is capped like a request body: updates cannot grow a session
@@ -216,7 +299,7 @@ static void reply_session_too_large(mock_server *srv, mock_reply *r)
     char msg[128];
     snprintf(msg, sizeof msg, "The session would be larger than %zu bytes (--max-body)",
              srv->cfg.max_body_bytes);
-    mock_reply_klarna_error(srv, r, 413, "PAYLOAD_TOO_LARGE", msg);
+    session_error(srv, r, 413, "PAYLOAD_TOO_LARGE", msg);
 }
 
 /* 503 when the store is full of live sessions, by count or by bytes. */
@@ -227,14 +310,44 @@ static void reply_store_full(mock_server *srv, mock_reply *r)
              "Session limit reached: the mock holds at most %zu sessions (--max-sessions) and "
              "%zu bytes of session text (--max-store-bytes)",
              store_cap(srv->store), store_byte_cap(srv->store));
-    mock_reply_klarna_error(srv, r, 503, "SESSION_LIMIT", msg);
+    session_error(srv, r, 503, "SESSION_LIMIT", msg);
+}
+
+/* The create answer: session_id, client_token and payment_method_categories (less what
+ * the create-answer defects leave out); NULL on OOM. */
+static cJSON *create_answer(const mock_server *srv, const char *id, const char *country)
+{
+    char *token = client_token(srv, id, country);
+    cJSON *out = cJSON_CreateObject();
+    bool ok = token && out && cJSON_AddStringToObject(out, "session_id", id);
+
+    if (ok && !defect_on(srv, DEFECT_NO_CLIENT_TOKEN))
+        ok = cJSON_AddStringToObject(out, "client_token", token) != NULL;
+    if (ok && !defect_on(srv, DEFECT_NO_PAYMENT_METHOD_CATEGORIES))
+        ok = cJSON_AddItemToObject(out, "payment_method_categories", payment_method_categories());
+    free(token);
+    if (!ok) {
+        cJSON_Delete(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* A new session id from the seeded generator (upper case with session-id-uppercase). */
+static void new_id(mock_server *srv, char id[37])
+{
+    mock_uuid(srv, id);
+    if (defect_on(srv, DEFECT_SESSION_ID_UPPERCASE)) {
+        for (size_t i = 0; id[i]; i++)
+            id[i] = (char)toupper((unsigned char)id[i]);
+    }
 }
 
 void session_create(mock_server *srv, const char *body, size_t len, mock_reply *r)
 {
     char msg[VALIDATE_MSG_MAX];
     char id[37], country[3];
-    char *text = NULL, *token = NULL;
+    char *text = NULL;
     cJSON *doc = parse_object(srv, body, len, r), *out = NULL, *dedup = NULL;
     int rc;
     if (!doc)
@@ -244,44 +357,36 @@ void session_create(mock_server *srv, const char *body, size_t len, mock_reply *
     cJSON_Delete(doc);
     doc = dedup;
     dedup = NULL;
-    if (validate_session(doc, msg, sizeof msg) != 0) {
-        mock_reply_klarna_error(srv, r, 400, "BAD_VALUE", msg);
+    drop_read_only(srv, doc);
+    if (validate_session_defects(doc, &srv->defects, msg, sizeof msg) != 0) {
+        session_error(srv, r, 400, "BAD_VALUE", msg);
         goto out;
     }
     country_of(doc, country);
     text = cJSON_PrintUnformatted(doc);
     if (!text)
         goto oom;
-    if (strlen(text) > srv->cfg.max_body_bytes) {
+    if (strlen(text) > srv->cfg.max_body_bytes && !defect_on(srv, DEFECT_NO_BODY_LIMIT)) {
         reply_session_too_large(srv, r);
         goto out;
     }
-    mock_uuid(srv, id);
+    new_id(srv, id);
     rc = store_insert(srv->store, id, text, country, mclock_now(&srv->clock));
     text = NULL; /* the store took it */
     if (rc == STORE_FULL) {
         reply_store_full(srv, r);
         goto out;
     }
-    if (rc != STORE_OK)
+    if (rc != STORE_OK || !(out = create_answer(srv, id, country)))
         goto oom;
-    token = session_client_token(id, country);
-    out = cJSON_CreateObject();
-    if (!token || !out || !cJSON_AddStringToObject(out, "session_id", id) ||
-        !cJSON_AddStringToObject(out, "client_token", token) ||
-        !cJSON_AddItemToObject(out, "payment_method_categories", payment_method_categories()))
-        goto oom;
-    mock_reply_json(r, 200, out);
-    out = NULL;
+    mock_reply_json(r, defect_on(srv, DEFECT_CREATE_201) ? 201 : 200, out);
     goto out;
 oom:
     reply_oom(srv, r);
 out:
     cJSON_Delete(doc);
     cJSON_Delete(dedup);
-    cJSON_Delete(out);
     free(text);
-    free(token);
 }
 
 /* A copy of an entry taken under its lock, so JSON work happens outside it. */
@@ -302,29 +407,41 @@ static int take_snapshot(store_entry *e, void *arg)
     return snap->doc ? 0 : 1;
 }
 
+/* Adds a server-owned string member, unless readonly-echoed keeps the client's copy. */
+static bool add_server_string(const mock_server *srv, cJSON *doc, const char *name,
+                              const char *value)
+{
+    if (defect_on(srv, DEFECT_READONLY_ECHOED) && cJSON_GetObjectItemCaseSensitive(doc, name))
+        return true;
+    return cJSON_AddStringToObject(doc, name, value) != NULL;
+}
+
 /* Builds the stored document plus status, expires_at, client_token and
  * payment_method_categories; admin adds session_id, created_at and updated_at. */
-static cJSON *session_view(const char *id, const snapshot *snap, bool admin)
+static cJSON *session_view(const mock_server *srv, const char *id, const snapshot *snap, bool admin)
 {
     char when[RFC3339_TEXT_MAX];
     char *token = NULL;
+    bool echo = defect_on(srv, DEFECT_READONLY_ECHOED);
     cJSON *doc = parse_text(snap->doc);
     if (!doc)
         return NULL;
-    for (size_t i = 0; i < sizeof server_members / sizeof *server_members; i++)
+    for (size_t i = 0; i < sizeof server_members / sizeof *server_members && !echo; i++)
         cJSON_DeleteItemFromObjectCaseSensitive(doc, server_members[i]);
     if (admin) {
         cJSON_DeleteItemFromObjectCaseSensitive(doc, "session_id");
         cJSON_DeleteItemFromObjectCaseSensitive(doc, "created_at");
         cJSON_DeleteItemFromObjectCaseSensitive(doc, "updated_at");
     }
-    token = session_client_token(id, snap->e.country);
+    token = client_token(srv, id, snap->e.country);
     rfc3339_format(snap->expires_at, when);
     if (!token ||
-        !cJSON_AddStringToObject(doc, "status", snap->e.complete ? "complete" : "incomplete") ||
-        !cJSON_AddStringToObject(doc, "expires_at", when) ||
-        !cJSON_AddStringToObject(doc, "client_token", token) ||
-        !cJSON_AddItemToObject(doc, "payment_method_categories", payment_method_categories()))
+        (!(defect_on(srv, DEFECT_READ_NO_STATUS) && !admin) &&
+         !add_server_string(srv, doc, "status", snap->e.complete ? "complete" : "incomplete")) ||
+        !add_server_string(srv, doc, "expires_at", when) ||
+        !add_server_string(srv, doc, "client_token", token) ||
+        (!(echo && cJSON_GetObjectItemCaseSensitive(doc, "payment_method_categories")) &&
+         !cJSON_AddItemToObject(doc, "payment_method_categories", payment_method_categories())))
         goto fail;
     if (admin) {
         char created[RFC3339_TEXT_MAX], updated[RFC3339_TEXT_MAX];
@@ -346,18 +463,20 @@ fail:
 static void read_common(mock_server *srv, const char *id, mock_reply *r, bool admin)
 {
     snapshot snap = {.s = srv->store};
-    int rc = session_id_valid(id)
+    int rc = id_valid(srv, id)
                  ? store_with(srv->store, id, mclock_now(&srv->clock), take_snapshot, &snap)
                  : STORE_NOT_FOUND;
     cJSON *view;
     if (rc == STORE_NOT_FOUND) {
         if (admin)
             mock_reply_admin_error(r, 404, ADMIN_NOT_FOUND_MSG);
+        else if (defect_on(srv, DEFECT_READ_NOT_FOUND_NO_BODY))
+            mock_reply_empty(r, 404);
         else
-            mock_reply_klarna_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
+            session_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
         return;
     }
-    view = rc == 0 ? session_view(id, &snap, admin) : NULL;
+    view = rc == 0 ? session_view(srv, id, &snap, admin) : NULL;
     free(snap.doc);
     if (!view) {
         reply_oom(srv, r);
@@ -378,35 +497,20 @@ void session_admin_get(mock_server *srv, const char *id, mock_reply *r)
 
 typedef struct update_ctx {
     cJSON *patch; /* the parsed request body; its members are moved out */
+    cJSON *sent;  /* update-no-merge: a copy of the body, stored as the whole session */
+    const mock_server *srv;
     int64_t now;
     size_t max_bytes; /* ceiling of the stored document's text */
     store *store;     /* for the byte accounting of the swap */
     char msg[VALIDATE_MSG_MAX];
 } update_ctx;
 
-/* Runs under the shard lock: merge into a fresh parse of the stored text, validate the
- * whole result, and only then swap the text in. */
-static int apply_update(store_entry *e, void *arg)
+/* Swaps text in as e's document (ownership taken); returns UPD_OK or why not. */
+static int swap_in(update_ctx *u, store_entry *e, char *text)
 {
-    update_ctx *u = arg;
-    cJSON *doc;
-    char *text;
-    if (e->complete)
-        return UPD_COMPLETED;
-    doc = parse_text(e->doc);
-    if (!doc || merge_members(doc, u->patch) != 0) {
-        cJSON_Delete(doc);
-        return UPD_NOMEM;
-    }
-    if (validate_session(doc, u->msg, sizeof u->msg) != 0) {
-        cJSON_Delete(doc);
-        return UPD_BAD_VALUE;
-    }
-    text = cJSON_PrintUnformatted(doc);
-    cJSON_Delete(doc);
     if (!text)
         return UPD_NOMEM;
-    if (strlen(text) > u->max_bytes) {
+    if (strlen(text) > u->max_bytes && !defect_on(u->srv, DEFECT_NO_BODY_LIMIT)) {
         free(text);
         return UPD_TOO_LARGE;
     }
@@ -420,29 +524,85 @@ static int apply_update(store_entry *e, void *arg)
     return UPD_OK;
 }
 
+/* True when validation is skipped: partial-update-unchecked on a body without
+ * purchase_country (looked up before the merge moved the body's members). */
+static bool unchecked(const update_ctx *u, bool partial)
+{
+    return partial && defect_on(u->srv, DEFECT_PARTIAL_UPDATE_UNCHECKED);
+}
+
+/* Runs under the shard lock: merge into a fresh parse of the stored text, validate the
+ * whole result, and only then swap the text in. */
+static int apply_update(store_entry *e, void *arg)
+{
+    update_ctx *u = arg;
+    bool partial = !cJSON_GetObjectItemCaseSensitive(u->patch, "purchase_country");
+    cJSON *doc;
+    int rc;
+    if (e->complete && !defect_on(u->srv, DEFECT_COMPLETED_UPDATABLE))
+        return UPD_COMPLETED;
+    doc = parse_text(e->doc);
+    if (!doc || merge_members(doc, u->patch) != 0) {
+        cJSON_Delete(doc);
+        return UPD_NOMEM;
+    }
+    if (!unchecked(u, partial) &&
+        validate_session_defects(doc, &u->srv->defects, u->msg, sizeof u->msg) != 0) {
+        if (defect_on(u->srv, DEFECT_REJECTED_UPDATE_APPLIED))
+            swap_in(u, e, cJSON_PrintUnformatted(doc));
+        cJSON_Delete(doc);
+        return UPD_BAD_VALUE;
+    }
+    if (defect_on(u->srv, DEFECT_UPDATE_NOT_PERSISTED)) {
+        cJSON_Delete(doc);
+        return UPD_OK;
+    }
+    rc = swap_in(u, e, cJSON_PrintUnformatted(u->sent ? u->sent : doc));
+    cJSON_Delete(doc);
+    return rc;
+}
+
+/* The answer to an update of an id that is not a live session. */
+static void reply_update_not_found(mock_server *srv, mock_reply *r)
+{
+    if (defect_on(srv, DEFECT_UPDATE_NOT_FOUND_AS_400))
+        session_error(srv, r, 400, "BAD_VALUE", "Bad value: session_id");
+    else
+        session_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
+}
+
 void session_update(mock_server *srv, const char *id, const char *body, size_t len, mock_reply *r)
 {
-    update_ctx u = {
-        .now = mclock_now(&srv->clock), .max_bytes = srv->cfg.max_body_bytes, .store = srv->store};
+    update_ctx u = {.srv = srv,
+                    .now = mclock_now(&srv->clock),
+                    .max_bytes = srv->cfg.max_body_bytes,
+                    .store = srv->store};
     int rc;
-    if (!session_id_valid(id)) {
-        mock_reply_klarna_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
+    if (!id_valid(srv, id)) {
+        reply_update_not_found(srv, r);
         return;
     }
     u.patch = parse_object(srv, body, len, r);
     if (!u.patch)
         return;
+    drop_read_only(srv, u.patch);
+    if (defect_on(srv, DEFECT_UPDATE_NO_MERGE) && !(u.sent = cJSON_Duplicate(u.patch, 1))) {
+        cJSON_Delete(u.patch);
+        reply_oom(srv, r);
+        return;
+    }
     rc = store_with(srv->store, id, u.now, apply_update, &u);
     cJSON_Delete(u.patch);
+    cJSON_Delete(u.sent);
     switch (rc) {
     case UPD_OK:
-        mock_reply_empty(r, 204);
+        mock_reply_empty(r, defect_on(srv, DEFECT_UPDATE_200) ? 200 : 204);
         break;
     case STORE_NOT_FOUND:
-        mock_reply_klarna_error(srv, r, 404, "NOT_FOUND", NOT_FOUND_MSG);
+        reply_update_not_found(srv, r);
         break;
     case UPD_BAD_VALUE:
-        mock_reply_klarna_error(srv, r, 400, "BAD_VALUE", u.msg);
+        session_error(srv, r, 400, "BAD_VALUE", u.msg);
         break;
     case UPD_TOO_LARGE:
         reply_session_too_large(srv, r);
@@ -452,11 +612,11 @@ void session_update(mock_server *srv, const char *id, const char *body, size_t l
         break;
     case UPD_COMPLETED:
         if (srv->cfg.completed_answer == MOCK_COMPLETED_404_SESSION_COMPLETED)
-            mock_reply_klarna_error(srv, r, 404, "SESSION_COMPLETED",
-                                    "Session is completed and can no longer be updated");
+            session_error(srv, r, 404, "SESSION_COMPLETED",
+                          "Session is completed and can no longer be updated");
         else
-            mock_reply_klarna_error(srv, r, 403, "INVALID_OPERATION",
-                                    "Session is completed and can no longer be updated");
+            session_error(srv, r, 403, "INVALID_OPERATION",
+                          "Session is completed and can no longer be updated");
         break;
     default:
         reply_oom(srv, r);
@@ -473,7 +633,7 @@ static int mark_complete(store_entry *e, void *arg)
 
 void session_admin_complete(mock_server *srv, const char *id, mock_reply *r)
 {
-    int rc = session_id_valid(id)
+    int rc = id_valid(srv, id)
                  ? store_with(srv->store, id, mclock_now(&srv->clock), mark_complete, NULL)
                  : STORE_NOT_FOUND;
     if (rc == STORE_NOT_FOUND)

@@ -456,8 +456,8 @@ Test(suite_files, load_without_a_single_diagnostic)
     /* every market of kpmock's market table has fixtures, and no other */
     cr_expect_eq(n_markets, market_count());
     for (size_t m = 0; m < n_markets; m++)
-        cr_expect_not_null(market_find(markets[m]), "fixtures for %s, a market kpmock does not know",
-                           markets[m]);
+        cr_expect_not_null(market_find(markets[m]),
+                           "fixtures for %s, a market kpmock does not know", markets[m]);
     bool *anywhere = calloc(n_clauses, sizeof *anywhere);
     for (size_t m = 0; m < n_markets; m++) {
         case_filter f = {.market = markets[m], .target = TARGET_MOCK};

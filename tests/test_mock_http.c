@@ -1,5 +1,5 @@
 /* HTTP tests of kpmock: a mock started in-process on a free loopback port, driven with
- * libcurl: the session calls, every reachable error of SPEC §3.3, auth, bounds, expiry,
+ * libcurl: the session calls, every reachable error of the contract, auth, bounds, expiry,
  * completed sessions, faults, quota, the journal and the admin API. */
 #include "test_mock_util.h"
 
@@ -143,6 +143,116 @@ Test(mock_sessions, create_update_and_read_back)
     cJSON_Delete(j);
     tm_resp_free(&u);
     tm_resp_free(&r);
+}
+
+/* A TM_SESSION_SE create carrying every read-only member with a client's value. */
+#define SE_WITH_READ_ONLY                                                                          \
+    "{\"purchase_country\":\"SE\",\"purchase_currency\":\"SEK\",\"locale\":\"sv-SE\","             \
+    "\"status\":\"complete\",\"expires_at\":\"2038-01-19T03:14:07Z\",\"client_token\":\"mine\","   \
+    "\"authorization_token\":\"auth-1\",\"session_id\":\"11111111-1111-4111-8111-111111111111\","  \
+    "\"payment_method_categories\":[],"                                                            \
+    "\"order_amount\":10000,\"order_tax_amount\":2000,\"order_lines\":[{\"type\":\"physical\","    \
+    "\"name\":\"Boot\",\"quantity\":1,\"unit_price\":10000,\"tax_rate\":2500,"                     \
+    "\"total_amount\":10000,\"total_tax_amount\":2000}]}"
+
+/* The read answer shows the mock's own status, expires_at, client_token and categories, and
+ * none of the read-only members the client sent. */
+static void expect_mock_owned(const cJSON *back, const char *token)
+{
+    const cJSON *pmc = cJSON_GetObjectItemCaseSensitive(back, "payment_method_categories");
+    cr_expect_str_eq(str(back, "status"), "incomplete");
+    cr_expect_str_neq(str(back, "expires_at"), "2038-01-19T03:14:07Z");
+    cr_expect_str_eq(str(back, "client_token"), token);
+    cr_expect(cJSON_IsArray(pmc) && cJSON_GetArraySize(pmc) == 1);
+    cr_expect_null(cJSON_GetObjectItemCaseSensitive(back, "authorization_token"));
+    cr_expect_null(cJSON_GetObjectItemCaseSensitive(back, "session_id"));
+}
+
+Test(mock_sessions, ignore_read_only_members_on_create_and_update)
+{
+    tm_resp r;
+    char admin[128];
+    tm_request(base, "POST", "/payments/v1/sessions", SE_WITH_READ_ONLY, TM_USERPWD, NULL, &r);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    cJSON *j = tm_json(&r);
+    const char *id = str(j, "session_id"), *token = str(j, "client_token");
+    cr_assert_str_neq(id, "11111111-1111-4111-8111-111111111111");
+    cr_assert_str_neq(token, "mine");
+    cJSON *back = read_session(id);
+    expect_mock_owned(back, token);
+    cJSON_Delete(back);
+    /* the same members in an update are ignored too, and the update still applies */
+    char *p = path_of(id);
+    tm_resp u;
+    tm_request(base, "POST", p,
+               "{\"status\":\"complete\",\"client_token\":\"mine\",\"authorization_token\":\"a\","
+               "\"session_id\":\"x\",\"expires_at\":\"x\",\"payment_method_categories\":7,"
+               "\"merchant_reference1\":\"after\"}",
+               TM_USERPWD, NULL, &u);
+    cr_assert_eq(u.status, 204, "%s", u.body);
+    back = read_session(id);
+    expect_mock_owned(back, token);
+    cr_expect_str_eq(str(back, "merchant_reference1"), "after");
+    cJSON_Delete(back);
+    /* nor are they stored: the admin view of the stored session has none of them */
+    snprintf(admin, sizeof admin, "/__admin/sessions/%s", id);
+    tm_resp a;
+    tm_request(base, "GET", admin, NULL, NULL, NULL, &a);
+    cr_assert_eq(a.status, 200, "%s", a.body);
+    cr_expect_null(strstr(a.body, "auth-1"), "%s", a.body);
+    cr_expect_null(strstr(a.body, "\"authorization_token\""), "%s", a.body);
+    cr_expect_null(strstr(a.body, "mine"), "%s", a.body);
+    tm_resp_free(&a);
+    tm_resp_free(&u);
+    free(p);
+    cJSON_Delete(j);
+    tm_resp_free(&r);
+}
+
+/* Sends one raw HTTP/1.1 request to the test mock and returns the answer's status line. */
+static void raw_status(const char *request, char *status_line, size_t len)
+{
+    static char out[16384];
+    long n = tm_raw(mock_server_port(srv), request, strlen(request), out, sizeof out, 3000);
+    cr_assert_gt(n, 0, "no answer to %s", request);
+    snprintf(status_line, len, "%.*s", (int)strcspn(out, "\r\n"), out);
+}
+
+Test(mock_sessions, route_absolute_form_request_targets_like_origin_form)
+{
+    char req[2048], line[256];
+    char *id = tm_create(base, NULL);
+    const char *host = base + strlen("http://");
+    snprintf(req, sizeof req,
+             "POST %s/payments/v1/sessions HTTP/1.1\r\nHost: %s\r\n"
+             "Authorization: Basic a3Btb2NrOmtwbW9jaw==\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             base, host, strlen(TM_SESSION_SE), TM_SESSION_SE);
+    raw_status(req, line, sizeof line);
+    cr_expect_str_eq(line, "HTTP/1.1 200 OK", "create in absolute form: %s", line);
+    snprintf(req, sizeof req,
+             "POST http://%s/payments/v1/sessions/%s HTTP/1.1\r\nHost: %s\r\n"
+             "Authorization: Basic a3Btb2NrOmtwbW9jaw==\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+             host, id, host, strlen(TM_UPDATE_SE), TM_UPDATE_SE);
+    raw_status(req, line, sizeof line);
+    cr_expect_str_eq(line, "HTTP/1.1 204 No Content", "update in absolute form: %s", line);
+    snprintf(req, sizeof req,
+             "GET HTTP://example.com:80/payments/v1/sessions/%s HTTP/1.1\r\nHost: %s\r\n"
+             "Authorization: Basic a3Btb2NrOmtwbW9jaw==\r\nConnection: close\r\n\r\n",
+             id, host);
+    raw_status(req, line, sizeof line);
+    cr_expect_str_eq(line, "HTTP/1.1 200 OK", "read in absolute form: %s", line);
+    cJSON *back = read_session(id);
+    cr_expect_eq(num(back, "order_amount"), 20000);
+    cJSON_Delete(back);
+    /* an absolute-form target of an unknown path is still no route */
+    snprintf(req, sizeof req,
+             "GET http://%s/payments/v2/sessions HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
+             host, host);
+    raw_status(req, line, sizeof line);
+    cr_expect_str_eq(line, "HTTP/1.1 404 Not Found", "%s", line);
+    free(id);
 }
 
 Test(mock_sessions, region_follows_the_market_in_the_token)
