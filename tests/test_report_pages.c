@@ -18,6 +18,7 @@
 #include "report_html.h"
 #include "report_md.h"
 #include "report_sample.h"
+#include "recap.h"
 #include "result_read.h"
 #include "test_tmp.h"
 #include "verdict.h"
@@ -266,4 +267,46 @@ Test(history, refuses_a_folder_with_the_readers_reason)
     snprintf(want, sizeof want, "%s/results.json: not found", base);
     cr_expect_str_eq(err, want);
     cr_expect_null(h);
+}
+
+Test(recap, names_the_failing_clause_its_first_test_title_clauses_and_the_reports)
+{
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", true);
+    const char *paths[] = {"reports/junit.xml", "reports/report.html"};
+    coverage *cov = NULL;
+    kbuf out;
+    kbuf_init(&out, 1u << 16);
+    cr_assert_eq(coverage_compute(&run, &cov), 0);
+    cr_assert_eq(recap_build(&out, &run, cov, paths, 2, false), 0);
+    cr_expect_str_eq(kbuf_str(&out),
+                     "ERRORED: 1 test could not be judged (errored) and 1 failed, in 1 clause: "
+                     "update.bad_value.purchase_currency.\n"
+                     "failing and erroring clauses:\n"
+                     "  update.bad_value.purchase_currency (SE): 1 failed, 1 errored\n"
+                     "    first: FAIL update.bad_value.purchase_currency.foreign [SE] \"Title of "
+                     "<b>variant</b>\" (clauses: update.bad_value.purchase_currency)\n"
+                     "      step 2 \"update\": status: expected 400, got 204\n"
+                     "8 tests in 1.50 s\n"
+                     "reports: reports/junit.xml, reports/report.html\n");
+    coverage_free(cov);
+    kbuf_free(&out);
+    run_report_free(&run);
+}
+
+Test(recap, of_a_passed_run_is_the_verdict_duration_and_reports)
+{
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", false);
+    run.results[2].status = RESULT_PASS;
+    coverage *cov = NULL;
+    kbuf out;
+    kbuf_init(&out, 1u << 16);
+    cr_assert_eq(coverage_compute(&run, &cov), 0);
+    cr_assert_eq(recap_build(&out, &run, cov, NULL, 0, true), 0);
+    cr_expect_str_eq(kbuf_str(&out),
+                     "\x1b[32mPASSED\x1b[0m: 7 of 8 tests passed, 1 skipped, 1 only "
+                     "after retries; 5 of 5 clause checks passing over 2 "
+                     "markets.\n8 tests in 1.50 s\n");
+    coverage_free(cov);
+    kbuf_free(&out);
+    run_report_free(&run);
 }
