@@ -1,25 +1,36 @@
-/* exec: the transfer engine. One slot per test in flight; each slot owns a curl easy
- * handle reused for every step of its test (libcurl's multi handle keeps the
- * connections alive between steps and tests). */
-#include "redact.h"
+/* exec: the transfer engine. Runs tests over libcurl's multi interface — slots, retries
+ * with back-off and Retry-After, pacing under rate limits, the reachability of the
+ * target, fail-fast and stop on a signal. What it tells a person about an exchange
+ * (failure stories, traces) is written by exec_story.c. */
 #include "exec.h"
 
-#include <curl/curl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "xml.h"
+#include "exec_story.h"
+#include "exec_transfer.h"
 
-#define EXEC_MESSAGE_MAX 400         /* bytes of a one-line message before redaction */
-#define EXEC_WHY_MAX     (16u << 10) /* bytes of the case module's story kept */
-#define EXEC_POLL_MS     100         /* longest sleep in the loop (signals, back-off) */
+#define EXEC_POLL_MS 100 /* longest sleep in the loop (signals, back-off) */
 
-/* IDLE: free; SENDING: a transfer is in the multi handle; WAITING: back-off before a
- * retry; THROTTLED: the next request is built and waits for the rate limit; ALONE: the
- * next request changes the whole mock (clock, faults) and waits until no other test is
- * in flight. */
+/* The text a test's result gets when memory runs out before a better one can be made;
+ * one copy is allocated per test when the engine starts, so it never fails later. */
+#define EXEC_OOM_NOTE "out of memory while running the test"
+
+/* A slot carries one test at a time, its steps strictly in order, each step's exchange
+ * in the slot's transfer (exec_transfer.c).
+ *
+ *   IDLE      --start_test--> next_step
+ *   next_step --a request is built--> SENDING, THROTTLED (waits for its rate-limit turn)
+ *             or ALONE (its step changes the whole mock: waits until no other test is in
+ *             flight); --no step left, or one cannot be built--> finish
+ *   SENDING   --transfer_done--> next_step (the step passed), WAITING (a failure worth a
+ *             retry, after a back-off) or finish
+ *   WAITING   --wake_at--> start_attempt --> next_step
+ *   THROTTLED --wake_at--> SENDING;  ALONE --every other slot idle--> SENDING
+ *
+ * finish writes the test's result and makes the slot IDLE again. */
 typedef enum { SLOT_IDLE, SLOT_SENDING, SLOT_WAITING, SLOT_THROTTLED, SLOT_ALONE } slot_state;
 
 /* Why an attempt ended, when it did not pass. */
@@ -29,20 +40,12 @@ typedef struct slot {
     slot_state state;
     size_t job;
     case_run *run;
-    CURL *easy;
-    struct curl_slist *req_headers;
+    transfer xfer; /* the current step's exchange */
     case_request req;
     size_t steps_sent;
-    kbuf body;
-    bool body_over;
-    case_header *headers;
-    size_t n_headers;
-    size_t header_bytes;
-    bool headers_over;
-    char errbuf[CURL_ERROR_SIZE];
     kbuf request_story; /* the request as a curl command, built before judging */
     double test_started;
-    double wake_at;   /* SLOT_WAITING: restart the test at this time */
+    double wake_at;   /* SLOT_WAITING, SLOT_THROTTLED: move on at this time */
     unsigned attempt; /* 0 = first */
     result_attempt *retries;
     size_t n_retries;
@@ -54,7 +57,10 @@ typedef struct engine {
     const exec_config *cfg;
     const case_set *set;
     const exec_job *jobs;
+    size_t n_jobs;
+    size_t next_job; /* jobs before it have been started, skipped or settled */
     test_result *results;
+    char **oom_notes; /* per job: EXEC_OOM_NOTE, handed over when memory runs out */
     CURLM *multi;
     slot *slots;
     size_t n_slots;
@@ -62,19 +68,18 @@ typedef struct engine {
     const char *halted_by;     /* test id that tripped it */
     bool answered;             /* the target has sent at least one HTTP answer */
     size_t unreachable_streak; /* transfers in a row that could not reach the target */
-    char *unreachable;         /* set: the target is down; the reason, for tests not started */
+    bool down;                 /* the target counts as down: start no new test */
+    char *unreachable;         /* why it is down, for tests not started (NULL: out of memory) */
     bool stopping;             /* stop flag seen */
     struct slot *alone;        /* the test that runs alone (clock/fault admin step, "clock" tag) */
     double next_create_at;     /* rate limits: earliest start of the next request per class */
     double next_other_at;
 } engine;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+static int engine_start(engine *e, char *err, size_t errlen);
+static void engine_loop(engine *e);
+static void settle_not_started(engine *e);
+static void engine_free(engine *e);
 
 void exec_config_defaults(exec_config *cfg)
 {
@@ -85,262 +90,217 @@ void exec_config_defaults(exec_config *cfg)
     cfg->backoff_ms = 200;
 }
 
-/* ---- response collection ---------------------------------------------------- */
-
-static void headers_clear(slot *s)
+int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, size_t n,
+             test_result *results, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < s->n_headers; i++) {
-        free(s->headers[i].name);
-        free(s->headers[i].value);
+    engine e = {.cfg = cfg, .set = set, .jobs = jobs, .n_jobs = n, .results = results};
+    int rc = -1;
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(err, errlen, "libcurl failed to initialise");
+        return -1;
     }
-    s->n_headers = 0;
-    s->header_bytes = 0;
+    if (engine_start(&e, err, errlen) == 0) {
+        engine_loop(&e);
+        settle_not_started(&e);
+        rc = 0;
+    }
+    engine_free(&e);
+    curl_global_cleanup();
+    return rc;
 }
 
-static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
+/* ---- the engine's life ------------------------------------------------------------- */
+
+static double now_s(void)
 {
-    slot *s = userdata;
-    size_t n = size * nmemb;
-    if (kbuf_append(&s->body, p, n) < 0) {
-        s->body_over = true;
-        return 0; /* aborts the transfer: the body is over its bound */
-    }
-    return n;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata)
+/* Grows b to its ceiling once, so that later appends never allocate (see story_request). */
+static int grow_to_ceiling(kbuf *b)
 {
-    slot *s = userdata;
-    size_t n = size * nmemb, len = n;
-    while (len && (p[len - 1] == '\n' || p[len - 1] == '\r'))
-        len--;
-    if (len >= 5 && !strncmp(p, "HTTP/", 5)) {
-        headers_clear(s); /* a new response (after 100 Continue or similar) starts */
-        return n;
-    }
-    if (!len || p[0] == ' ' || p[0] == '\t')
-        return n; /* end of headers, or an obsolete folded line */
-    const char *colon = memchr(p, ':', len);
-    if (!colon)
-        return n;
-    s->header_bytes += len;
-    if (s->n_headers >= EXEC_MAX_HEADERS || s->header_bytes > EXEC_MAX_HEADER_BYTES) {
-        s->headers_over = true;
-        return 0;
-    }
-    if (!s->n_headers || (s->n_headers & (s->n_headers - 1)) == 0) {
-        /* grow at powers of two */
-        size_t cap = s->n_headers ? s->n_headers * 2 : 16;
-        case_header *h = realloc(s->headers, cap * sizeof *h);
-        if (!h)
-            return 0;
-        s->headers = h;
-    }
-    const char *v = colon + 1, *end = p + len;
-    while (v < end && (*v == ' ' || *v == '\t'))
-        v++;
-    while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
-        end--;
-    char *name = strndup(p, (size_t)(colon - p));
-    char *value = strndup(v, (size_t)(end - v));
-    if (!name || !value) {
-        free(name);
-        free(value);
-        return 0;
-    }
-    s->headers[s->n_headers].name = name;
-    s->headers[s->n_headers].value = value;
-    s->n_headers++;
-    return n;
+    int rc = kbuf_printf(b, "%*s", (int)b->max, "");
+    kbuf_reset(b);
+    return rc;
 }
 
-/* ---- stories: what a failure report says -------------------------------------- */
-
-/* Appends text with every registered secret replaced, then cut at max bytes (the
- * redaction runs on the whole text first so a cut never splits a secret). */
-static void redacted_cut(kbuf *out, const char *text, size_t len, size_t max)
+static int engine_start(engine *e, char *err, size_t errlen)
 {
-    /* Only a prefix can be shown: redact max bytes plus room for the longest secret
-     * (a variable's ceiling) that could straddle the cut, not a whole 1 MB body. */
-    size_t total = len;
-    if (len > max + CASE_MAX_VAR_BYTES)
-        len = max + CASE_MAX_VAR_BYTES;
-    kbuf r;
-    kbuf_init(&r, 3 * len + 64);
-    if (redact(text, len, &r) == 0) {
-        size_t n = r.len > max ? max : r.len;
-        kbuf_append_cut(out, r.data ? r.data : "", n);
-        if (r.len > max)
-            kbuf_printf(out, "\n[... cut at %zu of %zu bytes]", max, total);
-    } else {
-        kbuf_puts(out, "[text withheld: redaction ran out of room]");
+    /* every result describes its test before anything runs: the results own their copy */
+    for (size_t i = 0; i < e->n_jobs; i++) {
+        const case_test *t = e->jobs[i].test;
+        if (test_result_describe(&e->results[i], t->suite, t->id, t->title, t->file, t->line,
+                                 t->clauses, t->n_clauses, t->tags, t->n_tags,
+                                 e->jobs[i].market) != 0) {
+            snprintf(err, errlen, "out of memory describing the tests");
+            return -1;
+        }
     }
-    kbuf_free(&r);
+    if (!(e->oom_notes = calloc(e->n_jobs ? e->n_jobs : 1, sizeof *e->oom_notes)))
+        goto oom;
+    for (size_t i = 0; i < e->n_jobs; i++)
+        if (!(e->oom_notes[i] = strdup(EXEC_OOM_NOTE)))
+            goto oom;
+    e->n_slots = e->cfg->jobs ? e->cfg->jobs : 1;
+    if (!(e->multi = curl_multi_init()) || !(e->slots = calloc(e->n_slots, sizeof *e->slots)))
+        goto oom;
+    curl_multi_setopt(e->multi, CURLMOPT_MAXCONNECTS, (long)e->n_slots + 4);
+    for (size_t i = 0; i < e->n_slots; i++) {
+        slot *s = &e->slots[i];
+        kbuf_init(&s->request_story, EXEC_MAX_DETAIL_BYTES);
+        if (grow_to_ceiling(&s->request_story) != 0)
+            goto oom;
+        if (transfer_init(&s->xfer) != 0) {
+            snprintf(err, errlen, "libcurl could not create a transfer");
+            return -1;
+        }
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory starting the engine");
+    return -1;
 }
 
-static bool printable(const char *p, size_t n)
+static void start_test(engine *e, slot *s, size_t job);
+static void start_attempt(engine *e, slot *s);
+static void send_request(engine *e, slot *s);
+static void transfer_done(engine *e, slot *s, CURLcode code);
+static void abort_all(engine *e);
+static void skip(engine *e, size_t job, const char *reason);
+static bool others_idle(const engine *e, const slot *s);
+
+static bool slots_busy(const engine *e)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F)
-            return false;
-    }
-    return true;
+    for (size_t i = 0; i < e->n_slots; i++)
+        if (e->slots[i].state != SLOT_IDLE)
+            return true;
+    return false;
 }
 
-/* Appends s for inside single quotes: each ' becomes '\''. */
-static void quote_inner(kbuf *out, const char *s, size_t n)
+/* True when no further test will be started. */
+static bool starts_over(const engine *e)
 {
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] != '\'')
+    return e->next_job >= e->n_jobs || e->halted || e->stopping || e->down;
+}
+
+/* Moves a slot on when its time has come (back-off, rate limit, its turn to run alone),
+ * then, while it is idle, gives it the next job. Lowers *next_wake to the slot's wake-up
+ * time. Returns true when something was started. */
+static bool kick_slot(engine *e, slot *s, double now, double *next_wake)
+{
+    bool kicked = false;
+    if (s->state == SLOT_WAITING || s->state == SLOT_THROTTLED) {
+        if (s->wake_at <= now) {
+            if (s->state == SLOT_WAITING)
+                start_attempt(e, s);
+            else
+                send_request(e, s);
+            kicked = true;
+        } else if (s->wake_at < *next_wake) {
+            *next_wake = s->wake_at;
+        }
+    }
+    if (s->state == SLOT_ALONE && (!e->alone || e->alone == s) && others_idle(e, s)) {
+        e->alone = s;
+        send_request(e, s);
+        kicked = true;
+    }
+    while (s->state == SLOT_IDLE && !starts_over(e) && !e->alone) {
+        size_t j = e->next_job;
+        const case_test *t = e->jobs[j].test;
+        if (t->skip_reason) {
+            e->next_job++;
+            skip(e, j, t->skip_reason);
             continue;
-        kbuf_append_cut(out, s + start, i - start);
-        kbuf_append_cut(out, "'\\''", 4);
-        start = i + 1;
-    }
-    kbuf_append_cut(out, s + start, n - start);
-}
-
-static void shell_quote(kbuf *out, const char *s, size_t n)
-{
-    kbuf_append_cut(out, "'", 1);
-    quote_inner(out, s, n);
-    kbuf_append_cut(out, "'", 1);
-}
-
-/* Appends 'a<sep>b' shell-quoted as one word. */
-static void shell_quote_pair(kbuf *out, const char *a, const char *sep, const char *b)
-{
-    kbuf_append_cut(out, "'", 1);
-    quote_inner(out, a, strlen(a));
-    kbuf_append_cut(out, sep, strlen(sep));
-    quote_inner(out, b, strlen(b));
-    kbuf_append_cut(out, "'", 1);
-}
-
-/* The request as a curl command a person can paste (credentials as $KLARNA_* when
- * they are the run's, redacted otherwise). */
-static void request_story(kbuf *out, const case_request *req, const case_env *env)
-{
-    /* Built for every request, so kept cheap: no redaction here (every consumer redacts
-     * the text it shows), no temporary buffers. */
-    kbuf_printf(out, "curl -sS -X %s ", req->method);
-    shell_quote(out, req->url, strlen(req->url));
-    for (size_t i = 0; i < req->n_headers; i++) {
-        kbuf_puts(out, " -H ");
-        shell_quote_pair(out, req->headers[i].name, ": ", req->headers[i].value);
-    }
-    if (req->body && !case_header_find(req->headers, req->n_headers, "Content-Type"))
-        kbuf_puts(out, " -H 'Content-Type: application/json'");
-    if (req->send_auth) {
-        bool runs_own = env && env->username && req->username &&
-                        !strcmp(env->username, req->username) && env->password && req->password &&
-                        !strcmp(env->password, req->password);
-        if (runs_own) {
-            kbuf_puts(out, " -u \"$KLARNA_USERNAME:$KLARNA_PASSWORD\"");
-        } else {
-            kbuf_puts(out, " -u ");
-            shell_quote_pair(out, req->username ? req->username : "", ":",
-                             req->password ? req->password : "");
         }
-    }
-    if (req->body) {
-        if (printable(req->body, req->body_len) && req->body_len <= EXEC_STORY_BODY_BYTES) {
-            kbuf_puts(out, " --data-binary ");
-            shell_quote(out, req->body, req->body_len);
-        } else {
-            kbuf_printf(out, " --data-binary @body   # %zu bytes%s, first bytes below\n",
-                        req->body_len, printable(req->body, req->body_len) ? "" : ", binary");
-            redacted_cut(out, req->body, req->body_len, EXEC_STORY_BODY_BYTES);
+        if (t->runs_alone) {
+            if (slots_busy(e))
+                break; /* wait until the tests in flight have ended */
+            e->alone = s;
         }
+        e->next_job++;
+        start_test(e, s, j);
+        kicked = true;
     }
-    if (out->truncated) {
-        /* a cut could split a secret: show nothing rather than part of one */
-        kbuf_reset(out);
-        out->truncated = false;
-        kbuf_printf(out, "[%s %s: request of more than %u bytes not shown]", req->method, req->url,
-                    EXEC_MAX_DETAIL_BYTES);
-    }
+    return kicked;
 }
 
-static void response_story(kbuf *out, const slot *s, long status, double seconds)
+/* Hands every finished transfer to its slot; returns true when there was one. */
+static bool collect_transfers(engine *e)
 {
-    kbuf_printf(out, "response: HTTP %ld (%.1f ms)\n", status, seconds * 1000.0);
-    for (size_t i = 0; i < s->n_headers; i++) {
-        kbuf h;
-        kbuf_init(&h, EXEC_MAX_HEADER_BYTES + 8);
-        kbuf_printf(&h, "  %s: %s\n", s->headers[i].name, s->headers[i].value);
-        redacted_cut(out, kbuf_str(&h), h.len, 2048);
-        kbuf_free(&h);
+    bool any = false;
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(e->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        slot *s = NULL;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+        transfer_done(e, s, msg->data.result);
+        any = true;
     }
-    if (s->body.len) {
-        kbuf_puts(out, "\n");
-        redacted_cut(out, s->body.data, s->body.len, EXEC_STORY_BODY_BYTES);
-        kbuf_puts(out, "\n");
-    } else {
-        kbuf_puts(out, "  (empty body)\n");
-    }
+    return any;
 }
 
-/* Returns a new redacted one-line copy of text (first line, bounded). */
-static char *one_line(const char *text)
+/* Runs until every job is done or no more will start: moves the slots on, lets libcurl
+ * transfer, and sleeps until the next transfer event or wake-up time (at most
+ * EXEC_POLL_MS, so a stop is seen quickly). */
+static void engine_loop(engine *e)
 {
-    size_t n = strcspn(text, "\n");
-    kbuf out;
-    kbuf_init(&out, 2 * EXEC_MESSAGE_MAX + 64);
-    redacted_cut(&out, text, n, EXEC_MESSAGE_MAX);
-    for (size_t i = 0; i < out.len; i++)
-        if (out.data[i] == '\n' || out.data[i] == '\r')
-            out.data[i] = ' ';
-    return kbuf_steal(&out);
-}
-
-static char *redacted_copy(const kbuf *b)
-{
-    kbuf out;
-    kbuf_init(&out, EXEC_MAX_DETAIL_BYTES + 64);
-    redacted_cut(&out, b->data ? b->data : "", b->len, EXEC_MAX_DETAIL_BYTES);
-    return kbuf_steal(&out);
-}
-
-/* ---- traces (-v, -vv) ---------------------------------------------------------- */
-
-static void trace(const engine *e, const slot *s, long status, double seconds, const char *error)
-{
-    const exec_config *cfg = e->cfg;
-    if (cfg->verbose < 1)
-        return;
-    kbuf raw, out;
-    kbuf_init(&raw, 4 * EXEC_MAX_DETAIL_BYTES);
-    kbuf_init(&out, 4 * EXEC_MAX_DETAIL_BYTES);
-    kbuf_printf(&raw, "kpct: %s %s %s -> ", e->jobs[s->job].test->id, s->req.method, s->req.url);
-    if (error)
-        kbuf_printf(&raw, "error: %s", error);
-    else
-        kbuf_printf(&raw, "%ld", status);
-    kbuf_printf(&raw, " (%.1f ms)\n", seconds * 1000.0);
-    if (cfg->verbose >= 2) {
-        kbuf_puts(&raw, "> ");
-        kbuf_append(&raw, s->request_story.data ? s->request_story.data : "", s->request_story.len);
-        kbuf_puts(&raw, "\n");
-        if (!error) {
-            kbuf_puts(&raw, "< ");
-            response_story(&raw, s, status, seconds);
+    for (;;) {
+        if (e->cfg->stop && *e->cfg->stop && !e->stopping) {
+            e->stopping = true;
+            abort_all(e);
         }
+        double now = now_s();
+        double next_wake = now + EXEC_POLL_MS / 1000.0;
+        bool kicked = false;
+        for (size_t i = 0; i < e->n_slots; i++)
+            kicked |= kick_slot(e, &e->slots[i], now, &next_wake);
+        if (!slots_busy(e) && starts_over(e))
+            break;
+        int running = 0;
+        curl_multi_perform(e->multi, &running);
+        kicked |= collect_transfers(e);
+        if (kicked)
+            continue;
+        double wait = (next_wake - now_s()) * 1000.0;
+        curl_multi_poll(e->multi, NULL, 0, wait < 1 ? 1 : (int)wait, NULL);
     }
-    redacted_cut(&out, raw.data ? raw.data : "", raw.len, 4 * EXEC_MAX_DETAIL_BYTES);
-    /* traces go to a terminal: a server's escape sequences must not drive it */
-    kbuf shown;
-    kbuf_init(&shown, 4 * out.len + 64);
-    if (xml_plain_text(&shown, out.data ? out.data : "", out.len) == 0)
-        fwrite(shown.data ? shown.data : "", 1, shown.len, cfg->trace ? cfg->trace : stderr);
-    kbuf_free(&shown);
-    kbuf_free(&raw);
-    kbuf_free(&out);
 }
 
-/* ---- test life cycle -------------------------------------------------------------- */
+/* ---- results ----------------------------------------------------------------------- */
+
+/* Writes a test's outcome into its result and reports it. A result that is not a pass
+ * always has a message: NULL means memory ran out making it, and the test becomes an
+ * error with the job's EXEC_OOM_NOTE instead. Takes message and detail. */
+static void result_end(engine *e, size_t job, result_status status, char *message, char *detail)
+{
+    test_result *r = &e->results[job];
+    if (status != RESULT_PASS && !message) {
+        status = RESULT_ERROR;
+        message = e->oom_notes[job];
+        e->oom_notes[job] = NULL;
+    }
+    r->status = status;
+    r->message = message;
+    r->detail = detail;
+    if (e->cfg->on_result)
+        e->cfg->on_result(e->cfg->ctx, r);
+}
+
+/* Returns "out of memory <doing>", or NULL (then result_end uses the reserved note). */
+static char *oom_message(const char *doing)
+{
+    size_t n = strlen("out of memory ") + strlen(doing) + 1;
+    char *m = malloc(n);
+    if (m)
+        snprintf(m, n, "out of memory %s", doing);
+    return m;
+}
 
 static void steps_free(result_step *st, size_t n)
 {
@@ -352,29 +312,6 @@ static void steps_free(result_step *st, size_t n)
     free(st);
 }
 
-/* Records the exchange just finished (for results.json); best effort, bounded. */
-static void record_step(slot *s, long status, double seconds)
-{
-    if (s->n_steps >= EXEC_MAX_RECORDED_STEPS)
-        return;
-    result_step *grown = realloc(s->steps, (s->n_steps + 1) * sizeof *grown);
-    if (!grown)
-        return;
-    s->steps = grown;
-    kbuf name, url;
-    kbuf_init(&name, 4096);
-    kbuf_init(&url, 16384);
-    const char *n = s->req.step_name ? s->req.step_name : "";
-    redacted_cut(&name, n, strlen(n), 1024);
-    redacted_cut(&url, s->req.url, strlen(s->req.url), 4096);
-    result_step *st = &s->steps[s->n_steps++];
-    st->name = kbuf_steal(&name);
-    st->method = strdup(s->req.method);
-    st->url = kbuf_steal(&url);
-    st->status = status;
-    st->seconds = seconds;
-}
-
 static void attempts_free(result_attempt *a, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -384,14 +321,12 @@ static void attempts_free(result_attempt *a, size_t n)
     free(a);
 }
 
-/* Records a test's end in results and frees the slot's test state. */
+/* Ends the slot's test: hands its result (with its retries and steps) over, frees the
+ * slot's test state and trips fail-fast. Takes message and detail. */
 static void finish(engine *e, slot *s, result_status status, char *message, char *detail)
 {
     test_result *r = &e->results[s->job];
-    r->status = status;
     r->seconds = now_s() - s->test_started;
-    r->message = message;
-    r->detail = detail;
     r->retries = s->retries;
     r->n_retries = s->n_retries;
     r->steps = s->steps;
@@ -405,24 +340,79 @@ static void finish(engine *e, slot *s, result_status status, char *message, char
     s->state = SLOT_IDLE;
     if (e->alone == s)
         e->alone = NULL;
-    if ((status == RESULT_FAIL || status == RESULT_ERROR) && e->cfg->fail_fast && !e->halted) {
+    result_end(e, s->job, status, message, detail);
+    if ((r->status == RESULT_FAIL || r->status == RESULT_ERROR) && e->cfg->fail_fast &&
+        !e->halted) {
         e->halted = true;
         e->halted_by = r->id;
     }
-    if (e->cfg->on_result)
-        e->cfg->on_result(e->cfg->ctx, r);
+}
+
+/* Ends the slot's test as an error because memory ran out while `doing` something. */
+static void finish_oom(engine *e, slot *s, const char *doing)
+{
+    finish(e, s, RESULT_ERROR, oom_message(doing), NULL);
 }
 
 static void skip(engine *e, size_t job, const char *reason)
 {
-    test_result *r = &e->results[job];
-    r->status = RESULT_SKIP;
-    r->message = strdup(reason);
-    if (e->cfg->on_result)
-        e->cfg->on_result(e->cfg->ctx, r);
+    result_end(e, job, RESULT_SKIP, strdup(reason), NULL);
 }
 
+/* Tests never started: errors when the target is down (they could not be judged),
+ * skipped otherwise, with the reason they were not run. */
+static void settle_not_started(engine *e)
+{
+    for (; e->next_job < e->n_jobs; e->next_job++) {
+        size_t j = e->next_job;
+        const char *skip_reason = e->jobs[j].test->skip_reason;
+        char reason[512];
+        if (e->down && !e->stopping && !skip_reason) {
+            /* libcurl's text: redacted like any other */
+            result_end(e, j, RESULT_ERROR, e->unreachable ? story_message(e->unreachable) : NULL,
+                       NULL);
+            continue;
+        }
+        if (skip_reason)
+            snprintf(reason, sizeof reason, "%s", skip_reason);
+        else if (e->stopping)
+            snprintf(reason, sizeof reason, "not run: the run was interrupted");
+        else
+            snprintf(reason, sizeof reason, "not run: --fail-fast stopped after %s", e->halted_by);
+        skip(e, j, reason);
+    }
+}
+
+static void engine_free(engine *e)
+{
+    for (size_t i = 0; e->slots && i < e->n_slots; i++) {
+        slot *s = &e->slots[i];
+        transfer_free(&s->xfer);
+        kbuf_free(&s->request_story);
+        case_run_free(s->run);
+        attempts_free(s->retries, s->n_retries);
+        steps_free(s->steps, s->n_steps);
+    }
+    free(e->slots);
+    for (size_t i = 0; e->oom_notes && i < e->n_jobs; i++)
+        free(e->oom_notes[i]);
+    free(e->oom_notes);
+    free(e->unreachable);
+    if (e->multi)
+        curl_multi_cleanup(e->multi);
+}
+
+/* ---- a test's steps ---------------------------------------------------------------- */
+
 static void next_step(engine *e, slot *s);
+
+static void start_test(engine *e, slot *s, size_t job)
+{
+    s->job = job;
+    s->attempt = 0;
+    s->test_started = now_s();
+    start_attempt(e, s);
+}
 
 static void start_attempt(engine *e, slot *s)
 {
@@ -434,152 +424,6 @@ static void start_attempt(engine *e, slot *s)
         return;
     }
     next_step(e, s);
-}
-
-static void start_test(engine *e, slot *s, size_t job)
-{
-    s->job = job;
-    s->attempt = 0;
-    s->test_started = now_s();
-    start_attempt(e, s);
-}
-
-static struct curl_slist *build_headers(const case_request *req)
-{
-    struct curl_slist *list = NULL, *l;
-    kbuf line;
-    kbuf_init(&line, CASE_MAX_VAR_BYTES + 4096);
-    for (size_t i = 0; i < req->n_headers; i++) {
-        kbuf_reset(&line);
-        /* "Name;" is libcurl's way to send a header with an empty value */
-        if (*req->headers[i].value
-                ? kbuf_printf(&line, "%s: %s", req->headers[i].name, req->headers[i].value)
-                : kbuf_printf(&line, "%s;", req->headers[i].name))
-            goto fail;
-        if (!(l = curl_slist_append(list, kbuf_str(&line))))
-            goto fail;
-        list = l;
-    }
-    /* no "Expect: 100-continue" round trip on bodies over 1 KB, except on bodies big
-     * enough to be refused unread (see EXEC_EXPECT_CONTINUE_BYTES) */
-    bool big = req->body && req->body_len >= EXEC_EXPECT_CONTINUE_BYTES;
-    if (!case_header_find(req->headers, req->n_headers, "Expect") && !big) {
-        if (!(l = curl_slist_append(list, "Expect:")))
-            goto fail;
-        list = l;
-    }
-    if (req->body && !case_header_find(req->headers, req->n_headers, "Content-Type")) {
-        if (!(l = curl_slist_append(list, "Content-Type: application/json")))
-            goto fail;
-        list = l;
-    }
-    kbuf_free(&line);
-    return list;
-fail:
-    kbuf_free(&line);
-    curl_slist_free_all(list);
-    return NULL;
-}
-
-static void send_request(engine *e, slot *s)
-{
-    const exec_config *cfg = e->cfg;
-    const case_request *req = &s->req;
-    CURL *c = s->easy;
-
-    curl_easy_reset(c);
-    kbuf_reset(&s->body);
-    s->body_over = false;
-    headers_clear(s);
-    s->headers_over = false;
-    s->errbuf[0] = '\0';
-    kbuf_reset(&s->request_story);
-    request_story(&s->request_story, req, e->jobs[s->job].env);
-    curl_slist_free_all(s->req_headers);
-    s->req_headers = build_headers(req);
-
-    curl_easy_setopt(c, CURLOPT_PRIVATE, s);
-    curl_easy_setopt(c, CURLOPT_URL, req->url);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "kpct/" KPCT_VERSION);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->errbuf);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, s->req_headers);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, cfg->connect_timeout_ms);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, cfg->timeout_ms);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    if (cfg->cacert)
-        curl_easy_setopt(c, CURLOPT_CAINFO, cfg->cacert);
-    if (cfg->client_cert)
-        curl_easy_setopt(c, CURLOPT_SSLCERT, cfg->client_cert);
-    if (cfg->client_key)
-        curl_easy_setopt(c, CURLOPT_SSLKEY, cfg->client_key);
-    if (cfg->insecure) {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (cfg->noproxy)
-        curl_easy_setopt(c, CURLOPT_NOPROXY, cfg->noproxy);
-    if (req->send_auth) {
-        curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-        curl_easy_setopt(c, CURLOPT_USERNAME, req->username ? req->username : "");
-        curl_easy_setopt(c, CURLOPT_PASSWORD, req->password ? req->password : "");
-    }
-    bool wants_body = !strcmp(req->method, "POST") || !strcmp(req->method, "PUT") ||
-                      !strcmp(req->method, "PATCH");
-    if (!strcmp(req->method, "HEAD")) {
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    } else if (req->body || wants_body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)(req->body ? req->body_len : 0));
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
-    } else if (strcmp(req->method, "GET")) {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
-    }
-    s->state = SLOT_SENDING;
-    curl_multi_add_handle(e->multi, c);
-}
-
-/* Ends an attempt that did not pass: retries it when allowed, else finishes the test. */
-static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long retry_after_s)
-{
-    result_status st = kind == END_FAIL || kind == END_RETRYABLE_FAIL ? RESULT_FAIL : RESULT_ERROR;
-    char *message = one_line(kbuf_str(story));
-    char *detail = redacted_copy(story);
-    bool retryable = kind == END_TRANSPORT || kind == END_RETRYABLE_FAIL;
-    if (retryable && s->attempt < e->cfg->retries && !e->stopping) {
-        result_attempt *a = realloc(s->retries, (s->n_retries + 1) * sizeof *a);
-        if (a) {
-            s->retries = a;
-            a[s->n_retries].status = st;
-            a[s->n_retries].message = message;
-            a[s->n_retries].detail = detail;
-            s->n_retries++;
-            steps_free(s->steps, s->n_steps); /* results keep the last attempt's exchanges */
-            s->steps = NULL;
-            s->n_steps = 0;
-            case_run_free(s->run);
-            s->run = NULL;
-            long wait = e->cfg->backoff_ms << (s->attempt < 16 ? s->attempt : 16);
-            /* a server's Retry-After is clamped before scaling: a huge one must not overflow */
-            if (retry_after_s > EXEC_MAX_BACKOFF_MS / 1000)
-                retry_after_s = EXEC_MAX_BACKOFF_MS / 1000;
-            if (retry_after_s > 0 && retry_after_s * 1000 > wait)
-                wait = retry_after_s * 1000;
-            if (wait > EXEC_MAX_BACKOFF_MS)
-                wait = EXEC_MAX_BACKOFF_MS;
-            s->attempt++;
-            s->state = SLOT_WAITING;
-            s->wake_at = now_s() + (double)wait / 1000.0;
-            return;
-        }
-    }
-    finish(e, s, st, message, detail);
 }
 
 /* Reserves a start time under the rate limits: requests of one class are spaced
@@ -608,14 +452,10 @@ static bool others_idle(const engine *e, const slot *s)
     return true;
 }
 
-static void step_prefix(kbuf *story, const slot *s)
-{
-    if (s->req.step_name && *s->req.step_name)
-        kbuf_printf(story, "step %zu \"%s\": ", s->req.step_index + 1, s->req.step_name);
-    else
-        kbuf_printf(story, "step %zu: ", s->req.step_index + 1);
-}
+static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long retry_after_s);
 
+/* Asks the case module for the test's next request and sends it, parks it (ALONE,
+ * THROTTLED), or ends the test when there is none or it cannot be built. */
 static void next_step(engine *e, slot *s)
 {
     char err[1024] = "";
@@ -652,6 +492,31 @@ static void next_step(engine *e, slot *s)
     kbuf_free(&story);
 }
 
+/* ---- sending ----------------------------------------------------------------------- */
+
+/* Starts the transfer of s->req (the slot becomes SENDING), or ends the test as an
+ * error when it cannot be started. */
+static void send_request(engine *e, slot *s)
+{
+    kbuf_reset(&s->request_story);
+    story_request(&s->request_story, &s->req, e->jobs[s->job].env);
+    if (transfer_prepare(&s->xfer, e->cfg, &s->req, s) != 0) {
+        finish_oom(e, s, "building the request headers");
+        return;
+    }
+    CURLMcode mc = curl_multi_add_handle(e->multi, s->xfer.easy);
+    if (mc != CURLM_OK) {
+        kbuf why;
+        kbuf_init(&why, 1024);
+        kbuf_printf(&why, "libcurl could not start the transfer: %s", curl_multi_strerror(mc));
+        finish(e, s, RESULT_ERROR, why.data ? kbuf_steal(&why) : NULL, NULL);
+        return;
+    }
+    s->state = SLOT_SENDING;
+}
+
+/* ---- the end of a transfer -------------------------------------------------------- */
+
 /* Connection-level failures in a row, before the target ever answered, after which
  * the target counts as down: tests not started yet end as errors at once instead of
  * each waiting for its own connect timeout. */
@@ -668,110 +533,197 @@ static void note_reachability(engine *e, const slot *s, CURLcode code, long stat
         e->unreachable_streak = 0;
         return;
     }
-    curl_easy_getinfo(s->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_easy_getinfo(s->xfer.easy, CURLINFO_CONNECT_TIME_T, &connect_us);
     bool no_connection = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
                          code == CURLE_COULDNT_RESOLVE_PROXY ||
                          (code == CURLE_OPERATION_TIMEDOUT && connect_us == 0);
-    if (!no_connection || e->answered || e->unreachable)
+    if (!no_connection || e->answered || e->down)
         return;
     if (++e->unreachable_streak >= unreachable_threshold(e)) {
         kbuf why;
         kbuf_init(&why, 2048);
-        kbuf_printf(&why,
-                    "not run: the target is unreachable (%zu connections in a row failed: %s)",
-                    e->unreachable_streak, *s->errbuf ? s->errbuf : curl_easy_strerror(code));
-        e->unreachable = kbuf_steal(&why);
+        e->down = true;
+        if (kbuf_printf(&why,
+                        "not run: the target is unreachable (%zu connections in a row failed: %s)",
+                        e->unreachable_streak,
+                        *s->xfer.errbuf ? s->xfer.errbuf : curl_easy_strerror(code)) == 0)
+            e->unreachable = kbuf_steal(&why);
+        kbuf_free(&why);
     }
 }
 
-static void transfer_done(engine *e, slot *s, CURLcode code)
+/* Records the exchange just finished (for results.json), up to EXEC_MAX_RECORDED_STEPS.
+ * Returns 0, or -1 when memory ran out. */
+static int record_step(slot *s, long status, double seconds)
 {
-    long status = 0;
-    curl_off_t total_us = 0, content_length = -1;
-    curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(s->easy, CURLINFO_TOTAL_TIME_T, &total_us);
-    curl_easy_getinfo(s->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
-    curl_multi_remove_handle(e->multi, s->easy);
-    double seconds = (double)total_us / 1e6;
-    kbuf story;
-    kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
-    note_reachability(e, s, code, status);
-    record_step(s, s->body_over || s->headers_over || code != CURLE_OK ? 0 : status, seconds);
-
-    if (s->body_over || s->headers_over || code != CURLE_OK) {
-        end_kind kind = END_TRANSPORT;
-        step_prefix(&story, s);
-        kbuf_printf(&story, "%s %s: ", s->req.method, s->req.url);
-        if (s->body_over) {
-            kind = END_ERROR;
-            if (content_length >= 0)
-                kbuf_printf(&story, "response body of %lld bytes exceeds the %u-byte bound",
-                            (long long)content_length, EXEC_MAX_BODY_BYTES);
-            else
-                kbuf_printf(&story, "response body exceeds the %u-byte bound", EXEC_MAX_BODY_BYTES);
-        } else if (s->headers_over) {
-            kind = END_ERROR;
-            kbuf_printf(&story, "response headers exceed the bound (%d headers, %u bytes)",
-                        EXEC_MAX_HEADERS, EXEC_MAX_HEADER_BYTES);
-        } else {
-            kbuf_printf(&story, "%s", *s->errbuf ? s->errbuf : curl_easy_strerror(code));
-            if (code == CURLE_OPERATION_TIMEDOUT)
-                kbuf_printf(&story, " (connect timeout %ld ms, total timeout %ld ms)",
-                            e->cfg->connect_timeout_ms, e->cfg->timeout_ms);
-        }
-        char *line = strndup(kbuf_str(&story), story.len);
-        trace(e, s, status, seconds, line ? line : "transport error");
-        free(line);
-        kbuf_puts(&story, "\n\nrequest:\n  ");
-        kbuf_append(&story, s->request_story.data ? s->request_story.data : "",
-                    s->request_story.len);
-        if (status > 0) {
-            kbuf_puts(&story, "\n\npartial ");
-            response_story(&story, s, status, seconds);
-        }
-        attempt_failed(e, s, kind, &story, 0);
-        kbuf_free(&story);
-        return;
-    }
-
-    trace(e, s, status, seconds, NULL);
-    case_response resp = {
+    if (s->n_steps >= EXEC_MAX_RECORDED_STEPS)
+        return 0;
+    result_step *grown = realloc(s->steps, (s->n_steps + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    s->steps = grown;
+    result_step st = {
+        .name = story_redacted(s->req.step_name ? s->req.step_name : "", 1024),
+        .method = strdup(s->req.method),
+        .url = story_redacted(s->req.url, 4096),
         .status = status,
-        .headers = s->headers,
-        .n_headers = s->n_headers,
-        .body = s->body.data ? s->body.data : "",
-        .body_len = s->body.len,
         .seconds = seconds,
     };
-    kbuf why;
-    kbuf_init(&why, EXEC_WHY_MAX);
+    if (!st.name || !st.method || !st.url) {
+        free(st.name);
+        free(st.method);
+        free(st.url);
+        return -1;
+    }
+    s->steps[s->n_steps++] = st;
+    return 0;
+}
+
+static void trace(const engine *e, const slot *s, const case_response *resp, const char *error)
+{
+    story_trace(e->cfg->trace ? e->cfg->trace : stderr, e->cfg->verbose, e->jobs[s->job].test->id,
+                &s->req, &s->request_story, resp, error);
+}
+
+/* The transfer did not bring a whole response (transport error, a bound hit): the
+ * attempt errors, or fails in a way worth a retry. */
+static void transfer_cut_short(engine *e, slot *s, CURLcode code, curl_off_t content_length,
+                               const case_response *resp)
+{
+    end_kind kind = END_TRANSPORT;
+    kbuf story;
+    kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
+    story_step(&story, &s->req);
+    kbuf_printf(&story, "%s %s: ", s->req.method, s->req.url);
+    if (s->xfer.body_over) {
+        kind = END_ERROR;
+        if (content_length >= 0)
+            kbuf_printf(&story, "response body of %lld bytes exceeds the %u-byte bound",
+                        (long long)content_length, EXEC_MAX_BODY_BYTES);
+        else
+            kbuf_printf(&story, "response body exceeds the %u-byte bound", EXEC_MAX_BODY_BYTES);
+    } else if (s->xfer.headers_over) {
+        kind = END_ERROR;
+        kbuf_printf(&story, "response headers exceed the bound (%d headers, %u bytes)",
+                    EXEC_MAX_HEADERS, EXEC_MAX_HEADER_BYTES);
+    } else {
+        kbuf_printf(&story, "%s", *s->xfer.errbuf ? s->xfer.errbuf : curl_easy_strerror(code));
+        if (code == CURLE_OPERATION_TIMEDOUT)
+            kbuf_printf(&story, " (connect timeout %ld ms, total timeout %ld ms)",
+                        e->cfg->connect_timeout_ms, e->cfg->timeout_ms);
+    }
+    char *line = strndup(kbuf_str(&story), story.len);
+    trace(e, s, resp, line ? line : "transport error");
+    free(line);
+    story_cut_short(&story, &s->request_story, resp);
+    attempt_failed(e, s, kind, &story, 0);
+    kbuf_free(&story);
+}
+
+/* A whole response came: the case module judges it; the test goes on to its next step
+ * or the attempt fails (worth a retry on 429 and 5xx, after Retry-After on a 429). */
+static void transfer_judged(engine *e, slot *s, const case_response *resp)
+{
+    trace(e, s, resp, NULL);
+    kbuf why, story;
+    kbuf_init(&why, STORY_WHY_MAX);
+    kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
     /* step name and index are read before judging: the request belongs to the run */
-    step_prefix(&story, s);
-    int rc = case_run_judge(s->run, &resp, &why);
+    story_step(&story, &s->req);
+    int rc = case_run_judge(s->run, resp, &why);
     if (rc == 0) {
         kbuf_free(&why);
         kbuf_free(&story);
         next_step(e, s);
         return;
     }
-    kbuf_append_cut(&story, why.data ? why.data : "expectation not met", why.data ? why.len : 19);
-    if (why.truncated)
-        kbuf_printf(&story, "\n[... cut at %u bytes]", EXEC_WHY_MAX);
-    kbuf_puts(&story, "\n\nrequest:\n  ");
-    kbuf_append(&story, s->request_story.data ? s->request_story.data : "", s->request_story.len);
-    kbuf_puts(&story, "\n\n");
-    response_story(&story, s, status, seconds);
+    story_judged(&story, &why, &s->request_story, resp);
     end_kind kind = END_ERROR;
     long retry_after = 0;
     if (rc > 0) {
-        kind = status == 429 || status >= 500 ? END_RETRYABLE_FAIL : END_FAIL;
-        const char *ra = case_header_find(s->headers, s->n_headers, "Retry-After");
-        if (ra && status == 429)
+        kind = resp->status == 429 || resp->status >= 500 ? END_RETRYABLE_FAIL : END_FAIL;
+        const char *ra = case_header_find(resp->headers, resp->n_headers, "Retry-After");
+        if (ra && resp->status == 429)
             retry_after = strtol(ra, NULL, 10);
     }
     attempt_failed(e, s, kind, &story, retry_after);
     kbuf_free(&why);
     kbuf_free(&story);
+}
+
+static void transfer_done(engine *e, slot *s, CURLcode code)
+{
+    long status = 0;
+    curl_off_t total_us = 0, content_length = -1;
+    curl_easy_getinfo(s->xfer.easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(s->xfer.easy, CURLINFO_TOTAL_TIME_T, &total_us);
+    curl_easy_getinfo(s->xfer.easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &content_length);
+    curl_multi_remove_handle(e->multi, s->xfer.easy);
+    double seconds = (double)total_us / 1e6;
+    bool whole = transfer_whole(&s->xfer, code);
+    note_reachability(e, s, code, status);
+    if (record_step(s, whole ? status : 0, seconds) != 0 || s->xfer.out_of_memory) {
+        finish_oom(e, s, s->xfer.out_of_memory ? "keeping the response" : "recording the exchange");
+        return;
+    }
+    case_response resp = transfer_response(&s->xfer, status, seconds);
+    if (whole)
+        transfer_judged(e, s, &resp);
+    else
+        transfer_cut_short(e, s, code, content_length, &resp);
+}
+
+/* ---- the end of an attempt --------------------------------------------------------- */
+
+/* The wait before retry number attempt + 1: backoff_ms doubled per retry, or the
+ * server's Retry-After when longer, never over EXEC_MAX_BACKOFF_MS. */
+static long backoff_ms(const engine *e, unsigned attempt, long retry_after_s)
+{
+    long wait = e->cfg->backoff_ms << (attempt < 16 ? attempt : 16);
+    /* a server's Retry-After is clamped before scaling: a huge one must not overflow */
+    if (retry_after_s > EXEC_MAX_BACKOFF_MS / 1000)
+        retry_after_s = EXEC_MAX_BACKOFF_MS / 1000;
+    if (retry_after_s > 0 && retry_after_s * 1000 > wait)
+        wait = retry_after_s * 1000;
+    if (wait > EXEC_MAX_BACKOFF_MS)
+        wait = EXEC_MAX_BACKOFF_MS;
+    return wait;
+}
+
+/* Ends an attempt that did not pass: retries it when allowed, else finishes the test. */
+static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long retry_after_s)
+{
+    result_status st = kind == END_FAIL || kind == END_RETRYABLE_FAIL ? RESULT_FAIL : RESULT_ERROR;
+    char *message = story_message(kbuf_str(story));
+    char *detail = story_detail(story);
+    if (!message || !detail) {
+        free(message);
+        free(detail);
+        finish_oom(e, s, "writing the failure story");
+        return;
+    }
+    bool retryable = kind == END_TRANSPORT || kind == END_RETRYABLE_FAIL;
+    if (!retryable || s->attempt >= e->cfg->retries || e->stopping) {
+        finish(e, s, st, message, detail);
+        return;
+    }
+    result_attempt *a = realloc(s->retries, (s->n_retries + 1) * sizeof *a);
+    if (!a) {
+        /* the attempt's story is kept; the test is an error, not retried */
+        free(message);
+        finish(e, s, RESULT_ERROR, oom_message("keeping an attempt to retry the test"), detail);
+        return;
+    }
+    s->retries = a;
+    a[s->n_retries++] = (result_attempt){.status = st, .message = message, .detail = detail};
+    steps_free(s->steps, s->n_steps); /* results keep the last attempt's exchanges */
+    s->steps = NULL;
+    s->n_steps = 0;
+    case_run_free(s->run);
+    s->run = NULL;
+    s->state = SLOT_WAITING;
+    s->wake_at = now_s() + (double)backoff_ms(e, s->attempt, retry_after_s) / 1000.0;
+    s->attempt++;
 }
 
 /* Ends every test in flight or waiting (the run was stopped by a signal). */
@@ -784,7 +736,7 @@ static void abort_all(engine *e)
         kbuf story;
         kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
         if (s->state == SLOT_SENDING) {
-            curl_multi_remove_handle(e->multi, s->easy);
+            curl_multi_remove_handle(e->multi, s->xfer.easy);
             kbuf_printf(&story, "interrupted by a signal during step %zu (%s %s)", s->steps_sent,
                         s->req.method, s->req.url);
         } else if (s->state == SLOT_THROTTLED || s->state == SLOT_ALONE) {
@@ -793,160 +745,15 @@ static void abort_all(engine *e)
         } else {
             kbuf_printf(&story, "interrupted by a signal while waiting to retry");
         }
-        char *msg = one_line(kbuf_str(&story));
-        finish(e, s, RESULT_ERROR, msg, redacted_copy(&story));
+        char *message = story_message(kbuf_str(&story));
+        char *detail = story_detail(&story);
         kbuf_free(&story);
-    }
-}
-
-static bool slots_busy(const engine *e)
-{
-    for (size_t i = 0; i < e->n_slots; i++)
-        if (e->slots[i].state != SLOT_IDLE)
-            return true;
-    return false;
-}
-
-int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, size_t n,
-             test_result *results, char *err, size_t errlen)
-{
-    int rc = -1;
-    engine e = {.cfg = cfg, .set = set, .jobs = jobs, .results = results};
-    size_t next_job = 0;
-
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        snprintf(err, errlen, "libcurl failed to initialise");
-        return -1;
-    }
-    /* every result describes its test before anything runs: the results own their copy */
-    for (size_t i = 0; i < n; i++) {
-        const case_test *t = jobs[i].test;
-        if (test_result_describe(&results[i], t->suite, t->id, t->title, t->file, t->line,
-                                 t->clauses, t->n_clauses, t->tags, t->n_tags,
-                                 jobs[i].market) != 0) {
-            snprintf(err, errlen, "out of memory describing the tests");
-            goto out;
-        }
-    }
-    e.n_slots = cfg->jobs ? cfg->jobs : 1;
-    if (!(e.multi = curl_multi_init()) || !(e.slots = calloc(e.n_slots, sizeof *e.slots))) {
-        snprintf(err, errlen, "out of memory starting the engine");
-        goto out;
-    }
-    curl_multi_setopt(e.multi, CURLMOPT_MAXCONNECTS, (long)e.n_slots + 4);
-    for (size_t i = 0; i < e.n_slots; i++) {
-        slot *s = &e.slots[i];
-        kbuf_init(&s->body, EXEC_MAX_BODY_BYTES);
-        kbuf_init(&s->request_story, EXEC_MAX_DETAIL_BYTES);
-        if (!(s->easy = curl_easy_init())) {
-            snprintf(err, errlen, "libcurl could not create a transfer");
-            goto out;
-        }
-    }
-
-    for (;;) {
-        if (cfg->stop && *cfg->stop && !e.stopping) {
-            e.stopping = true;
-            abort_all(&e);
-        }
-        double now = now_s();
-        double next_wake = now + EXEC_POLL_MS / 1000.0;
-        bool kicked = false;
-        for (size_t i = 0; i < e.n_slots; i++) {
-            slot *s = &e.slots[i];
-            if (s->state == SLOT_WAITING || s->state == SLOT_THROTTLED) {
-                if (s->wake_at <= now) {
-                    if (s->state == SLOT_WAITING)
-                        start_attempt(&e, s);
-                    else
-                        send_request(&e, s);
-                    kicked = true;
-                } else if (s->wake_at < next_wake) {
-                    next_wake = s->wake_at;
-                }
-            }
-            if (s->state == SLOT_ALONE && (!e.alone || e.alone == s) && others_idle(&e, s)) {
-                e.alone = s;
-                send_request(&e, s);
-                kicked = true;
-            }
-            while (s->state == SLOT_IDLE && next_job < n && !e.halted && !e.stopping && !e.alone &&
-                   !e.unreachable) {
-                size_t j = next_job;
-                if (jobs[j].test->skip_reason) {
-                    next_job++;
-                    skip(&e, j, jobs[j].test->skip_reason);
-                    continue;
-                }
-                if (jobs[j].test->runs_alone) {
-                    if (slots_busy(&e))
-                        break; /* wait until the tests in flight have ended */
-                    e.alone = s;
-                }
-                next_job++;
-                start_test(&e, s, j);
-                kicked = true;
-            }
-        }
-        if (!slots_busy(&e) && (next_job >= n || e.halted || e.stopping || e.unreachable))
-            break;
-        int running = 0;
-        curl_multi_perform(e.multi, &running);
-        CURLMsg *msg;
-        int left;
-        while ((msg = curl_multi_info_read(e.multi, &left))) {
-            if (msg->msg != CURLMSG_DONE)
-                continue;
-            slot *s = NULL;
-            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-            transfer_done(&e, s, msg->data.result);
-            kicked = true;
-        }
-        if (kicked)
-            continue;
-        double wait = (next_wake - now_s()) * 1000.0;
-        curl_multi_poll(e.multi, NULL, 0, wait < 1 ? 1 : (int)wait, NULL);
-    }
-
-    /* Tests never started: errors when the target is down (they could not be judged),
-     * skipped otherwise, with the reason they were not run. */
-    for (; next_job < n; next_job++) {
-        char reason[512];
-        if (e.unreachable && !e.stopping && !jobs[next_job].test->skip_reason) {
-            test_result *r = &e.results[next_job];
-            r->status = RESULT_ERROR;
-            r->message = one_line(e.unreachable); /* libcurl's text: redacted like any other */
-            if (cfg->on_result)
-                cfg->on_result(cfg->ctx, r);
+        if (!message || !detail) {
+            free(message);
+            free(detail);
+            finish_oom(e, s, "writing why the test was interrupted");
             continue;
         }
-        if (jobs[next_job].test->skip_reason)
-            snprintf(reason, sizeof reason, "%s", jobs[next_job].test->skip_reason);
-        else if (e.stopping)
-            snprintf(reason, sizeof reason, "not run: the run was interrupted");
-        else
-            snprintf(reason, sizeof reason, "not run: --fail-fast stopped after %s", e.halted_by);
-        skip(&e, next_job, reason);
+        finish(e, s, RESULT_ERROR, message, detail);
     }
-    rc = 0;
-out:
-    for (size_t i = 0; e.slots && i < e.n_slots; i++) {
-        slot *s = &e.slots[i];
-        if (s->easy)
-            curl_easy_cleanup(s->easy);
-        curl_slist_free_all(s->req_headers);
-        headers_clear(s);
-        free(s->headers);
-        kbuf_free(&s->body);
-        kbuf_free(&s->request_story);
-        case_run_free(s->run);
-        attempts_free(s->retries, s->n_retries);
-        steps_free(s->steps, s->n_steps);
-    }
-    free(e.slots);
-    free(e.unreachable);
-    if (e.multi)
-        curl_multi_cleanup(e.multi);
-    curl_global_cleanup();
-    return rc;
 }

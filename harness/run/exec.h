@@ -2,6 +2,8 @@
  * at once, the steps of one test strictly in order, each request bounded by a connect
  * and a total timeout and its response by EXEC_MAX_BODY_BYTES. It asks the case module
  * what to send (case_run_next) and whether the answer is right (case_run_judge).
+ * The engine is exec.c; exec_transfer.c sends one request, exec_story.c writes what a
+ * person reads about it.
  * Ownership: exec_run fills caller-provided test_results whose strings and retry arrays
  * the caller releases (run_report_free does it when they sit in a run_report). */
 #ifndef KPCT_EXEC_H
@@ -66,8 +68,10 @@ typedef struct exec_config {
 void exec_config_defaults(exec_config *cfg);
 /* Runs n jobs and fills results[i] for jobs[i] (results must be zeroed). Tests with a
  * skip_reason are skipped; tests not started because of fail-fast or a stop are skipped
- * with the reason; tests cut short by a stop are errors. Returns 0, or -1 with a
- * reason in err when the engine itself cannot start (libcurl initialisation). */
+ * with the reason; tests cut short by a stop are errors. A result that is not a pass
+ * always has a message: a test during which memory ran out is an error saying so.
+ * Returns 0, or -1 with a reason in err when the engine itself cannot start (libcurl
+ * initialisation, or memory for the results' texts). */
 int exec_run(const exec_config *cfg, const case_set *set, const exec_job *jobs, size_t n,
              test_result *results, char *err, size_t errlen);
 
