@@ -184,9 +184,26 @@ static void cell_counts(html *h, const coverage_cell *cell)
         html_put(h, "</span>");
 }
 
+/* With many markets a cell is the icon and its counts (the word is in the title and,
+ * for screen readers, in hidden text), so the matrix fits a page's width. */
+static void compact_cell(html *h, const coverage_cell *cell)
+{
+    const char *name = coverage_status_name(cell->status);
+    size_t total = 0, bad = cell->by_result[RESULT_FAIL] + cell->by_result[RESULT_ERROR];
+    for (int k = 0; k < 4; k++)
+        total += cell->by_result[k];
+    html_putf(h, "<td class=\"s s-%s\" title=\"%s\">%s", name, name, clause_icon[cell->status]);
+    if (bad)
+        html_putf(h, " %zu/%zu", bad, total);
+    else if (total)
+        html_putf(h, " %zu", total);
+    html_putf(h, "<span class=\"sr\"> %s</span></td>", name);
+}
+
 /* The clause × market matrix of the clauses whose unconfirmed flag is as asked. */
 static void matrix(html *h, const coverage *cov, bool unconfirmed)
 {
+    bool compact = cov->n_markets > HTML_REPORT_WIDE_MARKETS;
     size_t rows = 0;
     for (size_t c = 0; c < cov->n_clauses; c++)
         rows += cov->clauses[c].unconfirmed == unconfirmed;
@@ -194,11 +211,13 @@ static void matrix(html *h, const coverage *cov, bool unconfirmed)
         html_put(h, unconfirmed ? "<p>No clause is unconfirmed.</p>\n" : "<p>No clause.</p>\n");
         return;
     }
-    html_putf(h,
-              "<table class=\"matrix\">\n<caption>%s</caption>\n<thead><tr><th "
-              "scope=\"col\">clause</th>",
-              unconfirmed ? "Unconfirmed clauses: our best reading of Klarna's behaviour"
-                          : "Confirmed clauses");
+    html_putf(
+        h,
+        "<div class=\"wide\"><table class=\"matrix%s\">\n<caption>%s</caption>\n<thead><tr><th "
+        "scope=\"col\">clause</th>",
+        compact ? " compact" : "",
+        unconfirmed ? "Unconfirmed clauses: our best reading of Klarna's behaviour"
+                    : "Confirmed clauses");
     for (size_t m = 0; m < cov->n_markets; m++) {
         html_put(h, "<th scope=\"col\">");
         html_text(h, cov->markets[m].market);
@@ -211,6 +230,8 @@ static void matrix(html *h, const coverage *cov, bool unconfirmed)
             continue;
         html_put(h, "<tr><th scope=\"row\" id=\"clause-");
         html_attr(h, cl->id);
+        html_put(h, "\" title=\"");
+        html_attr(h, cl->title);
         html_put(h, "\"><code>");
         html_text(h, cl->id);
         html_put(h, "</code>");
@@ -224,13 +245,17 @@ static void matrix(html *h, const coverage *cov, bool unconfirmed)
         for (size_t m = 0; m < cov->n_markets; m++) {
             const coverage_cell *cell = &cov->markets[m].cells[c];
             const char *name = coverage_status_name(cell->status);
+            if (compact) {
+                compact_cell(h, cell);
+                continue;
+            }
             html_putf(h, "<td class=\"s s-%s\">%s %s", name, clause_icon[cell->status], name);
             cell_counts(h, cell);
             html_put(h, "</td>");
         }
         html_put(h, "</tr>\n");
     }
-    html_put(h, "</tbody>\n</table>\n");
+    html_put(h, "</tbody>\n</table></div>\n");
 }
 
 static void contract(html *h, const coverage *cov)
@@ -245,6 +270,9 @@ static void contract(html *h, const coverage *cov)
                 "judged), &#8631; skipped-only, &#8211; not-covered, &#183; not-applicable; then "
                 "its tests by outcome. <span class=\"tag\">mock only</span> clauses can be "
                 "checked only on the reference mock.</p>\n");
+    if (cov->n_markets > HTML_REPORT_WIDE_MARKETS)
+        html_put(h, "<p>With this many markets a cell shows the icon and the number of tests "
+                    "(failed and errored of all, when some did not pass).</p>\n");
     matrix(h, cov, false);
     matrix(h, cov, true);
     html_put(h, "</section>\n");

@@ -12,8 +12,9 @@
 #include "kbuf.h"
 #include "result.h"
 
-#define HTML_REPORT_MAX_BYTES (64u << 20) /* ceiling of one page */
-#define HTML_REPORT_STORY_MAX (16u << 10) /* bytes of one story shown; the rest is cut */
+#define HTML_REPORT_MAX_BYTES    (64u << 20) /* ceiling of one page */
+#define HTML_REPORT_STORY_MAX    (16u << 10) /* bytes of one story shown; the rest is cut */
+#define HTML_REPORT_WIDE_MARKETS 6           /* past this many markets, matrix cells are compact */
 
 /* Appends the page of run; returns 0, or -1 at out's ceiling or on OOM. */
 int html_report_render(const run_report *run, const coverage *cov, kbuf *out);
