@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "coverage.h"
 #include "history.h"
@@ -309,4 +310,40 @@ Test(recap, of_a_passed_run_is_the_verdict_duration_and_reports)
     coverage_free(cov);
     kbuf_free(&out);
     run_report_free(&run);
+}
+
+static char *slurp(const char *dir, const char *file)
+{
+    char path[600], err[512];
+    size_t len;
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    char *text = kfile_read(path, 1u << 24, &len, err, sizeof err);
+    cr_assert_not_null(text, "%s", err);
+    return text;
+}
+
+/* kpct report: a folder's results.json and coverage.json alone give the same pages. */
+Test(report_rebuild, gives_the_pages_the_run_wrote_from_its_folder_alone)
+{
+    char base[256], out[300], err[1024];
+    cr_assert_not_null(test_tmp_dir(base, sizeof base, "rebuild"));
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", true), back;
+    const char *dir = write_run(base, "run", &run);
+    cr_assert_eq(run_report_read(dir, &back, err, sizeof err), 0, "%s", err);
+    coverage *cov = NULL;
+    cr_assert_eq(coverage_compute(&back, &cov), 0);
+    snprintf(out, sizeof out, "%s/again", base);
+    cr_assert_eq(report_rebuild(&back, cov, out, err, sizeof err), 0, "%s", err);
+    coverage_free(cov);
+    run_report_free(&back);
+    const char *files[] = {"report.html", "summary.md"};
+    for (size_t i = 0; i < 2; i++) {
+        char *a = slurp(dir, files[i]), *b = slurp(out, files[i]);
+        cr_expect_str_eq(a, b, "%s differs once rebuilt", files[i]);
+        free(a);
+        free(b);
+    }
+    char path[400];
+    snprintf(path, sizeof path, "%s/junit.xml", out);
+    cr_expect_neq(access(path, F_OK), 0, "only the pages for people are rebuilt");
 }
