@@ -22,13 +22,14 @@ static const history_run *latest(const history *h, size_t g)
 
 static void runs_table(html *o, const history *h, size_t g)
 {
-    html_put(o, "<table>\n<caption>Runs, oldest first</caption>\n<thead><tr><th "
-                "scope=\"col\">run</th><th scope=\"col\">started</th><th scope=\"col\">folder</th>"
-                "<th scope=\"col\">target</th><th scope=\"col\">base URL</th><th "
-                "scope=\"col\">kpct</th><th scope=\"col\">seed</th><th scope=\"col\">tests</th>"
-                "<th scope=\"col\">passed</th><th scope=\"col\">failed</th><th "
-                "scope=\"col\">errored</th><th scope=\"col\">skipped</th><th "
-                "scope=\"col\">flaky</th><th scope=\"col\">verdict</th></tr></thead>\n<tbody>\n");
+    html_put(o,
+             "<div class=\"wide\"><table>\n<caption>Runs, oldest first</caption>\n<thead><tr><th "
+             "scope=\"col\">run</th><th scope=\"col\">started</th><th scope=\"col\">folder</th>"
+             "<th scope=\"col\">target</th><th scope=\"col\">base URL</th><th "
+             "scope=\"col\">kpct</th><th scope=\"col\">seed</th><th scope=\"col\">tests</th>"
+             "<th scope=\"col\">passed</th><th scope=\"col\">failed</th><th "
+             "scope=\"col\">errored</th><th scope=\"col\">skipped</th><th "
+             "scope=\"col\">flaky</th><th scope=\"col\">verdict</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < h->n_runs; i++) {
         const history_run *r = &h->runs[i];
         size_t n[4], flaky;
@@ -53,7 +54,7 @@ static void runs_table(html *o, const history *h, size_t g)
                   n[RESULT_ERROR], n[RESULT_SKIP], flaky, verdict_name(verdict_of(&r->run)),
                   verdict_name(verdict_of(&r->run)), r->run.interrupted ? " (partial)" : "");
     }
-    html_put(o, "</tbody>\n</table>\n");
+    html_put(o, "</tbody>\n</table></div>\n");
 }
 
 static void matrix(html *o, const history *h, size_t g, const char *market)
@@ -89,6 +90,54 @@ static void matrix(html *o, const history *h, size_t g, const char *market)
         html_put(o, "</tr>\n");
     }
     html_put(o, "</tbody>\n</table>\n");
+}
+
+/* Lists every clause and market whose status changed in the group; returns how many
+ * changed in market (all markets when market is NULL), writing nothing when quiet. */
+static size_t changes(html *o, const history *h, size_t g, const char *market, bool quiet)
+{
+    const history_run *last = latest(h, g);
+    size_t n_markets = 0, count = 0;
+    const char **markets = history_group_markets(h, g, &n_markets);
+    for (size_t m = 0; m < n_markets; m++) {
+        if (market && strcmp(market, markets[m]))
+            continue;
+        for (size_t c = 0; c < last->run.n_clauses; c++) {
+            const char *clause = last->run.clauses[c].id;
+            int prev = -1;
+            size_t seen = 0;
+            for (size_t i = 0; i < h->n_runs; i++) {
+                int s = h->runs[i].group == g
+                            ? history_clause_status(&h->runs[i], markets[m], clause)
+                            : -1;
+                if (s < 0)
+                    continue;
+                if (prev >= 0 && s != prev && !quiet) {
+                    if (!seen) {
+                        html_put(o, count ? "<li><code>" : "<ul>\n<li><code>");
+                        html_text(o, clause);
+                        html_put(o, "</code> [");
+                        html_text(o, markets[m]);
+                        html_putf(o, "]: %s", coverage_status_name((clause_status)prev));
+                    }
+                    html_putf(o, " &rarr; <span class=\"s s-%s\">%s %s</span> in #%zu (",
+                              coverage_status_name((clause_status)s), clause_icon[s],
+                              coverage_status_name((clause_status)s), i + 1);
+                    html_text(o, h->runs[i].run.started_at);
+                    html_put(o, ")");
+                }
+                if (prev >= 0 && s != prev && !seen++)
+                    count++;
+                prev = s;
+            }
+            if (seen && !quiet)
+                html_put(o, "</li>\n");
+        }
+    }
+    if (count && !quiet)
+        html_put(o, "</ul>\n");
+    free(markets);
+    return count;
 }
 
 static void flips(html *o, const history *h, size_t g)
@@ -166,11 +215,17 @@ int history_html_render(const history *h, kbuf *b)
         }
         html_put(&o, "</h2>\n");
         runs_table(&o, h, g);
+        html_put(&o, "<h3>Clause status changes</h3>\n");
+        if (!changes(&o, h, g, NULL, false))
+            html_put(&o, "<p>No clause changed status.</p>\n");
+        /* a market's matrix opens when something in it changed */
         for (size_t m = 0; m < n_markets; m++) {
-            html_put(&o, "<h3>Clause drift in ");
+            size_t n = changes(&o, h, g, markets[m], true);
+            html_putf(&o, "<details%s><summary>Clause drift in ", n ? " open" : "");
             html_text(&o, markets[m]);
-            html_put(&o, "</h3>\n");
+            html_putf(&o, ": %zu %s changed</summary>\n", n, n == 1 ? "clause" : "clauses");
             matrix(&o, h, g, markets[m]);
+            html_put(&o, "</details>\n");
         }
         flips(&o, h, g);
         html_put(&o, "</section>\n");
