@@ -24,17 +24,23 @@ typedef enum {
     CLI_RUN,
     CLI_LIST,
     CLI_LINT,
+    CLI_REPORT,
     CLI_MUTATE,
     CLI_DIFF,
     CLI_HELP,
     CLI_VERSION
 } cli_command;
 
+/* --color: auto = on a terminal when NO_COLOR is unset or empty. */
+typedef enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
+
 /* A set of commands, for cli_option.commands. */
 #define CLI_IN(command) (1u << (command))
 
 /* The positional CASES_DIR when none is given. */
 #define CLI_CASES_DIR "cases"
+/* kpct report --history reads at most this many RUN_DIRs. */
+#define CLI_MAX_RUN_DIRS 1000
 /* --id and --tag may each be given at most this many times. */
 #define CLI_MAX_REPEAT 256
 
@@ -65,6 +71,13 @@ typedef struct cli_options {
     int verbose;
     uint64_t seed;
     bool seed_given;
+    bool quiet;      /* -q: print only the closing recap */
+    cli_color color; /* --color */
+    /* kpct report */
+    const char **run_dirs; /* the RUN_DIRs, in the order given */
+    size_t n_run_dirs;
+    bool history;              /* --history: several runs into history.html and history.md */
+    bool out_given;            /* --out was given (report's default is the RUN_DIR itself) */
     const char **defect_globs; /* kpct mutate --defect; none = every defect */
     size_t n_defect_globs;
     const char *diff_a, *diff_b; /* kpct diff A B */
