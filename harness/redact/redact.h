@@ -1,6 +1,9 @@
 /* redact: the process-wide registry of secrets (the run's credentials and every value
  * that came from ${env:...}) and the filter that replaces each of them, in every form
- * it is known to take in an output (raw, base64, JSON- and shell-escaped), by "***".
+ * it is known to take in an output, by "***": raw; percent-encoded (any bytes encoded,
+ * either case of hex, + for a space); JSON-escaped (cJSON's escapes and others' \/ and
+ * \uXXXX) and shell-quoted; and inside base64 or base64url at any offset, where the
+ * whole run of base64 text around it becomes "***" so no part of it is left to decode.
  * Every module that writes something a person or a CI system may read (traces, failure
  * stories, reports) passes it through redact(). Thread-safe.
  * Ownership: the registry keeps its own copies; redact_reset frees them. */
@@ -11,7 +14,8 @@
 
 #include "kbuf.h"
 
-/* Redaction bounds: the shortest secret replaced, and how many secrets are kept. */
+/* Redaction bounds: the shortest secret replaced, and how many secrets are kept (each
+ * with its forms). */
 #define REDACT_MIN_BYTES   4
 #define REDACT_MAX_SECRETS 1024
 
