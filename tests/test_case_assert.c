@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "redact.h"
-#include "case_int.h"
+#include "case_expect.h"
+#include "case_klarna.h"
 
 #define CID "0b5c2f9e-7d1a-4c3b-9e8f-123456789abc"
 
@@ -258,7 +259,7 @@ Test(case_assert, judges_every_matcher_with_exact_failure_text)
         cJSON *body = parse_exact(t->body);
         kbuf why;
         kbuf_init(&why, 1u << 16);
-        int rc = expect_judge(expect, &r, body, &why);
+        int rc = case_expect_judge(expect, &r, body, &why);
         if (why.len && why.data[why.len - 1] == '\n')
             why.data[--why.len] = '\0';
         cr_expect_eq(rc, t->result, "\"%s\": result %d, want %d (%s)", t->name, rc, t->result,
@@ -294,7 +295,7 @@ Test(case_assert, never_shows_part_of_a_secret_where_a_value_is_cut)
     cJSON *exp = cJSON_Parse(expect), *parsed = cJSON_Parse(body);
     kbuf why;
     kbuf_init(&why, 1u << 16);
-    cr_expect_eq(expect_judge(exp, &r, parsed, &why), 1);
+    cr_expect_eq(case_expect_judge(exp, &r, parsed, &why), 1);
     cr_expect(!strstr(kbuf_str(&why), "TOPSECRET"), "part of the secret shows: %s", kbuf_str(&why));
     cr_expect(strstr(kbuf_str(&why), "json /token: expected \"other\", got \"xxx"), "%s",
               kbuf_str(&why));
@@ -335,7 +336,7 @@ Test(case_assert, reads_the_fields_a_klarna_message_names)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         kbuf b;
         kbuf_init(&b, 4096);
-        klarna_message_fields(cases[i].message, collect, &b);
+        case_klarna_message_fields(cases[i].message, collect, &b);
         cr_expect_str_eq(kbuf_str(&b), cases[i].fields, "message \"%s\"", cases[i].message);
         kbuf_free(&b);
     }
@@ -343,10 +344,10 @@ Test(case_assert, reads_the_fields_a_klarna_message_names)
 
 Test(case_assert, recognises_uuids)
 {
-    cr_expect(klarna_is_uuid(CID));
-    cr_expect(klarna_is_uuid("0B5C2F9E-7D1A-4C3B-9E8F-123456789ABC"));
-    cr_expect(!klarna_is_uuid("0b5c2f9e7d1a4c3b9e8f123456789abc"));
-    cr_expect(!klarna_is_uuid("0b5c2f9e-7d1a-4c3b-9e8f-123456789ab"));
-    cr_expect(!klarna_is_uuid("0b5c2f9e-7d1a-4c3b-9e8f-123456789abg"));
-    cr_expect(!klarna_is_uuid(""));
+    cr_expect(case_klarna_is_uuid(CID));
+    cr_expect(case_klarna_is_uuid("0B5C2F9E-7D1A-4C3B-9E8F-123456789ABC"));
+    cr_expect(!case_klarna_is_uuid("0b5c2f9e7d1a4c3b9e8f123456789abc"));
+    cr_expect(!case_klarna_is_uuid("0b5c2f9e-7d1a-4c3b-9e8f-123456789ab"));
+    cr_expect(!case_klarna_is_uuid("0b5c2f9e-7d1a-4c3b-9e8f-123456789abg"));
+    cr_expect(!case_klarna_is_uuid(""));
 }

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "case_int.h"
+#include "case_body.h"
 
 #define FIXTURE                                                                                    \
     "{\"purchase_country\": \"SE\", \"order_amount\": 1000, \"a/b\": 1, \"billing_address\": "     \
@@ -100,14 +100,14 @@ Test(case_body, builds_bodies_from_fixtures_patches_and_variables)
     case_fixture fx = {"session", fixture, NULL};
     m.fixtures = &fx;
     m.n_fixtures = 1;
-    vars_table t = {0};
+    case_vars_table t = {0};
     char err[512];
     cJSON *amount = cJSON_CreateNumber(77);
-    cr_assert_eq(vars_set(&t, "amount", amount, err, sizeof err), 0);
+    cr_assert_eq(case_vars_set(&t, "amount", amount, err, sizeof err), 0);
     cJSON_Delete(amount);
     kprng rng;
     kprng_seed(&rng, 1);
-    vars_ctx v = {&t, NULL, "http://x", &rng};
+    case_vars_ctx v = {&t, NULL, "http://x", &rng};
     for (size_t i = 0; i < sizeof TABLE / sizeof TABLE[0]; i++) {
         const built *b = &TABLE[i];
         cJSON *body = cJSON_Parse(b->body);
@@ -116,7 +116,7 @@ Test(case_body, builds_bodies_from_fixtures_patches_and_variables)
         char *out = NULL;
         size_t len = 0;
         err[0] = '\0';
-        int rc = body_build(&v, &m, body, vp, &out, &len, err, sizeof err);
+        int rc = case_body_build(&v, &m, body, vp, &out, &len, err, sizeof err);
         if (b->out) {
             cr_expect_eq(rc, 0, "%s: %s", b->name, err);
             cJSON *wj = cJSON_Parse(b->out), *gj = out ? cJSON_Parse(out) : NULL;
@@ -136,7 +136,7 @@ Test(case_body, builds_bodies_from_fixtures_patches_and_variables)
         cJSON_Delete(body);
         cJSON_Delete(vp);
     }
-    vars_clear(&t);
+    case_vars_clear(&t);
     cJSON_Delete(fixture);
 }
 
@@ -146,7 +146,7 @@ Test(case_body, generates_large_documents_of_the_exact_size)
     char *out = NULL;
     size_t len = 0;
     char err[128];
-    cr_assert_eq(body_build(NULL, NULL, body, NULL, &out, &len, err, sizeof err), 0);
+    cr_assert_eq(case_body_build(NULL, NULL, body, NULL, &out, &len, err, sizeof err), 0);
     cr_expect_eq(len, 1100000);
     cr_expect_eq(strlen(out), 1100000);
     cJSON *parsed = cJSON_Parse(out);
@@ -158,11 +158,11 @@ Test(case_body, generates_large_documents_of_the_exact_size)
 
 Test(case_body, validates_json_pointer_syntax)
 {
-    cr_expect(pointer_valid(""));
-    cr_expect(pointer_valid("/"));
-    cr_expect(pointer_valid("/a~0b/~1/0"));
-    cr_expect(!pointer_valid("a"));
-    cr_expect(!pointer_valid("/a~"));
-    cr_expect(!pointer_valid("/a~2"));
-    cr_expect(!pointer_valid(NULL));
+    cr_expect(case_pointer_valid(""));
+    cr_expect(case_pointer_valid("/"));
+    cr_expect(case_pointer_valid("/a~0b/~1/0"));
+    cr_expect(!case_pointer_valid("a"));
+    cr_expect(!case_pointer_valid("/a~"));
+    cr_expect(!case_pointer_valid("/a~2"));
+    cr_expect(!case_pointer_valid(NULL));
 }

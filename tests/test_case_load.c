@@ -2,6 +2,7 @@
  * give ("file:line:col: message"), plus bounds, good trees and the real cases/ folder. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,9 +281,27 @@ static const broken BROKEN[] = {
      "s.json:3:36: \"clock_set\" must be an RFC 3339 UTC time like \"2030-01-01T00:00:00Z\""},
     {"negative clock_advance", HEAD CASE STEPS("{\"admin\": {\"clock_advance\": -1}}"),
      "s.json:3:40: \"clock_advance\" must be a whole number of seconds from 0 to 316224000"},
+    {"clock_set outside the calendar",
+     HEAD CASE STEPS("{\"admin\": {\"clock_set\": \"2030-13-45T99:99:99Z\"}}"),
+     "s.json:3:36: \"clock_set\" must be an RFC 3339 UTC time like \"2030-01-01T00:00:00Z\""},
+    /* faults are judged by the mock's own rule (mock_fault_spec_check), at the fault */
     {"unknown fault kind", HEAD CASE STEPS("{\"admin\": {\"fault\": {\"kind\": \"explode\"}}}"),
-     "s.json:3:41: unknown fault kind \"explode\" (expected status, delay, reset, hang, truncate "
-     "or rate_limit)"},
+     "s.json:3:32: the mock refuses this fault: kind must be one of status, delay, reset, hang, "
+     "truncate, rate_limit"},
+    {"fault status the mock cannot send",
+     HEAD CASE STEPS("{\"admin\": {\"fault\": {\"kind\": \"status\", \"status\": 700}}}"),
+     "s.json:3:32: the mock refuses this fault: status must be an integer from 0 to 599"},
+    {"fault with an unknown member",
+     HEAD CASE STEPS("{\"admin\": {\"fault\": {\"kind\": \"reset\", \"after\": 1}}}"),
+     "s.json:3:32: the mock refuses this fault: unknown member 'after' (a fault takes kind, "
+     "times, method, path, status, body, content_type, delay_ms, hang_ms, retry_after)"},
+    {"fault with a duplicate key",
+     HEAD CASE STEPS("{\"admin\": {\"fault\": {\"kind\": \"reset\", \"kind\": \"hang\"}}}"),
+     "s.json:3:50: duplicate key \"kind\" in a fault"},
+    {"fault with an undefined variable",
+     HEAD CASE STEPS("{\"admin\": {\"fault\": {\"kind\": \"status\", \"status\": 503, \"path\": "
+                     "\"/s/${sid}\"}}}"),
+     "s.json:3:74: undefined variable \"${sid}\": no earlier step captures it"},
     {"too deep",
      "{\"a\": "
      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]"
@@ -624,4 +643,122 @@ Test(case_load, survives_mutated_copies_of_the_real_suites)
         free(text);
     }
     case_tree_free(root);
+}
+
+/* ---- one suite document from memory (case_suite_parse) ---- */
+
+typedef struct in_memory {
+    const char *name;
+    const char *text;
+    size_t len;           /* 0: strlen(text) */
+    const char *expected; /* every diagnostic, one per line; "" = it parses */
+} in_memory;
+
+#define ADMIN(a) HEAD CASE STEPS("{\"admin\": " a "}")
+
+static const in_memory IN_MEMORY[] = {
+    {"a plain suite", HEAD CASE STEPS(STEP), 0, ""},
+    {"clock_set with a +00:00 offset", ADMIN("{\"clock_set\": \"2030-01-01T00:00:00+00:00\"}"), 0,
+     ""},
+    {"clock_set with a fraction", ADMIN("{\"clock_set\": \"2030-01-01T00:00:00.250Z\"}"), 0, ""},
+    {"a fault the mock takes",
+     ADMIN("{\"fault\": {\"kind\": \"status\", \"status\": 503, \"times\": 2}}"), 0, ""},
+    /* a member holding a ${reference} is the mock's to judge when the step runs */
+    {"a fault whose status is a variable",
+     HEAD CASE STEPS("{" GET ", \"expect\": {}, \"capture\": {\"code\": \"/code\"}}, "
+                     "{\"admin\": {\"fault\": {\"kind\": \"status\", \"status\": \"${code}\"}}}"),
+     0, ""},
+    {"a syntax error", "{\"suite\": \"s\",\n \"title\": }\n", 0,
+     "mem.json:2:11: JSON syntax error at '}'"},
+    {"a NUL byte", "{\"a\":\n \"b\0\"}", 12, "mem.json:2:4: NUL byte in a JSON file"},
+    {"no markets without fixtures", HEAD CASE " \"markets\": [\"SE\"],\n" STEPS(STEP), 0,
+     "mem.json:3:14: unknown market \"SE\": no fixtures/SE/ folder"},
+    {"clock_set outside the calendar", ADMIN("{\"clock_set\": \"2030-13-45T99:99:99Z\"}"), 0,
+     "mem.json:3:36: \"clock_set\" must be an RFC 3339 UTC time like \"2030-01-01T00:00:00Z\""},
+    {"fault status 700", ADMIN("{\"fault\": {\"kind\": \"status\", \"status\": 700}}"), 0,
+     "mem.json:3:32: the mock refuses this fault: status must be an integer from 0 to 599"},
+    {"a duplicate test id", HEAD CASE CSTEPS(STEP) ",\n" CASE STEPS(STEP), 0,
+     "mem.json:4:8: duplicate test id \"a\" (first at mem.json:2:8)"},
+};
+
+static char *parse_in_memory(const in_memory *m, int *rc)
+{
+    case_set *set = NULL;
+    case_diags d = {0};
+    *rc = case_suite_parse("mem.json", m->text, m->len ? m->len : strlen(m->text), &set, &d);
+    kbuf b;
+    kbuf_init(&b, 1u << 16);
+    for (size_t i = 0; i < d.count; i++)
+        kbuf_printf(&b, "%s%s:%d:%d: %s", i ? "\n" : "", d.items[i].file, d.items[i].line,
+                    d.items[i].col, d.items[i].message);
+    if ((*rc == 0) != (set != NULL))
+        kbuf_puts(&b, "(the set and the return value disagree)");
+    case_diags_free(&d);
+    case_set_free(set);
+    char *s = kbuf_steal(&b);
+    return s ? s : strdup("");
+}
+
+/* The parameter is the row's index: Criterion copies parameters into a fresh process,
+ * where the pointers of a row would not survive but the table itself is the same. */
+ParameterizedTestParameters(case_load, parses_one_document_from_memory_with_exact_diagnostics)
+{
+    static size_t rows[sizeof IN_MEMORY / sizeof IN_MEMORY[0]];
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        rows[i] = i;
+    return cr_make_param_array(size_t, rows, sizeof rows / sizeof rows[0]);
+}
+
+ParameterizedTest(size_t *row, case_load, parses_one_document_from_memory_with_exact_diagnostics)
+{
+    const in_memory *m = &IN_MEMORY[*row];
+    int rc;
+    char *got = parse_in_memory(m, &rc);
+    cr_expect_str_eq(got, m->expected, "document \"%s\":\n got: %s\nwant: %s", m->name, got,
+                     m->expected);
+    cr_expect_eq(rc, m->expected[0] ? -1 : 0, "document \"%s\": returned %d", m->name, rc);
+    free(got);
+}
+
+/* What a fuzzer of the loader does, without touching the filesystem: mutated copies of
+ * real suites parsed from memory give a result or diagnostics inside the text, and the
+ * set and the return value agree. */
+Test(case_load, parses_mutated_suites_from_memory)
+{
+    const char *src = getenv("KPCT_SOURCE_ROOT");
+    cr_assert(src);
+    static const char *const files[] = {"update_ok.json", "lifecycle_mock.json",
+                                        "errors_auth_request.json"};
+    mut_state = 20261201;
+    for (int it = 0; it < 300; it++) {
+        char *path = NULL;
+        cr_assert(asprintf(&path, "%s/cases/%s", src, files[it % 3]) > 0);
+        char err[256];
+        size_t len = 0;
+        char *text = kfile_read(path, CASE_MAX_FILE_BYTES, &len, err, sizeof err);
+        free(path);
+        if (!text)
+            continue; /* the suite engineer may rename files; the others still run */
+        size_t mlen = 0;
+        char *m = it < 3 ? strdup(text) : mutate(text, &mlen);
+        if (it < 3)
+            mlen = len;
+        int lines = 1;
+        for (size_t i = 0; i < mlen; i++)
+            lines += m[i] == '\n';
+        case_set *set = NULL;
+        case_diags d = {0};
+        int rc = case_suite_parse("fuzz.json", m, mlen, &set, &d);
+        cr_expect_eq(rc == 0, set != NULL, "iteration %d: rc %d and the set disagree", it, rc);
+        cr_expect_eq(rc == 0, d.count == 0, "iteration %d: rc %d with %zu problems", it, rc,
+                     d.count);
+        for (size_t i = 0; i < d.count; i++)
+            cr_expect(d.items[i].line >= 1 && d.items[i].line <= lines && d.items[i].col >= 1,
+                      "iteration %d: fuzz.json:%d:%d (%d lines): %s", it, d.items[i].line,
+                      d.items[i].col, lines, d.items[i].message);
+        case_diags_free(&d);
+        case_set_free(set);
+        free(m);
+        free(text);
+    }
 }

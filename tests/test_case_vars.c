@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "redact.h"
-#include "case_int.h"
+#include "case_klarna.h"
+#include "case_vars.h"
 
 typedef struct fixture_vars {
-    vars_table table;
+    case_vars_table table;
     cJSON *market;
     kprng rng;
-    vars_ctx ctx;
+    case_vars_ctx ctx;
 } fixture_vars;
 
 static fixture_vars *fv_new(void)
@@ -20,18 +21,18 @@ static fixture_vars *fv_new(void)
     fixture_vars *f = calloc(1, sizeof *f);
     f->market = cJSON_Parse("{\"currency\": \"SEK\", \"amount\": 1000, \"flags\": [1]}");
     kprng_seed(&f->rng, 42);
-    f->ctx = (vars_ctx){&f->table, f->market, "http://127.0.0.1:8080", &f->rng};
+    f->ctx = (case_vars_ctx){&f->table, f->market, "http://127.0.0.1:8080", &f->rng};
     char err[256];
     cJSON *v = cJSON_Parse("{\"id\": \"abc\", \"n\": 5, \"obj\": {\"k\": [true]}}");
     for (cJSON *m = v->child; m; m = m->next)
-        cr_assert_eq(vars_set(&f->table, m->string, m, err, sizeof err), 0, "%s", err);
+        cr_assert_eq(case_vars_set(&f->table, m->string, m, err, sizeof err), 0, "%s", err);
     cJSON_Delete(v);
     return f;
 }
 
 static void fv_free(fixture_vars *f)
 {
-    vars_clear(&f->table);
+    case_vars_clear(&f->table);
     cJSON_Delete(f->market);
     free(f);
 }
@@ -78,7 +79,7 @@ Test(case_vars, substitutes_references_as_text)
     fixture_vars *f = fv_new();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char err[256] = "";
-        char *out = vars_subst_string(&f->ctx, cases[i].in, err, sizeof err);
+        char *out = case_vars_subst_string(&f->ctx, cases[i].in, err, sizeof err);
         if (cases[i].out) {
             cr_expect_str_eq(out ? out : "(null)", cases[i].out, "input %s (%s)", cases[i].in, err);
         } else {
@@ -97,7 +98,7 @@ Test(case_vars, keeps_the_json_type_of_a_whole_string_reference)
                             "[\"${market.amount}\", \"${market.flags}\", \"${id}\"], \"e\": 1.5, "
                             "\"f\": \"$${n}\"}");
     char err[256];
-    cJSON *out = vars_subst_json(&f->ctx, in, err, sizeof err);
+    cJSON *out = case_vars_subst_json(&f->ctx, in, err, sizeof err);
     cr_assert(out, "%s", err);
     char *txt = cJSON_PrintUnformatted(out);
     cr_expect_str_eq(txt, "{\"a\":5,\"b\":{\"k\":[true]},\"c\":\"n=5\",\"d\":[1000,[1],\"abc\"],"
@@ -112,12 +113,12 @@ Test(case_vars, gives_a_fresh_uuid_at_each_use)
 {
     fixture_vars *f = fv_new();
     char err[256];
-    char *out = vars_subst_string(&f->ctx, "${uuid} ${uuid}", err, sizeof err);
+    char *out = case_vars_subst_string(&f->ctx, "${uuid} ${uuid}", err, sizeof err);
     cr_assert(out);
     cr_assert_eq(strlen(out), 73);
     out[36] = '\0';
-    cr_expect(klarna_is_uuid(out));
-    cr_expect(klarna_is_uuid(out + 37));
+    cr_expect(case_klarna_is_uuid(out));
+    cr_expect(case_klarna_is_uuid(out + 37));
     cr_expect_str_neq(out, out + 37);
     free(out);
     fv_free(f);
@@ -129,7 +130,7 @@ Test(case_vars, registers_environment_values_as_secrets_when_read)
     setenv("KPCT_TEST_TOKEN", "tok-4815162342", 1);
     fixture_vars *f = fv_new();
     char err[256];
-    char *out = vars_subst_string(&f->ctx, "Bearer ${env:KPCT_TEST_TOKEN}", err, sizeof err);
+    char *out = case_vars_subst_string(&f->ctx, "Bearer ${env:KPCT_TEST_TOKEN}", err, sizeof err);
     cr_assert(out);
     kbuf b;
     kbuf_init(&b, 4096);
@@ -143,39 +144,39 @@ Test(case_vars, registers_environment_values_as_secrets_when_read)
 
 Test(case_vars, bounds_the_table_and_each_value)
 {
-    vars_table t = {0};
+    case_vars_table t = {0};
     char err[256];
     cJSON *v = cJSON_CreateNumber(1);
     char name[32];
     for (int i = 0; i < CASE_MAX_VARS; i++) {
         snprintf(name, sizeof name, "v%d", i);
-        cr_assert_eq(vars_set(&t, name, v, err, sizeof err), 0);
+        cr_assert_eq(case_vars_set(&t, name, v, err, sizeof err), 0);
     }
-    cr_expect_eq(vars_set(&t, "v0", v, err, sizeof err), 0, "replacing stays possible");
-    cr_expect_eq(vars_set(&t, "one_more", v, err, sizeof err), -1);
+    cr_expect_eq(case_vars_set(&t, "v0", v, err, sizeof err), 0, "replacing stays possible");
+    cr_expect_eq(case_vars_set(&t, "one_more", v, err, sizeof err), -1);
     cr_expect_str_eq(err, "too many variables: more than 256 (CASE_MAX_VARS)");
     cJSON_Delete(v);
-    vars_clear(&t);
+    case_vars_clear(&t);
     char *big = malloc(CASE_MAX_VAR_BYTES + 1);
     memset(big, 'x', CASE_MAX_VAR_BYTES - 1);
     big[CASE_MAX_VAR_BYTES - 1] = '\0';
     v = cJSON_CreateString(big); /* printed with quotes: 65536 + 1 bytes */
-    cr_expect_eq(vars_set(&t, "big", v, err, sizeof err), -1);
+    cr_expect_eq(case_vars_set(&t, "big", v, err, sizeof err), -1);
     cr_expect_str_eq(err,
                      "captured value of \"big\" is 65537 bytes, over 65536 (CASE_MAX_VAR_BYTES)");
     cJSON_Delete(v);
     free(big);
-    vars_clear(&t);
+    case_vars_clear(&t);
 }
 
 Test(case_vars, accepts_only_plain_capture_names)
 {
-    cr_expect(vars_valid_name("session_id"));
-    cr_expect(vars_valid_name("_x1"));
-    cr_expect(!vars_valid_name("1x"));
-    cr_expect(!vars_valid_name("a-b"));
-    cr_expect(!vars_valid_name("uuid"));
-    cr_expect(!vars_valid_name("base_url"));
-    cr_expect(!vars_valid_name("market"));
-    cr_expect(!vars_valid_name(""));
+    cr_expect(case_vars_valid_name("session_id"));
+    cr_expect(case_vars_valid_name("_x1"));
+    cr_expect(!case_vars_valid_name("1x"));
+    cr_expect(!case_vars_valid_name("a-b"));
+    cr_expect(!case_vars_valid_name("uuid"));
+    cr_expect(!case_vars_valid_name("base_url"));
+    cr_expect(!case_vars_valid_name("market"));
+    cr_expect(!case_vars_valid_name(""));
 }

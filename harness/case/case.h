@@ -1,11 +1,13 @@
-/* case: everything about what a case file *means* — loading and validating suites,
- * fixtures and the clause catalog; expanding cases and variants into runnable tests
- * for one target and market; building each step's request; judging each response and
- * applying captures. It knows nothing about sockets: the executor (exec.c) sends what
- * case_run_next builds and hands the response back to case_run_judge.
+/* case: everything about what a case file *means* — loading and checking a cases/
+ * folder (suites, fixtures, the clause catalog) or one suite document from memory;
+ * expanding cases and variants into runnable tests for one target and market; building
+ * each step's request; judging each response and applying captures. It knows nothing
+ * about sockets: the executor sends what case_run_next builds and hands the response
+ * back to case_run_judge.
  *
- * Ownership: case_set_load hands out a case_set freed by case_set_free; test plans and
- * clauses returned from it are borrowed from the set and live as long as it does.
+ * Ownership: case_set_load and case_suite_parse hand out a case_set freed by
+ * case_set_free, and fill a case_diags the caller frees with case_diags_free; tests and
+ * clauses returned from a set are borrowed from it and live as long as it does.
  * case_run_new hands out a run freed by case_run_free; a case_request filled by
  * case_run_next is owned by the run and valid until the next call on that run. */
 #ifndef KPCT_CASE_H
@@ -83,9 +85,20 @@ typedef struct case_set case_set;
 
 /* Loads every suite file under dir (recursively, *.json, skipping fixtures/ and
  * contract.json), the fixtures under dir/fixtures and the catalog dir/contract.json
- * (when present), and validates all of it. Returns 0 and *out; or -1 with every
- * problem in diags (caller frees with case_diags_free) and *out untouched. */
+ * (when present), and validates all of it. Returns 0 and *out only when nothing failed;
+ * or -1 with every problem in diags (caller frees with case_diags_free) and *out
+ * untouched. Running out of memory anywhere is a failure ("out of memory while loading
+ * dir"), never a smaller set. */
 int case_set_load(const char *dir, case_set **out, case_diags *diags);
+/* Parses and checks one suite document held in memory (text[0..len), named name in
+ * messages) against no fixtures and no catalog, as case_set_load checks a suite file:
+ * a case naming a market is reported ("unknown market"), fixture bodies and
+ * ${market.KEY} references are checked against no market at all, and clause ids are
+ * not checked. No filesystem access and no global state: for tests and fuzzers.
+ * Returns 0 and *out (a set holding that one suite, freed by case_set_free), or -1 with
+ * every problem in diags and *out untouched. */
+int case_suite_parse(const char *name, const char *text, size_t len, case_set **out,
+                     case_diags *diags);
 /* Frees a set; accepts NULL. */
 void case_set_free(case_set *set);
 /* Frees the diagnostics' contents. */

@@ -2,7 +2,7 @@
  * with cJSON_Utils, op by op so a failure names its op), raw bytes and generated
  * documents; their load-time checks (including a trial application of every patch to
  * every market's fixture) and their construction when a step runs. */
-#include "case_int.h"
+#include "case_body.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,11 @@
 
 #include "cJSON_Utils.h"
 
-bool pointer_valid(const char *p)
+#include "case_diag.h"
+#include "case_mem.h"
+#include "case_vars.h"
+
+bool case_pointer_valid(const char *p)
 {
     if (!p)
         return false;
@@ -187,7 +191,7 @@ static int apply_one(cJSON *doc, const cJSON *op)
     return status;
 }
 
-int patch_apply(cJSON *doc, const cJSON *patch, char *err, size_t errlen)
+int case_patch_apply(cJSON *doc, const cJSON *patch, char *err, size_t errlen)
 {
     size_t i = 0;
     for (const cJSON *op = patch ? patch->child : NULL; op; op = op->next, i++) {
@@ -203,24 +207,27 @@ int patch_apply(cJSON *doc, const cJSON *patch, char *err, size_t errlen)
     return 0;
 }
 
-int patch_check(lctx *c, const case_doc *doc, const cJSON *patch, const var_scope *scope)
+/* About a hundred lines: one pass over the ops, each member of an op checked where it
+ * is read, so that every problem of an op is reported in document order. */
+int case_patch_check(case_lctx *c, const case_doc *doc, const cJSON *patch,
+                     const case_var_scope *scope)
 {
     int problems = 0;
     if (!cJSON_IsArray(patch)) {
-        lerr(c, doc, patch, false, "\"patch\" must be an array of RFC 6902 operations, not %s",
-             json_type_name(patch));
+        case_err(c, doc, patch, false, "\"patch\" must be an array of RFC 6902 operations, not %s",
+                 case_json_type_name(patch));
         return 1;
     }
     for (const cJSON *op = patch->child; op; op = op->next) {
         if (!cJSON_IsObject(op)) {
-            lerr(c, doc, op, false, "a patch operation must be an object, not %s",
-                 json_type_name(op));
+            case_err(c, doc, op, false, "a patch operation must be an object, not %s",
+                     case_json_type_name(op));
             problems++;
             continue;
         }
         const cJSON *o = cJSON_GetObjectItemCaseSensitive(op, "op");
         if (!o) {
-            lerr(c, doc, op, false, "missing required key \"op\" in a patch operation");
+            case_err(c, doc, op, false, "missing required key \"op\" in a patch operation");
             problems++;
             continue;
         }
@@ -230,11 +237,11 @@ int patch_check(lctx *c, const case_doc *doc, const cJSON *patch, const var_scop
             if (strcmp(o->valuestring, ops[k]) == 0)
                 kind = k;
         if (kind < 0) {
-            lerr(c, doc, o, false,
-                 "unknown patch op %s%s%s (expected add, remove, replace, move, copy or test)",
-                 cJSON_IsString(o) ? "\"" : "",
-                 cJSON_IsString(o) ? o->valuestring : "(not a string)",
-                 cJSON_IsString(o) ? "\"" : "");
+            case_err(c, doc, o, false,
+                     "unknown patch op %s%s%s (expected add, remove, replace, move, copy or test)",
+                     cJSON_IsString(o) ? "\"" : "",
+                     cJSON_IsString(o) ? o->valuestring : "(not a string)",
+                     cJSON_IsString(o) ? "\"" : "");
             problems++;
             continue;
         }
@@ -245,56 +252,59 @@ int patch_check(lctx *c, const case_doc *doc, const cJSON *patch, const var_scop
                       (wants_value && strcmp(m->string, "value") == 0) ||
                       (wants_from && strcmp(m->string, "from") == 0);
             if (!ok) {
-                lerr(c, doc, m, true, "unknown key \"%s\" in a %s operation (expected op, path%s)",
-                     m->string, ops[kind],
-                     wants_value  ? ", value"
-                     : wants_from ? ", from"
-                                  : "");
+                case_err(c, doc, m, true,
+                         "unknown key \"%s\" in a %s operation (expected op, path%s)", m->string,
+                         ops[kind],
+                         wants_value  ? ", value"
+                         : wants_from ? ", from"
+                                      : "");
                 problems++;
             }
         }
         const cJSON *path = cJSON_GetObjectItemCaseSensitive(op, "path");
         if (!path) {
-            lerr(c, doc, op, false, "missing required key \"path\" in a %s operation", ops[kind]);
+            case_err(c, doc, op, false, "missing required key \"path\" in a %s operation",
+                     ops[kind]);
             problems++;
-        } else if (!cJSON_IsString(path) || !pointer_valid(path->valuestring)) {
-            lerr(c, doc, path, false,
-                 "\"path\" must be a JSON Pointer (\"\" or \"/...\", with ~0 and ~1 escapes)");
+        } else if (!cJSON_IsString(path) || !case_pointer_valid(path->valuestring)) {
+            case_err(c, doc, path, false,
+                     "\"path\" must be a JSON Pointer (\"\" or \"/...\", with ~0 and ~1 escapes)");
             problems++;
         } else if (strstr(path->valuestring, "${")) {
-            lerr(c, doc, path, false, "variables are not allowed in a patch path");
+            case_err(c, doc, path, false, "variables are not allowed in a patch path");
             problems++;
         } else if (kind != 5 &&
                    strstr(strrchr(path->valuestring, '/') ? strrchr(path->valuestring, '/') : "",
                           "~1")) {
             /* cJSON_Utils 1.7.15 decodes "~1" in the last token into the wrong byte */
-            lerr(c, doc, path, false,
-                 "\"~1\" in the last token of a patch path is not supported (cJSON_Utils 1.7.15 "
-                 "mis-decodes it); patch the parent object instead");
+            case_err(
+                c, doc, path, false,
+                "\"~1\" in the last token of a patch path is not supported (cJSON_Utils 1.7.15 "
+                "mis-decodes it); patch the parent object instead");
             problems++;
         } else if (kind == 1 && !path->valuestring[0]) {
-            lerr(c, doc, path, false, "a patch cannot remove the whole document");
+            case_err(c, doc, path, false, "a patch cannot remove the whole document");
             problems++;
         }
         if (wants_from) {
             const cJSON *from = cJSON_GetObjectItemCaseSensitive(op, "from");
             if (!from) {
-                lerr(c, doc, op, false, "missing required key \"from\" in a %s operation",
-                     ops[kind]);
+                case_err(c, doc, op, false, "missing required key \"from\" in a %s operation",
+                         ops[kind]);
                 problems++;
-            } else if (!cJSON_IsString(from) || !pointer_valid(from->valuestring)) {
-                lerr(c, doc, from, false, "\"from\" must be a JSON Pointer (\"\" or \"/...\")");
+            } else if (!cJSON_IsString(from) || !case_pointer_valid(from->valuestring)) {
+                case_err(c, doc, from, false, "\"from\" must be a JSON Pointer (\"\" or \"/...\")");
                 problems++;
             }
         }
         if (wants_value) {
             const cJSON *value = cJSON_GetObjectItemCaseSensitive(op, "value");
             if (!value) {
-                lerr(c, doc, op, false, "missing required key \"value\" in a %s operation",
-                     ops[kind]);
+                case_err(c, doc, op, false, "missing required key \"value\" in a %s operation",
+                         ops[kind]);
                 problems++;
             } else {
-                problems += vars_check(c, doc, value, true, scope);
+                problems += case_vars_check(c, doc, value, true, scope);
             }
         }
     }
@@ -303,7 +313,7 @@ int patch_check(lctx *c, const case_doc *doc, const cJSON *patch, const var_scop
 
 /* Applies patch to target op by op (skipping "test", whose values may hold variables);
  * reports the first op that fails against doc. Returns the number of problems. */
-static int patch_trial(lctx *c, const case_doc *doc, const cJSON *patch, cJSON *target,
+static int patch_trial(case_lctx *c, const case_doc *doc, const cJSON *patch, cJSON *target,
                        const char *what)
 {
     size_t i = 0;
@@ -313,10 +323,10 @@ static int patch_trial(lctx *c, const case_doc *doc, const cJSON *patch, cJSON *
             continue;
         int status = apply_one(target, op);
         if (status) {
-            lerr(c, doc, cJSON_GetObjectItemCaseSensitive(op, "path"), false,
-                 "patch[%zu] (%s %s) does not apply to %s: %s", i, o,
-                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path")), what,
-                 patch_reason(status));
+            case_err(c, doc, cJSON_GetObjectItemCaseSensitive(op, "path"), false,
+                     "patch[%zu] (%s %s) does not apply to %s: %s", i, o,
+                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path")), what,
+                     patch_reason(status));
             return 1;
         }
     }
@@ -327,7 +337,7 @@ static int patch_trial(lctx *c, const case_doc *doc, const cJSON *patch, cJSON *
 static cJSON *fixture_base(const case_market *m, const cJSON *body, char *err, size_t errlen)
 {
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "fixture"));
-    const case_fixture *f = name ? market_fixture(m, name) : NULL;
+    const case_fixture *f = name ? case_market_fixture(m, name) : NULL;
     if (!f) {
         snprintf(err, errlen, "no fixture \"%s\" for market %s", name ? name : "?",
                  m ? m->code : "?");
@@ -342,27 +352,156 @@ static cJSON *fixture_base(const case_market *m, const cJSON *body, char *err, s
     return copy;
 }
 
-int body_check(lctx *c, const case_doc *doc, const cJSON *body, const var_scope *scope,
-               bool *is_json)
+/* Checks {"generate": {"bytes": N}}; returns the number of problems. */
+static int check_generate(case_lctx *c, const case_doc *doc, const cJSON *v)
+{
+    int problems = 0;
+    if (!cJSON_IsObject(v)) {
+        case_err(c, doc, v, false, "\"generate\" must be an object like {\"bytes\": 1100000}");
+        return 1;
+    }
+    for (const cJSON *m = v->child; m; m = m->next)
+        if (strcmp(m->string, "bytes") != 0) {
+            case_err(c, doc, m, true, "unknown key \"%s\" in generate (expected one of: bytes)",
+                     m->string);
+            problems++;
+        }
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(v, "bytes");
+    if (!b) {
+        case_err(c, doc, v, false, "missing required key \"bytes\" in generate");
+        problems++;
+    } else if (!case_json_whole(b, 2, (double)CASE_MAX_GENERATED_BODY)) {
+        case_err(c, doc, b, false,
+                 "\"bytes\" must be a whole number from 2 to %u (CASE_MAX_GENERATED_BODY)",
+                 CASE_MAX_GENERATED_BODY);
+        problems++;
+    }
+    return problems;
+}
+
+/* Checks a fixture body against one market: the fixture exists, its variables resolve
+ * there, each pick finds something, and the patch applies. Returns the number of
+ * problems. */
+static int check_fixture_in_market(case_lctx *c, const case_doc *doc, const cJSON *body,
+                                   const case_var_scope *scope, size_t i)
+{
+    const cJSON *fixture = cJSON_GetObjectItemCaseSensitive(body, "fixture");
+    const cJSON *patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+    const cJSON *picks = cJSON_GetObjectItemCaseSensitive(body, "pick");
+    const char *name = fixture->valuestring;
+    const case_market *m = scope->markets[i];
+    const case_fixture *f = case_market_fixture(m, name);
+    if (!f) {
+        case_err(c, doc, fixture, false,
+                 "unknown fixture \"%s\" for market %s: no fixtures/%s/%s.json", name, m->code,
+                 m->code, name);
+        return 1;
+    }
+    case_var_scope fscope = *scope;
+    fscope.markets = &scope->markets[i];
+    fscope.n_markets = 1;
+    int problems = case_vars_check(c, f->doc, f->json, true, &fscope);
+    char err[256];
+    int bad_picks = 0;
+    /* each pick on its own, so a problem points at the pick that has it */
+    for (const cJSON *e = picks ? picks->child : NULL; e; e = e->next) {
+        cJSON *one = cJSON_CreateArray();
+        cJSON *res = NULL;
+        if (one && cJSON_AddItemReferenceToArray(one, (cJSON *)e))
+            res = pick(f->json, one, err, sizeof err);
+        else
+            snprintf(err, sizeof err, "out of memory");
+        if (!res) {
+            case_err(c, doc, e, false, "%s (market %s)", err, m->code);
+            bad_picks++;
+        }
+        cJSON_Delete(res);
+        cJSON_Delete(one);
+    }
+    problems += bad_picks;
+    if (bad_picks)
+        return problems;
+    cJSON *base = fixture_base(m, body, err, sizeof err);
+    if (!base) {
+        case_err(c, doc, picks ? picks : fixture, false, "%s (market %s)", err, m->code);
+        return problems + 1;
+    }
+    if (patch) {
+        char what[128];
+        snprintf(what, sizeof what, "fixtures/%s/%s.json", m->code, name);
+        problems += patch_trial(c, doc, patch, base, what);
+    }
+    cJSON_Delete(base);
+    return problems;
+}
+
+/* Checks {"fixture": NAME, "pick": [...], "patch": [...]}: the name, the picks and the
+ * patch as written, then the body in every market of scope. Returns the number of
+ * problems. */
+static int check_fixture_body(case_lctx *c, const case_doc *doc, const cJSON *body,
+                              const case_var_scope *scope)
+{
+    int problems = 0;
+    const cJSON *fixture = cJSON_GetObjectItemCaseSensitive(body, "fixture");
+    const cJSON *patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+    const cJSON *picks = cJSON_GetObjectItemCaseSensitive(body, "pick");
+    if (!cJSON_IsString(fixture) || !fixture->valuestring[0] || strchr(fixture->valuestring, '/')) {
+        case_err(c, doc, fixture, false,
+                 "\"fixture\" must be a fixture name (a file of "
+                 "fixtures/<MARKET>/ without .json)");
+        return 1;
+    }
+    if (picks) {
+        if (!cJSON_IsArray(picks) || !picks->child) {
+            case_err(c, doc, picks, false, "\"pick\" must be a non-empty array of JSON Pointers");
+            return 1;
+        }
+        for (const cJSON *e = picks->child; e; e = e->next)
+            if (!cJSON_IsString(e) || !e->valuestring[0] || !case_pointer_valid(e->valuestring)) {
+                case_err(c, doc, e, false, "a pick must be a JSON Pointer to a member (\"/...\")");
+                problems++;
+            }
+        if (problems)
+            return problems;
+    }
+    if (patch) {
+        int pp = case_patch_check(c, doc, patch, scope);
+        if (pp)
+            return pp;
+    }
+    if (scope->n_markets == 0) {
+        case_err(c, doc, fixture, false,
+                 "unknown fixture \"%s\": there are no markets (no fixtures/<MARKET>/ folders)",
+                 fixture->valuestring);
+        return 1;
+    }
+    for (size_t i = 0; i < scope->n_markets; i++)
+        problems += check_fixture_in_market(c, doc, body, scope, i);
+    return problems;
+}
+
+int case_body_check(case_lctx *c, const case_doc *doc, const cJSON *body,
+                    const case_var_scope *scope, bool *is_json)
 {
     int problems = 0;
     *is_json = false;
     if (!cJSON_IsObject(body)) {
-        lerr(c, doc, body, false,
-             "\"body\" must be an object ({\"inline\": ...}, {\"fixture\": ...}, {\"raw\": ...} "
-             "or {\"generate\": ...}), not %s",
-             json_type_name(body));
+        case_err(
+            c, doc, body, false,
+            "\"body\" must be an object ({\"inline\": ...}, {\"fixture\": ...}, {\"raw\": ...} "
+            "or {\"generate\": ...}), not %s",
+            case_json_type_name(body));
         return 1;
     }
     static const char *const keys[] = {"inline", "fixture",  "patch", "pick",
                                        "raw",    "generate", NULL};
     int forms = 0;
     for (const cJSON *m = body->child; m; m = m->next) {
-        if (!name_in(m->string, keys)) {
-            lerr(c, doc, m, true,
-                 "unknown key \"%s\" in a body (expected one of: inline, fixture, patch, pick, "
-                 "raw, generate)",
-                 m->string);
+        if (!case_name_in(m->string, keys)) {
+            case_err(c, doc, m, true,
+                     "unknown key \"%s\" in a body (expected one of: inline, fixture, patch, pick, "
+                     "raw, generate)",
+                     m->string);
             problems++;
         } else if (strcmp(m->string, "patch") != 0 && strcmp(m->string, "pick") != 0) {
             forms++;
@@ -371,138 +510,39 @@ int body_check(lctx *c, const case_doc *doc, const cJSON *body, const var_scope 
     if (problems)
         return problems;
     if (forms != 1) {
-        lerr(c, doc, body, false,
-             "a body needs exactly one of inline, fixture, raw, generate (it has %d)", forms);
+        case_err(c, doc, body, false,
+                 "a body needs exactly one of inline, fixture, raw, generate (it has %d)", forms);
         return 1;
     }
     const cJSON *fixture = cJSON_GetObjectItemCaseSensitive(body, "fixture");
     const cJSON *patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
     const cJSON *picks = cJSON_GetObjectItemCaseSensitive(body, "pick");
     if (!fixture && (patch || picks)) {
-        lerr(c, doc, patch ? patch : picks, true, "\"%s\" only goes with \"fixture\"",
-             patch ? "patch" : "pick");
+        case_err(c, doc, patch ? patch : picks, true, "\"%s\" only goes with \"fixture\"",
+                 patch ? "patch" : "pick");
         return 1;
     }
     const cJSON *v;
     if ((v = cJSON_GetObjectItemCaseSensitive(body, "inline"))) {
         *is_json = true;
-        return vars_check(c, doc, v, true, scope);
+        return case_vars_check(c, doc, v, true, scope);
     }
     if ((v = cJSON_GetObjectItemCaseSensitive(body, "raw"))) {
         if (!cJSON_IsString(v)) {
-            lerr(c, doc, v, false, "\"raw\" must be a string, not %s", json_type_name(v));
+            case_err(c, doc, v, false, "\"raw\" must be a string, not %s", case_json_type_name(v));
             return 1;
         }
         return 0;
     }
-    if ((v = cJSON_GetObjectItemCaseSensitive(body, "generate"))) {
-        if (!cJSON_IsObject(v)) {
-            lerr(c, doc, v, false, "\"generate\" must be an object like {\"bytes\": 1100000}");
-            return 1;
-        }
-        for (const cJSON *m = v->child; m; m = m->next)
-            if (strcmp(m->string, "bytes") != 0) {
-                lerr(c, doc, m, true, "unknown key \"%s\" in generate (expected one of: bytes)",
-                     m->string);
-                problems++;
-            }
-        const cJSON *b = cJSON_GetObjectItemCaseSensitive(v, "bytes");
-        if (!b) {
-            lerr(c, doc, v, false, "missing required key \"bytes\" in generate");
-            problems++;
-        } else if (!json_whole(b, 2, (double)CASE_MAX_GENERATED_BODY)) {
-            lerr(c, doc, b, false,
-                 "\"bytes\" must be a whole number from 2 to %u (CASE_MAX_GENERATED_BODY)",
-                 CASE_MAX_GENERATED_BODY);
-            problems++;
-        }
-        return problems;
-    }
-
+    if ((v = cJSON_GetObjectItemCaseSensitive(body, "generate")))
+        return check_generate(c, doc, v);
     /* a fixture, maybe picked and patched */
     *is_json = true;
-    if (!cJSON_IsString(fixture) || !fixture->valuestring[0] || strchr(fixture->valuestring, '/')) {
-        lerr(c, doc, fixture, false,
-             "\"fixture\" must be a fixture name (a file of "
-             "fixtures/<MARKET>/ without .json)");
-        return 1;
-    }
-    const char *name = fixture->valuestring;
-    if (picks) {
-        if (!cJSON_IsArray(picks) || !picks->child) {
-            lerr(c, doc, picks, false, "\"pick\" must be a non-empty array of JSON Pointers");
-            return problems + 1;
-        }
-        for (const cJSON *e = picks->child; e; e = e->next)
-            if (!cJSON_IsString(e) || !e->valuestring[0] || !pointer_valid(e->valuestring)) {
-                lerr(c, doc, e, false, "a pick must be a JSON Pointer to a member (\"/...\")");
-                problems++;
-            }
-        if (problems)
-            return problems;
-    }
-    if (patch) {
-        int pp = patch_check(c, doc, patch, scope);
-        if (pp)
-            return problems + pp;
-    }
-    if (scope->n_markets == 0) {
-        lerr(c, doc, fixture, false,
-             "unknown fixture \"%s\": there are no markets (no fixtures/<MARKET>/ folders)", name);
-        return problems + 1;
-    }
-    for (size_t i = 0; i < scope->n_markets; i++) {
-        const case_market *m = scope->markets[i];
-        const case_fixture *f = market_fixture(m, name);
-        if (!f) {
-            lerr(c, doc, fixture, false,
-                 "unknown fixture \"%s\" for market %s: no fixtures/%s/%s.json", name, m->code,
-                 m->code, name);
-            problems++;
-            continue;
-        }
-        var_scope fscope = *scope;
-        fscope.markets = &scope->markets[i];
-        fscope.n_markets = 1;
-        problems += vars_check(c, f->doc, f->json, true, &fscope);
-        char err[256];
-        int bad_picks = 0;
-        /* each pick on its own, so a problem points at the pick that has it */
-        for (const cJSON *e = picks ? picks->child : NULL; e; e = e->next) {
-            cJSON *one = cJSON_CreateArray();
-            cJSON *res = NULL;
-            if (one && cJSON_AddItemReferenceToArray(one, (cJSON *)e))
-                res = pick(f->json, one, err, sizeof err);
-            else
-                snprintf(err, sizeof err, "out of memory");
-            if (!res) {
-                lerr(c, doc, e, false, "%s (market %s)", err, m->code);
-                bad_picks++;
-            }
-            cJSON_Delete(res);
-            cJSON_Delete(one);
-        }
-        problems += bad_picks;
-        cJSON *base = bad_picks ? NULL : fixture_base(m, body, err, sizeof err);
-        if (!base) {
-            if (!bad_picks) {
-                lerr(c, doc, picks ? picks : fixture, false, "%s (market %s)", err, m->code);
-                problems++;
-            }
-            continue;
-        }
-        if (patch) {
-            char what[128];
-            snprintf(what, sizeof what, "fixtures/%s/%s.json", m->code, name);
-            problems += patch_trial(c, doc, patch, base, what);
-        }
-        cJSON_Delete(base);
-    }
-    return problems;
+    return check_fixture_body(c, doc, body, scope);
 }
 
-int body_trial_variant(lctx *c, const case_doc *doc, const cJSON *body, const cJSON *patch,
-                       const var_scope *scope)
+int case_body_trial_variant(case_lctx *c, const case_doc *doc, const cJSON *body,
+                            const cJSON *patch, const case_var_scope *scope)
 {
     int problems = 0;
     const cJSON *fixture = cJSON_GetObjectItemCaseSensitive(body, "fixture");
@@ -522,7 +562,7 @@ int body_trial_variant(lctx *c, const case_doc *doc, const cJSON *body, const cJ
         char err[256];
         cJSON *base = fixture_base(m, body, err, sizeof err);
         if (!base) {
-            lerr(c, doc, patch, true, "%s (market %s)", err, m->code);
+            case_err(c, doc, patch, true, "%s (market %s)", err, m->code);
             problems++;
             continue;
         }
@@ -556,24 +596,25 @@ static int print_body(cJSON *json, char **out, size_t *out_len, char *err, size_
     return 0;
 }
 
-static int apply_substituted(const vars_ctx *v, cJSON *doc, const cJSON *patch, const char *what,
-                             char *err, size_t errlen)
+static int apply_substituted(const case_vars_ctx *v, cJSON *doc, const cJSON *patch,
+                             const char *what, char *err, size_t errlen)
 {
     char why[512];
-    cJSON *p = vars_subst_json(v, patch, why, sizeof why);
+    cJSON *p = case_vars_subst_json(v, patch, why, sizeof why);
     if (!p) {
         snprintf(err, errlen, "%s: %s", what, why);
         return -1;
     }
-    int rc = patch_apply(doc, p, why, sizeof why);
+    int rc = case_patch_apply(doc, p, why, sizeof why);
     cJSON_Delete(p);
     if (rc)
         snprintf(err, errlen, "%s: %s", what, why);
     return rc;
 }
 
-int body_build(const vars_ctx *v, const case_market *m, const cJSON *body,
-               const cJSON *variant_patch, char **out, size_t *out_len, char *err, size_t errlen)
+int case_body_build(const case_vars_ctx *v, const case_market *m, const cJSON *body,
+                    const cJSON *variant_patch, char **out, size_t *out_len, char *err,
+                    size_t errlen)
 {
     int rc = -1;
     cJSON *json = NULL, *base = NULL;
@@ -614,14 +655,14 @@ int body_build(const vars_ctx *v, const case_market *m, const cJSON *body,
         return 0;
     }
     if ((x = cJSON_GetObjectItemCaseSensitive(body, "inline"))) {
-        json = vars_subst_json(v, x, err, errlen);
+        json = case_vars_subst_json(v, x, err, errlen);
         if (!json)
             goto out;
     } else {
         base = fixture_base(m, body, err, errlen);
         if (!base)
             goto out;
-        json = vars_subst_json(v, base, err, errlen);
+        json = case_vars_subst_json(v, base, err, errlen);
         if (!json)
             goto out;
         const cJSON *patch = cJSON_GetObjectItemCaseSensitive(body, "patch");

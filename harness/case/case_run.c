@@ -2,8 +2,8 @@
  * or an admin-API call on our mock), judges the response against the step's (or the
  * variant's) expectations, and captures variables for later steps. */
 #define _GNU_SOURCE /* asprintf */
-#include "redact.h"
-#include "case_int.h"
+#include "case_admin.h"
+#include "case_body.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,6 +13,12 @@
 #include <unistd.h>
 
 #include "cJSON_Utils.h"
+
+#include "case_expect.h"
+#include "case_mem.h"
+#include "case_show.h"
+#include "case_vars.h"
+#include "redact.h"
 
 #define CASE_MAX_REQ_HEADERS 64
 
@@ -24,7 +30,7 @@ struct case_run {
     const case_market *market;
     char *base_url, *market_code, *username, *password;
     bool is_kpmock;
-    vars_table vars;
+    case_vars_table vars;
     kprng rng;
     size_t next;  /* index of the next step to build */
     long pending; /* step awaiting its response, or -1 */
@@ -79,7 +85,7 @@ case_run *case_run_new(const case_set *set, const case_test *test, const case_en
     size_t bl = strlen(r->base_url);
     while (bl > 0 && r->base_url[bl - 1] == '/')
         r->base_url[--bl] = '\0';
-    r->market = set_market(set, env->market);
+    r->market = case_set_market(set, env->market);
     /* distinct seeds for runs started in the same instant, in any thread */
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -95,7 +101,7 @@ void case_run_free(case_run *r)
     if (!r)
         return;
     free_request(r);
-    vars_clear(&r->vars);
+    case_vars_clear(&r->vars);
     free(r->base_url);
     free(r->market_code);
     free(r->username);
@@ -103,9 +109,9 @@ void case_run_free(case_run *r)
     free(r);
 }
 
-static vars_ctx ctx_of(case_run *r)
+static case_vars_ctx ctx_of(case_run *r)
 {
-    return (vars_ctx){&r->vars, r->market ? r->market->facts : NULL, r->base_url, &r->rng};
+    return (case_vars_ctx){&r->vars, r->market ? r->market->facts : NULL, r->base_url, &r->rng};
 }
 
 /* The variant's member key when st is the step the variant changes, else NULL. */
@@ -143,51 +149,13 @@ static int add_header(case_run *r, const char *name, char *value, char *err, siz
 static int build_admin(case_run *r, const case_step_def *st, case_request *req, char *err,
                        size_t errlen)
 {
-    vars_ctx v = ctx_of(r);
-    const cJSON *a = st->admin_action;
+    case_vars_ctx v = ctx_of(r);
+    const case_admin_action *act = st->admin_def;
     cJSON *body = NULL;
-    const char *path = NULL;
-    char *dyn_path = NULL;
+    char *path = NULL;
     int rc = -1;
-    if (strcmp(a->string, "clock_advance") == 0) {
-        path = "/__admin/clock";
-        body = cJSON_CreateObject();
-        if (!body || !cJSON_AddNumberToObject(body, "advance_s", a->valuedouble))
-            goto oom;
-    } else if (strcmp(a->string, "clock_set") == 0) {
-        path = "/__admin/clock";
-        body = cJSON_CreateObject();
-        if (!body || !cJSON_AddStringToObject(body, "set", a->valuestring))
-            goto oom;
-    } else if (strcmp(a->string, "complete_session") == 0) {
-        char *id = vars_subst_string(&v, a->valuestring, err, errlen);
-        if (!id)
-            goto out;
-        if (!*id || strpbrk(id, "/?#% ")) {
-            /* shown whole or not at all: a cut value could hold part of a secret that the
-             * redaction downstream no longer recognises */
-            if (strlen(id) <= 64)
-                snprintf(err, errlen, "complete_session: \"%s\" is not a session id", id);
-            else
-                snprintf(err, errlen,
-                         "complete_session: a value of %zu bytes with '/', '?', '#', '%%' or a "
-                         "space is not a session id",
-                         strlen(id));
-            free(id);
-            goto out;
-        }
-        if (asprintf(&dyn_path, "/__admin/sessions/%s/complete", id) < 0)
-            dyn_path = NULL;
-        free(id);
-        if (!dyn_path)
-            goto oom;
-        path = dyn_path;
-    } else {
-        path = "/__admin/faults";
-        body = vars_subst_json(&v, a, err, errlen);
-        if (!body)
-            goto out;
-    }
+    if (act->build(act, &v, st->admin_action, &path, &body, err, errlen) != 0)
+        goto out;
     if (asprintf(&r->url, "%s%s", r->base_url, path) < 0) {
         r->url = NULL;
         goto oom;
@@ -207,21 +175,21 @@ static int build_admin(case_run *r, const case_step_def *st, case_request *req, 
     req->body_len = r->body ? strlen(r->body) : 0;
     req->send_auth = false;
     req->is_admin = true;
-    req->admin_global = strcmp(a->string, "complete_session") != 0;
+    req->admin_global = act->global;
     rc = 0;
     goto out;
 oom:
     snprintf(err, errlen, "out of memory");
 out:
     cJSON_Delete(body);
-    free(dyn_path);
+    free(path);
     return rc;
 }
 
 static int build_request(case_run *r, const case_step_def *st, case_request *req, char *err,
                          size_t errlen)
 {
-    vars_ctx v = ctx_of(r);
+    case_vars_ctx v = ctx_of(r);
     const cJSON *rq = st->request;
     kbuf url;
     kbuf_init(&url, CASE_MAX_VAR_BYTES);
@@ -232,8 +200,8 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
         goto out;
     }
     size_t path_at = url.len;
-    if (vars_subst_text(&v, cJSON_GetObjectItemCaseSensitive(rq, "path")->valuestring, &url, why,
-                        sizeof why) != 0) {
+    if (case_vars_subst_text(&v, cJSON_GetObjectItemCaseSensitive(rq, "path")->valuestring, &url,
+                             why, sizeof why) != 0) {
         snprintf(err, errlen, "path: %s", why);
         goto out;
     }
@@ -250,7 +218,7 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
     }
     const cJSON *h = cJSON_GetObjectItemCaseSensitive(rq, "headers");
     for (const cJSON *e = h ? h->child : NULL; e; e = e->next) {
-        char *val = vars_subst_string(&v, e->valuestring, why, sizeof why);
+        char *val = case_vars_subst_string(&v, e->valuestring, why, sizeof why);
         if (!val) {
             snprintf(err, errlen, "header %s: %s", e->string, why);
             goto out;
@@ -267,7 +235,7 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
             goto out;
         }
         size_t len = 0;
-        if (body_build(&v, r->market, body, vpatch, &r->body, &len, why, sizeof why) != 0) {
+        if (case_body_build(&v, r->market, body, vpatch, &r->body, &len, why, sizeof why) != 0) {
             snprintf(err, errlen, "body: %s", why);
             goto out;
         }
@@ -295,10 +263,10 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
                      !user && !r->username ? "username" : "password");
             goto out;
         }
-        r->req_user =
-            user ? vars_subst_string(&v, user->valuestring, why, sizeof why) : strdup(r->username);
+        r->req_user = user ? case_vars_subst_string(&v, user->valuestring, why, sizeof why)
+                           : strdup(r->username);
         if (r->req_user)
-            r->req_pass = pass ? vars_subst_string(&v, pass->valuestring, why, sizeof why)
+            r->req_pass = pass ? case_vars_subst_string(&v, pass->valuestring, why, sizeof why)
                                : strdup(r->password);
         if (!r->req_user || !r->req_pass) {
             snprintf(err, errlen, "auth: %s", why[0] ? why : "out of memory");
@@ -393,20 +361,20 @@ int case_run_judge(case_run *r, const case_response *resp, kbuf *why)
         }
         kbuf_printf(why, "admin step (%s) answered %ld, expected 2xx: ", st->admin_what,
                     resp->status);
-        show_text(why, resp->body ? resp->body : "", resp->body_len);
+        case_show_text(why, resp->body ? resp->body : "", resp->body_len);
         goto out;
     }
     const cJSON *spec = variant_member(r, st, "expect");
     if (!spec)
         spec = st->expect;
     char err[1024];
-    vars_ctx v = ctx_of(r);
-    expect = expect_subst(&v, spec, err, sizeof err);
+    case_vars_ctx v = ctx_of(r);
+    expect = case_expect_subst(&v, spec, err, sizeof err);
     if (!expect) {
         kbuf_printf(why, "expectation cannot be built: %s", err);
         goto out;
     }
-    if (expect_judge(expect, resp, body, why) != 0) {
+    if (case_expect_judge(expect, resp, body, why) != 0) {
         trim_newline(why, start);
         rc = 1;
         goto out;
@@ -414,17 +382,17 @@ int case_run_judge(case_run *r, const case_response *resp, kbuf *why)
     for (const cJSON *c = st->capture ? st->capture->child : NULL; c; c = c->next) {
         if (!body) {
             kbuf_printf(why, "capture %s: the response body is not JSON: ", c->string);
-            show_text(why, resp->body ? resp->body : "", resp->body_len);
+            case_show_text(why, resp->body ? resp->body : "", resp->body_len);
             goto out;
         }
         const cJSON *val = cJSONUtils_GetPointerCaseSensitive(body, c->valuestring);
         if (!val) {
             kbuf_printf(why, "capture %s: nothing at %s in the response body: ", c->string,
                         c->valuestring);
-            show_json(why, body);
+            case_show_json(why, body);
             goto out;
         }
-        if (vars_set(&r->vars, c->string, val, err, sizeof err) != 0) {
+        if (case_vars_set(&r->vars, c->string, val, err, sizeof err) != 0) {
             kbuf_printf(why, "capture %s: %s", c->string, err);
             goto out;
         }

@@ -1,16 +1,19 @@
 /* case_select: expands a loaded set's cases and variants into tests (once, at load,
  * with each situation's skip reasons) and picks the tests of one run by market,
  * target, id globs and tags. */
-#include "case_int.h"
+#include "case_select.h"
 
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "case_diag.h"
+#include "case_mem.h"
+
 static const char *const TARGET_NAMES[] = {"mock", "playground", "url"};
 
-unsigned target_bit(const char *name)
+unsigned case_target_bit(const char *name)
 {
     for (unsigned k = 0; k < 3; k++)
         if (strcmp(name, TARGET_NAMES[k]) == 0)
@@ -38,10 +41,13 @@ static unsigned target_bits(const cJSON *obj)
         return TGT_ALL;
     unsigned bits = 0;
     for (const cJSON *e = v->child; e; e = e->next)
-        bits |= target_bit(e->valuestring);
+        bits |= case_target_bit(e->valuestring);
     return bits;
 }
 
+/* Appends the test of def (or of one of its variants) to every situation's list. About a
+ * hundred lines because it fills one case_test member by member (id, title, tags,
+ * clauses, markets, targets, then each situation's skip reason), each with its rule. */
 static int add_test(case_set *set, const case_def *def, const cJSON *variant, size_t *cap)
 {
     if (set->n_tests == *cap) {
@@ -55,7 +61,7 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
         *cap = ncap;
     }
     case_test t = {0};
-    case_test_priv *priv = set_alloc(set, sizeof *priv);
+    case_test_priv *priv = case_set_alloc(set, sizeof *priv);
     if (!priv)
         return -1;
     priv->def = def;
@@ -68,8 +74,8 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
     if (variant) {
         const char *vid = cJSON_GetObjectItemCaseSensitive(variant, "id")->valuestring;
         const char *vt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(variant, "title"));
-        t.id = set_printf(set, "%s.%s", def->id, vid);
-        t.title = vt ? vt : set_printf(set, "%s (%s)", def->title, vid);
+        t.id = case_set_printf(set, "%s.%s", def->id, vid);
+        t.title = vt ? vt : case_set_printf(set, "%s (%s)", def->title, vid);
         jsonpos_value(def->doc->pos, variant, &t.line, &col);
     } else {
         t.id = def->id;
@@ -80,7 +86,7 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
         return -1;
     const cJSON *ctags = cJSON_GetObjectItemCaseSensitive(def->json, "tags");
     const cJSON *vtags = variant ? cJSON_GetObjectItemCaseSensitive(variant, "tags") : NULL;
-    const char **tags = set_alloc(
+    const char **tags = case_set_alloc(
         set, (size_t)(cJSON_GetArraySize(ctags) + cJSON_GetArraySize(vtags) + 1) * sizeof *tags);
     if (!tags)
         return -1;
@@ -94,7 +100,8 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
     const cJSON *cl = variant ? cJSON_GetObjectItemCaseSensitive(variant, "clauses") : NULL;
     if (!cl)
         cl = cJSON_GetObjectItemCaseSensitive(def->json, "clauses");
-    const char **clauses = set_alloc(set, (size_t)(cJSON_GetArraySize(cl) + 1) * sizeof *clauses);
+    const char **clauses =
+        case_set_alloc(set, (size_t)(cJSON_GetArraySize(cl) + 1) * sizeof *clauses);
     if (!clauses)
         return -1;
     append_unique(clauses, &t.n_clauses, cl);
@@ -102,7 +109,7 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
     /* a variant's markets and targets are added to the case's (no list: every one) */
     const cJSON *mk = cJSON_GetObjectItemCaseSensitive(def->json, "markets");
     const cJSON *vmk = variant ? cJSON_GetObjectItemCaseSensitive(variant, "markets") : NULL;
-    const char **markets = set_alloc(
+    const char **markets = case_set_alloc(
         set, (size_t)(cJSON_GetArraySize(mk) + cJSON_GetArraySize(vmk) + 1) * sizeof *markets);
     if (!markets)
         return -1;
@@ -127,15 +134,15 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
         case_test *x = &set->tests[s][set->n_tests];
         *x = t;
         const char *tname = TARGET_NAMES[s == SIT_MOCK ? 0 : s == SIT_PLAYGROUND ? 1 : 2];
-        if (!(priv->targets & target_bit(tname))) {
+        if (!(priv->targets & case_target_bit(tname))) {
             x->skip_reason =
-                set_printf(set, "not applicable to target %s: applies to %s", tname, list);
+                case_set_printf(set, "not applicable to target %s: applies to %s", tname, list);
             if (!x->skip_reason)
                 return -1;
         } else if (def->first_admin >= 0 && (s == SIT_PLAYGROUND || s == SIT_URL)) {
             const case_step_def *st = &def->steps[def->first_admin];
-            x->skip_reason = set_printf(set, "needs the reference mock: step %ld %s",
-                                        def->first_admin + 1, st->admin_what);
+            x->skip_reason = case_set_printf(set, "needs the reference mock: step %ld %s",
+                                             def->first_admin + 1, st->admin_what);
             if (!x->skip_reason)
                 return -1;
         }
@@ -150,7 +157,7 @@ static const cJSON *id_item(const case_test_priv *p)
     return cJSON_GetObjectItemCaseSensitive(p->variant ? p->variant : p->def->json, "id");
 }
 
-static void check_duplicate_ids(lctx *c, case_set *set)
+static void check_duplicate_ids(case_lctx *c, case_set *set)
 {
     const case_test *t = set->tests[SIT_MOCK];
     for (size_t i = 0; i < set->n_tests; i++)
@@ -160,13 +167,13 @@ static void check_duplicate_ids(lctx *c, case_set *set)
                 const cJSON *at = id_item(pi);
                 int line, col;
                 jsonpos_value(pk->def->doc->pos, id_item(pk), &line, &col);
-                lerr(c, pi->def->doc, at, false, "duplicate test id \"%s\" (first at %s:%d:%d)",
-                     t[i].id, pk->def->doc->path, line, col);
+                case_err(c, pi->def->doc, at, false, "duplicate test id \"%s\" (first at %s:%d:%d)",
+                         t[i].id, pk->def->doc->path, line, col);
                 break;
             }
 }
 
-int set_expand(lctx *c)
+int case_set_expand(case_lctx *c)
 {
     case_set *set = c->set;
     size_t cap = 0;
@@ -190,7 +197,7 @@ int set_expand(lctx *c)
 int case_set_select(const case_set *set, const case_filter *f, const case_test ***out,
                     size_t *count, char *err, size_t errlen)
 {
-    if (!f || !f->market || !set_market(set, f->market)) {
+    if (!f || !f->market || !case_set_market(set, f->market)) {
         char have[256] = "";
         for (size_t i = 0; i < set->n_markets; i++) {
             size_t used = strlen(have);

@@ -1,12 +1,14 @@
 /* case_vars: ${...} references — their grammar, the load-time check that each can
  * exist, the per-run variable table, and substitution into text and JSON. */
-#include "redact.h"
-#include "case_int.h"
+#include "case_vars.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "case_diag.h"
+#include "redact.h"
 
 static bool name_char(char c, bool first)
 {
@@ -23,21 +25,21 @@ static bool ident(const char *s, size_t n)
     return true;
 }
 
-bool vars_valid_name(const char *name)
+bool case_vars_valid_name(const char *name)
 {
     size_t n = strlen(name);
     return ident(name, n) && strcmp(name, "uuid") != 0 && strcmp(name, "base_url") != 0 &&
            strcmp(name, "market") != 0 && strcmp(name, "env") != 0;
 }
 
-int vars_next(const char *s, size_t *pos, var_ref *ref, char *err, size_t errlen)
+int case_vars_next(const char *s, size_t *pos, case_var_ref *ref, char *err, size_t errlen)
 {
     size_t i = *pos;
     for (; s[i]; i++) {
         if (s[i] != '$')
             continue;
         if (s[i + 1] == '$' && s[i + 2] == '{') {
-            *ref = (var_ref){VAR_ESCAPE, NULL, 0, i, i + 3};
+            *ref = (case_var_ref){VAR_ESCAPE, NULL, 0, i, i + 3};
             *pos = i + 3;
             return 1;
         }
@@ -51,7 +53,7 @@ int vars_next(const char *s, size_t *pos, var_ref *ref, char *err, size_t errlen
         }
         const char *in = s + i + 2;
         size_t n = (size_t)(close - in);
-        var_ref r = {VAR_CAPTURE, in, n, i, (size_t)(close - s) + 1};
+        case_var_ref r = {VAR_CAPTURE, in, n, i, (size_t)(close - s) + 1};
         if (n == 4 && memcmp(in, "uuid", 4) == 0) {
             r.kind = VAR_UUID;
         } else if (n == 8 && memcmp(in, "base_url", 8) == 0) {
@@ -107,19 +109,19 @@ static const cJSON *member_n(const cJSON *obj, const char *name, size_t n)
     return NULL;
 }
 
-static int check_string(lctx *c, const case_doc *doc, const cJSON *item, const char *s,
-                        const var_scope *scope)
+static int check_string(case_lctx *c, const case_doc *doc, const cJSON *item, const char *s,
+                        const case_var_scope *scope)
 {
     int problems = 0;
     size_t pos = 0;
-    var_ref r;
+    case_var_ref r;
     char err[256];
     for (;;) {
-        int rc = vars_next(s, &pos, &r, err, sizeof err);
+        int rc = case_vars_next(s, &pos, &r, err, sizeof err);
         if (rc == 0)
             break;
         if (rc < 0) {
-            lerr(c, doc, item, false, "%s", err);
+            case_err(c, doc, item, false, "%s", err);
             return problems + 1;
         }
         if (r.kind == VAR_CAPTURE) {
@@ -127,19 +129,20 @@ static int check_string(lctx *c, const case_doc *doc, const cJSON *item, const c
             for (size_t k = 0; k < scope->n_captured && !found; k++)
                 found = same_name(scope->captured[k], r.name, r.name_len);
             if (!found) {
-                lerr(c, doc, item, false,
-                     "undefined variable \"${%.*s}\": no earlier step captures it", (int)r.name_len,
-                     r.name);
+                case_err(c, doc, item, false,
+                         "undefined variable \"${%.*s}\": no earlier step captures it",
+                         (int)r.name_len, r.name);
                 problems++;
             }
         } else if (r.kind == VAR_MARKET) {
             for (size_t k = 0; k < scope->n_markets; k++) {
                 const case_market *m = scope->markets[k];
                 if (!member_n(m->facts, r.name, r.name_len)) {
-                    lerr(c, doc, item, false,
-                         "undefined variable \"${market.%.*s}\": fixtures/%s/market.json has no "
-                         "key \"%.*s\"",
-                         (int)r.name_len, r.name, m->code, (int)r.name_len, r.name);
+                    case_err(
+                        c, doc, item, false,
+                        "undefined variable \"${market.%.*s}\": fixtures/%s/market.json has no "
+                        "key \"%.*s\"",
+                        (int)r.name_len, r.name, m->code, (int)r.name_len, r.name);
                     problems++;
                     break;
                 }
@@ -149,7 +152,8 @@ static int check_string(lctx *c, const case_doc *doc, const cJSON *item, const c
     return problems;
 }
 
-int vars_check(lctx *c, const case_doc *doc, const cJSON *item, bool deep, const var_scope *scope)
+int case_vars_check(case_lctx *c, const case_doc *doc, const cJSON *item, bool deep,
+                    const case_var_scope *scope)
 {
     int problems = 0;
     if (!item)
@@ -158,13 +162,14 @@ int vars_check(lctx *c, const case_doc *doc, const cJSON *item, bool deep, const
         return check_string(c, doc, item, item->valuestring, scope);
     if (deep)
         for (const cJSON *ch = item->child; ch; ch = ch->next)
-            problems += vars_check(c, doc, ch, true, scope);
+            problems += case_vars_check(c, doc, ch, true, scope);
     return problems;
 }
 
 /* ---- the run-time table ---- */
 
-int vars_set(vars_table *t, const char *name, const cJSON *value, char *err, size_t errlen)
+int case_vars_set(case_vars_table *t, const char *name, const cJSON *value, char *err,
+                  size_t errlen)
 {
     int rc = -1;
     char *printed = cJSON_PrintUnformatted(value);
@@ -215,7 +220,7 @@ out:
     return rc;
 }
 
-static const cJSON *get_n(const vars_table *t, const char *name, size_t n)
+static const cJSON *get_n(const case_vars_table *t, const char *name, size_t n)
 {
     for (size_t i = 0; i < t->count; i++)
         if (same_name(t->names[i], name, n))
@@ -223,12 +228,12 @@ static const cJSON *get_n(const vars_table *t, const char *name, size_t n)
     return NULL;
 }
 
-const cJSON *vars_get(const vars_table *t, const char *name)
+const cJSON *case_vars_get(const case_vars_table *t, const char *name)
 {
     return get_n(t, name, strlen(name));
 }
 
-void vars_clear(vars_table *t)
+void case_vars_clear(case_vars_table *t)
 {
     for (size_t i = 0; i < t->count; i++) {
         free(t->names[i]);
@@ -239,9 +244,10 @@ void vars_clear(vars_table *t)
 
 /* ---- substitution ---- */
 
-static cJSON *resolve_value(const vars_ctx *v, const var_ref *r, char *err, size_t errlen);
+static cJSON *resolve_value(const case_vars_ctx *v, const case_var_ref *r, char *err,
+                            size_t errlen);
 
-static cJSON *resolve(const vars_ctx *v, const var_ref *r, char *err, size_t errlen)
+static cJSON *resolve(const case_vars_ctx *v, const case_var_ref *r, char *err, size_t errlen)
 {
     if (errlen)
         err[0] = '\0';
@@ -252,7 +258,7 @@ static cJSON *resolve(const vars_ctx *v, const var_ref *r, char *err, size_t err
 }
 
 /* Resolves a reference to a JSON value (new, caller deletes), or NULL with err. */
-static cJSON *resolve_value(const vars_ctx *v, const var_ref *r, char *err, size_t errlen)
+static cJSON *resolve_value(const case_vars_ctx *v, const case_var_ref *r, char *err, size_t errlen)
 {
     switch (r->kind) {
     case VAR_ESCAPE:
@@ -310,12 +316,12 @@ static cJSON *resolve_value(const vars_ctx *v, const var_ref *r, char *err, size
     return NULL;
 }
 
-int vars_subst_text(const vars_ctx *v, const char *s, kbuf *out, char *err, size_t errlen)
+int case_vars_subst_text(const case_vars_ctx *v, const char *s, kbuf *out, char *err, size_t errlen)
 {
     size_t pos = 0, done = 0;
-    var_ref r;
+    case_var_ref r;
     for (;;) {
-        int rc = vars_next(s, &pos, &r, err, errlen);
+        int rc = case_vars_next(s, &pos, &r, err, errlen);
         if (rc < 0)
             return -1;
         if (rc == 0)
@@ -347,11 +353,11 @@ int vars_subst_text(const vars_ctx *v, const char *s, kbuf *out, char *err, size
     return 0;
 }
 
-char *vars_subst_string(const vars_ctx *v, const char *s, char *err, size_t errlen)
+char *case_vars_subst_string(const case_vars_ctx *v, const char *s, char *err, size_t errlen)
 {
     kbuf b;
     kbuf_init(&b, CASE_MAX_GENERATED_BODY);
-    if (vars_subst_text(v, s, &b, err, errlen) != 0) {
+    if (case_vars_subst_text(v, s, &b, err, errlen) != 0) {
         kbuf_free(&b);
         return NULL;
     }
@@ -361,20 +367,20 @@ char *vars_subst_string(const vars_ctx *v, const char *s, char *err, size_t errl
     return res;
 }
 
-cJSON *vars_subst_json(const vars_ctx *v, const cJSON *item, char *err, size_t errlen)
+cJSON *case_vars_subst_json(const case_vars_ctx *v, const cJSON *item, char *err, size_t errlen)
 {
     if (cJSON_IsString(item)) {
         const char *s = item->valuestring;
         size_t pos = 0;
-        var_ref r;
-        int rc = vars_next(s, &pos, &r, err, errlen);
+        case_var_ref r;
+        int rc = case_vars_next(s, &pos, &r, err, errlen);
         if (rc < 0)
             return NULL;
         if (rc == 0)
             return cJSON_CreateString(s);
         if (r.start == 0 && s[r.end] == '\0' && r.kind != VAR_ESCAPE)
             return resolve(v, &r, err, errlen);
-        char *txt = vars_subst_string(v, s, err, errlen);
+        char *txt = case_vars_subst_string(v, s, err, errlen);
         if (!txt)
             return NULL;
         cJSON *res = cJSON_CreateString(txt);
@@ -389,7 +395,7 @@ cJSON *vars_subst_json(const vars_ctx *v, const cJSON *item, char *err, size_t e
         return NULL;
     }
     for (const cJSON *ch = item->child; ch; ch = ch->next) {
-        cJSON *sub = vars_subst_json(v, ch, err, errlen);
+        cJSON *sub = case_vars_subst_json(v, ch, err, errlen);
         if (!sub) {
             cJSON_Delete(res);
             return NULL;

@@ -1,8 +1,7 @@
-/* assert_json: the "expect" block — its load-time checks and its judgement of a
+/* case_expect: the "expect" block — its load-time checks and its judgement of a
  * response: status, headers (case-insensitive names), body kind, and checks at JSON
  * Pointers. Every failure is one line saying what was expected and what came. */
-#include "redact.h"
-#include "case_int.h"
+#include "case_expect.h"
 
 #include <math.h>
 #include <regex.h>
@@ -13,87 +12,18 @@
 
 #include "cJSON_Utils.h"
 
-/* ---- showing values ---- */
-
-/* Values are redacted before they are cut: a cut made first could split a secret and
- * leave its first part where the filter no longer recognises it. */
-
-/* Redacts the part of s that can be shown (plus room for a secret straddling the cut)
- * into red (initialised here; caller frees); returns how many of its bytes to show: at
- * most CASE_MAX_SHOWN, cut on a character boundary, with *more set when s was cut. */
-static size_t redact_for_show(kbuf *red, const char *s, size_t len, bool *more)
-{
-    kbuf_init(red, 3 * (CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES) + 64);
-    size_t scan =
-        len > CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES ? CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES : len;
-    if (redact(s, scan, red) != 0) {
-        kbuf_reset(red);
-        kbuf_puts(red, "[value withheld: redaction ran out of room]");
-    }
-    size_t rn = red->len;
-    *more = rn > CASE_MAX_SHOWN || len > CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES;
-    size_t n = rn > CASE_MAX_SHOWN ? CASE_MAX_SHOWN : rn;
-    while (n < rn && n > 0 && ((unsigned char)red->data[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
-
-void show_json(kbuf *out, const cJSON *item)
-{
-    if (!item) {
-        kbuf_puts(out, "(nothing)");
-        return;
-    }
-    char *txt = cJSON_PrintUnformatted(item);
-    if (!txt) {
-        kbuf_puts(out, "(unprintable)");
-        return;
-    }
-    size_t len = strlen(txt);
-    kbuf red;
-    bool more;
-    size_t n = redact_for_show(&red, txt, len, &more);
-    kbuf_append(out, red.data ? red.data : "", n);
-    if (more)
-        kbuf_printf(out, "... (%zu bytes)", len);
-    kbuf_free(&red);
-    free(txt);
-}
-
-void show_text(kbuf *out, const char *s, size_t len)
-{
-    kbuf red;
-    bool more;
-    size_t n = redact_for_show(&red, s, len, &more);
-    const char *r = red.data ? red.data : "";
-    kbuf_puts(out, "\"");
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)r[i];
-        if (ch == '"' || ch == '\\')
-            kbuf_printf(out, "\\%c", ch);
-        else if (ch == '\n')
-            kbuf_puts(out, "\\n");
-        else if (ch == '\r')
-            kbuf_puts(out, "\\r");
-        else if (ch == '\t')
-            kbuf_puts(out, "\\t");
-        else if (ch < 0x20 || ch == 0x7f)
-            kbuf_printf(out, "\\u%04x", ch);
-        else
-            kbuf_append(out, r + i, 1);
-    }
-    kbuf_puts(out, "\"");
-    if (more)
-        kbuf_printf(out, "... (%zu bytes)", len);
-    kbuf_free(&red);
-}
+#include "case_body.h"
+#include "case_diag.h"
+#include "case_klarna.h"
+#include "case_show.h"
+#include "case_vars.h"
 
 /* ---- load-time checks ---- */
 
-static int check_regex(lctx *c, const case_doc *doc, const cJSON *re)
+static int check_regex(case_lctx *c, const case_doc *doc, const cJSON *re)
 {
     if (!cJSON_IsString(re)) {
-        lerr(c, doc, re, false, "\"regex\" must be a string, not %s", json_type_name(re));
+        case_err(c, doc, re, false, "\"regex\" must be a string, not %s", case_json_type_name(re));
         return 1;
     }
     regex_t rx;
@@ -101,52 +31,54 @@ static int check_regex(lctx *c, const case_doc *doc, const cJSON *re)
     if (rc != 0) {
         char msg[128];
         regerror(rc, &rx, msg, sizeof msg);
-        lerr(c, doc, re, false, "bad regex \"%s\": %s", re->valuestring, msg);
+        case_err(c, doc, re, false, "bad regex \"%s\": %s", re->valuestring, msg);
         return 1;
     }
     regfree(&rx);
     return 0;
 }
 
-static int check_headers(lctx *c, const case_doc *doc, const cJSON *h, const var_scope *scope)
+static int check_headers(case_lctx *c, const case_doc *doc, const cJSON *h,
+                         const case_var_scope *scope)
 {
     int problems = 0;
     if (!cJSON_IsObject(h)) {
-        lerr(c, doc, h, false, "\"headers\" in expect must be an object, not %s",
-             json_type_name(h));
+        case_err(c, doc, h, false, "\"headers\" in expect must be an object, not %s",
+                 case_json_type_name(h));
         return 1;
     }
     for (const cJSON *e = h->child; e; e = e->next) {
         if (!cJSON_IsObject(e) || !e->child || e->child->next) {
-            lerr(c, doc, e, false,
-                 "header \"%s\" needs exactly one of {\"equals\": s}, {\"regex\": re}, "
-                 "{\"exists\": true}, {\"absent\": true}",
-                 e->string);
+            case_err(c, doc, e, false,
+                     "header \"%s\" needs exactly one of {\"equals\": s}, {\"regex\": re}, "
+                     "{\"exists\": true}, {\"absent\": true}",
+                     e->string);
             problems++;
             continue;
         }
         const cJSON *m = e->child;
         if (strcmp(m->string, "equals") == 0) {
             if (!cJSON_IsString(m)) {
-                lerr(c, doc, m, false, "\"equals\" of a header must be a string, not %s",
-                     json_type_name(m));
+                case_err(c, doc, m, false, "\"equals\" of a header must be a string, not %s",
+                         case_json_type_name(m));
                 problems++;
             } else {
-                problems += vars_check(c, doc, m, false, scope);
+                problems += case_vars_check(c, doc, m, false, scope);
             }
         } else if (strcmp(m->string, "regex") == 0) {
             problems += check_regex(c, doc, m);
         } else if (strcmp(m->string, "exists") == 0 || strcmp(m->string, "absent") == 0) {
             if (!cJSON_IsBool(m)) {
-                lerr(c, doc, m, false, "\"%s\" must be a boolean, not %s", m->string,
-                     json_type_name(m));
+                case_err(c, doc, m, false, "\"%s\" must be a boolean, not %s", m->string,
+                         case_json_type_name(m));
                 problems++;
             }
         } else {
-            lerr(c, doc, m, true,
-                 "unknown key \"%s\" in a header check (expected one of: equals, regex, exists, "
-                 "absent)",
-                 m->string);
+            case_err(
+                c, doc, m, true,
+                "unknown key \"%s\" in a header check (expected one of: equals, regex, exists, "
+                "absent)",
+                m->string);
             problems++;
         }
     }
@@ -158,18 +90,19 @@ static const char *const JSON_MATCHERS[] = {"equals",   "regex",  "type",   "exi
 static const char *const TYPES[] = {"string", "number", "integer", "boolean",
                                     "null",   "object", "array",   NULL};
 
-static int check_json_checks(lctx *c, const case_doc *doc, const cJSON *list,
-                             const var_scope *scope)
+static int check_json_checks(case_lctx *c, const case_doc *doc, const cJSON *list,
+                             const case_var_scope *scope)
 {
     int problems = 0;
     if (!cJSON_IsArray(list)) {
-        lerr(c, doc, list, false, "\"json\" in expect must be an array of checks, not %s",
-             json_type_name(list));
+        case_err(c, doc, list, false, "\"json\" in expect must be an array of checks, not %s",
+                 case_json_type_name(list));
         return 1;
     }
     for (const cJSON *ck = list->child; ck; ck = ck->next) {
         if (!cJSON_IsObject(ck)) {
-            lerr(c, doc, ck, false, "a json check must be an object, not %s", json_type_name(ck));
+            case_err(c, doc, ck, false, "a json check must be an object, not %s",
+                     case_json_type_name(ck));
             problems++;
             continue;
         }
@@ -179,11 +112,11 @@ static int check_json_checks(lctx *c, const case_doc *doc, const cJSON *list,
         for (const cJSON *m = ck->child; m; m = m->next) {
             if (strcmp(m->string, "pointer") == 0)
                 continue;
-            if (!name_in(m->string, JSON_MATCHERS)) {
-                lerr(c, doc, m, true,
-                     "unknown key \"%s\" in a json check (expected pointer and one of: equals, "
-                     "regex, type, exists, absent, contains, one_of, length)",
-                     m->string);
+            if (!case_name_in(m->string, JSON_MATCHERS)) {
+                case_err(c, doc, m, true,
+                         "unknown key \"%s\" in a json check (expected pointer and one of: equals, "
+                         "regex, type, exists, absent, contains, one_of, length)",
+                         m->string);
                 problems++;
                 bad = true;
                 continue;
@@ -194,20 +127,21 @@ static int check_json_checks(lctx *c, const case_doc *doc, const cJSON *list,
         }
         const cJSON *ptr = cJSON_GetObjectItemCaseSensitive(ck, "pointer");
         if (!ptr) {
-            lerr(c, doc, ck, false, "missing required key \"pointer\" in a json check");
+            case_err(c, doc, ck, false, "missing required key \"pointer\" in a json check");
             problems++;
-        } else if (!cJSON_IsString(ptr) || !pointer_valid(ptr->valuestring)) {
-            lerr(c, doc, ptr, false,
-                 "\"pointer\" must be a JSON Pointer (\"\" or \"/...\", with ~0 and ~1 escapes)");
+        } else if (!cJSON_IsString(ptr) || !case_pointer_valid(ptr->valuestring)) {
+            case_err(
+                c, doc, ptr, false,
+                "\"pointer\" must be a JSON Pointer (\"\" or \"/...\", with ~0 and ~1 escapes)");
             problems++;
         }
         if (bad)
             continue;
         if (n_matchers != 1) {
-            lerr(c, doc, ck, false,
-                 "a json check needs exactly one of equals, regex, type, exists, absent, "
-                 "contains, one_of, length (it has %d)",
-                 n_matchers);
+            case_err(c, doc, ck, false,
+                     "a json check needs exactly one of equals, regex, type, exists, absent, "
+                     "contains, one_of, length (it has %d)",
+                     n_matchers);
             problems++;
             continue;
         }
@@ -215,65 +149,67 @@ static int check_json_checks(lctx *c, const case_doc *doc, const cJSON *list,
         if (strcmp(k, "regex") == 0) {
             problems += check_regex(c, doc, matcher);
         } else if (strcmp(k, "type") == 0) {
-            if (!cJSON_IsString(matcher) || !name_in(matcher->valuestring, TYPES)) {
-                lerr(c, doc, matcher, false,
-                     "\"type\" must be one of string, number, integer, boolean, null, object, "
-                     "array");
+            if (!cJSON_IsString(matcher) || !case_name_in(matcher->valuestring, TYPES)) {
+                case_err(c, doc, matcher, false,
+                         "\"type\" must be one of string, number, integer, boolean, null, object, "
+                         "array");
                 problems++;
             }
         } else if (strcmp(k, "exists") == 0 || strcmp(k, "absent") == 0) {
             if (!cJSON_IsBool(matcher)) {
-                lerr(c, doc, matcher, false, "\"%s\" must be a boolean, not %s", k,
-                     json_type_name(matcher));
+                case_err(c, doc, matcher, false, "\"%s\" must be a boolean, not %s", k,
+                         case_json_type_name(matcher));
                 problems++;
             }
         } else if (strcmp(k, "one_of") == 0) {
             if (!cJSON_IsArray(matcher) || !matcher->child) {
-                lerr(c, doc, matcher, false, "\"one_of\" must be a non-empty array of values");
+                case_err(c, doc, matcher, false, "\"one_of\" must be a non-empty array of values");
                 problems++;
             } else {
-                problems += vars_check(c, doc, matcher, true, scope);
+                problems += case_vars_check(c, doc, matcher, true, scope);
             }
         } else if (strcmp(k, "length") == 0) {
-            if (!json_whole(matcher, 0, 1e15)) {
-                lerr(c, doc, matcher, false, "\"length\" must be a whole number >= 0");
+            if (!case_json_whole(matcher, 0, 1e15)) {
+                case_err(c, doc, matcher, false, "\"length\" must be a whole number >= 0");
                 problems++;
             }
         } else {
-            problems += vars_check(c, doc, matcher, true, scope);
+            problems += case_vars_check(c, doc, matcher, true, scope);
         }
     }
     return problems;
 }
 
-int expect_check(lctx *c, const case_doc *doc, const cJSON *expect, const var_scope *scope)
+int case_expect_check(case_lctx *c, const case_doc *doc, const cJSON *expect,
+                      const case_var_scope *scope)
 {
     int problems = 0;
     if (!cJSON_IsObject(expect)) {
-        lerr(c, doc, expect, false, "\"expect\" must be an object, not %s", json_type_name(expect));
+        case_err(c, doc, expect, false, "\"expect\" must be an object, not %s",
+                 case_json_type_name(expect));
         return 1;
     }
     static const char *const keys[] = {"status", "headers", "body", "json", "klarna_error", NULL};
     for (const cJSON *m = expect->child; m; m = m->next) {
-        if (!name_in(m->string, keys)) {
-            lerr(c, doc, m, true,
-                 "unknown key \"%s\" in expect (expected one of: status, headers, body, json, "
-                 "klarna_error)",
-                 m->string);
+        if (!case_name_in(m->string, keys)) {
+            case_err(c, doc, m, true,
+                     "unknown key \"%s\" in expect (expected one of: status, headers, body, json, "
+                     "klarna_error)",
+                     m->string);
             problems++;
         }
     }
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(expect, "status");
     if (v) {
-        bool ok = json_whole(v, 100, 599);
+        bool ok = case_json_whole(v, 100, 599);
         if (cJSON_IsArray(v)) {
             ok = v->child != NULL;
             for (const cJSON *e = v->child; e; e = e->next)
-                ok = ok && json_whole(e, 100, 599);
+                ok = ok && case_json_whole(e, 100, 599);
         }
         if (!ok) {
-            lerr(c, doc, v, false,
-                 "\"status\" must be an HTTP status (100-599) or a non-empty array of them");
+            case_err(c, doc, v, false,
+                     "\"status\" must be an HTTP status (100-599) or a non-empty array of them");
             problems++;
         }
     }
@@ -283,26 +219,27 @@ int expect_check(lctx *c, const case_doc *doc, const cJSON *expect, const var_sc
         if (!cJSON_IsString(v) ||
             (strcmp(v->valuestring, "empty") != 0 && strcmp(v->valuestring, "json") != 0 &&
              strcmp(v->valuestring, "not_json") != 0)) {
-            lerr(c, doc, v, false,
-                 "\"body\" in expect must be \"empty\", \"json\" or \"not_json\"");
+            case_err(c, doc, v, false,
+                     "\"body\" in expect must be \"empty\", \"json\" or \"not_json\"");
             problems++;
         }
     }
     if ((v = cJSON_GetObjectItemCaseSensitive(expect, "json")))
         problems += check_json_checks(c, doc, v, scope);
     if ((v = cJSON_GetObjectItemCaseSensitive(expect, "klarna_error")))
-        problems += klarna_check(c, doc, v);
+        problems += case_klarna_check(c, doc, v);
     return problems;
 }
 
 /* ---- substitution of expected values ---- */
 
-static int subst_member(const vars_ctx *v, cJSON *obj, const char *key, char *err, size_t errlen)
+static int subst_member(const case_vars_ctx *v, cJSON *obj, const char *key, char *err,
+                        size_t errlen)
 {
     cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!old)
         return 0;
-    cJSON *nv = vars_subst_json(v, old, err, errlen);
+    cJSON *nv = case_vars_subst_json(v, old, err, errlen);
     if (!nv)
         return -1;
     /* unlike ReplaceItemViaPointer, this gives the new item its key */
@@ -314,7 +251,7 @@ static int subst_member(const vars_ctx *v, cJSON *obj, const char *key, char *er
     return 0;
 }
 
-cJSON *expect_subst(const vars_ctx *v, const cJSON *expect, char *err, size_t errlen)
+cJSON *case_expect_subst(const case_vars_ctx *v, const cJSON *expect, char *err, size_t errlen)
 {
     cJSON *e = cJSON_Duplicate(expect, 1);
     if (!e) {
@@ -390,7 +327,7 @@ static void judge_headers(const cJSON *spec, const case_response *resp, kbuf *wh
         (*failed)++;
         kbuf_printf(why, "header %s: expected ", name);
         if (strcmp(m->string, "equals") == 0) {
-            show_text(why, m->valuestring, strlen(m->valuestring));
+            case_show_text(why, m->valuestring, strlen(m->valuestring));
         } else if (strcmp(m->string, "regex") == 0) {
             kbuf_printf(why, "to match /%s/", m->valuestring);
         } else {
@@ -409,7 +346,7 @@ static void judge_headers(const cJSON *spec, const case_response *resp, kbuf *wh
             if (shown++)
                 kbuf_puts(why, ", ");
             const char *val = h->value ? h->value : "";
-            show_text(why, val, strlen(val));
+            case_show_text(why, val, strlen(val));
         }
         kbuf_puts(why, "\n");
     }
@@ -492,7 +429,7 @@ static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int 
     (*failed)++;
     kbuf_printf(why, "json %s: expected ", ptr[0] ? ptr : "(whole body)");
     if (strcmp(k, "equals") == 0) {
-        show_json(why, m);
+        case_show_json(why, m);
     } else if (strcmp(k, "regex") == 0) {
         kbuf_printf(why, "a string matching /%s/", m->valuestring);
     } else if (strcmp(k, "type") == 0) {
@@ -501,10 +438,10 @@ static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int 
         kbuf_puts(why, absent_wanted ? "to be absent" : "to exist");
     } else if (strcmp(k, "contains") == 0) {
         kbuf_puts(why, "to contain ");
-        show_json(why, m);
+        case_show_json(why, m);
     } else if (strcmp(k, "one_of") == 0) {
         kbuf_puts(why, "one of ");
-        show_json(why, m);
+        case_show_json(why, m);
     } else {
         kbuf_printf(why, "length %ld", (long)m->valuedouble);
     }
@@ -518,16 +455,16 @@ static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int 
         kbuf_printf(why, "length %ld: ",
                     cJSON_IsString(actual) ? (long)utf8_length(actual->valuestring)
                                            : (long)cJSON_GetArraySize(actual));
-        show_json(why, actual);
+        case_show_json(why, actual);
     } else {
-        show_json(why, actual);
+        case_show_json(why, actual);
         if (strcmp(k, "type") == 0 || strcmp(k, "length") == 0 || strcmp(k, "regex") == 0)
-            kbuf_printf(why, " (%s)", json_type_name(actual));
+            kbuf_printf(why, " (%s)", case_json_type_name(actual));
     }
     kbuf_puts(why, "\n");
 }
 
-int expect_judge(const cJSON *expect, const case_response *resp, const cJSON *body, kbuf *why)
+int case_expect_judge(const cJSON *expect, const case_response *resp, const cJSON *body, kbuf *why)
 {
     int failed = 0;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(expect, "status");
@@ -536,7 +473,7 @@ int expect_judge(const cJSON *expect, const case_response *resp, const cJSON *bo
         kbuf_puts(why, "status: expected ");
         if (cJSON_IsArray(v)) {
             kbuf_puts(why, "one of ");
-            show_json(why, v);
+            case_show_json(why, v);
         } else {
             kbuf_printf(why, "%ld", (long)v->valuedouble);
         }
@@ -549,18 +486,18 @@ int expect_judge(const cJSON *expect, const case_response *resp, const cJSON *bo
         if (strcmp(want, "empty") == 0 && resp->body_len != 0) {
             failed++;
             kbuf_printf(why, "body: expected empty, got %zu bytes: ", resp->body_len);
-            show_text(why, resp->body, resp->body_len);
+            case_show_text(why, resp->body, resp->body_len);
             kbuf_puts(why, "\n");
         } else if (strcmp(want, "json") == 0 && !body) {
             failed++;
             kbuf_printf(why,
                         "body: expected JSON, got %zu bytes that do not parse: ", resp->body_len);
-            show_text(why, resp->body ? resp->body : "", resp->body_len);
+            case_show_text(why, resp->body ? resp->body : "", resp->body_len);
             kbuf_puts(why, "\n");
         } else if (strcmp(want, "not_json") == 0 && body) {
             failed++;
             kbuf_puts(why, "body: expected something that is not JSON, got JSON: ");
-            show_json(why, body);
+            case_show_json(why, body);
             kbuf_puts(why, "\n");
         }
     }
@@ -569,7 +506,7 @@ int expect_judge(const cJSON *expect, const case_response *resp, const cJSON *bo
             failed++;
             kbuf_printf(why, "json: expected a JSON body, got %zu bytes that do not parse: ",
                         resp->body_len);
-            show_text(why, resp->body ? resp->body : "", resp->body_len);
+            case_show_text(why, resp->body ? resp->body : "", resp->body_len);
             kbuf_puts(why, "\n");
         } else {
             for (const cJSON *ck = v->child; ck; ck = ck->next)
@@ -577,6 +514,6 @@ int expect_judge(const cJSON *expect, const case_response *resp, const cJSON *bo
         }
     }
     if ((v = cJSON_GetObjectItemCaseSensitive(expect, "klarna_error")))
-        failed += klarna_judge(v, resp, body, why);
+        failed += case_klarna_judge(v, resp, body, why);
     return failed ? 1 : 0;
 }

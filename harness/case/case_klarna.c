@@ -1,8 +1,8 @@
-/* assert_klarna: the Klarna error shape (SPEC §3.3) — a JSON object with a UUID
+/* case_klarna: the Klarna error shape (docs/contract.md §3) — a JSON object with a UUID
  * correlation_id equal to the Klarna-Correlation-Id header, an error_code, and
  * error_messages that name the bad fields the way Klarna writes them: several fields
  * joined in any order ("Bad value: a, b"), reasons in parentheses ignored. */
-#include "case_int.h"
+#include "case_klarna.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -10,7 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
-bool klarna_is_uuid(const char *s)
+#include "case_diag.h"
+#include "case_show.h"
+
+bool case_klarna_is_uuid(const char *s)
 {
     static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
     if (!s || strlen(s) != sizeof shape - 1)
@@ -21,8 +24,8 @@ bool klarna_is_uuid(const char *s)
     return true;
 }
 
-void klarna_message_fields(const char *msg, void (*fn)(const char *field, size_t len, void *arg),
-                           void *arg)
+void case_klarna_message_fields(const char *msg,
+                                void (*fn)(const char *field, size_t len, void *arg), void *arg)
 {
     /* the field list starts after the first ':' outside parentheses, if there is one */
     size_t start = 0;
@@ -68,19 +71,20 @@ void klarna_message_fields(const char *msg, void (*fn)(const char *field, size_t
     free(tok);
 }
 
-int klarna_check(lctx *c, const case_doc *doc, const cJSON *spec)
+int case_klarna_check(case_lctx *c, const case_doc *doc, const cJSON *spec)
 {
     int problems = 0;
     if (!cJSON_IsObject(spec)) {
-        lerr(c, doc, spec, false,
-             "\"klarna_error\" must be an object like {\"error_code\": \"BAD_VALUE\", \"fields\": "
-             "[...]}");
+        case_err(
+            c, doc, spec, false,
+            "\"klarna_error\" must be an object like {\"error_code\": \"BAD_VALUE\", \"fields\": "
+            "[...]}");
         return 1;
     }
     for (const cJSON *m = spec->child; m; m = m->next) {
         if (strcmp(m->string, "error_code") == 0) {
             if (!cJSON_IsString(m) || !m->valuestring[0]) {
-                lerr(c, doc, m, false, "\"error_code\" must be a non-empty string");
+                case_err(c, doc, m, false, "\"error_code\" must be a non-empty string");
                 problems++;
             }
         } else if (strcmp(m->string, "fields") == 0 || strcmp(m->string, "messages") == 0) {
@@ -88,15 +92,15 @@ int klarna_check(lctx *c, const case_doc *doc, const cJSON *spec)
             for (const cJSON *e = cJSON_IsArray(m) ? m->child : NULL; e; e = e->next)
                 ok = ok && cJSON_IsString(e) && e->valuestring[0];
             if (!ok) {
-                lerr(c, doc, m, false, "\"%s\" must be a non-empty array of non-empty strings",
-                     m->string);
+                case_err(c, doc, m, false, "\"%s\" must be a non-empty array of non-empty strings",
+                         m->string);
                 problems++;
             }
         } else {
-            lerr(c, doc, m, true,
-                 "unknown key \"%s\" in klarna_error (expected one of: error_code, fields, "
-                 "messages)",
-                 m->string);
+            case_err(c, doc, m, true,
+                     "unknown key \"%s\" in klarna_error (expected one of: error_code, fields, "
+                     "messages)",
+                     m->string);
             problems++;
         }
     }
@@ -118,98 +122,98 @@ static void match_field(const char *field, size_t len, void *arg)
 static void show_messages(kbuf *why, const cJSON *msgs)
 {
     kbuf_puts(why, "; messages received: ");
-    show_json(why, msgs);
+    case_show_json(why, msgs);
 }
 
-int klarna_judge(const cJSON *spec, const case_response *resp, const cJSON *body, kbuf *why)
+/* The correlation_id: a UUID string equal to the Klarna-Correlation-Id header. */
+static int judge_correlation_id(const case_response *resp, const cJSON *body, kbuf *why)
 {
     int failed = 0;
-    if (!cJSON_IsObject(body)) {
-        kbuf_puts(why, "klarna_error: expected a JSON object body, got ");
-        if (body)
-            show_json(why, body);
-        else
-            show_text(why, resp->body ? resp->body : "", resp->body_len);
-        kbuf_puts(why, "\n");
-        return 1;
-    }
     const cJSON *cid = cJSON_GetObjectItemCaseSensitive(body, "correlation_id");
     const char *header = case_header_find(resp->headers, resp->n_headers, "Klarna-Correlation-Id");
     if (!cJSON_IsString(cid)) {
         failed++;
         kbuf_puts(why, "klarna_error: expected a correlation_id string, got ");
-        show_json(why, cid);
+        case_show_json(why, cid);
         kbuf_puts(why, "\n");
-    } else if (!klarna_is_uuid(cid->valuestring)) {
+    } else if (!case_klarna_is_uuid(cid->valuestring)) {
         failed++;
         kbuf_puts(why, "klarna_error: expected correlation_id to be a UUID, got ");
-        show_json(why, cid);
+        case_show_json(why, cid);
         kbuf_puts(why, "\n");
     } else if (!header) {
         failed++;
         kbuf_puts(why, "klarna_error: expected a Klarna-Correlation-Id header equal to "
                        "correlation_id ");
-        show_json(why, cid);
+        case_show_json(why, cid);
         kbuf_puts(why, ", but the response has no such header\n");
     } else if (strcasecmp(header, cid->valuestring) != 0) {
         failed++;
         kbuf_puts(why, "klarna_error: expected the Klarna-Correlation-Id header to equal "
                        "correlation_id ");
-        show_json(why, cid);
+        case_show_json(why, cid);
         kbuf_puts(why, ", got ");
-        show_text(why, header, strlen(header));
+        case_show_text(why, header, strlen(header));
         kbuf_puts(why, "\n");
     }
+    return failed;
+}
+
+/* The error_code: the expected one, or any string. */
+static int judge_error_code(const cJSON *spec, const cJSON *body, kbuf *why)
+{
+    int failed = 0;
     const cJSON *want_code = cJSON_GetObjectItemCaseSensitive(spec, "error_code");
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(body, "error_code");
     if (want_code &&
         !(cJSON_IsString(code) && strcmp(code->valuestring, want_code->valuestring) == 0)) {
         failed++;
         kbuf_puts(why, "klarna_error: expected error_code ");
-        show_json(why, want_code);
+        case_show_json(why, want_code);
         kbuf_puts(why, ", got ");
-        show_json(why, code);
+        case_show_json(why, code);
         kbuf_puts(why, "\n");
     } else if (!want_code && !cJSON_IsString(code)) {
         failed++;
         kbuf_puts(why, "klarna_error: expected an error_code string, got ");
-        show_json(why, code);
+        case_show_json(why, code);
         kbuf_puts(why, "\n");
     }
-    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(body, "error_messages");
-    bool msgs_ok = cJSON_IsArray(msgs) && msgs->child;
-    for (const cJSON *m = msgs_ok ? msgs->child : NULL; m; m = m->next)
-        msgs_ok = msgs_ok && cJSON_IsString(m);
-    if (!msgs_ok) {
-        failed++;
-        kbuf_puts(why, "klarna_error: expected error_messages to be a non-empty array of strings, "
-                       "got ");
-        show_json(why, msgs);
-        kbuf_puts(why, "\n");
-        return 1;
-    }
+    return failed;
+}
+
+/* Every field of "fields" is named by some message. */
+static int judge_fields(const cJSON *spec, const cJSON *msgs, kbuf *why)
+{
+    int failed = 0;
     const cJSON *fields = cJSON_GetObjectItemCaseSensitive(spec, "fields");
     size_t missing = 0;
     for (const cJSON *f = fields ? fields->child : NULL; f; f = f->next) {
         field_search s = {f->valuestring, false};
         for (const cJSON *m = msgs->child; m && !s.found; m = m->next)
-            klarna_message_fields(m->valuestring, match_field, &s);
+            case_klarna_message_fields(m->valuestring, match_field, &s);
         if (s.found)
             continue;
         if (!missing++)
             kbuf_puts(why, "klarna_error: expected a message naming ");
         else
             kbuf_puts(why, ", ");
-        show_json(why, f);
+        case_show_json(why, f);
     }
     if (missing) {
         failed++;
         show_messages(why, msgs);
         kbuf_puts(why, "\n");
     }
+    return failed;
+}
+
+/* "messages": the received messages are exactly these texts, in any order. */
+static int judge_messages(const cJSON *spec, const cJSON *msgs, kbuf *why)
+{
+    int failed = 0;
     const cJSON *want_msgs = cJSON_GetObjectItemCaseSensitive(spec, "messages");
     if (want_msgs) {
-        /* the received messages are exactly these texts, in any order */
         size_t n_want = (size_t)cJSON_GetArraySize(want_msgs);
         size_t n_got = (size_t)cJSON_GetArraySize(msgs);
         bool *used = calloc(n_got + 1, sizeof *used);
@@ -226,11 +230,40 @@ int klarna_judge(const cJSON *spec, const case_response *resp, const cJSON *body
         if (!same) {
             failed++;
             kbuf_puts(why, "klarna_error: expected exactly the messages ");
-            show_json(why, want_msgs);
+            case_show_json(why, want_msgs);
             kbuf_puts(why, " in any order");
             show_messages(why, msgs);
             kbuf_puts(why, "\n");
         }
     }
+    return failed;
+}
+
+int case_klarna_judge(const cJSON *spec, const case_response *resp, const cJSON *body, kbuf *why)
+{
+    if (!cJSON_IsObject(body)) {
+        kbuf_puts(why, "klarna_error: expected a JSON object body, got ");
+        if (body)
+            case_show_json(why, body);
+        else
+            case_show_text(why, resp->body ? resp->body : "", resp->body_len);
+        kbuf_puts(why, "\n");
+        return 1;
+    }
+    int failed = judge_correlation_id(resp, body, why);
+    failed += judge_error_code(spec, body, why);
+    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(body, "error_messages");
+    bool msgs_ok = cJSON_IsArray(msgs) && msgs->child;
+    for (const cJSON *m = msgs_ok ? msgs->child : NULL; m; m = m->next)
+        msgs_ok = msgs_ok && cJSON_IsString(m);
+    if (!msgs_ok) {
+        kbuf_puts(why, "klarna_error: expected error_messages to be a non-empty array of strings, "
+                       "got ");
+        case_show_json(why, msgs);
+        kbuf_puts(why, "\n");
+        return 1;
+    }
+    failed += judge_fields(spec, msgs, why);
+    failed += judge_messages(spec, msgs, why);
     return failed ? 1 : 0;
 }

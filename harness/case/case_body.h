@@ -1,0 +1,37 @@
+/* case_body: request bodies — inline JSON, fixtures, picks, RFC 6902 patches, raw
+ * bytes and generated documents: their load-time checks and their construction when a
+ * step runs. Calls case_vars, case_mem (fixture lookup) and case_diag.
+ * Ownership: case_body_build hands out a body the caller frees; the checks borrow. */
+#ifndef KPCT_CASE_BODY_H
+#define KPCT_CASE_BODY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "case_diag.h"
+#include "case_model.h"
+#include "case_vars.h"
+
+/* Checks a request body spec at load time (forms, patches, picks, fixtures of every
+ * market in scope, generate bounds, variables). Returns the number of problems. */
+int case_body_check(case_lctx *c, const case_doc *doc, const cJSON *body,
+                    const case_var_scope *scope, bool *is_json);
+/* Checks that a variant's patch applies to the variant_target step's body (built from
+ * its fixture, pick and patch) for every market in scope; returns the number of problems. */
+int case_body_trial_variant(case_lctx *c, const case_doc *doc, const cJSON *body,
+                            const cJSON *patch, const case_var_scope *scope);
+/* Checks a patch (an array of RFC 6902 operations); returns the number of problems. */
+int case_patch_check(case_lctx *c, const case_doc *doc, const cJSON *patch,
+                     const case_var_scope *scope);
+/* Applies a patch op by op; returns 0, or -1 with the failing op and why in err. */
+int case_patch_apply(cJSON *doc, const cJSON *patch, char *err, size_t errlen);
+/* Builds a body: returns 0 with *out (caller frees) and *out_len (NULL = no body), or -1. */
+int case_body_build(const case_vars_ctx *v, const case_market *m, const cJSON *body,
+                    const cJSON *variant_patch, char **out, size_t *out_len, char *err,
+                    size_t errlen);
+/* Whether p is a syntactically valid JSON Pointer ("" or "/..." with only ~0 and ~1). */
+bool case_pointer_valid(const char *p);
+
+#endif

@@ -1,0 +1,19 @@
+/* case_select: a loaded set's cases and variants expanded into tests (once, at load,
+ * with each situation's skip reasons), and the choice of one run's tests (the public
+ * case_set_select). Calls case_mem and case_diag.
+ * Ownership: tests are written into set->tests, owned by the set; case_set_select
+ * hands out an array the caller frees (its pointers are borrowed from the set). */
+#ifndef KPCT_CASE_SELECT_H
+#define KPCT_CASE_SELECT_H
+
+#include "case_diag.h"
+#include "case_model.h"
+
+/* The TGT_* bit of a target name ("mock", "playground", "url"), or 0 for another. */
+unsigned case_target_bit(const char *name);
+/* Expands every case of c->set (each variant of it, when it has variants) into
+ * set->tests, one copy per situation with its skip reason, and reports duplicate test
+ * ids with case_err. Returns 0, or -1 on OOM. */
+int case_set_expand(case_lctx *c);
+
+#endif
