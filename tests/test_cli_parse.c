@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd.h"
+#include "exec.h"
 #include "target.h"
 
 typedef struct parse_row {
@@ -149,6 +151,229 @@ Test(cli_parse, collects_repeated_ids_and_tags_and_the_rest)
     cr_expect(o.fail_fast && o.insecure && o.allow_production);
     cr_expect_str_eq(o.cacert, "ca.pem");
     cli_options_free(&o);
+}
+
+/* Parses argv (NULL-terminated, without "kpct"); returns cli_parse's answer. */
+static int parse(const char *const *args, cli_options *o, char *err, size_t errlen)
+{
+    char *argv[16] = {"kpct"};
+    int argc = 1;
+    for (size_t k = 0; args[k] && argc < 15; k++)
+        argv[argc++] = (char *)args[k];
+    err[0] = '\0';
+    return cli_parse(argc, argv, o, err, errlen);
+}
+
+typedef struct refusal_row {
+    const char *args[8];
+    const char *message; /* exactly what follows "kpct: " */
+} refusal_row;
+
+/* A table rather than a ParameterizedTest: Criterion re-executes the binary per test, so
+ * pointers inside parameters would not survive. */
+static const refusal_row refusals[] = {
+    {{NULL}, "no command given (expected run, list or lint)"},
+    {{"bogus", NULL}, "unknown command \"bogus\" (expected run, list or lint)"},
+    {{"run", "--frob", NULL}, "unknown option \"--frob\""},
+    {{"run", "--marekt=SE", NULL}, "unknown option \"--marekt=SE\" (did you mean --market?)"},
+    {{"run", "--jbos", "4", NULL}, "unknown option \"--jbos\" (did you mean --jobs?)"},
+    {{"run", "--", NULL}, "unknown option \"--\""},
+    {{"run", "-x", NULL}, "unknown option \"-x\""},
+    {{"run", "-v4", NULL}, "unknown option \"-v4\""},
+    {{"run", "--jobs", NULL}, "--jobs needs a value"},
+    {{"run", "-j", NULL}, "-j needs a value"},
+    {{"run", "--market", NULL}, "--market needs a value"},
+    {{"run", "--insecure=yes", NULL}, "--insecure takes no value"},
+    {{"run", "--verbose=2", NULL}, "--verbose takes no value"},
+    {{"run", "--jobs", "x", NULL}, "--jobs wants a number from 1 to 256, not \"x\""},
+    {{"run", "-jx", NULL}, "-j wants a number from 1 to 256, not \"x\""},
+    {{"run", "-j", "0", NULL}, "-j wants a number from 1 to 256, not \"0\""},
+    {{"run", "--jobs", " 4", NULL}, "--jobs wants a number from 1 to 256, not \" 4\""},
+    {{"run", "--jobs=+4", NULL}, "--jobs wants a number from 1 to 256, not \"+4\""},
+    {{"run", "--seed", "+5", NULL},
+     "--seed wants a decimal integer from 0 to 18446744073709551615, not \"+5\""},
+    {{"run", "--seed=-1", NULL},
+     "--seed wants a decimal integer from 0 to 18446744073709551615, not \"-1\""},
+    {{"run", "--seed", "18446744073709551616", NULL},
+     "--seed wants a decimal integer from 0 to 18446744073709551615, not "
+     "\"18446744073709551616\""},
+    {{"run", "--seed", "0x10", NULL},
+     "--seed wants a decimal integer from 0 to 18446744073709551615, not \"0x10\""},
+    {{"run", "--seed", "", NULL},
+     "--seed wants a decimal integer from 0 to 18446744073709551615, not \"\""},
+    {{"run", "--retries", "11", NULL}, "--retries wants a number from 0 to 10, not \"11\""},
+    {{"run", "--shard", "3/2", NULL}, "--shard wants K/N with 1 <= K <= N <= 1000, not \"3/2\""},
+    {{"run", "--shard", "2", NULL}, "--shard wants K/N, e.g. 2/4, not \"2\""},
+    {{"run", "--timeout", "0", NULL}, "--timeout wants seconds above 0 and up to 86400, not \"0\""},
+    {{"run", "--connect-timeout=nan", NULL},
+     "--connect-timeout wants seconds above 0 and up to 86400, not \"nan\""},
+    {{"run", "--rate-limit", "4/x", NULL},
+     "--rate-limit wants CREATE/OTHER per second, e.g. 4/40, not \"4/x\""},
+    {{"run", "--min-coverage", "101", NULL},
+     "--min-coverage wants a percentage from 0 to 100, not \"101\""},
+    {{"run", "a", "b", NULL}, "unexpected argument \"b\" (one CASES_DIR at most)"},
+    {{"lint", "--target", "mock", NULL}, "lint takes only CASES_DIR, not --target"},
+    {{"lint", "-j4", NULL}, "lint takes only CASES_DIR, not -j"},
+    {{"lint", "--frob", NULL}, "unknown option \"--frob\""},
+    {{"run", "--version", NULL}, "unknown option \"--version\""},
+};
+
+Test(cli_parse, refuses_bad_command_lines_with_an_exact_reason)
+{
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        cli_options o;
+        char err[512];
+        int rc = parse(refusals[i].args, &o, err, sizeof err);
+        cr_expect_eq(rc, -1, "row %zu: rc %d", i, rc);
+        cr_expect_str_eq(err, refusals[i].message, "row %zu", i);
+        if (rc == 0)
+            cli_options_free(&o);
+    }
+}
+
+Test(cli_parse, takes_the_whole_seed_range_and_repeated_short_flags)
+{
+    static const char *const top[] = {"run", "--seed", "18446744073709551615", "-vv", NULL};
+    static const char *const zero[] = {"run", "--seed=0", "-v", "--verbose", NULL};
+    static const char *const lint[] = {"lint", "-v", "cases", "--help", NULL};
+    cli_options o;
+    char err[512];
+    cr_assert_eq(parse(top, &o, err, sizeof err), 0, "%s", err);
+    cr_expect(o.seed_given && o.seed == UINT64_MAX);
+    cr_expect_eq(o.verbose, 2);
+    cli_options_free(&o);
+    cr_assert_eq(parse(zero, &o, err, sizeof err), 0, "%s", err);
+    cr_expect(o.seed_given && o.seed == 0);
+    cr_expect_eq(o.verbose, 2);
+    cli_options_free(&o);
+    cr_assert_eq(parse(lint, &o, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(o.command, CLI_HELP);
+    cli_options_free(&o);
+}
+
+Test(cli_parse, takes_the_engines_defaults_and_leaves_the_rest_to_the_target)
+{
+    cli_options o;
+    exec_config engine;
+    exec_config_defaults(&engine);
+    cr_assert_eq(cli_options_defaults(&o), 0);
+    cr_expect_eq(o.jobs, engine.jobs);
+    cr_expect_eq(o.timeout_ms, engine.timeout_ms);
+    cr_expect_eq(o.connect_timeout_ms, engine.connect_timeout_ms);
+    cr_expect_str_eq(o.cases_dir, CLI_CASES_DIR);
+    cr_expect_str_eq(o.target, "mock");
+    cr_expect_str_eq(o.out_dir, "reports");
+    cr_expect_null(o.market);
+    cr_expect_eq(o.retries, -1);
+    cr_expect(o.create_per_s < 0 && o.other_per_s < 0);
+    cli_options_free(&o);
+}
+
+/* The option table is what --help is made from: every row must be reachable and shown. */
+Test(cli_help, lists_every_option_of_the_table_with_its_default)
+{
+    size_t n, n_cmds;
+    const cli_option *rows = cli_option_table(&n);
+    const cmd *cmds = cmd_table(&n_cmds);
+    char *help = cli_usage();
+    cli_options d;
+    char line[128];
+    cr_assert_not_null(help);
+    cr_assert_eq(cli_options_defaults(&d), 0);
+    for (size_t i = 0; i < n; i++) {
+        const cli_option *r = &rows[i];
+        cr_expect(r->commands != 0, "%s is accepted nowhere", r->name);
+        cr_expect(r->set != NULL, "%s stores nothing", r->name);
+        cr_expect_eq(strncmp(r->name, "--", 2), 0, "%s", r->name);
+        for (size_t k = 0; k < i; k++) {
+            cr_expect_str_neq(r->name, rows[k].name, "%s twice", r->name);
+            cr_expect(!r->short_name || r->short_name != rows[k].short_name, "-%c twice",
+                      r->short_name);
+        }
+        if (!r->section) /* not listed: --help itself, or shown in another row's label */
+            continue;
+        cr_expect_not_null(r->help, "%s", r->name);
+        if (r->label) /* "--cert FILE, --key FILE", "-v, -vv" */
+            snprintf(line, sizeof line, "  %s ", r->label);
+        else if (r->value) /* "--jobs N " whether or not "-j, " comes first */
+            snprintf(line, sizeof line, "%s %s ", r->name, r->value);
+        else
+            snprintf(line, sizeof line, "  %s ", r->name);
+        cr_expect(strstr(help, line), "--help does not list \"%s\"", line);
+    }
+    for (size_t i = 0; i < n_cmds; i++) {
+        snprintf(line, sizeof line, " kpct %s ", cmds[i].name);
+        cr_expect(strstr(help, line), "--help does not list the command %s", cmds[i].name);
+        cr_expect(strstr(help, cmds[i].summary), "%s", cmds[i].name);
+    }
+    cr_expect(!strstr(help, "{default}"), "a default was not filled in");
+    snprintf(line, sizeof line, "(default %u;", d.jobs);
+    cr_expect(strstr(help, line), "%s", line);
+    snprintf(line, sizeof line, "(default %g)", (double)d.timeout_ms / 1000);
+    cr_expect(strstr(help, line), "%s", line);
+    snprintf(line, sizeof line, "(default %g)", (double)d.connect_timeout_ms / 1000);
+    cr_expect(strstr(help, line), "%s", line);
+    snprintf(line, sizeof line, "(default %s)", d.out_dir);
+    cr_expect(strstr(help, line), "%s", line);
+    cli_options_free(&d);
+    free(help);
+}
+
+typedef struct policy_row {
+    case_target_kind kind;
+    const char *name;
+    const char *market;
+    unsigned retries;
+    double create_per_s, other_per_s;
+} policy_row;
+
+Test(target_policy, gives_each_target_its_market_retries_and_pace)
+{
+    static const policy_row rows[] = {
+        {TARGET_MOCK, "mock", "SE", 0, 0, 0},
+        {TARGET_PLAYGROUND, "playground-eu", "SE", 2, 4, 40},
+        {TARGET_PLAYGROUND, "playground-na", "US", 2, 4, 40},
+        {TARGET_PLAYGROUND, "playground-oc", "AU", 2, 4, 40},
+        {TARGET_PLAYGROUND, "https://API-OC.playground.klarna.com./", "AU", 2, 4, 40},
+        {TARGET_PLAYGROUND, "https://api-xx.playground.klarna.com", "SE", 2, 4, 40},
+        {TARGET_URL, "http://127.0.0.1:8080", "SE", 0, 0, 0},
+        {TARGET_URL, NULL, "SE", 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const target_policy *p = target_policy_of(rows[i].kind, rows[i].name);
+        cr_assert_not_null(p, "row %zu", i);
+        cr_expect_str_eq(p->default_market, rows[i].market, "row %zu", i);
+        cr_expect_eq(p->retries, rows[i].retries, "row %zu", i);
+        cr_expect_float_eq(p->create_per_s, rows[i].create_per_s, 1e-9, "row %zu", i);
+        cr_expect_float_eq(p->other_per_s, rows[i].other_per_s, 1e-9, "row %zu", i);
+    }
+    cr_expect_str_eq(target_policy_of(TARGET_MOCK, "mock")->noproxy, "127.0.0.1,localhost");
+}
+
+Test(target_policy, paces_below_every_known_quota_and_is_what_help_says)
+{
+    size_t n;
+    const target_policy *p = target_policies(&n);
+    char *help = cli_usage(), text[128];
+    cr_assert_not_null(help);
+    for (size_t i = 0; i < n; i++) {
+        if (p[i].quota_create_per_s > 0)
+            cr_expect(p[i].create_per_s > 0 && p[i].create_per_s < p[i].quota_create_per_s, "%s",
+                      p[i].name ? p[i].name : "any");
+        if (p[i].quota_other_per_s > 0)
+            cr_expect(p[i].other_per_s > 0 && p[i].other_per_s < p[i].quota_other_per_s, "%s",
+                      p[i].name ? p[i].name : "any");
+        if (p[i].region) {
+            snprintf(text, sizeof text, "%s %s", p[i].region, p[i].default_market);
+            cr_expect(strstr(help, text), "--help does not say %s", text);
+        }
+    }
+    /* --help names one retry count for the mock and URLs: they must agree */
+    cr_expect_eq(target_policy_of(TARGET_MOCK, "mock")->retries,
+                 target_policy_of(TARGET_URL, NULL)->retries);
+    cr_expect(strstr(help, "(default 0; 2 on the playground)"), "%s", help);
+    cr_expect(strstr(help, "on the playground 4/40, under its 5/50 quota"), "%s", help);
+    free(help);
 }
 
 typedef struct target_row {

@@ -15,11 +15,18 @@
 #include <time.h>
 #include <unistd.h>
 
+unsigned tm_slowdown(void)
+{
+    const char *v = getenv("KPCT_TEST_SLOWDOWN");
+    long n = v ? strtol(v, NULL, 10) : 1;
+    return n >= 1 && n <= 100 ? (unsigned)n : 1;
+}
+
 void tm_config(mock_config *cfg)
 {
     mock_config_defaults(cfg);
     cfg->seed = 42;
-    cfg->idle_timeout_s = 2;
+    cfg->idle_timeout_s = 2 * tm_slowdown();
 }
 
 mock_server *tm_start(const mock_config *cfg)
@@ -82,7 +89,7 @@ static void request(const char *base, const char *method, const char *path, cons
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L * (long)tm_slowdown());
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     out->curl_code = curl_easy_perform(c);
     if (out->curl_code == CURLE_OK)

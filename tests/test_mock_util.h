@@ -35,7 +35,10 @@ typedef struct tm_resp {
     char *headers; /* raw header block */
 } tm_resp;
 
-/* Test defaults: mock_config_defaults, seed 42, 2 s idle timeout. */
+/* Returns how many times slower than usual the tests run (KPCT_TEST_SLOWDOWN, 1..100,
+ * default 1; meson's valgrind setup sets it): waits meant as "long enough" scale by it. */
+unsigned tm_slowdown(void);
+/* Test defaults: mock_config_defaults, seed 42, 2 s idle timeout (times tm_slowdown). */
 void tm_config(mock_config *cfg);
 /* Starts a mock (asserting success). */
 mock_server *tm_start(const mock_config *cfg);

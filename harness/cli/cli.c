@@ -1,85 +1,33 @@
-/* cli: parsing kpct's arguments into cli_options. */
-#include "redact.h"
+/* cli: the option table, its setters and the parser it drives (cli_help.c makes --help
+ * from the same table). */
 #include "cli.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CLI_MAX_REPEAT 256 /* --id / --tag given at most this many times */
+#include "cmd.h"
+#include "exec.h"
+#include "target.h"
 
-static const char usage[] =
-    "Usage: kpct run  [CASES_DIR] [options]   run the cases against a target, write reports\n"
-    "       kpct list [CASES_DIR] [options]   print what would run (id, title, skip reason)\n"
-    "       kpct lint [CASES_DIR]             load and validate the cases only\n"
-    "       kpct --help | --version\n"
-    "\n"
-    "CASES_DIR defaults to \"cases\".\n"
-    "\n"
-    "Target and market:\n"
-    "  --target T            mock (default: the reference mock, embedded, on a free loopback\n"
-    "                        port), playground-eu, playground-na, playground-oc, or an\n"
-    "                        http(s) base URL. Non-mock targets need KLARNA_USERNAME and\n"
-    "                        KLARNA_PASSWORD. A URL that answers GET /__admin/health as\n"
-    "                        kpmock also runs the mock-only cases.\n"
-    "  --market M            SE, US, ...; a comma list (SE,DE); or all (every market with\n"
-    "                        fixtures). Default: the target's (mock SE, eu SE, na US, oc AU).\n"
-    "  --allow-production    allow Klarna production hosts (refused by default: kpct\n"
-    "                        creates real sessions)\n"
-    "\n"
-    "Selection:\n"
-    "  --id GLOB             run tests whose id matches (fnmatch); repeatable\n"
-    "  --tag TAG             run tests carrying the tag; repeatable\n"
-    "  --shard K/N           run the K-th of N equal slices of the plan (for CI matrices)\n"
-    "\n"
-    "Execution:\n"
-    "  -j, --jobs N          tests in flight at once (default 8; steps of a test stay in order)\n"
-    "  --timeout S           total time per request in seconds (default 30)\n"
-    "  --connect-timeout S   connect time per request in seconds (default 5)\n"
-    "  --retries N           re-run a test after a transport error, 429 or 5xx, with back-off\n"
-    "                        (default 0; 2 on the playground); reported as flaky, never hidden\n"
-    "  --cacert FILE         CA bundle for TLS verification (verification is always on\n"
-    "                        unless --insecure)\n"
-    "  --cert FILE, --key FILE  TLS client certificate and key (PEM), for proxies that\n"
-    "                        want one\n"
-    "  --insecure            do not verify TLS certificates\n"
-    "  --rate-limit C/O      start at most C create-session and O other requests per second\n"
-    "                        (default on the playground 4/40, under its 5/50 quota; else\n"
-    "                        none; 0 = no limit)\n"
-    "  --fail-fast           start no new test after the first failure or error\n"
-    "  --seed N              seed of the embedded mock (ids, tokens); recorded in reports\n"
-    "\n"
-    "Output:\n"
-    "  --out DIR             report folder (default reports): junit.xml, results.json,\n"
-    "                        coverage.json\n"
-    "  --min-coverage PCT    exit 1 when the share of contract clauses passing is below PCT\n"
-    "  -v, -vv               trace each exchange on stderr (-vv: with headers and bodies);\n"
-    "                        credentials and ${env:...} values are always redacted\n"
-    "\n"
-    "Exit status: 0 all passed (skips allowed); 1 a test failed, or coverage below\n"
-    "--min-coverage; 2 a test errored (could not be judged: transport error, timeout,\n"
-    "oversized answer, a step that could not be built) - errors win over failures;\n"
-    "64 usage; 65 bad case files (nothing runs); 70 kpct could not work (the embedded\n"
-    "mock did not start, the report folder cannot be written);\n"
-    "130/143 interrupted by SIGINT/SIGTERM (partial reports are still written).\n"
-    "Colour only on a TTY and never when NO_COLOR is set.\n";
+#define CLI_SUGGEST_EDITS 2 /* an unknown option this close to a known one gets "did you mean" */
 
-const char *cli_usage(void)
-{
-    return usage;
-}
+/* ---- values ------------------------------------------------------------------ */
 
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+/* A decimal number from 0 to max: digits only (no sign, no blanks). */
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 {
     char *end;
-    if (!s || !*s || *s == '-' || *s == '+')
+    if (!s || *s < '0' || *s > '9')
         return -1;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || *end || v > max)
         return -1;
-    *out = (unsigned long)v;
+    *out = v;
     return 0;
 }
 
@@ -98,15 +46,433 @@ static int parse_seconds(const char *s, long *ms)
     return 0;
 }
 
+/* Returns 0, -1 past CLI_MAX_REPEAT, -2 out of memory. */
 static int push(const char ***list, size_t *n, const char *v)
 {
     if (*n >= CLI_MAX_REPEAT)
         return -1;
     const char **l = realloc(*list, (*n + 1) * sizeof *l);
     if (!l)
-        return -1;
+        return -2;
     l[(*n)++] = v;
     *list = l;
+    return 0;
+}
+
+/* ---- setters, one per option ----------------------------------------------------- */
+
+#define SETTER(fn)                                                                                 \
+    static int fn(const cli_option *row, cli_options *o, const char *as, const char *v, char *err, \
+                  size_t n)
+
+/* The value as given, into the const char * at row->field. */
+SETTER(set_string)
+{
+    (void)as, (void)err, (void)n;
+    *(const char **)((char *)o + row->field) = v;
+    return 0;
+}
+
+/* true into the bool at row->field. */
+SETTER(set_flag)
+{
+    (void)as, (void)v, (void)err, (void)n;
+    *(bool *)((char *)o + row->field) = true;
+    return 0;
+}
+
+SETTER(set_id)
+{
+    (void)row;
+    (void)as;
+    int rc = push(&o->id_globs, &o->n_id_globs, v);
+    if (rc == -1)
+        snprintf(err, n, "--id given more than %d times", CLI_MAX_REPEAT);
+    return rc;
+}
+
+SETTER(set_tag)
+{
+    (void)row;
+    (void)as;
+    int rc = push(&o->tags, &o->n_tags, v);
+    if (rc == -1)
+        snprintf(err, n, "--tag given more than %d times", CLI_MAX_REPEAT);
+    return rc;
+}
+
+SETTER(set_shard)
+{
+    (void)row;
+    (void)as;
+    unsigned long long k, count;
+    const char *slash = strchr(v, '/');
+    char kpart[32];
+    if (!slash || (size_t)(slash - v) >= sizeof kpart) {
+        snprintf(err, n, "--shard wants K/N, e.g. 2/4, not \"%s\"", v);
+        return -1;
+    }
+    snprintf(kpart, sizeof kpart, "%.*s", (int)(slash - v), v);
+    if (parse_uint(kpart, 1000, &k) < 0 || parse_uint(slash + 1, 1000, &count) < 0 || k < 1 ||
+        count < 1 || k > count) {
+        snprintf(err, n, "--shard wants K/N with 1 <= K <= N <= 1000, not \"%s\"", v);
+        return -1;
+    }
+    o->shard_k = (unsigned)k;
+    o->shard_n = (unsigned)count;
+    return 0;
+}
+
+SETTER(set_jobs)
+{
+    (void)row;
+    unsigned long long u;
+    if (parse_uint(v, 256, &u) < 0 || u == 0) {
+        snprintf(err, n, "%s wants a number from 1 to 256, not \"%s\"", as, v);
+        return -1;
+    }
+    o->jobs = (unsigned)u;
+    return 0;
+}
+
+static int seconds(const char *as, const char *v, long *ms, char *err, size_t n)
+{
+    if (parse_seconds(v, ms) < 0) {
+        snprintf(err, n, "%s wants seconds above 0 and up to 86400, not \"%s\"", as, v);
+        return -1;
+    }
+    return 0;
+}
+
+SETTER(set_timeout)
+{
+    (void)row;
+    return seconds(as, v, &o->timeout_ms, err, n);
+}
+
+SETTER(set_connect_timeout)
+{
+    (void)row;
+    return seconds(as, v, &o->connect_timeout_ms, err, n);
+}
+
+SETTER(set_retries)
+{
+    (void)row;
+    (void)as;
+    unsigned long long u;
+    if (parse_uint(v, 10, &u) < 0) {
+        snprintf(err, n, "--retries wants a number from 0 to 10, not \"%s\"", v);
+        return -1;
+    }
+    o->retries = (int)u;
+    return 0;
+}
+
+SETTER(set_rate_limit)
+{
+    (void)row;
+    (void)as;
+    char *end, *end2;
+    errno = 0;
+    double create = strtod(v, &end), other = create;
+    if (*end == '/')
+        other = strtod(end + 1, &end2);
+    else
+        end2 = end;
+    if (errno || end == v || *end2 || !(create >= 0) || !(other >= 0) || create > 1e6 ||
+        other > 1e6) {
+        snprintf(err, n, "--rate-limit wants CREATE/OTHER per second, e.g. 4/40, not \"%s\"", v);
+        return -1;
+    }
+    o->create_per_s = create;
+    o->other_per_s = other;
+    return 0;
+}
+
+SETTER(set_seed)
+{
+    (void)row;
+    (void)as;
+    unsigned long long u;
+    if (parse_uint(v, UINT64_MAX, &u) < 0) {
+        snprintf(err, n, "--seed wants a decimal integer from 0 to %llu, not \"%s\"",
+                 (unsigned long long)UINT64_MAX, v);
+        return -1;
+    }
+    o->seed = u;
+    o->seed_given = true;
+    return 0;
+}
+
+SETTER(set_min_coverage)
+{
+    (void)row;
+    (void)as;
+    char *end;
+    errno = 0;
+    double pct = strtod(v, &end);
+    if (errno || *end || !*v || !(pct >= 0 && pct <= 100)) { /* NaN too */
+        snprintf(err, n, "--min-coverage wants a percentage from 0 to 100, not \"%s\"", v);
+        return -1;
+    }
+    o->min_coverage = pct;
+    return 0;
+}
+
+SETTER(set_verbose)
+{
+    (void)row;
+    (void)as, (void)v, (void)err, (void)n;
+    o->verbose++;
+    return 0;
+}
+
+SETTER(set_help)
+{
+    (void)row;
+    (void)as, (void)v, (void)err, (void)n;
+    o->command = CLI_HELP;
+    return 0;
+}
+
+/* ---- defaults shown in --help ------------------------------------------------------ */
+
+static void show_jobs(const cli_options *d, char *buf, size_t n)
+{
+    snprintf(buf, n, "%u", d->jobs);
+}
+
+static void show_timeout(const cli_options *d, char *buf, size_t n)
+{
+    snprintf(buf, n, "%g", (double)d->timeout_ms / 1000.0);
+}
+
+static void show_connect_timeout(const cli_options *d, char *buf, size_t n)
+{
+    snprintf(buf, n, "%g", (double)d->connect_timeout_ms / 1000.0);
+}
+
+/* "mock SE, eu SE, na US, oc AU" */
+static void show_markets(const cli_options *d, char *buf, size_t n)
+{
+    size_t count, used = 0;
+    const target_policy *p = target_policies(&count);
+    (void)d;
+    buf[0] = '\0';
+    for (size_t i = 0; i < count && used < n; i++)
+        if (p[i].region)
+            used += (size_t)snprintf(buf + used, n - used, "%s%s %s", used ? ", " : "", p[i].region,
+                                     p[i].default_market);
+}
+
+static void show_retries(const cli_options *d, char *buf, size_t n)
+{
+    (void)d;
+    snprintf(buf, n, "%u; %u on the playground", target_policy_of(TARGET_URL, NULL)->retries,
+             target_policy_of(TARGET_PLAYGROUND, NULL)->retries);
+}
+
+static void show_rate_limit(const cli_options *d, char *buf, size_t n)
+{
+    const target_policy *p = target_policy_of(TARGET_PLAYGROUND, NULL);
+    (void)d;
+    snprintf(buf, n, "on the playground %g/%g, under its %g/%g quota; else\nnone", p->create_per_s,
+             p->other_per_s, p->quota_create_per_s, p->quota_other_per_s);
+}
+
+/* ---- the table ------------------------------------------------------------------- */
+
+#define RUN_LIST (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST))
+#define ANY      (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST) | CLI_IN(CLI_LINT))
+
+#define FIELD(name) offsetof(cli_options, name)
+#define TARGET      "Target and market"
+#define SELECTION   "Selection"
+#define EXECUTION   "Execution"
+#define OUTPUT      "Output"
+
+static const cli_option options[] = {
+    {.name = "--target",
+     .value = "T",
+     .commands = RUN_LIST,
+     .section = TARGET,
+     .help = "mock (default: the reference mock, embedded, on a free loopback\n"
+             "port), playground-eu, playground-na, playground-oc, or an\n"
+             "http(s) base URL. Non-mock targets need KLARNA_USERNAME and\n"
+             "KLARNA_PASSWORD. A URL that answers GET /__admin/health as\n"
+             "kpmock also runs the mock-only cases.",
+     .fallback = "mock",
+     .set = set_string,
+     .field = FIELD(target)},
+    {.name = "--market",
+     .value = "M",
+     .commands = RUN_LIST,
+     .section = TARGET,
+     .help = "SE, US, ...; a comma list (SE,DE); or all (every market with\n"
+             "fixtures). Default: the target's ({default}).",
+     .set = set_string,
+     .field = FIELD(market),
+     .show = show_markets},
+    {.name = "--allow-production",
+     .commands = RUN_LIST,
+     .section = TARGET,
+     .help = "allow Klarna production hosts (refused by default: kpct\n"
+             "creates real sessions)",
+     .set = set_flag,
+     .field = FIELD(allow_production)},
+
+    {.name = "--id",
+     .value = "GLOB",
+     .commands = RUN_LIST,
+     .section = SELECTION,
+     .help = "run tests whose id matches (fnmatch); repeatable",
+     .set = set_id},
+    {.name = "--tag",
+     .value = "TAG",
+     .commands = RUN_LIST,
+     .section = SELECTION,
+     .help = "run tests carrying the tag; repeatable",
+     .set = set_tag},
+    {.name = "--shard",
+     .value = "K/N",
+     .commands = RUN_LIST,
+     .section = SELECTION,
+     .help = "run the K-th of N equal slices of the plan (for CI matrices)",
+     .set = set_shard},
+
+    {.name = "--jobs",
+     .short_name = 'j',
+     .value = "N",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "tests in flight at once (default {default}; steps of a test stay in order)",
+     .set = set_jobs,
+     .show = show_jobs},
+    {.name = "--timeout",
+     .value = "S",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "total time per request in seconds (default {default})",
+     .set = set_timeout,
+     .show = show_timeout},
+    {.name = "--connect-timeout",
+     .value = "S",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "connect time per request in seconds (default {default})",
+     .set = set_connect_timeout,
+     .show = show_connect_timeout},
+    {.name = "--retries",
+     .value = "N",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "re-run a test after a transport error, 429 or 5xx, with back-off\n"
+             "(default {default}); reported as flaky, never hidden",
+     .set = set_retries,
+     .show = show_retries},
+    {.name = "--cacert",
+     .value = "FILE",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "CA bundle for TLS verification (verification is always on\n"
+             "unless --insecure)",
+     .set = set_string,
+     .field = FIELD(cacert)},
+    {.name = "--cert",
+     .value = "FILE",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .label = "--cert FILE, --key FILE",
+     .help = "TLS client certificate and key (PEM), for proxies that\n"
+             "want one",
+     .set = set_string,
+     .field = FIELD(client_cert)},
+    /* listed with --cert */
+    {.name = "--key",
+     .value = "FILE",
+     .commands = RUN_LIST,
+     .set = set_string,
+     .field = FIELD(client_key)},
+    {.name = "--insecure",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "do not verify TLS certificates",
+     .set = set_flag,
+     .field = FIELD(insecure)},
+    {.name = "--rate-limit",
+     .value = "C/O",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "start at most C create-session and O other requests per second\n"
+             "(default {default}; 0 = no limit)",
+     .set = set_rate_limit,
+     .show = show_rate_limit},
+    {.name = "--fail-fast",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "start no new test after the first failure or error",
+     .set = set_flag,
+     .field = FIELD(fail_fast)},
+    {.name = "--seed",
+     .value = "N",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "seed of the embedded mock (ids, tokens); recorded in reports",
+     .set = set_seed},
+
+    {.name = "--out",
+     .value = "DIR",
+     .commands = RUN_LIST,
+     .section = OUTPUT,
+     .help = "report folder (default {default}): junit.xml, results.json,\n"
+             "coverage.json",
+     .fallback = "reports",
+     .set = set_string,
+     .field = FIELD(out_dir)},
+    {.name = "--min-coverage",
+     .value = "PCT",
+     .commands = RUN_LIST,
+     .section = OUTPUT,
+     .help = "exit 1 when the share of contract clauses passing is below PCT",
+     .set = set_min_coverage},
+    /* -v and --help are taken by lint too, as they always were */
+    {.name = "--verbose",
+     .short_name = 'v',
+     .commands = ANY,
+     .section = OUTPUT,
+     .label = "-v, -vv",
+     .help = "trace each exchange on stderr (-vv: with headers and bodies);\n"
+             "credentials and ${env:...} values are always redacted",
+     .set = set_verbose},
+    {.name = "--help", .short_name = 'h', .commands = ANY, .set = set_help},
+};
+
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+const cli_option *cli_option_table(size_t *n)
+{
+    *n = N_OPTIONS;
+    return options;
+}
+
+int cli_options_defaults(cli_options *o)
+{
+    exec_config engine;
+    char err[256];
+    memset(o, 0, sizeof *o);
+    exec_config_defaults(&engine);
+    o->cases_dir = CLI_CASES_DIR;
+    o->jobs = engine.jobs;
+    o->timeout_ms = engine.timeout_ms;
+    o->connect_timeout_ms = engine.connect_timeout_ms;
+    o->retries = -1;
+    o->create_per_s = o->other_per_s = -1;
+    o->min_coverage = -1;
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (options[i].fallback && options[i].set(&options[i], o, options[i].name,
+                                                  options[i].fallback, err, sizeof err) < 0)
+            return -2; /* a fallback is valid by construction: only memory can fail */
     return 0;
 }
 
@@ -120,40 +486,132 @@ void cli_options_free(cli_options *o)
     o->n_id_globs = o->n_tags = 0;
 }
 
-/* Options that take a value. */
-static const char *const valued[] = {
-    "--rate-limit",   "--target", "--market", "--jobs",    "-j",
-    "--out",          "--id",     "--tag",    "--timeout", "--connect-timeout",
-    "--retries",      "--cacert", "--cert",   "--key",     "--shard",
-    "--min-coverage", "--seed",   NULL};
+/* ---- parsing --------------------------------------------------------------------- */
 
-static bool takes_value(const char *name)
+/* Levenshtein distance between a's first na bytes and b; SIZE_MAX for long names. */
+static size_t edit_distance(const char *a, size_t na, const char *b)
 {
-    for (size_t i = 0; valued[i]; i++)
-        if (!strcmp(name, valued[i]))
-            return true;
-    return false;
+    size_t nb = strlen(b), row[64];
+    if (na >= 64 || nb >= 64)
+        return SIZE_MAX;
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+/* The reason for an option the table does not have, naming it as given (name_len: the
+ * part before '='), with the closest long option when there is one. */
+static void unknown_option(const char *arg, size_t name_len, char *err, size_t errlen)
+{
+    const cli_option *best = NULL;
+    size_t best_d = CLI_SUGGEST_EDITS + 1;
+    for (size_t i = 0; arg[1] == '-' && i < N_OPTIONS; i++) {
+        size_t d = edit_distance(arg, name_len, options[i].name);
+        if (d < best_d && d + 2 < name_len) { /* a guess must keep some of what was typed */
+            best_d = d;
+            best = &options[i];
+        }
+    }
+    if (best)
+        snprintf(err, errlen, "unknown option \"%s\" (did you mean %s?)", arg, best->name);
+    else
+        snprintf(err, errlen, "unknown option \"%s\"", arg);
+}
+
+/* "run, list or lint" */
+static void command_names(char *buf, size_t n)
+{
+    size_t count, used = 0;
+    const cmd *c = cmd_table(&count);
+    buf[0] = '\0';
+    for (size_t i = 0; i < count && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s",
+                                 i == 0          ? ""
+                                 : i + 1 < count ? ", "
+                                                 : " or ",
+                                 c[i].name);
+}
+
+/* Finds the row argv[*i] names and its value (taken from argv[*i + 1] when needed).
+ * Fills *row, *value and as_given (the name as typed); *repeat counts a short flag
+ * written several times ("-vv"). Returns 0 or -1 with a reason. */
+static int take_option(int argc, char **argv, int *i, const cli_option **row, const char **value,
+                       char *as_given, size_t as_len, int *repeat, char *err, size_t errlen)
+{
+    const char *a = argv[*i];
+    const cli_option *r = NULL;
+    *value = NULL;
+    *repeat = 1;
+    if (a[1] == '-') { /* --name or --name=value */
+        const char *eq = strchr(a, '=');
+        size_t len = eq ? (size_t)(eq - a) : strlen(a);
+        for (size_t k = 0; k < N_OPTIONS && !r; k++)
+            if (strlen(options[k].name) == len && !strncmp(a, options[k].name, len))
+                r = &options[k];
+        if (!r) {
+            unknown_option(a, len, err, errlen);
+            return -1;
+        }
+        snprintf(as_given, as_len, "%s", r->name);
+        if (eq) {
+            if (!r->value) {
+                snprintf(err, errlen, "%s takes no value", r->name);
+                return -1;
+            }
+            *value = eq + 1;
+        }
+    } else { /* -j N, -jN, -v, -vv */
+        for (size_t k = 0; k < N_OPTIONS && !r; k++)
+            if (options[k].short_name && options[k].short_name == a[1])
+                r = &options[k];
+        if (r && !r->value)
+            for (const char *c = a + 2; *c && r; c++, (*repeat)++)
+                if (*c != a[1])
+                    r = NULL;
+        if (!r) {
+            unknown_option(a, strlen(a), err, errlen);
+            return -1;
+        }
+        snprintf(as_given, as_len, "-%c", a[1]);
+        if (r->value && a[2])
+            *value = a + 2;
+    }
+    if (r->value && !*value) {
+        if (*i + 1 >= argc) {
+            snprintf(err, errlen, "%s needs a value", as_given);
+            return -1;
+        }
+        *value = argv[++*i];
+    }
+    *row = r;
+    return 0;
 }
 
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 {
     cli_options r;
-    memset(&r, 0, sizeof r);
-    r.cases_dir = "cases";
-    r.target = "mock";
-    r.jobs = 8;
-    r.out_dir = "reports";
-    r.timeout_ms = 30000;
-    r.connect_timeout_ms = 5000;
-    r.retries = -1;
-    r.min_coverage = -1;
-    r.create_per_s = r.other_per_s = -1;
     bool have_command = false, have_dir = false;
-    char name[64];
-
+    int rc = cli_options_defaults(&r);
+    if (rc < 0)
+        goto fail;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *value = NULL;
+        const char *a = argv[i];
         if (!have_command) {
+            char names[256];
+            const cmd *c = cmd_find(a);
             if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
                 r.command = CLI_HELP;
                 goto done;
@@ -162,186 +620,61 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
                 r.command = CLI_VERSION;
                 goto done;
             }
-            if (!strcmp(a, "run"))
-                r.command = CLI_RUN;
-            else if (!strcmp(a, "list"))
-                r.command = CLI_LIST;
-            else if (!strcmp(a, "lint"))
-                r.command = CLI_LINT;
-            else {
-                snprintf(err, errlen, "unknown command \"%s\" (expected run, list or lint)", a);
+            if (!c) {
+                command_names(names, sizeof names);
+                snprintf(err, errlen, "unknown command \"%s\" (expected %s)", a, names);
+                rc = -1;
                 goto fail;
             }
+            r.command = c->id;
             have_command = true;
             continue;
         }
         if (a[0] != '-' || !strcmp(a, "-")) {
             if (have_dir) {
                 snprintf(err, errlen, "unexpected argument \"%s\" (one CASES_DIR at most)", a);
+                rc = -1;
                 goto fail;
             }
             r.cases_dir = a;
             have_dir = true;
             continue;
         }
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            r.command = CLI_HELP;
+        const cli_option *row;
+        const char *value;
+        char as_given[64];
+        int repeat;
+        if ((rc = take_option(argc, argv, &i, &row, &value, as_given, sizeof as_given, &repeat, err,
+                              errlen)) < 0)
+            goto fail;
+        if (!(row->commands & CLI_IN(r.command))) {
+            const cmd *c = cmd_of(r.command);
+            if (strstr(c->args, "[options]"))
+                snprintf(err, errlen, "%s does not take %s", c->name, as_given);
+            else /* its usage line promises no options */
+                snprintf(err, errlen, "%s takes only CASES_DIR, not %s", c->name, as_given);
+            rc = -1;
+            goto fail;
+        }
+        while (repeat--)
+            if ((rc = row->set(row, &r, as_given, value, err, errlen)) < 0)
+                goto fail;
+        if (r.command == CLI_HELP)
             goto done;
-        }
-        if (!strcmp(a, "-v") || !strcmp(a, "-vv") || !strcmp(a, "--verbose")) {
-            r.verbose += !strcmp(a, "-vv") ? 2 : 1;
-            continue;
-        }
-        /* --name=value, --name value, -jN, -j N */
-        const char *eq = strchr(a, '=');
-        if (a[1] == '-' && eq) {
-            snprintf(name, sizeof name, "%.*s", (int)(eq - a) < 63 ? (int)(eq - a) : 63, a);
-            value = eq + 1;
-        } else if (a[1] == 'j' && a[2]) {
-            snprintf(name, sizeof name, "-j");
-            value = a + 2;
-        } else {
-            snprintf(name, sizeof name, "%.63s", a);
-        }
-        if (takes_value(name)) {
-            if (!value) {
-                if (i + 1 >= argc) {
-                    snprintf(err, errlen, "%s needs a value", name);
-                    goto fail;
-                }
-                value = argv[++i];
-            }
-        } else if (value) {
-            snprintf(err, errlen, "%s takes no value", name);
-            goto fail;
-        }
-        if (r.command == CLI_LINT && strcmp(name, "--help")) {
-            snprintf(err, errlen, "lint takes only CASES_DIR, not %s", name);
-            goto fail;
-        }
-        unsigned long u;
-        if (!strcmp(name, "--target")) {
-            r.target = value;
-        } else if (!strcmp(name, "--market")) {
-            r.market = value;
-        } else if (!strcmp(name, "--jobs") || !strcmp(name, "-j")) {
-            if (parse_uint(value, 256, &u) < 0 || u == 0) {
-                snprintf(err, errlen, "%s wants a number from 1 to 256, not \"%s\"", name, value);
-                goto fail;
-            }
-            r.jobs = (unsigned)u;
-        } else if (!strcmp(name, "--out")) {
-            r.out_dir = value;
-        } else if (!strcmp(name, "--id")) {
-            if (push(&r.id_globs, &r.n_id_globs, value) < 0) {
-                snprintf(err, errlen, "--id given more than %d times", CLI_MAX_REPEAT);
-                goto fail;
-            }
-        } else if (!strcmp(name, "--tag")) {
-            if (push(&r.tags, &r.n_tags, value) < 0) {
-                snprintf(err, errlen, "--tag given more than %d times", CLI_MAX_REPEAT);
-                goto fail;
-            }
-        } else if (!strcmp(name, "--timeout") || !strcmp(name, "--connect-timeout")) {
-            long ms;
-            if (parse_seconds(value, &ms) < 0) {
-                snprintf(err, errlen, "%s wants seconds above 0 and up to 86400, not \"%s\"", name,
-                         value);
-                goto fail;
-            }
-            if (!strcmp(name, "--timeout"))
-                r.timeout_ms = ms;
-            else
-                r.connect_timeout_ms = ms;
-        } else if (!strcmp(name, "--retries")) {
-            if (parse_uint(value, 10, &u) < 0) {
-                snprintf(err, errlen, "--retries wants a number from 0 to 10, not \"%s\"", value);
-                goto fail;
-            }
-            r.retries = (int)u;
-        } else if (!strcmp(name, "--cacert")) {
-            r.cacert = value;
-        } else if (!strcmp(name, "--cert")) {
-            r.client_cert = value;
-        } else if (!strcmp(name, "--key")) {
-            r.client_key = value;
-        } else if (!strcmp(name, "--insecure")) {
-            r.insecure = true;
-        } else if (!strcmp(name, "--allow-production")) {
-            r.allow_production = true;
-        } else if (!strcmp(name, "--fail-fast")) {
-            r.fail_fast = true;
-        } else if (!strcmp(name, "--shard")) {
-            unsigned long k, n;
-            const char *slash = strchr(value, '/');
-            char kbuf_[32];
-            if (!slash || (size_t)(slash - value) >= sizeof kbuf_) {
-                snprintf(err, errlen, "--shard wants K/N, e.g. 2/4, not \"%s\"", value);
-                goto fail;
-            }
-            snprintf(kbuf_, sizeof kbuf_, "%.*s", (int)(slash - value), value);
-            if (parse_uint(kbuf_, 1000, &k) < 0 || parse_uint(slash + 1, 1000, &n) < 0 || k < 1 ||
-                n < 1 || k > n) {
-                snprintf(err, errlen, "--shard wants K/N with 1 <= K <= N <= 1000, not \"%s\"",
-                         value);
-                goto fail;
-            }
-            r.shard_k = (unsigned)k;
-            r.shard_n = (unsigned)n;
-        } else if (!strcmp(name, "--rate-limit")) {
-            char *end, *end2;
-            errno = 0;
-            double cr = strtod(value, &end), other = cr;
-            if (*end == '/')
-                other = strtod(end + 1, &end2);
-            else
-                end2 = end;
-            if (errno || end == value || *end2 || !(cr >= 0) || !(other >= 0) || cr > 1e6 ||
-                other > 1e6) {
-                snprintf(err, errlen,
-                         "--rate-limit wants CREATE/OTHER per second, e.g. 4/40, not \"%s\"",
-                         value);
-                goto fail;
-            }
-            r.create_per_s = cr;
-            r.other_per_s = other;
-        } else if (!strcmp(name, "--min-coverage")) {
-            char *end;
-            errno = 0;
-            double v = strtod(value, &end);
-            if (errno || *end || !*value || !(v >= 0 && v <= 100)) { /* NaN too */
-                snprintf(err, errlen, "--min-coverage wants a percentage from 0 to 100, not \"%s\"",
-                         value);
-                goto fail;
-            }
-            r.min_coverage = v;
-        } else if (!strcmp(name, "--seed")) {
-            char *end;
-            errno = 0;
-            if (!*value || *value == '-') {
-                snprintf(err, errlen, "--seed wants a non-negative integer, not \"%s\"", value);
-                goto fail;
-            }
-            unsigned long long v = strtoull(value, &end, 10);
-            if (errno || *end) {
-                snprintf(err, errlen, "--seed wants a non-negative integer, not \"%s\"", value);
-                goto fail;
-            }
-            r.seed = v;
-            r.seed_given = true;
-        } else {
-            snprintf(err, errlen, "unknown option \"%s\"", name);
-            goto fail;
-        }
     }
     if (!have_command) {
-        snprintf(err, errlen, "no command given (expected run, list or lint)");
+        char names[256];
+        command_names(names, sizeof names);
+        snprintf(err, errlen, "no command given (expected %s)", names);
+        rc = -1;
         goto fail;
     }
 done:
     *o = r;
     return 0;
 fail:
+    if (rc == -2)
+        snprintf(err, errlen, "out of memory");
     cli_options_free(&r);
-    return -1;
+    return rc;
 }

@@ -1,7 +1,8 @@
-/* cli: kpct's command line — commands, options and the --help text. Parsing only;
- * main.c decides what runs and what the user sees.
+/* cli: kpct's options as one table — names, values, the commands that take them, the
+ * --help text and the command-line defaults — and the parser driven by it. Parsing
+ * only: the commands decide what runs and what the user sees.
  * Ownership: cli_parse fills a cli_options whose arrays cli_options_free releases;
- * strings point into argv. */
+ * strings point into argv or into the option table. cli_usage's text is the caller's. */
 #ifndef KPCT_CLI_H
 #define KPCT_CLI_H
 
@@ -9,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit statuses (SPEC §4.4). */
+/* Exit statuses, as --help lists them. */
 enum {
     CLI_EXIT_OK = 0,
     CLI_EXIT_FAILED = 1,
@@ -21,26 +22,34 @@ enum {
 
 typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_HELP, CLI_VERSION } cli_command;
 
+/* A set of commands, for cli_option.commands. */
+#define CLI_IN(command) (1u << (command))
+
+/* The positional CASES_DIR when none is given. */
+#define CLI_CASES_DIR "cases"
+/* --id and --tag may each be given at most this many times. */
+#define CLI_MAX_REPEAT 256
+
 typedef struct cli_options {
     cli_command command;
-    const char *cases_dir; /* default "cases" */
-    const char *target;    /* default "mock" */
-    const char *market;    /* NULL = the target's default; "all"; or "SE,DE" */
-    unsigned jobs;         /* default 8 */
-    const char *out_dir;   /* default "reports" */
+    const char *cases_dir;
+    const char *target;
+    const char *market; /* NULL = the target's default; "all"; or "SE,DE" */
+    unsigned jobs;
+    const char *out_dir;
     const char **id_globs;
     size_t n_id_globs;
     const char **tags;
     size_t n_tags;
-    long timeout_ms;         /* default 30000 */
-    long connect_timeout_ms; /* default 5000 */
-    int retries;             /* -1 = the target's default (0 mock and URLs, 2 playground) */
+    long timeout_ms;
+    long connect_timeout_ms;
+    int retries; /* -1 = the target's default (target_policy_of) */
     const char *cacert;
     const char *client_cert; /* --cert */
     const char *client_key;  /* --key */
     bool insecure;
     bool allow_production;
-    double create_per_s; /* --rate-limit C/O; < 0 = the target's default (playground 4/40) */
+    double create_per_s; /* --rate-limit C/O; < 0 = the target's default */
     double other_per_s;
     bool fail_fast;
     unsigned shard_k, shard_n; /* run tests i with i % shard_n == shard_k - 1; 0/0 = all */
@@ -50,11 +59,38 @@ typedef struct cli_options {
     bool seed_given;
 } cli_options;
 
-/* Parses argv. Returns 0 and fills *o, or -1 with a one-line reason in err (usage). */
+/* One row of the option table: how it is written, what it takes, where it is accepted,
+ * how --help shows it and what it stores. */
+typedef struct cli_option {
+    const char *name;     /* "--jobs" */
+    char short_name;      /* 'j', or 0 */
+    const char *value;    /* the value's name in --help ("N"); NULL = a flag, takes none */
+    unsigned commands;    /* CLI_IN(CLI_RUN) | ...: the commands that accept it */
+    const char *section;  /* the --help heading it is listed under; NULL = not listed */
+    const char *label;    /* --help's left column when it is not "-j, --jobs N" */
+    const char *help;     /* --help lines, '\n' between; "{default}" stands for the default */
+    const char *fallback; /* the default, given to set before parsing; NULL = none here */
+    /* Stores value (NULL for a flag) into o; as_given is the name as the user wrote it.
+     * Returns 0, -1 with a reason in err (usage), or -2 when memory ran out. */
+    int (*set)(const struct cli_option *row, cli_options *o, const char *as_given,
+               const char *value, char *err, size_t errlen);
+    size_t field; /* for the generic setters: offsetof the member they store into */
+    /* Writes the default shown for "{default}"; NULL = the fallback. */
+    void (*show)(const cli_options *defaults, char *buf, size_t n);
+} cli_option;
+
+/* The option table in --help order; *n gets the number of rows. */
+const cli_option *cli_option_table(size_t *n);
+/* Fills o with every default: the table's fallbacks, the engine's (jobs, timeouts) from
+ * exec_config_defaults, and "the target's" markers. Returns 0, or -2 out of memory. */
+int cli_options_defaults(cli_options *o);
+/* Parses argv. Returns 0 and fills *o; -1 with a one-line reason in err (usage, exit
+ * 64); -2 when memory ran out (exit 70). */
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen);
 /* Frees the option arrays; accepts NULL. */
 void cli_options_free(cli_options *o);
-/* The --help text. */
-const char *cli_usage(void);
+/* The --help text, made from the command and option tables (new string, the caller
+ * frees it), or NULL when memory ran out. */
+char *cli_usage(void);
 
 #endif

@@ -15,13 +15,27 @@
 
 #define TARGET_PROBE_MAX_BYTES 4096 /* a health answer is small */
 
-static const struct {
-    const char *name, *url, *market;
-} playgrounds[] = {
-    {"playground-eu", "https://api.playground.klarna.com", "SE"},
-    {"playground-na", "https://api-na.playground.klarna.com", "US"},
-    {"playground-oc", "https://api-oc.playground.klarna.com", "AU"},
+/* Retries and pacing differ by kind; the default market by region. A URL naming a
+ * playground host is the playground (its quota, its region's market). */
+static const target_policy policies[] = {
+    {TARGET_MOCK, "mock", NULL, "mock", "SE", 0, 0, 0, 0, 0, "127.0.0.1,localhost"},
+    {TARGET_PLAYGROUND, "playground-eu", "https://api.playground.klarna.com", "eu", "SE", 2, 4, 40,
+     5, 50, NULL},
+    {TARGET_PLAYGROUND, "playground-na", "https://api-na.playground.klarna.com", "na", "US", 2, 4,
+     40, 5, 50, NULL},
+    {TARGET_PLAYGROUND, "playground-oc", "https://api-oc.playground.klarna.com", "oc", "AU", 2, 4,
+     40, 5, 50, NULL},
+    {TARGET_PLAYGROUND, NULL, NULL, NULL, "SE", 2, 4, 40, 5, 50, NULL},
+    {TARGET_URL, NULL, NULL, NULL, "SE", 0, 0, 0, 0, 0, NULL},
 };
+
+#define N_POLICIES (sizeof policies / sizeof policies[0])
+
+const target_policy *target_policies(size_t *n)
+{
+    *n = N_POLICIES;
+    return policies;
+}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -64,6 +78,28 @@ static char *url_host(const char *url, char **scheme)
     return NULL;
 }
 
+const target_policy *target_policy_of(case_target_kind kind, const char *name)
+{
+    char *host = name && strstr(name, "://") ? url_host(name, NULL) : NULL;
+    const target_policy *found = NULL, *any = NULL, *first = NULL;
+    for (size_t i = 0; i < N_POLICIES && !found; i++) {
+        const target_policy *p = &policies[i];
+        if (p->kind != kind)
+            continue;
+        if (!first)
+            first = p;
+        if (!p->name && !any)
+            any = p;
+        else if (p->name && name && !strcmp(name, p->name))
+            found = p;
+        else if (p->base_url && host && !strcasecmp(host, p->base_url + strlen("https://")))
+            found = p;
+    }
+    free(host);
+    /* every kind has a row: the mock's is named, the others have one for any URL */
+    return found ? found : any ? any : first;
+}
+
 bool target_is_production(const char *url)
 {
     char *host = url_host(url, NULL);
@@ -83,20 +119,23 @@ int target_resolve(const char *spec, bool allow_production, target *out, char *e
     if (!spec || !strcmp(spec, "mock")) {
         t.kind = TARGET_MOCK;
         t.name = strdup("mock");
-        t.default_market = "SE";
+        t.policy = target_policy_of(TARGET_MOCK, "mock");
+        t.default_market = t.policy->default_market;
         t.is_kpmock = true;
         if (!t.name)
             goto oom;
         *out = t;
         return 0;
     }
-    for (size_t i = 0; i < sizeof playgrounds / sizeof playgrounds[0]; i++) {
-        if (strcmp(spec, playgrounds[i].name))
+    for (size_t i = 0; i < N_POLICIES; i++) {
+        if (policies[i].kind != TARGET_PLAYGROUND || !policies[i].name ||
+            strcmp(spec, policies[i].name))
             continue;
         t.kind = TARGET_PLAYGROUND;
         t.name = strdup(spec);
-        t.base_url = strdup(playgrounds[i].url);
-        t.default_market = playgrounds[i].market;
+        t.base_url = strdup(policies[i].base_url);
+        t.policy = &policies[i];
+        t.default_market = t.policy->default_market;
         if (!t.name || !t.base_url)
             goto oom;
         *out = t;
@@ -139,11 +178,9 @@ int target_resolve(const char *spec, bool allow_production, target *out, char *e
     }
     /* a playground host given as a URL is still the playground (quotas, retries) */
     t.kind = ends_with(host, ".playground.klarna.com") ? TARGET_PLAYGROUND : TARGET_URL;
-    t.default_market = "SE";
-    for (size_t i = 0; i < sizeof playgrounds / sizeof playgrounds[0]; i++)
-        if (!strcasecmp(host, playgrounds[i].url + strlen("https://")))
-            t.default_market = playgrounds[i].market;
     free(host);
+    t.policy = target_policy_of(t.kind, spec);
+    t.default_market = t.policy->default_market;
     t.name = strdup(spec);
     t.base_url = strdup(spec);
     if (!t.name || !t.base_url)
@@ -157,7 +194,7 @@ oom:
     free(t.name);
     free(t.base_url);
     snprintf(err, errlen, "out of memory");
-    return -1;
+    return -2;
 }
 
 int target_credentials(target *t, uint64_t seed, char *err, size_t errlen)
@@ -192,7 +229,7 @@ int target_credentials(target *t, uint64_t seed, char *err, size_t errlen)
     }
     if (!t->username || !t->password) {
         snprintf(err, errlen, "out of memory");
-        return -1;
+        return -2;
     }
     return 0;
 }

@@ -13,12 +13,36 @@
 
 struct mock_server;
 
+/* What kpct does differently per target, in one table: the market it runs when none
+ * is given, how often a test is retried, and how fast requests are started (the
+ * playground's quota is 5 create-session and 50 other requests per second). */
+typedef struct target_policy {
+    case_target_kind kind;
+    const char *name;           /* "mock", "playground-eu", ...; NULL: any URL of this kind */
+    const char *base_url;       /* the region's host, for a named playground; else NULL */
+    const char *region;         /* short name in --help ("eu"); NULL for URL rows */
+    const char *default_market; /* when --market is not given */
+    unsigned retries;           /* when --retries is not given */
+    double create_per_s;        /* create-session starts per second; 0 = no limit */
+    double other_per_s;         /* other request starts per second; 0 = no limit */
+    double quota_create_per_s;  /* the service's own quota; 0 = none known */
+    double quota_other_per_s;
+    const char *noproxy; /* hosts that bypass proxies from the environment; NULL = none */
+} target_policy;
+
+/* The rows of the policy table, in --help order; *n gets their count. */
+const target_policy *target_policies(size_t *n);
+/* The policy for a target: the row named name (a target name, or a URL whose host is a
+ * named playground region's), else the kind's row for any URL. Never NULL. */
+const target_policy *target_policy_of(case_target_kind kind, const char *name);
+
 typedef struct target {
     case_target_kind kind;
     char *name;     /* "mock", "playground-eu", ... or the URL as given */
     char *base_url; /* no trailing slash; for the mock, known after target_open */
-    const char *default_market;
-    bool is_kpmock; /* the embedded mock, or a URL that answered as kpmock */
+    const target_policy *policy;
+    const char *default_market; /* policy->default_market */
+    bool is_kpmock;             /* the embedded mock, or a URL that answered as kpmock */
     char *username, *password;
     struct mock_server *mock;
 } target;
@@ -35,12 +59,13 @@ typedef struct target_options {
 
 /* Parses "mock", "playground-eu|na|oc" or an http(s) URL. Refuses Klarna production
  * hosts (*.klarna.com but not *.playground.klarna.com) unless allow_production.
- * Returns 0 and fills *out; or -1 with a reason in err (a usage error). */
+ * Returns 0 and fills *out; -1 with a reason in err (a usage error); -2 out of memory. */
 int target_resolve(const char *spec, bool allow_production, target *out, char *err, size_t errlen);
 /* True when url's host is a Klarna production host. */
 bool target_is_production(const char *url);
 /* Sets credentials: for the mock, generated ones (from seed); for others, from
- * KLARNA_USERNAME / KLARNA_PASSWORD. Returns 0, or -1 with a reason (missing variables). */
+ * KLARNA_USERNAME / KLARNA_PASSWORD. Returns 0, -1 with a reason (missing variables), or
+ * -2 out of memory. */
 int target_credentials(target *t, uint64_t seed, char *err, size_t errlen);
 /* Makes the target ready: starts the embedded mock with the target's credentials, or
  * probes a URL target's /__admin/health for kpmock. Returns 0, or -1 with a reason. */

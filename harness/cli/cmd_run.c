@@ -1,0 +1,312 @@
+/* cmd_run: kpct run — runs the plan against the target with the exec engine, prints
+ * each result as it ends, writes the reports and decides the exit status. */
+#include "cmd.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "coverage.h"
+#include "kbuf.h"
+#include "kfile.h"
+#include "msg.h"
+#include "plan.h"
+#include "report.h"
+#include "result.h"
+#include "run_catalog.h"
+#include "stop.h"
+
+typedef struct console_ctx {
+    bool colour;
+    bool progress; /* stdout is a terminal: keep a "[done/total]" line at the bottom */
+    bool several_markets;
+    size_t done, total;
+} console_ctx;
+
+static void print_result(void *ctx, const test_result *r)
+{
+    console_ctx *c = ctx;
+    kbuf line;
+    kbuf_init(&line, 4096);
+    c->done++;
+    if (c->progress)
+        fputs("\r\x1b[K", stdout);
+    if (console_test_line(&line, r, c->several_markets, c->colour) == 0)
+        fputs(kbuf_str(&line), stdout);
+    if (c->progress && c->done < c->total)
+        printf("[%zu/%zu]", c->done, c->total);
+    fflush(stdout);
+    kbuf_free(&line);
+}
+
+static bool use_colour(void)
+{
+    const char *nc = getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) && !(nc && *nc);
+}
+
+static void rfc3339_now(char *out, size_t n)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Computes coverage once, writes every report into --out and appends the coverage
+ * summary. Returns 0, or -1 when a report could not be written (reason printed). */
+static int write_reports(const cli_options *o, const case_set *set, run_report *rep, kbuf *summary,
+                         double *passing_pct)
+{
+    char err[1024];
+    coverage *cov = NULL;
+    if (run_catalog_fill(rep, set, err, sizeof err) < 0 || coverage_compute(rep, &cov) < 0) {
+        fprintf(stderr, "kpct: out of memory computing coverage\n");
+        *passing_pct = 0.0;
+        return -1;
+    }
+    int rc = report_write_all(rep, cov, o->out_dir, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "kpct: %s\n", err);
+    coverage_summary(cov, summary, passing_pct);
+    coverage_free(cov);
+    return rc;
+}
+
+/* True when the report folder lies inside the case folder: the loader reads every
+ * *.json there, so the next run would take the reports for case files. */
+static bool out_inside_cases(const char *cases_dir, const char *out_dir)
+{
+    char *cases = realpath(cases_dir, NULL), *out = NULL;
+    bool inside = false;
+    if (!cases)
+        return false;
+    /* the report folder may not exist yet: resolve its nearest existing ancestor */
+    kbuf probe;
+    kbuf_init(&probe, 1 << 16);
+    if (kbuf_puts(&probe, out_dir) == 0) {
+        while (probe.len && !(out = realpath(kbuf_str(&probe), NULL))) {
+            char *slash = strrchr(probe.data, '/');
+            if (!slash || slash == probe.data)
+                break;
+            *slash = '\0';
+            probe.len = (size_t)(slash - probe.data);
+        }
+    }
+    if (!out && out_dir[0] != '/')
+        out = realpath(".", NULL);
+    if (out) {
+        size_t n = strlen(cases);
+        inside = !strncmp(out, cases, n) && (out[n] == '/' || out[n] == '\0');
+    }
+    kbuf_free(&probe);
+    free(cases);
+    free(out);
+    return inside;
+}
+
+/* Checks before anything runs that the report folder can be created and written (a
+ * long run against the playground must not end with nowhere to put its reports), and
+ * removes the reports of an earlier run: if this one is killed, CI finds no report
+ * rather than the last run's, green, taken for this one's. */
+/* True for name+".XXXXXX", the temporary file kfile_write_atomic writes name through. */
+static bool atomic_temp_of(const char *entry, const char *name)
+{
+    size_t n = strlen(name);
+    return !strncmp(entry, name, n) && entry[n] == '.' && strlen(entry + n + 1) == 6;
+}
+
+/* Removes what a run killed while writing here left: the write check and the temporary
+ * files of the reports (a kill between their creation and their rename). */
+static void out_remove_leftovers(const char *out_dir)
+{
+    char path[4096];
+    size_t n_reports;
+    const reporter *reports = report_table(&n_reports);
+    DIR *d = opendir(out_dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        bool ours = !strcmp(e->d_name, ".kpct-write-check") ||
+                    atomic_temp_of(e->d_name, ".kpct-write-check");
+        for (size_t i = 0; i < n_reports && !ours; i++)
+            ours = atomic_temp_of(e->d_name, reports[i].file);
+        if (ours && snprintf(path, sizeof path, "%s/%s", out_dir, e->d_name) < (int)sizeof path)
+            unlink(path);
+    }
+    closedir(d);
+}
+
+static int out_prepare(const char *out_dir, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/.kpct-write-check", out_dir);
+    if (kfile_write_atomic(path, "", 0, err, errlen) < 0)
+        return -1;
+    unlink(path);
+    out_remove_leftovers(out_dir);
+    size_t n_reports;
+    const reporter *reports = report_table(&n_reports);
+    for (size_t i = 0; i < n_reports; i++) {
+        snprintf(path, sizeof path, "%s/%s", out_dir, reports[i].file);
+        if (unlink(path) != 0 && errno != ENOENT) {
+            snprintf(err, errlen, "cannot remove the earlier %s: %s", reports[i].file,
+                     strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The engine's settings for this run: the engine's defaults, what the command line
+ * says, and the target's policy where it says nothing. */
+static void run_config(const cli_options *o, const plan *p, console_ctx *cc, exec_config *cfg)
+{
+    const target_policy *policy = p->tgt.policy;
+    exec_config_defaults(cfg);
+    cfg->jobs = o->jobs;
+    cfg->timeout_ms = o->timeout_ms;
+    cfg->connect_timeout_ms = o->connect_timeout_ms;
+    cfg->retries = o->retries >= 0 ? (unsigned)o->retries : policy->retries;
+    cfg->cacert = o->cacert;
+    cfg->client_cert = o->client_cert;
+    cfg->client_key = o->client_key;
+    cfg->insecure = o->insecure;
+    cfg->noproxy = policy->noproxy;
+    cfg->create_per_s = o->create_per_s >= 0 ? o->create_per_s : policy->create_per_s;
+    cfg->other_per_s = o->other_per_s >= 0 ? o->other_per_s : policy->other_per_s;
+    cfg->fail_fast = o->fail_fast;
+    cfg->verbose = o->verbose;
+    cfg->trace = stderr;
+    cfg->stop = &stop_signal;
+    cfg->on_result = print_result;
+    cfg->ctx = cc;
+}
+
+/* Fills the report's header and room for its results. Returns 0, or -1 out of memory. */
+static int report_open(run_report *rep, const plan *p)
+{
+    char started[32];
+    rfc3339_now(started, sizeof started);
+    rep->target = strdup(p->tgt.name);
+    rep->base_url = strdup(p->tgt.base_url ? p->tgt.base_url : "");
+    rep->version = strdup(KPCT_VERSION);
+    rep->started_at = strdup(started);
+    rep->seed = p->seed;
+    rep->markets = calloc(p->n_markets, sizeof *rep->markets);
+    rep->results = calloc(p->n_jobs ? p->n_jobs : 1, sizeof *rep->results);
+    if (!rep->target || !rep->base_url || !rep->version || !rep->started_at || !rep->markets ||
+        !rep->results)
+        return -1;
+    for (size_t m = 0; m < p->n_markets; m++, rep->n_markets++)
+        if (!(rep->markets[m] = strdup(p->markets[m])))
+            return -1;
+    rep->count = p->n_jobs;
+    return 0;
+}
+
+/* Prints the totals and the coverage summary under the results. */
+static void print_totals(const console_ctx *cc, const run_report *rep, const kbuf *summary)
+{
+    kbuf totals;
+    kbuf_init(&totals, 4096);
+    if (cc->progress)
+        fputs("\r\x1b[K", stdout);
+    console_totals(&totals, rep);
+    fputs(kbuf_str(&totals), stdout);
+    kbuf_free(&totals);
+    fputs(kbuf_str(summary), stdout);
+    if (summary->len && summary->data[summary->len - 1] != '\n')
+        fputs("\n", stdout);
+}
+
+/* The exit status of a finished run: a signal, then unwritable reports, then errors
+ * over failures, then the coverage threshold. */
+static int run_status(const cli_options *o, const run_report *rep, bool unwritable, double passing)
+{
+    size_t by_status[4], flaky;
+    run_report_tally(rep, by_status, &flaky);
+    if (stop_signal) {
+        fprintf(stderr, "kpct: interrupted by signal %d; partial reports written to %s\n",
+                (int)stop_signal, o->out_dir);
+        return 128 + stop_signal;
+    }
+    if (unwritable)
+        return CLI_EXIT_SOFTWARE;
+    if (by_status[RESULT_ERROR])
+        return CLI_EXIT_ERRORED;
+    if (by_status[RESULT_FAIL])
+        return CLI_EXIT_FAILED;
+    if (o->min_coverage >= 0 && passing < o->min_coverage) {
+        fprintf(stderr, "kpct: contract coverage %.1f%% is below --min-coverage %.1f%%\n", passing,
+                o->min_coverage);
+        return CLI_EXIT_FAILED;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cmd_run(const cli_options *o)
+{
+    plan p = {0};
+    run_report rep;
+    kbuf summary;
+    char err[1024];
+    double passing = 100.0;
+    int rc;
+    memset(&rep, 0, sizeof rep);
+    kbuf_init(&summary, 1u << 20);
+    if (out_inside_cases(o->cases_dir, o->out_dir)) {
+        snprintf(err, sizeof err,
+                 "--out %s lies inside %s: the next run would read the reports as case files",
+                 o->out_dir, o->cases_dir);
+        rc = msg_usage(err);
+        goto out;
+    }
+    rc = plan_open(o, &p, true);
+    if (rc)
+        goto out;
+    if (out_prepare(o->out_dir, err, sizeof err) < 0) {
+        msg_error("cannot write reports to %s: %s; nothing was run", o->out_dir, err);
+        rc = CLI_EXIT_SOFTWARE;
+        goto out;
+    }
+    console_ctx cc = {.colour = use_colour(),
+                      .progress = isatty(STDOUT_FILENO),
+                      .several_markets = p.n_markets > 1,
+                      .total = p.n_jobs};
+    exec_config cfg;
+    run_config(o, &p, &cc, &cfg);
+    if (report_open(&rep, &p) < 0) {
+        rc = msg_oom();
+        goto out;
+    }
+    double t0 = wall_s();
+    if (exec_run(&cfg, p.set, p.jobs, p.n_jobs, rep.results, err, sizeof err) < 0) {
+        msg_error("%s", err);
+        rc = CLI_EXIT_SOFTWARE;
+        goto out;
+    }
+    rep.seconds = wall_s() - t0;
+    rep.interrupted = stop_signal != 0;
+    bool unwritable = write_reports(o, p.set, &rep, &summary, &passing) < 0;
+    print_totals(&cc, &rep, &summary);
+    rc = run_status(o, &rep, unwritable, passing);
+out:
+    fflush(stdout);
+    run_report_free(&rep);
+    kbuf_free(&summary);
+    plan_free(&p);
+    return rc;
+}
