@@ -206,3 +206,39 @@ Test(redact, leaves_nothing_of_a_base64_pair_that_decodes_to_the_password)
     }
     redact_reset();
 }
+
+static char *redacted_cut_text(const char *text, size_t max, bool *cut)
+{
+    kbuf b;
+    kbuf_init(&b, 1u << 16);
+    cr_assert_eq(redact_cut(text, strlen(text), max, &b, cut), 0);
+    char *s = kbuf_steal(&b);
+    return s ? s : strdup("");
+}
+
+Test(redact, cuts_after_redacting_so_no_part_of_a_secret_is_left_at_the_cut)
+{
+    redact_reset();
+    cr_assert_eq(redact_add("secret-value"), 0);
+    bool cut = false;
+    /* the secret straddles the cut: what shows of it is "***", never "secr" */
+    char *s = redacted_cut_text("0123456789secret-value and more", 12, &cut);
+    cr_expect_str_eq(s, "0123456789**");
+    cr_expect(cut);
+    free(s);
+    /* a long base64 run the cut falls into holds the secret further on: it all goes */
+    s = redacted_cut_text("b64: QUFBQUFBQUFBQUFBQUFBQUFBc2VjcmV0LXZhbHVl end", 10, &cut);
+    cr_expect_str_eq(s, "b64: *** e");
+    cr_expect(cut);
+    free(s);
+    /* secrets before the cut shrink the text: the window still ends past every one */
+    s = redacted_cut_text("secret-valuesecret-valuesecret-valuesecret-", 9, &cut);
+    cr_expect_str_eq(s, "*********");
+    cr_expect(cut);
+    free(s);
+    s = redacted_cut_text("short secret-value", 64, &cut);
+    cr_expect_str_eq(s, "short ***");
+    cr_expect(!cut);
+    free(s);
+    redact_reset();
+}

@@ -478,12 +478,39 @@ static size_t match_any(const char *t, size_t len, size_t i, bool *base64)
     return best;
 }
 
-int redact(const char *text, size_t len, kbuf *out)
+/* Appends n bytes of p, or what fits of them in the max bytes of output this call may
+ * write (*left counts down); false once the output is full. */
+static bool emit(kbuf *out, const char *p, size_t n, size_t *left, bool *cut, int *rc)
+{
+    size_t k = n < *left ? n : *left;
+    if (kbuf_append(out, p, k) != 0)
+        *rc = -1;
+    *left -= k;
+    if (k < n)
+        *cut = true;
+    return *rc == 0 && !*cut;
+}
+
+/* redact and redact_cut: scans text from the start, each match found where it begins
+ * (so looking ahead in the whole text), and stops once max bytes of output are written
+ * and nothing further can reach back before the cut: a base64 run that the cut falls
+ * into is read to its end first, since a match in it replaces it from its start. */
+static int redact_locked(const char *text, size_t len, size_t max, kbuf *out, bool *cut)
 {
     int rc = 0;
-    pthread_mutex_lock(&redact_lock);
-    size_t start = 0, i = 0;
+    size_t start = 0, i = 0, left = max, stop_at = SIZE_MAX;
+    *cut = false;
     while (i < len) {
+        if (i - start >= left) {
+            size_t c = start + left;
+            if (stop_at == SIZE_MAX)
+                stop_at = c > start && b64_char(text[c - 1]) ? run_end(text, len, c) : c;
+            if (i >= stop_at) {
+                emit(out, text + start, i - start, &left, cut, &rc);
+                *cut = true;
+                return rc;
+            }
+        }
         bool base64 = false;
         size_t hit = form_count ? match_any(text, len, i, &base64) : 0;
         if (!hit) {
@@ -495,16 +522,30 @@ int redact(const char *text, size_t len, kbuf *out)
             from = run_start(text, start, i);
             to = run_end(text, len, to);
         }
-        if (kbuf_append(out, text + start, from - start) != 0 || kbuf_puts(out, "***") != 0) {
-            rc = -1;
-            goto out;
-        }
+        if (!emit(out, text + start, from - start, &left, cut, &rc) ||
+            !emit(out, "***", 3, &left, cut, &rc))
+            return rc;
         i = to;
         start = i;
+        stop_at = SIZE_MAX;
     }
-    if (kbuf_append(out, text + start, len - start) != 0)
-        rc = -1;
-out:
+    emit(out, text + start, len - start, &left, cut, &rc);
+    return rc;
+}
+
+int redact(const char *text, size_t len, kbuf *out)
+{
+    bool cut;
+    pthread_mutex_lock(&redact_lock);
+    int rc = redact_locked(text, len, SIZE_MAX, out, &cut);
+    pthread_mutex_unlock(&redact_lock);
+    return rc;
+}
+
+int redact_cut(const char *text, size_t len, size_t max, kbuf *out, bool *cut)
+{
+    pthread_mutex_lock(&redact_lock);
+    int rc = redact_locked(text, len, max, out, cut);
     pthread_mutex_unlock(&redact_lock);
     return rc;
 }

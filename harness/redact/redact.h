@@ -10,6 +10,7 @@
 #ifndef KPCT_REDACT_H
 #define KPCT_REDACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "kbuf.h"
@@ -26,6 +27,11 @@ int redact_add(const char *secret);
 int redact_add_credentials(const char *username, const char *password);
 /* Appends text to out with every registered secret replaced; returns 0 or -1 at out's ceiling. */
 int redact(const char *text, size_t len, kbuf *out);
+/* Appends the first max bytes of text's redaction to out, *cut telling whether more
+ * would follow. It reads text only as far as that needs, but always far enough that no
+ * part of a secret is left at the cut (unlike redacting a prefix of text, whose end may
+ * split one). Returns 0 or -1 at out's ceiling. */
+int redact_cut(const char *text, size_t len, size_t max, kbuf *out, bool *cut);
 /* Secrets shorter than REDACT_MIN_BYTES are too short to replace everywhere, and secrets
  * past REDACT_MAX_SECRETS cannot be kept: both are refused (not registered) and counted
  * here, so the CLI can refuse to go on. */
