@@ -20,6 +20,7 @@
 #define MOCK_VERSION "0.1.0"
 
 struct sleeper;
+struct connwatch;
 
 struct mock_server {
     mock_config cfg; /* copy; its strings are borrowed from the caller */
@@ -34,6 +35,7 @@ struct mock_server {
     pthread_mutex_t rng_mu;
     kprng rng;
     struct sleeper *sleeper;
+    struct connwatch *watch; /* the request-head deadline and lingering closes */
     atomic_bool stopping;
     char *tls_cert; /* PEM read from cfg.tls_cert_file */
     char *tls_key;
