@@ -121,7 +121,11 @@ void rfc3339_format(int64_t t, char out[RFC3339_TEXT_MAX])
 void rfc3339_format_ms(int64_t t_ms, char out[RFC3339_TEXT_MAX])
 {
     int64_t s = floor_div(t_ms, 1000);
+    /* the remainder from %, not t_ms - s * 1000, which overflows near INT64_MIN */
+    int ms = (int)(t_ms % 1000);
+    if (ms < 0)
+        ms += 1000;
     char tail[8];
-    snprintf(tail, sizeof tail, ".%03dZ", (int)(t_ms - s * 1000) % 1000);
+    snprintf(tail, sizeof tail, ".%03dZ", ms);
     format_time(s, tail, out);
 }
