@@ -467,7 +467,7 @@ Test(cli_run, runs_against_a_separate_mock_over_http_and_https)
     const char *unverified[] = {"run", tree, "--out", out, "--target", mock_server_url(tls), NULL};
     p = run_kpct(unverified, env);
     cr_expect_eq(p.status, 2, "https without the CA: %s %s", p.out, p.err);
-    cr_expect(strstr(p.out, "certificate") || strstr(p.out, "SSL"), "%s", p.out);
+    cr_expect(strstr(p.err, "certificate") && strstr(p.err, "--cacert"), "%s", p.err);
     proc_free(&p);
     const char *insecure[] = {"run",        tree, "--out", out, "--target", mock_server_url(tls),
                               "--insecure", NULL};
@@ -555,6 +555,7 @@ Test(cli_run, writes_valid_partial_reports_when_interrupted)
     static const char *const env[] = {"KLARNA_USERNAME=test-user", "KLARNA_PASSWORD=test-pass",
                                       NULL};
     hostile *h = hostile_start(HOSTILE_HANG, 0, NULL, NULL);
+    hostile_pass_preflight(h); /* the signal must find a test in flight */
     make_tree(tree, passing_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out",     out,  "--target", hostile_url(h),
@@ -682,4 +683,89 @@ Test(cli_run, exits_1_when_contract_coverage_is_below_min_coverage)
     p = run_kpct(lenient, NULL);
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
     proc_free(&p);
+}
+
+/* ---- the preflight ---------------------------------------------------------------- */
+
+/* Lines of text (a last line without a newline counts). */
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+typedef struct preflight_row {
+    const char *what;
+    const char *cause; /* on stderr and in every test's message */
+    const char *hint;  /* on stderr */
+} preflight_row;
+
+static const preflight_row preflight_rows[] = {
+    {"wrong credentials", "rejected the credentials (HTTP 401 to GET /payments/v1/sessions/",
+     "check KLARNA_USERNAME and KLARNA_PASSWORD"},
+    {"an untrusted certificate", "is not trusted (SSL certificate problem",
+     "pass --cacert FILE with the CA that signed it, or --insecure to skip verification"},
+    {"a closed port", "refused the connection", "check that the target is up"},
+    {"a server that answers garbage", "does not answer as an HTTP server",
+     "check the URL's scheme, host and port"},
+};
+
+Test(cli_preflight, ends_a_run_against_a_broken_target_in_a_few_lines_with_status_2)
+{
+    char tree[256], out[512], path[600], dead[64], needle[600];
+    static const char *const env[] = {"KLARNA_USERNAME=shop-user", "KLARNA_PASSWORD=shop-pass",
+                                      NULL};
+    mock_server *other = start_mock("other-user", "other-pass", false),
+                *tls = start_mock("shop-user", "shop-pass", true);
+    hostile *garbage = hostile_start(HOSTILE_GARBAGE, 0, NULL, NULL);
+    hostile_dead_url(dead, sizeof dead);
+    const char *urls[] = {mock_server_url(other), mock_server_url(tls), dead, hostile_url(garbage)};
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    for (size_t i = 0; i < sizeof preflight_rows / sizeof preflight_rows[0]; i++) {
+        const preflight_row *r = &preflight_rows[i];
+        const char *args[] = {"run",   tree,       "--out", out, "--target",
+                              urls[i], "--market", "SE,DE", NULL};
+        proc_out p = run_kpct(args, env);
+        cr_expect_eq(p.status, 2, "%s: %s %s", r->what, p.out, p.err);
+        cr_expect(strstr(p.err, r->cause), "%s: %s", r->what, p.err);
+        cr_expect(strstr(p.err, r->hint), "%s: %s", r->what, p.err);
+        cr_expect(strstr(p.err, "kpct: 4 tests not run, each reported as an error in "), "%s: %s",
+                  r->what, p.err);
+        cr_expect_str_eq(p.out, "0 passed, 0 failed, 4 errored, 0 skipped\n", "%s", r->what);
+        cr_expect_leq(count_lines(p.out) + count_lines(p.err), 12, "%s: %s%s", r->what, p.out,
+                      p.err);
+        expect_reports(out, "4");
+        snprintf(path, sizeof path, "%s/junit.xml", out);
+        char *v = report_check_xpath(path, "count(//testcase/error[starts-with(@message, "
+                                           "'not run: ')])");
+        cr_expect_str_eq(v, "4", "%s", r->what);
+        free(v);
+        snprintf(path, sizeof path, "%s/results.json", out);
+        snprintf(needle, sizeof needle, "\"not run: ");
+        cr_expect(file_has(path, needle), "%s", r->what);
+        proc_free(&p);
+    }
+    cr_expect_eq(hostile_requests(garbage), 1, "one probe, no test");
+    hostile_stop(garbage);
+    mock_server_stop(other);
+    mock_server_stop(tls);
+}
+
+Test(cli_preflight, lets_a_klarna_shaped_answer_through)
+{
+    char tree[256], out[512];
+    static const char *const env[] = {"KLARNA_USERNAME=shop-user", "KLARNA_PASSWORD=shop-pass",
+                                      NULL};
+    mock_server *m = start_mock("shop-user", "shop-pass", false);
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *args[] = {"run", tree, "--out", out, "--target", mock_server_url(m), NULL};
+    proc_out p = run_kpct(args, env);
+    cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
+    cr_expect_str_eq(p.err, "");
+    proc_free(&p);
+    mock_server_stop(m);
 }

@@ -15,6 +15,7 @@
 #include "kfile.h"
 #include "msg.h"
 #include "plan.h"
+#include "preflight.h"
 #include "report.h"
 #include "result.h"
 #include "run_catalog.h"
@@ -187,6 +188,42 @@ static int report_open(run_report *rep, const plan *p)
     return 0;
 }
 
+/* Probes the target once before the tests (not the embedded mock, whose credentials this
+ * run made up, nor a plan that sends nothing). Returns 0 to run the tests, 1 when every
+ * test was settled unrun and the cause printed, or -1 when kpct could not work (printed). */
+static int run_preflight(const cli_options *o, const plan *p, const exec_config *cfg,
+                         run_report *rep)
+{
+    preflight_verdict v;
+    char err[512];
+    size_t sent = 0;
+    for (size_t i = 0; i < p->n_jobs; i++)
+        sent += !p->jobs[i].test->skip_reason;
+    if (p->tgt.kind == TARGET_MOCK || !sent)
+        return 0;
+    if (preflight_check(cfg, p->tgt.base_url, p->tgt.username, p->tgt.password, &v, err,
+                        sizeof err) < 0) {
+        msg_error("%s", err);
+        return -1;
+    }
+    if (v.kind == PREFLIGHT_GO) {
+        /* the probe was an "other" call: the engine's first one keeps the pace after it */
+        if (cfg->other_per_s > 0)
+            usleep((useconds_t)(1e6 / cfg->other_per_s));
+        return 0;
+    }
+    if (preflight_settle(p->jobs, p->n_jobs, rep->results, &v) < 0) {
+        msg_oom();
+        return -1;
+    }
+    if (v.kind != PREFLIGHT_INTERRUPTED) {
+        msg_error("preflight: %s%s%s", v.cause, v.hint[0] ? "; " : "", v.hint);
+        msg_error("%zu test%s not run, each reported as an error in %s", sent, sent == 1 ? "" : "s",
+                  o->out_dir);
+    }
+    return 1;
+}
+
 /* Prints the totals and the coverage summary under the results. */
 static void print_totals(const console_ctx *cc, const run_report *rep, const kbuf *summary)
 {
@@ -263,7 +300,12 @@ int cmd_run(const cli_options *o)
         goto out;
     }
     double t0 = wall_s();
-    if (exec_run(&cfg, p.set, p.jobs, p.n_jobs, rep.results, err, sizeof err) < 0) {
+    int gate = run_preflight(o, &p, &cfg, &rep);
+    if (gate < 0) {
+        rc = CLI_EXIT_SOFTWARE;
+        goto out;
+    }
+    if (!gate && exec_run(&cfg, p.set, p.jobs, p.n_jobs, rep.results, err, sizeof err) < 0) {
         msg_error("%s", err);
         rc = CLI_EXIT_SOFTWARE;
         goto out;
@@ -271,6 +313,8 @@ int cmd_run(const cli_options *o)
     rep.seconds = wall_s() - t0;
     rep.interrupted = stop_signal != 0;
     bool unwritable = write_reports(o, p.set, &rep, &summary, &passing) < 0;
+    if (gate) /* every clause errored alike: the cause was one line above, not one a market */
+        kbuf_reset(&summary);
     print_totals(&cc, &rep, &summary);
     rc = run_status(o, &rep, unwritable, passing);
 out:
