@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "exec.h"
@@ -600,6 +601,21 @@ static int take_option(int argc, char **argv, int *i, const cli_option **row, co
     return 0;
 }
 
+static bool is_folder(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* ./cases when there is one, else the installed suite when there is one, else ./cases
+ * (whose loading then says what was looked for). */
+static const char *default_cases_dir(void)
+{
+    if (!is_folder(CLI_CASES_DIR) && is_folder(CLI_INSTALLED_CASES_DIR))
+        return CLI_INSTALLED_CASES_DIR;
+    return CLI_CASES_DIR;
+}
+
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 {
     cli_options r;
@@ -670,6 +686,8 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
         goto fail;
     }
 done:
+    if (!have_dir)
+        r.cases_dir = default_cases_dir();
     *o = r;
     return 0;
 fail:

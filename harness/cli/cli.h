@@ -25,8 +25,13 @@ typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_HELP, CLI_VERSION } cli_command;
 /* A set of commands, for cli_option.commands. */
 #define CLI_IN(command) (1u << (command))
 
-/* The positional CASES_DIR when none is given. */
+/* The positional CASES_DIR when none is given, when it is a folder; else the suite
+ * installed under the data directory (KPCT_DATADIR, set by meson), when that is one. */
 #define CLI_CASES_DIR "cases"
+#ifndef KPCT_DATADIR
+#define KPCT_DATADIR "/usr/local/share/kpct"
+#endif
+#define CLI_INSTALLED_CASES_DIR KPCT_DATADIR "/cases"
 /* --id and --tag may each be given at most this many times. */
 #define CLI_MAX_REPEAT 256
 

@@ -1,9 +1,11 @@
 /* plan: loading, target, markets and the job plan for run and list. */
 #include "plan.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kbuf.h"
 #include "msg.h"
@@ -15,6 +17,19 @@
 int plan_load_cases(const char *dir, case_set **set)
 {
     case_diags diags = {0};
+    struct stat st = {0};
+    errno = 0;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        const char *why = errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a folder";
+        if (!strcmp(dir, CLI_CASES_DIR))
+            fprintf(stderr,
+                    "kpct: no case folder: looked for ./%s and the installed suite %s; give "
+                    "CASES_DIR\n",
+                    CLI_CASES_DIR, CLI_INSTALLED_CASES_DIR);
+        else
+            fprintf(stderr, "kpct: CASES_DIR %s is not a folder of case files (%s)\n", dir, why);
+        return CLI_EXIT_BAD_CASES;
+    }
     if (case_set_load(dir, set, &diags) == 0) {
         case_diags_free(&diags);
         return 0;
