@@ -769,3 +769,54 @@ Test(cli_preflight, lets_a_klarna_shaped_answer_through)
     proc_free(&p);
     mock_server_stop(m);
 }
+
+/* ---- unconfirmed readings ----------------------------------------------------------- */
+
+static const char unconfirmed_suite[] =
+    "{\"suite\": \"reading\", \"title\": \"reading\", \"cases\": [\n"
+    " {\"id\": \"reading.guess\", \"title\": \"a reading we could not confirm\", \"clauses\": [],\n"
+    "  \"tags\": [\"unconfirmed\"],\n"
+    "  \"steps\": [{\"name\": \"read\", \"request\": {\"method\": \"GET\",\n"
+    "    \"path\": \"/payments/v1/sessions/00000000-0000-4000-8000-000000000000\"},\n"
+    "    \"expect\": {\"status\": 410}}]}]}\n";
+
+Test(cli_unconfirmed, warn_reports_a_failing_unconfirmed_test_as_reading_differs_and_passes)
+{
+    char tree[256], out[512], path[600];
+    make_tree(tree, unconfirmed_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *warn[] = {"run", tree, "--out", out, "--unconfirmed", "warn", NULL};
+    proc_out p = run_kpct(warn, NULL);
+    cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
+    cr_expect(strstr(p.out, "DIFF reading.guess ("), "%s", p.out);
+    cr_expect(strstr(p.out, "step 1 \"read\": status: expected 410, got 404\n"), "%s", p.out);
+    cr_expect(strstr(p.out, "0 passed, 0 failed, 0 errored, 0 skipped\n"
+                            "1 reading differs (unconfirmed readings the target does not "
+                            "follow; not failures)\n"),
+              "%s", p.out);
+    expect_reports(out, "1");
+    snprintf(path, sizeof path, "%s/junit.xml", out);
+    char *v = report_check_xpath(path, "string(//testcase/skipped/@message)");
+    cr_expect_str_eq(v, "reading differs: step 1 \"read\": status: expected 410, got 404");
+    free(v);
+    v = report_check_xpath(path, "string(//testcase/skipped/@type)");
+    cr_expect_str_eq(v, "reading-differs");
+    free(v);
+    cr_expect(report_check_contains(path, "curl -sS -X GET") ||
+              report_check_contains(path, "curl -sS"));
+    snprintf(path, sizeof path, "%s/results.json", out);
+    cr_expect(file_has(path, "\"reading-differs\""));
+    cr_expect(file_has(path, "\"reading_differs\":"));
+    proc_free(&p);
+    const char *fail[] = {"run", tree, "--out", out, NULL};
+    p = run_kpct(fail, NULL);
+    cr_expect_eq(p.status, 1, "the mock's default is fail: %s %s", p.out, p.err);
+    cr_expect(strstr(p.out, "FAIL reading.guess ("), "%s", p.out);
+    proc_free(&p);
+    const char *bad[] = {"run", tree, "--unconfirmed", "maybe", NULL};
+    p = run_kpct(bad, NULL);
+    cr_expect_eq(p.status, 64);
+    cr_expect_str_eq(p.err, "kpct: --unconfirmed wants warn or fail, not \"maybe\"\n"
+                            "Try 'kpct --help'.\n");
+    proc_free(&p);
+}

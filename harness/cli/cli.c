@@ -221,6 +221,18 @@ SETTER(set_min_coverage)
     return 0;
 }
 
+SETTER(set_unconfirmed)
+{
+    (void)row;
+    (void)as;
+    if (strcmp(v, "warn") && strcmp(v, "fail")) {
+        snprintf(err, n, "--unconfirmed wants warn or fail, not \"%s\"", v);
+        return -1;
+    }
+    o->unconfirmed_warn = !strcmp(v, "warn");
+    return 0;
+}
+
 SETTER(set_verbose)
 {
     (void)row;
@@ -280,6 +292,14 @@ static void show_rate_limit(const cli_options *d, char *buf, size_t n)
     (void)d;
     snprintf(buf, n, "on the playground %g/%g, under its %g/%g quota; else\nnone", p->create_per_s,
              p->other_per_s, p->quota_create_per_s, p->quota_other_per_s);
+}
+
+static void show_unconfirmed(const cli_options *d, char *buf, size_t n)
+{
+    (void)d;
+    snprintf(buf, n, "%s on the playground, %s elsewhere",
+             target_policy_of(TARGET_PLAYGROUND, NULL)->unconfirmed_warn ? "warn" : "fail",
+             target_policy_of(TARGET_URL, NULL)->unconfirmed_warn ? "warn" : "fail");
 }
 
 /* ---- the table ------------------------------------------------------------------- */
@@ -431,6 +451,15 @@ static const cli_option options[] = {
      .fallback = "reports",
      .set = set_string,
      .field = FIELD(out_dir)},
+    {.name = "--unconfirmed",
+     .value = "warn|fail",
+     .commands = CLI_IN(CLI_RUN),
+     .section = OUTPUT,
+     .help = "a failing test tagged unconfirmed (a reading of ours Klarna has\n"
+             "not confirmed): warn = report it as DIFF, \"reading differs\",\n"
+             "and fail nothing; fail = a failure\n(default {default})",
+     .set = set_unconfirmed,
+     .show = show_unconfirmed},
     {.name = "--min-coverage",
      .value = "PCT",
      .commands = RUN_LIST,
@@ -470,6 +499,7 @@ int cli_options_defaults(cli_options *o)
     o->retries = -1;
     o->create_per_s = o->other_per_s = -1;
     o->min_coverage = -1;
+    o->unconfirmed_warn = -1;
     for (size_t i = 0; i < N_OPTIONS; i++)
         if (options[i].fallback && options[i].set(&options[i], o, options[i].name,
                                                   options[i].fallback, err, sizeof err) < 0)

@@ -62,6 +62,7 @@ typedef struct cli_options {
     int verbose;
     uint64_t seed;
     bool seed_given;
+    int unconfirmed_warn; /* --unconfirmed: 1 warn, 0 fail, -1 = the target's default */
 } cli_options;
 
 /* One row of the option table: how it is written, what it takes, where it is accepted,

@@ -25,6 +25,8 @@ typedef struct console_ctx {
     bool colour;
     bool progress; /* stdout is a terminal: keep a "[done/total]" line at the bottom */
     bool several_markets;
+    bool warn_unconfirmed; /* a failing unconfirmed test is a reading that differs */
+    test_result *results;  /* the run's, which print_result is handed one of */
     size_t done, total;
 } console_ctx;
 
@@ -34,6 +36,8 @@ static void print_result(void *ctx, const test_result *r)
     kbuf line;
     kbuf_init(&line, 4096);
     c->done++;
+    if (c->warn_unconfirmed) /* before it is shown: the console and reports agree */
+        result_mark_reading_differs(&c->results[r - c->results]);
     if (c->progress)
         fputs("\r\x1b[K", stdout);
     if (console_test_line(&line, r, c->several_markets, c->colour) == 0)
@@ -243,7 +247,7 @@ static void print_totals(const console_ctx *cc, const run_report *rep, const kbu
  * over failures, then the coverage threshold. */
 static int run_status(const cli_options *o, const run_report *rep, bool unwritable, double passing)
 {
-    size_t by_status[4], flaky;
+    size_t by_status[RESULT_STATUS_COUNT], flaky;
     run_report_tally(rep, by_status, &flaky);
     if (stop_signal) {
         fprintf(stderr, "kpct: interrupted by signal %d; partial reports written to %s\n",
@@ -299,6 +303,9 @@ int cmd_run(const cli_options *o)
         rc = msg_oom();
         goto out;
     }
+    cc.results = rep.results;
+    cc.warn_unconfirmed =
+        o->unconfirmed_warn >= 0 ? o->unconfirmed_warn : p.tgt.policy->unconfirmed_warn;
     double t0 = wall_s();
     int gate = run_preflight(o, &p, &cfg, &rep);
     if (gate < 0) {
