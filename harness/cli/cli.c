@@ -82,6 +82,28 @@ SETTER(set_flag)
     return 0;
 }
 
+/* --out: remembered as given, since kpct report defaults to the run folder itself. */
+SETTER(set_out)
+{
+    (void)row, (void)as, (void)err, (void)n;
+    o->out_dir = v;
+    o->out_given = true; /* cli_options_defaults clears it after setting the fallback */
+    return 0;
+}
+
+SETTER(set_color)
+{
+    (void)row, (void)as;
+    static const char *const names[] = {"auto", "always", "never"};
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(v, names[i])) {
+            o->color = (cli_color)i;
+            return 0;
+        }
+    snprintf(err, n, "--color wants auto, always or never, not \"%s\"", v);
+    return -1;
+}
+
 SETTER(set_id)
 {
     (void)row;
@@ -305,7 +327,7 @@ static void show_unconfirmed(const cli_options *d, char *buf, size_t n)
 /* ---- the table ------------------------------------------------------------------- */
 
 #define RUN_LIST (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST))
-#define ANY      (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST) | CLI_IN(CLI_LINT))
+#define ANY      (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST) | CLI_IN(CLI_LINT) | CLI_IN(CLI_REPORT))
 
 #define FIELD(name) offsetof(cli_options, name)
 #define TARGET      "Target and market"
@@ -444,13 +466,12 @@ static const cli_option options[] = {
 
     {.name = "--out",
      .value = "DIR",
-     .commands = RUN_LIST,
+     .commands = RUN_LIST | CLI_IN(CLI_REPORT),
      .section = OUTPUT,
      .help = "report folder (default {default}): junit.xml, results.json,\n"
-             "coverage.json",
+             "coverage.json, report.html, summary.md; for report, the RUN_DIR",
      .fallback = "reports",
-     .set = set_string,
-     .field = FIELD(out_dir)},
+     .set = set_out},
     {.name = "--unconfirmed",
      .value = "warn|fail",
      .commands = CLI_IN(CLI_RUN),
@@ -460,6 +481,27 @@ static const cli_option options[] = {
              "and fail nothing; fail = a failure\n(default {default})",
      .set = set_unconfirmed,
      .show = show_unconfirmed},
+    {.name = "--history",
+     .commands = CLI_IN(CLI_REPORT),
+     .section = OUTPUT,
+     .help = "report: read several RUN_DIRs into history.html and history.md",
+     .set = set_flag,
+     .field = FIELD(history)},
+    {.name = "--quiet",
+     .short_name = 'q',
+     .commands = CLI_IN(CLI_RUN),
+     .section = OUTPUT,
+     .label = "-q, --quiet",
+     .help = "print only the closing recap (verdict, failing clauses, reports)",
+     .set = set_flag,
+     .field = FIELD(quiet)},
+    {.name = "--color",
+     .value = "WHEN",
+     .commands = CLI_IN(CLI_RUN),
+     .section = OUTPUT,
+     .help = "auto (default: on a terminal, unless NO_COLOR is set), always or\n"
+             "never",
+     .set = set_color},
     {.name = "--min-coverage",
      .value = "PCT",
      .commands = RUN_LIST,
@@ -504,6 +546,7 @@ int cli_options_defaults(cli_options *o)
         if (options[i].fallback && options[i].set(&options[i], o, options[i].name,
                                                   options[i].fallback, err, sizeof err) < 0)
             return -2; /* a fallback is valid by construction: only memory can fail */
+    o->out_given = false;
     return 0;
 }
 
@@ -513,8 +556,9 @@ void cli_options_free(cli_options *o)
         return;
     free(o->id_globs);
     free(o->tags);
-    o->id_globs = o->tags = NULL;
-    o->n_id_globs = o->n_tags = 0;
+    free(o->run_dirs);
+    o->id_globs = o->tags = o->run_dirs = NULL;
+    o->n_id_globs = o->n_tags = o->n_run_dirs = 0;
 }
 
 /* ---- parsing --------------------------------------------------------------------- */
@@ -646,6 +690,19 @@ static const char *default_cases_dir(void)
     return CLI_CASES_DIR;
 }
 
+/* kpct report takes one RUN_DIR, or several with --history. */
+static int check_report(const cli_options *r, char *err, size_t errlen)
+{
+    if (!r->n_run_dirs)
+        snprintf(err, errlen, "report needs a RUN_DIR (a folder with results.json)");
+    else if (r->n_run_dirs > 1 && !r->history)
+        snprintf(err, errlen, "report takes one RUN_DIR (several with --history), not %zu",
+                 r->n_run_dirs);
+    else
+        return 0;
+    return -1;
+}
+
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 {
     cli_options r;
@@ -674,6 +731,21 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
             }
             r.command = c->id;
             have_command = true;
+            continue;
+        }
+        if ((a[0] != '-' || !strcmp(a, "-")) && r.command == CLI_REPORT) {
+            if (r.n_run_dirs >= CLI_MAX_RUN_DIRS) {
+                snprintf(err, errlen, "more than %d RUN_DIRs", CLI_MAX_RUN_DIRS);
+                rc = -1;
+                goto fail;
+            }
+            const char **l = realloc(r.run_dirs, (r.n_run_dirs + 1) * sizeof *l);
+            if (!l) {
+                rc = -2;
+                goto fail;
+            }
+            l[r.n_run_dirs++] = a;
+            r.run_dirs = l;
             continue;
         }
         if (a[0] != '-' || !strcmp(a, "-")) {
@@ -715,6 +787,8 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
         rc = -1;
         goto fail;
     }
+    if (r.command == CLI_REPORT && (rc = check_report(&r, err, errlen)) < 0)
+        goto fail;
 done:
     if (!have_dir)
         r.cases_dir = default_cases_dir();

@@ -20,7 +20,10 @@ enum {
     CLI_EXIT_SOFTWARE = 70, /* kpct itself could not work (reports unwritable, OOM) */
 };
 
-typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_HELP, CLI_VERSION } cli_command;
+typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_REPORT, CLI_HELP, CLI_VERSION } cli_command;
+
+/* --color: auto = on a terminal when NO_COLOR is unset or empty. */
+typedef enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
 
 /* A set of commands, for cli_option.commands. */
 #define CLI_IN(command) (1u << (command))
@@ -32,6 +35,8 @@ typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_HELP, CLI_VERSION } cli_command;
 #define KPCT_DATADIR "/usr/local/share/kpct"
 #endif
 #define CLI_INSTALLED_CASES_DIR KPCT_DATADIR "/cases"
+/* kpct report --history reads at most this many RUN_DIRs. */
+#define CLI_MAX_RUN_DIRS 1000
 /* --id and --tag may each be given at most this many times. */
 #define CLI_MAX_REPEAT 256
 
@@ -63,6 +68,13 @@ typedef struct cli_options {
     uint64_t seed;
     bool seed_given;
     int unconfirmed_warn; /* --unconfirmed: 1 warn, 0 fail, -1 = the target's default */
+    bool quiet;           /* -q: print only the closing recap */
+    cli_color color;      /* --color */
+    /* kpct report */
+    const char **run_dirs; /* the RUN_DIRs, in the order given */
+    size_t n_run_dirs;
+    bool history;   /* --history: several runs into history.html and history.md */
+    bool out_given; /* --out was given (report's default is the RUN_DIR itself) */
 } cli_options;
 
 /* One row of the option table: how it is written, what it takes, where it is accepted,

@@ -95,6 +95,19 @@ fail:
     return NULL;
 }
 
+/* "settings": what shaped the run's results, for the sign-off page (reports/README.md). */
+static int add_settings(cJSON *doc, const run_settings *st)
+{
+    cJSON *o = cJSON_AddObjectToObject(doc, "settings"), *rate;
+    if (!o || !cJSON_AddNumberToObject(o, "jobs", st->jobs) ||
+        !cJSON_AddNumberToObject(o, "retries", st->retries) ||
+        !(rate = cJSON_AddObjectToObject(o, "rate_limit")) ||
+        !cJSON_AddNumberToObject(rate, "create_per_s", st->create_per_s) ||
+        !cJSON_AddNumberToObject(rate, "other_per_s", st->other_per_s))
+        return -1;
+    return 0;
+}
+
 cJSON *json_results_build(const run_report *run)
 {
     size_t counts[RESULT_STATUS_COUNT], flaky;
@@ -111,6 +124,8 @@ cJSON *json_results_build(const run_report *run)
         add_string(doc, "started_at", run->started_at) < 0 || add_string(doc, "seed", seed) < 0 ||
         !cJSON_AddNumberToObject(doc, "seconds", run->seconds) ||
         !cJSON_AddBoolToObject(doc, "interrupted", run->interrupted != 0) ||
+        (run->case_digest && add_string(doc, "case_digest", run->case_digest) < 0) ||
+        (run->settings.known && add_settings(doc, &run->settings) < 0) ||
         !(summary = cJSON_AddObjectToObject(doc, "summary")) ||
         !(tests = cJSON_AddArrayToObject(doc, "tests")))
         goto fail;

@@ -72,6 +72,16 @@ typedef struct result_clause {
     bool unconfirmed; /* Klarna's behaviour is our best reading */
 } result_clause;
 
+/* The settings a run went with, as far as they shape its results (results.json's
+ * "settings"); known is false for a run rebuilt from a results.json without them. */
+typedef struct run_settings {
+    bool known;
+    unsigned jobs;       /* tests in flight at once */
+    unsigned retries;    /* re-runs allowed after a transport error, 429 or 5xx */
+    double create_per_s; /* create-session calls started per second; 0 = no limit */
+    double other_per_s;  /* other calls started per second; 0 = no limit */
+} run_settings;
+
 typedef struct run_report {
     char *target; /* "mock", "playground-eu", or the base URL */
     char *base_url;
@@ -80,8 +90,10 @@ typedef struct run_report {
     char *version;    /* KPCT_VERSION */
     char *started_at; /* RFC 3339 UTC */
     uint64_t seed;
-    double seconds;       /* wall time of the run */
-    int interrupted;      /* stopped by SIGINT/SIGTERM: results are partial */
+    double seconds;    /* wall time of the run */
+    int interrupted;   /* stopped by SIGINT/SIGTERM: results are partial */
+    char *case_digest; /* a digest of the case set; NULL when not recorded */
+    run_settings settings;
     test_result *results; /* in plan order */
     size_t count;
     result_clause *clauses; /* the catalog; may be empty */

@@ -360,6 +360,31 @@ static int read_seed(reader *r, const cJSON *doc, uint64_t *out)
     return 0;
 }
 
+/* Members added after the first schema: absent in older files, checked when present. */
+static int read_optional(reader *r, const cJSON *doc, run_report *run)
+{
+    double jobs, retries;
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(doc, "settings"), *rate;
+    if (cJSON_GetObjectItemCaseSensitive(doc, "case_digest") &&
+        get_string_or_null(r, doc, "", "case_digest", &run->case_digest) < 0)
+        return -1;
+    if (!st)
+        return 0;
+    if (!cJSON_IsObject(st))
+        return fail(r, "settings is not an object");
+    if (get_whole(r, st, "settings", "jobs", 0, 1e6, &jobs) < 0 ||
+        get_whole(r, st, "settings", "retries", 0, 1e6, &retries) < 0 ||
+        !(rate = get_object(r, st, "settings", "rate_limit")) ||
+        get_number(r, rate, "settings.rate_limit", "create_per_s", &run->settings.create_per_s) <
+            0 ||
+        get_number(r, rate, "settings.rate_limit", "other_per_s", &run->settings.other_per_s) < 0)
+        return -1;
+    run->settings.jobs = (unsigned)jobs;
+    run->settings.retries = (unsigned)retries;
+    run->settings.known = true;
+    return 0;
+}
+
 static int read_results(reader *r, const cJSON *doc, run_report *run)
 {
     char at[WHERE_MAX];
@@ -378,6 +403,8 @@ static int read_results(reader *r, const cJSON *doc, run_report *run)
         get_bool(r, doc, "", "interrupted", &interrupted) < 0)
         return -1;
     run->interrupted = interrupted;
+    if (read_optional(r, doc, run) < 0)
+        return -1;
     const cJSON *tests = get_array(r, doc, "", "tests");
     if (!tests)
         return -1;
