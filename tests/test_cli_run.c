@@ -821,3 +821,70 @@ Test(cli_unconfirmed, warn_reports_a_failing_unconfirmed_test_as_reading_differs
                             "Try 'kpct --help'.\n");
     proc_free(&p);
 }
+
+/* ---- command-line papercuts ------------------------------------------------------- */
+
+static const char tagged_suite[] =
+    "{\"suite\": \"smoke\", \"title\": \"smoke\", \"cases\": [\n"
+    " {\"id\": \"smoke.good\", \"title\": \"good\", \"clauses\": [], \"tags\": [\"flow\"],\n"
+    "  \"steps\": [{\"name\": \"read\", \"request\": {\"method\": \"GET\",\n"
+    "    \"path\": \"/payments/v1/sessions/00000000-0000-4000-8000-000000000000\"},\n"
+    "    \"expect\": {\"status\": 404}}]},\n"
+    " {\"id\": \"smoke.bad\", \"title\": \"bad\", \"clauses\": [], \"tags\": [\"flow\", "
+    "\"slow\"],\n"
+    "  \"steps\": [{\"name\": \"read\", \"request\": {\"method\": \"GET\",\n"
+    "    \"path\": \"/payments/v1/sessions/00000000-0000-4000-8000-000000000000\"},\n"
+    "    \"expect\": {\"status\": 410}}]}]}\n";
+
+Test(cli_papercuts, markets_in_any_case_repeat_and_add_up)
+{
+    char tree[256];
+    make_tree(tree, tagged_suite);
+    const char *args[] = {"list", tree, "--market", "se", "--market", "de,SE", NULL};
+    proc_out p = run_kpct(args, NULL);
+    cr_expect_eq(p.status, 0, "%s", p.err);
+    cr_expect_str_eq(p.out, "SE\tsmoke.good\tgood\nSE\tsmoke.bad\tbad\n"
+                            "DE\tsmoke.good\tgood\nDE\tsmoke.bad\tbad\n");
+    cr_expect_str_eq(p.err, "4 tests\n");
+    proc_free(&p);
+}
+
+Test(cli_papercuts, lists_tags_excludes_tags_and_prints_the_version_after_a_command)
+{
+    char tree[256];
+    make_tree(tree, tagged_suite);
+    const char *tags[] = {"list", tree, "--tags", NULL};
+    proc_out p = run_kpct(tags, NULL);
+    cr_expect_str_eq(p.out, "flow\t2\nslow\t1\n");
+    cr_expect_str_eq(p.err, "2 tags\n");
+    proc_free(&p);
+    const char *exclude[] = {"list", tree, "--exclude-tag", "slow", NULL};
+    p = run_kpct(exclude, NULL);
+    cr_expect_str_eq(p.out, "smoke.good\tgood\n");
+    proc_free(&p);
+    const char *version[] = {"run", tree, "--version", NULL};
+    p = run_kpct(version, NULL);
+    cr_expect_eq(p.status, 0);
+    cr_expect_str_eq(p.out, "kpct " KPCT_VERSION "\n");
+    proc_free(&p);
+}
+
+Test(cli_papercuts, last_failed_reruns_only_what_failed_there)
+{
+    char tree[256], out[512];
+    make_tree(tree, tagged_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *first[] = {"run", tree, "--out", out, NULL};
+    proc_out p = run_kpct(first, NULL);
+    cr_expect_eq(p.status, 1, "%s", p.out);
+    proc_free(&p);
+    const char *again[] = {"list", tree, "--last-failed", out, NULL};
+    p = run_kpct(again, NULL);
+    cr_expect_str_eq(p.out, "smoke.bad\tbad\n");
+    proc_free(&p);
+    const char *missing[] = {"list", tree, "--last-failed", "/nonexistent", NULL};
+    p = run_kpct(missing, NULL);
+    cr_expect_eq(p.status, 64);
+    cr_expect(!strncmp(p.err, "kpct: --last-failed /nonexistent: ", 34), "%s", p.err);
+    proc_free(&p);
+}

@@ -124,6 +124,47 @@ SETTER(set_tag)
     return rc;
 }
 
+SETTER(set_exclude_tag)
+{
+    (void)row;
+    (void)as;
+    int rc = push(&o->exclude_tags, &o->n_exclude_tags, v);
+    if (rc == -1)
+        snprintf(err, n, "--exclude-tag given more than %d times", CLI_MAX_REPEAT);
+    return rc;
+}
+
+/* A repeated --market adds to the list: "--market SE --market de" is "SE,de". */
+SETTER(set_market)
+{
+    (void)row;
+    (void)as;
+    if (!*v) {
+        snprintf(err, n, "--market wants a market, a comma list or all, not \"\"");
+        return -1;
+    }
+    if (!o->market) {
+        o->market = v;
+        return 0;
+    }
+    size_t len = strlen(o->market) + 1 + strlen(v) + 1;
+    char *joined = malloc(len);
+    if (!joined)
+        return -2;
+    snprintf(joined, len, "%s,%s", o->market, v);
+    free(o->market_list);
+    o->market = o->market_list = joined;
+    return 0;
+}
+
+SETTER(set_version)
+{
+    (void)row;
+    (void)as, (void)v, (void)err, (void)n;
+    o->command = CLI_VERSION;
+    return 0;
+}
+
 SETTER(set_shard)
 {
     (void)row;
@@ -352,10 +393,10 @@ static const cli_option options[] = {
      .value = "M",
      .commands = RUN_LIST,
      .section = TARGET,
-     .help = "SE, US, ...; a comma list (SE,DE); or all (every market with\n"
-             "fixtures). Default: the target's ({default}).",
-     .set = set_string,
-     .field = FIELD(market),
+     .help = "SE, US, ...; any case; a comma list (SE,DE); or all (every market\n"
+             "with fixtures); repeatable, the lists add up. Default: the target's\n"
+             "({default}).",
+     .set = set_market,
      .show = show_markets},
     {.name = "--allow-production",
      .commands = RUN_LIST,
@@ -377,6 +418,26 @@ static const cli_option options[] = {
      .section = SELECTION,
      .help = "run tests carrying the tag; repeatable",
      .set = set_tag},
+    {.name = "--exclude-tag",
+     .value = "TAG",
+     .commands = RUN_LIST,
+     .section = SELECTION,
+     .help = "leave out tests carrying the tag; repeatable",
+     .set = set_exclude_tag},
+    {.name = "--last-failed",
+     .value = "RUN_DIR",
+     .commands = RUN_LIST,
+     .section = SELECTION,
+     .help = "run only the tests (id and market) that failed or errored in\n"
+             "the run whose results.json is in RUN_DIR",
+     .set = set_string,
+     .field = FIELD(last_failed)},
+    {.name = "--tags",
+     .commands = CLI_IN(CLI_LIST),
+     .section = SELECTION,
+     .help = "list: print every tag of the plan with its test count instead",
+     .set = set_flag,
+     .field = FIELD(list_tags)},
     {.name = "--shard",
      .value = "K/N",
      .commands = RUN_LIST,
@@ -518,6 +579,8 @@ static const cli_option options[] = {
              "credentials and ${env:...} values are always redacted",
      .set = set_verbose},
     {.name = "--help", .short_name = 'h', .commands = ANY, .set = set_help},
+    /* after a command too: "kpct run --version" */
+    {.name = "--version", .short_name = 'V', .commands = ANY, .set = set_version},
 };
 
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -556,6 +619,11 @@ void cli_options_free(cli_options *o)
         return;
     free(o->id_globs);
     free(o->tags);
+    free(o->exclude_tags);
+    free(o->market_list);
+    o->exclude_tags = NULL;
+    o->market_list = NULL;
+    o->n_exclude_tags = 0;
     free(o->run_dirs);
     o->id_globs = o->tags = o->run_dirs = NULL;
     o->n_id_globs = o->n_tags = o->n_run_dirs = 0;
@@ -777,7 +845,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
         while (repeat--)
             if ((rc = row->set(row, &r, as_given, value, err, errlen)) < 0)
                 goto fail;
-        if (r.command == CLI_HELP)
+        if (r.command == CLI_HELP || r.command == CLI_VERSION)
             goto done;
     }
     if (!have_command) {

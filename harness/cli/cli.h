@@ -45,12 +45,17 @@ typedef struct cli_options {
     const char *cases_dir;
     const char *target;
     const char *market; /* NULL = the target's default; "all"; or "SE,DE" */
+    char *market_list;  /* owned: every --market joined by commas, when repeated */
     unsigned jobs;
     const char *out_dir;
     const char **id_globs;
     size_t n_id_globs;
     const char **tags;
     size_t n_tags;
+    const char **exclude_tags; /* --exclude-tag: a test carrying any of them is left out */
+    size_t n_exclude_tags;
+    const char *last_failed; /* --last-failed RUN_DIR: only what failed or errored there */
+    bool list_tags;          /* kpct list --tags: every tag with its test count */
     long timeout_ms;
     long connect_timeout_ms;
     int retries; /* -1 = the target's default (target_policy_of) */
