@@ -467,7 +467,7 @@ Test(cli_run, runs_against_a_separate_mock_over_http_and_https)
     const char *unverified[] = {"run", tree, "--out", out, "--target", mock_server_url(tls), NULL};
     p = run_kpct(unverified, env);
     cr_expect_eq(p.status, 2, "https without the CA: %s %s", p.out, p.err);
-    cr_expect(strstr(p.out, "certificate") || strstr(p.out, "SSL"), "%s", p.out);
+    cr_expect(strstr(p.err, "certificate") && strstr(p.err, "--cacert"), "%s", p.err);
     proc_free(&p);
     const char *insecure[] = {"run",        tree, "--out", out, "--target", mock_server_url(tls),
                               "--insecure", NULL};
@@ -555,6 +555,7 @@ Test(cli_run, writes_valid_partial_reports_when_interrupted)
     static const char *const env[] = {"KLARNA_USERNAME=test-user", "KLARNA_PASSWORD=test-pass",
                                       NULL};
     hostile *h = hostile_start(HOSTILE_HANG, 0, NULL, NULL);
+    hostile_pass_preflight(h); /* the signal must find a test in flight */
     make_tree(tree, passing_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out",     out,  "--target", hostile_url(h),
@@ -807,5 +808,209 @@ Test(cli_mutate, names_the_survivor_and_exits_1_or_0_when_every_defect_is_killed
     cr_expect_eq(p.status, 64, "%s %s", p.out, p.err);
     cr_expect_str_eq(p.err, "kpct: no built-in defect matches --defect (kpmock --list-defects "
                             "lists them)\nTry 'kpct --help'.\n");
+    proc_free(&p);
+}
+
+/* ---- the preflight ---------------------------------------------------------------- */
+
+/* Lines of text (a last line without a newline counts). */
+static size_t count_lines(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+typedef struct preflight_row {
+    const char *what;
+    const char *cause; /* on stderr and in every test's message */
+    const char *hint;  /* on stderr */
+} preflight_row;
+
+static const preflight_row preflight_rows[] = {
+    {"wrong credentials", "rejected the credentials (HTTP 401 to GET /payments/v1/sessions/",
+     "check KLARNA_USERNAME and KLARNA_PASSWORD"},
+    {"an untrusted certificate", "is not trusted (SSL certificate problem",
+     "pass --cacert FILE with the CA that signed it, or --insecure to skip verification"},
+    {"a closed port", "refused the connection", "check that the target is up"},
+    {"a server that answers garbage", "does not answer as an HTTP server",
+     "check the URL's scheme, host and port"},
+};
+
+Test(cli_preflight, ends_a_run_against_a_broken_target_in_a_few_lines_with_status_2)
+{
+    char tree[256], out[512], path[600], dead[64], needle[600];
+    static const char *const env[] = {"KLARNA_USERNAME=shop-user", "KLARNA_PASSWORD=shop-pass",
+                                      NULL};
+    mock_server *other = start_mock("other-user", "other-pass", false),
+                *tls = start_mock("shop-user", "shop-pass", true);
+    hostile *garbage = hostile_start(HOSTILE_GARBAGE, 0, NULL, NULL);
+    hostile_dead_url(dead, sizeof dead);
+    const char *urls[] = {mock_server_url(other), mock_server_url(tls), dead, hostile_url(garbage)};
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    for (size_t i = 0; i < sizeof preflight_rows / sizeof preflight_rows[0]; i++) {
+        const preflight_row *r = &preflight_rows[i];
+        const char *args[] = {"run",   tree,       "--out", out, "--target",
+                              urls[i], "--market", "SE,DE", NULL};
+        proc_out p = run_kpct(args, env);
+        cr_expect_eq(p.status, 2, "%s: %s %s", r->what, p.out, p.err);
+        cr_expect(strstr(p.err, r->cause), "%s: %s", r->what, p.err);
+        cr_expect(strstr(p.err, r->hint), "%s: %s", r->what, p.err);
+        cr_expect(strstr(p.err, "kpct: 4 tests not run, each reported as an error in "), "%s: %s",
+                  r->what, p.err);
+        cr_expect(!strncmp(p.out, "0 passed, 0 failed, 4 errored, 0 skipped\nreports: ", 50),
+                  "%s: %s", r->what, p.out);
+        cr_expect_leq(count_lines(p.out) + count_lines(p.err), 12, "%s: %s%s", r->what, p.out,
+                      p.err);
+        expect_reports(out, "4");
+        snprintf(path, sizeof path, "%s/junit.xml", out);
+        char *v = report_check_xpath(path, "count(//testcase/error[starts-with(@message, "
+                                           "'not run: ')])");
+        cr_expect_str_eq(v, "4", "%s", r->what);
+        free(v);
+        snprintf(path, sizeof path, "%s/results.json", out);
+        snprintf(needle, sizeof needle, "\"not run: ");
+        cr_expect(file_has(path, needle), "%s", r->what);
+        proc_free(&p);
+    }
+    cr_expect_eq(hostile_requests(garbage), 1, "one probe, no test");
+    hostile_stop(garbage);
+    mock_server_stop(other);
+    mock_server_stop(tls);
+}
+
+Test(cli_preflight, lets_a_klarna_shaped_answer_through)
+{
+    char tree[256], out[512];
+    static const char *const env[] = {"KLARNA_USERNAME=shop-user", "KLARNA_PASSWORD=shop-pass",
+                                      NULL};
+    mock_server *m = start_mock("shop-user", "shop-pass", false);
+    make_tree(tree, passing_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *args[] = {"run", tree, "--out", out, "--target", mock_server_url(m), NULL};
+    proc_out p = run_kpct(args, env);
+    cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
+    cr_expect_str_eq(p.err, "");
+    proc_free(&p);
+    mock_server_stop(m);
+}
+
+/* ---- unconfirmed readings ----------------------------------------------------------- */
+
+static const char unconfirmed_suite[] =
+    "{\"suite\": \"reading\", \"title\": \"reading\", \"cases\": [\n"
+    " {\"id\": \"reading.guess\", \"title\": \"a reading we could not confirm\", \"clauses\": [],\n"
+    "  \"tags\": [\"unconfirmed\"],\n"
+    "  \"steps\": [{\"name\": \"read\", \"request\": {\"method\": \"GET\",\n"
+    "    \"path\": \"/payments/v1/sessions/00000000-0000-4000-8000-000000000000\"},\n"
+    "    \"expect\": {\"status\": 410}}]}]}\n";
+
+Test(cli_unconfirmed, warn_reports_a_failing_unconfirmed_test_as_reading_differs_and_passes)
+{
+    char tree[256], out[512], path[600];
+    make_tree(tree, unconfirmed_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *warn[] = {"run", tree, "--out", out, "--unconfirmed", "warn", NULL};
+    proc_out p = run_kpct(warn, NULL);
+    cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
+    cr_expect(strstr(p.out, "DIFF reading.guess ("), "%s", p.out);
+    cr_expect(strstr(p.out, "step 1 \"read\": status: expected 410, got 404\n"), "%s", p.out);
+    cr_expect(strstr(p.out, "0 passed, 0 failed, 0 errored, 0 skipped\n"
+                            "1 reading differs (unconfirmed readings the target does not "
+                            "follow; not failures)\n"),
+              "%s", p.out);
+    expect_reports(out, "1");
+    snprintf(path, sizeof path, "%s/junit.xml", out);
+    char *v = report_check_xpath(path, "string(//testcase/skipped/@message)");
+    cr_expect_str_eq(v, "reading differs: step 1 \"read\": status: expected 410, got 404");
+    free(v);
+    v = report_check_xpath(path, "string(//testcase/skipped/@type)");
+    cr_expect_str_eq(v, "reading-differs");
+    free(v);
+    cr_expect(report_check_contains(path, "curl -sS -X GET") ||
+              report_check_contains(path, "curl -sS"));
+    snprintf(path, sizeof path, "%s/results.json", out);
+    cr_expect(file_has(path, "\"reading-differs\""));
+    cr_expect(file_has(path, "\"reading_differs\":"));
+    proc_free(&p);
+    const char *fail[] = {"run", tree, "--out", out, NULL};
+    p = run_kpct(fail, NULL);
+    cr_expect_eq(p.status, 1, "the mock's default is fail: %s %s", p.out, p.err);
+    cr_expect(strstr(p.out, "FAIL reading.guess ("), "%s", p.out);
+    proc_free(&p);
+    const char *bad[] = {"run", tree, "--unconfirmed", "maybe", NULL};
+    p = run_kpct(bad, NULL);
+    cr_expect_eq(p.status, 64);
+    cr_expect_str_eq(p.err, "kpct: --unconfirmed wants warn or fail, not \"maybe\"\n"
+                            "Try 'kpct --help'.\n");
+    proc_free(&p);
+}
+
+/* ---- command-line papercuts ------------------------------------------------------- */
+
+static const char tagged_suite[] =
+    "{\"suite\": \"smoke\", \"title\": \"smoke\", \"cases\": [\n"
+    " {\"id\": \"smoke.good\", \"title\": \"good\", \"clauses\": [], \"tags\": [\"flow\"],\n"
+    "  \"steps\": [{\"name\": \"read\", \"request\": {\"method\": \"GET\",\n"
+    "    \"path\": \"/payments/v1/sessions/00000000-0000-4000-8000-000000000000\"},\n"
+    "    \"expect\": {\"status\": 404}}]},\n"
+    " {\"id\": \"smoke.bad\", \"title\": \"bad\", \"clauses\": [], \"tags\": [\"flow\", "
+    "\"slow\"],\n"
+    "  \"steps\": [{\"name\": \"read\", \"request\": {\"method\": \"GET\",\n"
+    "    \"path\": \"/payments/v1/sessions/00000000-0000-4000-8000-000000000000\"},\n"
+    "    \"expect\": {\"status\": 410}}]}]}\n";
+
+Test(cli_papercuts, markets_in_any_case_repeat_and_add_up)
+{
+    char tree[256];
+    make_tree(tree, tagged_suite);
+    const char *args[] = {"list", tree, "--market", "se", "--market", "de,SE", NULL};
+    proc_out p = run_kpct(args, NULL);
+    cr_expect_eq(p.status, 0, "%s", p.err);
+    cr_expect_str_eq(p.out, "SE\tsmoke.good\tgood\nSE\tsmoke.bad\tbad\n"
+                            "DE\tsmoke.good\tgood\nDE\tsmoke.bad\tbad\n");
+    cr_expect_str_eq(p.err, "4 tests\n");
+    proc_free(&p);
+}
+
+Test(cli_papercuts, lists_tags_excludes_tags_and_prints_the_version_after_a_command)
+{
+    char tree[256];
+    make_tree(tree, tagged_suite);
+    const char *tags[] = {"list", tree, "--tags", NULL};
+    proc_out p = run_kpct(tags, NULL);
+    cr_expect_str_eq(p.out, "flow\t2\nslow\t1\n");
+    cr_expect_str_eq(p.err, "2 tags\n");
+    proc_free(&p);
+    const char *exclude[] = {"list", tree, "--exclude-tag", "slow", NULL};
+    p = run_kpct(exclude, NULL);
+    cr_expect_str_eq(p.out, "smoke.good\tgood\n");
+    proc_free(&p);
+    const char *version[] = {"run", tree, "--version", NULL};
+    p = run_kpct(version, NULL);
+    cr_expect_eq(p.status, 0);
+    cr_expect_str_eq(p.out, "kpct " KPCT_VERSION "\n");
+    proc_free(&p);
+}
+
+Test(cli_papercuts, last_failed_reruns_only_what_failed_there)
+{
+    char tree[256], out[512];
+    make_tree(tree, tagged_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    const char *first[] = {"run", tree, "--out", out, NULL};
+    proc_out p = run_kpct(first, NULL);
+    cr_expect_eq(p.status, 1, "%s", p.out);
+    proc_free(&p);
+    const char *again[] = {"list", tree, "--last-failed", out, NULL};
+    p = run_kpct(again, NULL);
+    cr_expect_str_eq(p.out, "smoke.bad\tbad\n");
+    proc_free(&p);
+    const char *missing[] = {"list", tree, "--last-failed", "/nonexistent", NULL};
+    p = run_kpct(missing, NULL);
+    cr_expect_eq(p.status, 64);
+    cr_expect(!strncmp(p.err, "kpct: --last-failed /nonexistent: ", 34), "%s", p.err);
     proc_free(&p);
 }

@@ -91,7 +91,7 @@ static run_report sample_run(void)
                                          catalog[c].mock_only, catalog[c].unconfirmed};
     run.applicable = malloc(sizeof applicable);
     memcpy(run.applicable, applicable, sizeof applicable);
-    run.results = calloc(6, sizeof *run.results);
+    run.results = calloc(7, sizeof *run.results);
     add_result(&run, "SE", "t.a", a, 1, RESULT_PASS, 0.123456789, NULL, NULL);
     add_step(&run.results[0], "create", 200, 0.01);
     add_step(&run.results[0], "read", 0, 1e-9);
@@ -107,6 +107,8 @@ static run_report sample_run(void)
     add_result(&run, "US", "t.untitled", NULL, 0, RESULT_PASS, 0, NULL, NULL);
     free(run.results[5].title);
     run.results[5].title = NULL; /* written as null, read back as NULL */
+    add_result(&run, "US", "t.reading", m, 1, RESULT_READING_DIFFERS, 0.1,
+               "status: expected 403, got 404", "step 1 \"update\"\n  the whole story");
     return run;
 }
 
@@ -172,7 +174,7 @@ Test(run_report_read, takes_results_json_alone_as_a_run_without_a_catalog)
     snprintf(path, sizeof path, "%s/coverage.json", dir);
     cr_assert_eq(unlink(path), 0);
     cr_assert_eq(run_report_read(dir, &back, err, sizeof err), 0, "%s", err);
-    cr_expect_eq(back.count, 6);
+    cr_expect_eq(back.count, 7);
     cr_expect_eq(back.n_clauses, 0);
     cr_expect_null(back.applicable);
     run_report_free(&run);
@@ -235,7 +237,9 @@ static const broken_row broken_rows[] = {
      NULL, "results.json: tests[0].line is not a whole number from -2147483648 to 2147483647"},
     {"an unknown status",
      HEAD "'seed': '42', " SUMMARY("1", "1") "'tests': [" TEST("1", "'green'", "false", "[]") "]}",
-     NULL, "results.json: tests[0].status is \"green\", not passed, failed, errored or skipped"},
+     NULL,
+     "results.json: tests[0].status is \"green\", not passed, failed, errored, skipped or "
+     "reading-differs"},
     {"a retry that is not an object",
      HEAD "'seed': '42', " SUMMARY("1", "1") "'tests': [" TEST("1", "'passed'", "true",
                                                                "['again']") "]}",

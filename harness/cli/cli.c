@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "exec.h"
@@ -121,6 +122,47 @@ SETTER(set_tag)
     if (rc == -1)
         snprintf(err, n, "--tag given more than %d times", CLI_MAX_REPEAT);
     return rc;
+}
+
+SETTER(set_exclude_tag)
+{
+    (void)row;
+    (void)as;
+    int rc = push(&o->exclude_tags, &o->n_exclude_tags, v);
+    if (rc == -1)
+        snprintf(err, n, "--exclude-tag given more than %d times", CLI_MAX_REPEAT);
+    return rc;
+}
+
+/* A repeated --market adds to the list: "--market SE --market de" is "SE,de". */
+SETTER(set_market)
+{
+    (void)row;
+    (void)as;
+    if (!*v) {
+        snprintf(err, n, "--market wants a market, a comma list or all, not \"\"");
+        return -1;
+    }
+    if (!o->market) {
+        o->market = v;
+        return 0;
+    }
+    size_t len = strlen(o->market) + 1 + strlen(v) + 1;
+    char *joined = malloc(len);
+    if (!joined)
+        return -2;
+    snprintf(joined, len, "%s,%s", o->market, v);
+    free(o->market_list);
+    o->market = o->market_list = joined;
+    return 0;
+}
+
+SETTER(set_version)
+{
+    (void)row;
+    (void)as, (void)v, (void)err, (void)n;
+    o->command = CLI_VERSION;
+    return 0;
 }
 
 SETTER(set_defect)
@@ -252,6 +294,18 @@ SETTER(set_min_coverage)
     return 0;
 }
 
+SETTER(set_unconfirmed)
+{
+    (void)row;
+    (void)as;
+    if (strcmp(v, "warn") && strcmp(v, "fail")) {
+        snprintf(err, n, "--unconfirmed wants warn or fail, not \"%s\"", v);
+        return -1;
+    }
+    o->unconfirmed_warn = !strcmp(v, "warn");
+    return 0;
+}
+
 SETTER(set_verbose)
 {
     (void)row;
@@ -313,6 +367,14 @@ static void show_rate_limit(const cli_options *d, char *buf, size_t n)
              p->other_per_s, p->quota_create_per_s, p->quota_other_per_s);
 }
 
+static void show_unconfirmed(const cli_options *d, char *buf, size_t n)
+{
+    (void)d;
+    snprintf(buf, n, "%s on the playground, %s elsewhere",
+             target_policy_of(TARGET_PLAYGROUND, NULL)->unconfirmed_warn ? "warn" : "fail",
+             target_policy_of(TARGET_URL, NULL)->unconfirmed_warn ? "warn" : "fail");
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 #define RUN_LIST (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST))
@@ -344,10 +406,10 @@ static const cli_option options[] = {
      .value = "M",
      .commands = RUN_LIST | MUTATE,
      .section = TARGET,
-     .help = "SE, US, ...; a comma list (SE,DE); or all (every market with\n"
-             "fixtures). Default: the target's ({default}).",
-     .set = set_string,
-     .field = FIELD(market),
+     .help = "SE, US, ...; any case; a comma list (SE,DE); or all (every market\n"
+             "with fixtures); repeatable, the lists add up. Default: the target's\n"
+             "({default}).",
+     .set = set_market,
      .show = show_markets},
     {.name = "--allow-production",
      .commands = RUN_LIST,
@@ -369,6 +431,26 @@ static const cli_option options[] = {
      .section = SELECTION,
      .help = "run tests carrying the tag; repeatable",
      .set = set_tag},
+    {.name = "--exclude-tag",
+     .value = "TAG",
+     .commands = RUN_LIST,
+     .section = SELECTION,
+     .help = "leave out tests carrying the tag; repeatable",
+     .set = set_exclude_tag},
+    {.name = "--last-failed",
+     .value = "RUN_DIR",
+     .commands = RUN_LIST,
+     .section = SELECTION,
+     .help = "run only the tests (id and market) that failed or errored in\n"
+             "the run whose results.json is in RUN_DIR",
+     .set = set_string,
+     .field = FIELD(last_failed)},
+    {.name = "--tags",
+     .commands = CLI_IN(CLI_LIST),
+     .section = SELECTION,
+     .help = "list: print every tag of the plan with its test count instead",
+     .set = set_flag,
+     .field = FIELD(list_tags)},
     {.name = "--defect",
      .value = "GLOB",
      .commands = MUTATE,
@@ -473,6 +555,15 @@ static const cli_option options[] = {
              "mutate: mutate.json; diff: diff.json, diff.md",
      .fallback = "reports",
      .set = set_out},
+    {.name = "--unconfirmed",
+     .value = "warn|fail",
+     .commands = CLI_IN(CLI_RUN),
+     .section = OUTPUT,
+     .help = "a failing test tagged unconfirmed (a reading of ours Klarna has\n"
+             "not confirmed): warn = report it as DIFF, \"reading differs\",\n"
+             "and fail nothing; fail = a failure\n(default {default})",
+     .set = set_unconfirmed,
+     .show = show_unconfirmed},
     {.name = "--history",
      .commands = CLI_IN(CLI_REPORT),
      .section = OUTPUT,
@@ -510,6 +601,8 @@ static const cli_option options[] = {
              "credentials and ${env:...} values are always redacted",
      .set = set_verbose},
     {.name = "--help", .short_name = 'h', .commands = ANY, .set = set_help},
+    /* after a command too: "kpct run --version" */
+    {.name = "--version", .short_name = 'V', .commands = ANY, .set = set_version},
 };
 
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -533,6 +626,7 @@ int cli_options_defaults(cli_options *o)
     o->retries = -1;
     o->create_per_s = o->other_per_s = -1;
     o->min_coverage = -1;
+    o->unconfirmed_warn = -1;
     for (size_t i = 0; i < N_OPTIONS; i++)
         if (options[i].fallback && options[i].set(&options[i], o, options[i].name,
                                                   options[i].fallback, err, sizeof err) < 0)
@@ -547,6 +641,11 @@ void cli_options_free(cli_options *o)
         return;
     free(o->id_globs);
     free(o->tags);
+    free(o->exclude_tags);
+    free(o->market_list);
+    o->exclude_tags = NULL;
+    o->market_list = NULL;
+    o->n_exclude_tags = 0;
     free(o->run_dirs);
     free(o->defect_globs);
     o->id_globs = o->tags = o->run_dirs = o->defect_globs = NULL;
@@ -667,6 +766,21 @@ static int take_option(int argc, char **argv, int *i, const cli_option **row, co
     return 0;
 }
 
+static bool is_folder(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* ./cases when there is one, else the installed suite when there is one, else ./cases
+ * (whose loading then says what was looked for). */
+static const char *default_cases_dir(void)
+{
+    if (!is_folder(CLI_CASES_DIR) && is_folder(CLI_INSTALLED_CASES_DIR))
+        return CLI_INSTALLED_CASES_DIR;
+    return CLI_CASES_DIR;
+}
+
 /* kpct report takes one RUN_DIR, or several with --history. */
 static int check_report(const cli_options *r, char *err, size_t errlen)
 {
@@ -764,7 +878,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
         while (repeat--)
             if ((rc = row->set(row, &r, as_given, value, err, errlen)) < 0)
                 goto fail;
-        if (r.command == CLI_HELP)
+        if (r.command == CLI_HELP || r.command == CLI_VERSION)
             goto done;
     }
     if (!have_command) {
@@ -782,6 +896,8 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
         goto fail;
     }
 done:
+    if (!have_dir)
+        r.cases_dir = default_cases_dir();
     *o = r;
     return 0;
 fail:

@@ -37,8 +37,13 @@ typedef enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
 /* A set of commands, for cli_option.commands. */
 #define CLI_IN(command) (1u << (command))
 
-/* The positional CASES_DIR when none is given. */
+/* The positional CASES_DIR when none is given, when it is a folder; else the suite
+ * installed under the data directory (KPCT_DATADIR, set by meson), when that is one. */
 #define CLI_CASES_DIR "cases"
+#ifndef KPCT_DATADIR
+#define KPCT_DATADIR "/usr/local/share/kpct"
+#endif
+#define CLI_INSTALLED_CASES_DIR KPCT_DATADIR "/cases"
 /* kpct report --history reads at most this many RUN_DIRs. */
 #define CLI_MAX_RUN_DIRS 1000
 /* --id and --tag may each be given at most this many times. */
@@ -49,12 +54,17 @@ typedef struct cli_options {
     const char *cases_dir;
     const char *target;
     const char *market; /* NULL = the target's default; "all"; or "SE,DE" */
+    char *market_list;  /* owned: every --market joined by commas, when repeated */
     unsigned jobs;
     const char *out_dir;
     const char **id_globs;
     size_t n_id_globs;
     const char **tags;
     size_t n_tags;
+    const char **exclude_tags; /* --exclude-tag: a test carrying any of them is left out */
+    size_t n_exclude_tags;
+    const char *last_failed; /* --last-failed RUN_DIR: only what failed or errored there */
+    bool list_tags;          /* kpct list --tags: every tag with its test count */
     long timeout_ms;
     long connect_timeout_ms;
     int retries; /* -1 = the target's default (target_policy_of) */
@@ -71,8 +81,9 @@ typedef struct cli_options {
     int verbose;
     uint64_t seed;
     bool seed_given;
-    bool quiet;      /* -q: print only the closing recap */
-    cli_color color; /* --color */
+    int unconfirmed_warn; /* --unconfirmed: 1 warn, 0 fail, -1 = the target's default */
+    bool quiet;           /* -q: print only the closing recap */
+    cli_color color;      /* --color */
     /* kpct report */
     const char **run_dirs; /* the RUN_DIRs, in the order given */
     size_t n_run_dirs;

@@ -16,6 +16,7 @@
 #include "kfile.h"
 #include "msg.h"
 #include "plan.h"
+#include "preflight.h"
 #include "recap.h"
 #include "report.h"
 #include "result.h"
@@ -27,6 +28,8 @@ typedef struct console_ctx {
     bool quiet;    /* -q: no test lines, only the recap */
     bool progress; /* a terminal, not quiet, no -v traces: keep a progress line at the bottom */
     bool several_markets;
+    bool warn_unconfirmed; /* a failing unconfirmed test is a reading that differs */
+    test_result *results;  /* the run's, which print_result is handed one of */
     size_t done, total, failures;
     double t0; /* when the run started, for the elapsed time */
 } console_ctx;
@@ -39,6 +42,8 @@ static void print_result(void *ctx, const test_result *r)
     kbuf line;
     kbuf_init(&line, 4096);
     c->done++;
+    if (c->warn_unconfirmed) /* before it is shown: the console and reports agree */
+        result_mark_reading_differs(&c->results[r - c->results]);
     c->failures += r->status == RESULT_FAIL || r->status == RESULT_ERROR;
     if (c->progress)
         fputs("\r\x1b[K", stdout);
@@ -258,6 +263,57 @@ static int report_open(run_report *rep, const plan *p)
     return 0;
 }
 
+/* Keeps only the last line of b (the recap's "reports: ..." line). */
+static void keep_last_line(kbuf *b)
+{
+    size_t end = b->len;
+    if (!end)
+        return;
+    if (b->data[end - 1] == '\n')
+        end--;
+    size_t start = end;
+    while (start && b->data[start - 1] != '\n')
+        start--;
+    memmove(b->data, b->data + start, b->len - start + 1);
+    b->len -= start;
+}
+
+/* Probes the target once before the tests (not the embedded mock, whose credentials this
+ * run made up, nor a plan that sends nothing). Returns 0 to run the tests, 1 when every
+ * test was settled unrun and the cause printed, or -1 when kpct could not work (printed). */
+static int run_preflight(const cli_options *o, const plan *p, const exec_config *cfg,
+                         run_report *rep)
+{
+    preflight_verdict v;
+    char err[512];
+    size_t sent = 0;
+    for (size_t i = 0; i < p->n_jobs; i++)
+        sent += !p->jobs[i].test->skip_reason;
+    if (p->tgt.kind == TARGET_MOCK || !sent)
+        return 0;
+    if (preflight_check(cfg, p->tgt.base_url, p->tgt.username, p->tgt.password, &v, err,
+                        sizeof err) < 0) {
+        msg_error("%s", err);
+        return -1;
+    }
+    if (v.kind == PREFLIGHT_GO) {
+        /* the probe was an "other" call: the engine's first one keeps the pace after it */
+        if (cfg->other_per_s > 0)
+            usleep((useconds_t)(1e6 / cfg->other_per_s));
+        return 0;
+    }
+    if (preflight_settle(p->jobs, p->n_jobs, rep->results, &v) < 0) {
+        msg_oom();
+        return -1;
+    }
+    if (v.kind != PREFLIGHT_INTERRUPTED) {
+        msg_error("preflight: %s%s%s", v.cause, v.hint[0] ? "; " : "", v.hint);
+        msg_error("%zu test%s not run, each reported as an error in %s", sent, sent == 1 ? "" : "s",
+                  o->out_dir);
+    }
+    return 1;
+}
+
 /* Prints the totals and the coverage summary under the results (not with -q), then the
  * recap. */
 static void print_totals(const console_ctx *cc, const run_report *rep, const kbuf *summary,
@@ -282,7 +338,7 @@ static void print_totals(const console_ctx *cc, const run_report *rep, const kbu
  * over failures, then the coverage threshold. */
 static int run_status(const cli_options *o, const run_report *rep, bool unwritable, double passing)
 {
-    size_t by_status[4], flaky;
+    size_t by_status[RESULT_STATUS_COUNT], flaky;
     run_report_tally(rep, by_status, &flaky);
     if (stop_signal) {
         fprintf(stderr, "kpct: interrupted by signal %d; partial reports written to %s\n",
@@ -343,9 +399,17 @@ int cmd_run(const cli_options *o)
         goto out;
     }
     rep.settings = settings_of(&cfg);
+    cc.results = rep.results;
+    cc.warn_unconfirmed =
+        o->unconfirmed_warn >= 0 ? o->unconfirmed_warn : p.tgt.policy->unconfirmed_warn;
     double t0 = wall_s();
     cc.t0 = t0;
-    if (exec_run(&cfg, p.set, p.jobs, p.n_jobs, rep.results, err, sizeof err) < 0) {
+    int gate = run_preflight(o, &p, &cfg, &rep);
+    if (gate < 0) {
+        rc = CLI_EXIT_SOFTWARE;
+        goto out;
+    }
+    if (!gate && exec_run(&cfg, p.set, p.jobs, p.n_jobs, rep.results, err, sizeof err) < 0) {
         msg_error("%s", err);
         rc = CLI_EXIT_SOFTWARE;
         goto out;
@@ -353,6 +417,10 @@ int cmd_run(const cli_options *o)
     rep.seconds = wall_s() - t0;
     rep.interrupted = stop_signal != 0;
     bool unwritable = write_reports(o, p.set, &rep, &summary, &closing, cc.colour, &passing) < 0;
+    if (gate) { /* every clause errored alike: the cause was one line above, not one a market */
+        kbuf_reset(&summary);
+        keep_last_line(&closing); /* the reports written */
+    }
     print_totals(&cc, &rep, &summary, &closing);
     rc = run_status(o, &rep, unwritable, passing);
 out:

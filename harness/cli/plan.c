@@ -1,13 +1,18 @@
 /* plan: loading, target, markets and the job plan for run and list. */
 #include "plan.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "kbuf.h"
 #include "msg.h"
 #include "redact.h"
+#include "result_read.h"
 #include "rng.h"
 
 #define PLAN_MAX_ERR 1024
@@ -15,6 +20,19 @@
 int plan_load_cases(const char *dir, case_set **set)
 {
     case_diags diags = {0};
+    struct stat st = {0};
+    errno = 0;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        const char *why = errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a folder";
+        if (!strcmp(dir, CLI_CASES_DIR))
+            fprintf(stderr,
+                    "kpct: no case folder: looked for ./%s and the installed suite %s; give "
+                    "CASES_DIR\n",
+                    CLI_CASES_DIR, CLI_INSTALLED_CASES_DIR);
+        else
+            fprintf(stderr, "kpct: CASES_DIR %s is not a folder of case files (%s)\n", dir, why);
+        return CLI_EXIT_BAD_CASES;
+    }
     if (case_set_load(dir, set, &diags) == 0) {
         case_diags_free(&diags);
         return 0;
@@ -64,7 +82,7 @@ int plan_choose_markets(const cli_options *o, const char *default_market, const 
     size_t count = 0;
     char *copy = NULL, *save = NULL;
     int rc = -1;
-    if (o->market && !strcmp(o->market, "all")) {
+    if (o->market && !strcasecmp(o->market, "all")) {
         size_t na;
         const char *const *all = case_set_markets(set, &na);
         for (size_t i = 0; i < na && count < PLAN_MAX_MARKETS; i++)
@@ -80,6 +98,8 @@ int plan_choose_markets(const cli_options *o, const char *default_market, const 
         goto oom;
     for (char *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
         bool dup = false;
+        for (char *c = m; *c; c++) /* "se" is SE: markets are ISO country codes */
+            *c = (char)toupper((unsigned char)*c);
         for (size_t i = 0; i < count; i++)
             dup |= !strcmp(markets[i], m);
         if (dup)
@@ -110,6 +130,65 @@ fail:
     for (size_t i = 0; i < count; i++)
         free(markets[i]);
     return rc;
+}
+
+/* Whether the test carries one of the tags. */
+static bool has_any_tag(const case_test *t, const char *const *tags, size_t n)
+{
+    for (size_t i = 0; i < t->n_tags; i++)
+        for (size_t k = 0; k < n; k++)
+            if (!strcmp(t->tags[i], tags[k]))
+                return true;
+    return false;
+}
+
+/* Whether the earlier run has the test (id and market) failed or errored. */
+static bool failed_in(const run_report *last, const case_test *t, const char *market)
+{
+    for (size_t i = 0; i < last->count; i++) {
+        const test_result *r = &last->results[i];
+        if ((r->status == RESULT_FAIL || r->status == RESULT_ERROR) && r->id && r->market &&
+            !strcmp(r->id, t->id) && !strcmp(r->market, market))
+            return true;
+    }
+    return false;
+}
+
+/* Leaves out of jobs what --exclude-tag and --last-failed leave out; *n shrinks. Returns
+ * 0, or -1 with a reason (usage). */
+static int plan_leave_out(const cli_options *o, exec_job *jobs, size_t *n, char *err, size_t errlen)
+{
+    run_report last;
+    size_t kept = 0, unhappy = 0;
+    memset(&last, 0, sizeof last);
+    if (o->last_failed) {
+        char why[PLAN_MAX_ERR / 2];
+        if (run_report_read(o->last_failed, &last, why, sizeof why) < 0) {
+            snprintf(err, errlen, "--last-failed %s: %s", o->last_failed, why);
+            return -1;
+        }
+        for (size_t i = 0; i < last.count; i++)
+            unhappy +=
+                last.results[i].status == RESULT_FAIL || last.results[i].status == RESULT_ERROR;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        const case_test *t = jobs[i].test;
+        if (has_any_tag(t, o->exclude_tags, o->n_exclude_tags))
+            continue;
+        if (o->last_failed && !failed_in(&last, t, jobs[i].market))
+            continue;
+        jobs[kept++] = jobs[i];
+    }
+    run_report_free(&last);
+    if (o->last_failed && unhappy && !kept) {
+        /* the tests that failed are gone or renamed: a green run of nothing would hide it */
+        snprintf(err, errlen,
+                 "--last-failed %s: none of its %zu failed or errored tests is in this plan",
+                 o->last_failed, unhappy);
+        return -1;
+    }
+    *n = kept;
+    return 0;
 }
 
 /* Expands the set into jobs for every market, then keeps the shard. Returns 0, -1 with
@@ -149,6 +228,8 @@ static int plan_jobs(const cli_options *o, plan *p, char *err, size_t errlen)
         snprintf(err, errlen, "no test matches the --id/--tag selection in %s", o->cases_dir);
         goto fail;
     }
+    if (plan_leave_out(o, jobs, &n, err, errlen) < 0)
+        goto fail;
     /* Sharding slices the combined plan, so K/N splits evenly across markets too. */
     for (size_t i = 0; i < n; i++)
         if (!o->shard_n || i % o->shard_n == o->shard_k - 1)

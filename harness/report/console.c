@@ -19,8 +19,9 @@ static int safe_line(kbuf *out, const char *s, size_t max)
 
 int console_test_line(kbuf *out, const test_result *t, bool show_market, bool colour)
 {
-    static const char *const word[] = {"PASS", "FAIL", "ERROR", "SKIP"};
-    static const char *const ansi[] = {"\x1b[32m", "\x1b[31m", "\x1b[35m", "\x1b[33m"};
+    static const char *const word[RESULT_STATUS_COUNT] = {"PASS", "FAIL", "ERROR", "SKIP", "DIFF"};
+    static const char *const ansi[RESULT_STATUS_COUNT] = {"\x1b[32m", "\x1b[31m", "\x1b[35m",
+                                                          "\x1b[33m", "\x1b[36m"};
     const char *w = word[t->status];
     if (colour ? kbuf_printf(out, "%s%s\x1b[0m", ansi[t->status], w) : kbuf_puts(out, w))
         return -1;
@@ -61,7 +62,7 @@ int console_progress(kbuf *out, size_t done, size_t total, size_t failures, doub
 
 int console_totals(kbuf *out, const run_report *run)
 {
-    size_t n[4], flaky;
+    size_t n[RESULT_STATUS_COUNT], flaky;
     run_report_tally(run, n, &flaky);
     if (kbuf_printf(out, "%zu passed, %zu failed, %zu errored, %zu skipped", n[RESULT_PASS],
                     n[RESULT_FAIL], n[RESULT_ERROR], n[RESULT_SKIP]) < 0)
@@ -69,6 +70,13 @@ int console_totals(kbuf *out, const run_report *run)
     if (kbuf_puts(out, "\n") < 0)
         return -1;
     if (flaky && kbuf_printf(out, "%zu flaky (passed only after retries)\n", flaky) < 0)
+        return -1;
+    if (n[RESULT_READING_DIFFERS] &&
+        kbuf_printf(out,
+                    "%zu reading%s differ%s (unconfirmed readings the target does not "
+                    "follow; not failures)\n",
+                    n[RESULT_READING_DIFFERS], n[RESULT_READING_DIFFERS] == 1 ? "" : "s",
+                    n[RESULT_READING_DIFFERS] == 1 ? "s" : "") < 0)
         return -1;
     return 0;
 }

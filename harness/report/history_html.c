@@ -8,8 +8,9 @@
 #include "html.h"
 #include "verdict.h"
 
-static const char *const clause_icon[CLAUSE_STATUS_COUNT] = {"&#10004;", "&#10008;", "&#9888;",
-                                                             "&#8631;",  "&#8211;",  "&#183;"};
+/* the last, "not equal", is a reading that differs */
+static const char *const clause_icon[CLAUSE_STATUS_COUNT] = {
+    "&#10004;", "&#10008;", "&#9888;", "&#8631;", "&#8211;", "&#183;", "&#8800;"};
 
 static const history_run *latest(const history *h, size_t g)
 {
@@ -32,7 +33,7 @@ static void runs_table(html *o, const history *h, size_t g)
              "scope=\"col\">flaky</th><th scope=\"col\">verdict</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < h->n_runs; i++) {
         const history_run *r = &h->runs[i];
-        size_t n[4], flaky;
+        size_t n[RESULT_STATUS_COUNT], flaky;
         if (r->group != g)
             continue;
         run_report_tally(&r->run, n, &flaky);

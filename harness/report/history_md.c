@@ -44,7 +44,7 @@ static void runs_table(out *o, const history *h, size_t g)
         "| skipped | flaky | verdict |\n|--:|---|---|---|---|---|--:|--:|--:|--:|--:|--:|---|\n");
     for (size_t i = 0; i < h->n_runs; i++) {
         const history_run *r = &h->runs[i];
-        size_t n[4], flaky;
+        size_t n[RESULT_STATUS_COUNT], flaky;
         if (r->group != g)
             continue;
         run_report_tally(&r->run, n, &flaky);

@@ -7,14 +7,16 @@
 
 #include "jsonfile.h"
 
-static cJSON *tally_json(const size_t by_result[4])
+static cJSON *tally_json(const size_t by_result[RESULT_STATUS_COUNT])
 {
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
     size_t total = 0;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < RESULT_STATUS_COUNT; k++) {
         total += by_result[k];
+        if (k == RESULT_READING_DIFFERS && !by_result[k])
+            continue; /* additive: runs without it read as before */
         if (!cJSON_AddNumberToObject(o, result_status_name((result_status)k), (double)by_result[k]))
             goto fail;
     }
@@ -36,7 +38,8 @@ static cJSON *totals_json(const coverage_market *mc, size_t n_clauses)
         !cJSON_AddNumberToObject(o, "covered", (double)mc->covered))
         goto fail;
     for (int s = 0; s < CLAUSE_STATUS_COUNT; s++)
-        if (!cJSON_AddNumberToObject(o, coverage_status_name((clause_status)s),
+        if ((s != CLAUSE_READING_DIFFERS || mc->by_status[s]) &&
+            !cJSON_AddNumberToObject(o, coverage_status_name((clause_status)s),
                                      (double)mc->by_status[s]))
             goto fail;
     if (!cJSON_AddNumberToObject(o, "counted", (double)mc->counted) ||

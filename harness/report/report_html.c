@@ -11,9 +11,11 @@
 
 /* Words and icons beside every colour, so the page reads in black and white too. */
 static const char *const verdict_icon[] = {"&#10004;", "&#10008;", "&#9888;", "&#9208;"};
-static const char *const result_icon[] = {"&#10004;", "&#10008;", "&#9888;", "&#8631;"};
-static const char *const clause_icon[CLAUSE_STATUS_COUNT] = {"&#10004;", "&#10008;", "&#9888;",
-                                                             "&#8631;",  "&#8211;",  "&#183;"};
+static const char *const result_icon[RESULT_STATUS_COUNT] = {"&#10004;", "&#10008;", "&#9888;",
+                                                             "&#8631;", "&#8800;"};
+/* the last, "not equal", is a reading that differs */
+static const char *const clause_icon[CLAUSE_STATUS_COUNT] = {
+    "&#10004;", "&#10008;", "&#9888;", "&#8631;", "&#8211;", "&#183;", "&#8800;"};
 
 static void upper(html *h, const char *word)
 {
@@ -139,7 +141,7 @@ static void market_totals(html *h, const run_report *run, const coverage *cov)
                 "<tbody>\n");
     for (size_t m = 0; m < cov->n_markets; m++) {
         const coverage_market *mc = &cov->markets[m];
-        size_t n[4] = {0}, flaky = 0, total = 0;
+        size_t n[RESULT_STATUS_COUNT] = {0}, flaky = 0, total = 0;
         for (size_t i = 0; i < run->count; i++) {
             const test_result *t = &run->results[i];
             if (!t->market || strcmp(t->market, mc->market))
@@ -160,7 +162,7 @@ static void market_totals(html *h, const run_report *run, const coverage *cov)
         else
             html_put(h, "<td>no catalog</td></tr>\n");
     }
-    size_t n[4], flaky;
+    size_t n[RESULT_STATUS_COUNT], flaky;
     run_report_tally(run, n, &flaky);
     html_putf(h,
               "</tbody>\n<tfoot><tr><th scope=\"row\">all</th><td class=\"n\">%zu</td><td "
@@ -172,9 +174,10 @@ static void market_totals(html *h, const run_report *run, const coverage *cov)
 
 static void cell_counts(html *h, const coverage_cell *cell)
 {
-    static const char *const what[] = {"passed", "failed", "errored", "skipped"};
+    static const char *const what[RESULT_STATUS_COUNT] = {"passed", "failed", "errored", "skipped",
+                                                          "reading differs"};
     bool any = false;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < RESULT_STATUS_COUNT; k++)
         if (cell->by_result[k]) {
             html_putf(h, "%s%zu %s", any ? ", " : "<span class=\"muted\">", cell->by_result[k],
                       what[k]);
@@ -190,7 +193,7 @@ static void compact_cell(html *h, const coverage_cell *cell)
 {
     const char *name = coverage_status_name(cell->status);
     size_t total = 0, bad = cell->by_result[RESULT_FAIL] + cell->by_result[RESULT_ERROR];
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < RESULT_STATUS_COUNT; k++)
         total += cell->by_result[k];
     html_putf(h, "<td class=\"s s-%s\" title=\"%s\">%s", name, name, clause_icon[cell->status]);
     if (bad)
@@ -384,7 +387,7 @@ static size_t home_of(const run_report *run, const verdict_problem *p, size_t n,
 static void failures(html *h, const run_report *run)
 {
     verdict_problem *p = NULL;
-    size_t n = 0, count[4], flaky;
+    size_t n = 0, count[RESULT_STATUS_COUNT], flaky;
     run_report_tally(run, count, &flaky);
     if (verdict_problems(run, &p, &n) < 0) {
         h->full = true;
@@ -505,7 +508,7 @@ static void test_table(html *h, const run_report *run, result_status s, const ch
 
 static void listed(html *h, const run_report *run)
 {
-    size_t n[4], flaky;
+    size_t n[RESULT_STATUS_COUNT], flaky;
     run_report_tally(run, n, &flaky);
     html_putf(h, "<section id=\"skipped\">\n<h2>Skipped tests (%zu)</h2>\n", n[RESULT_SKIP]);
     if (n[RESULT_SKIP])

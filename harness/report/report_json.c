@@ -113,7 +113,7 @@ static int add_settings(cJSON *doc, const run_settings *st)
 
 cJSON *json_results_build(const run_report *run)
 {
-    size_t counts[4], flaky;
+    size_t counts[RESULT_STATUS_COUNT], flaky;
     char seed[32];
     cJSON *doc = cJSON_CreateObject(), *summary, *tests;
     if (!doc)
@@ -146,6 +146,11 @@ cJSON *json_results_build(const run_report *run)
         !cJSON_AddNumberToObject(summary, "errored", (double)counts[RESULT_ERROR]) ||
         !cJSON_AddNumberToObject(summary, "skipped", (double)counts[RESULT_SKIP]) ||
         !cJSON_AddNumberToObject(summary, "flaky", (double)flaky))
+        goto fail;
+    /* additive: only a run with such tests has the member */
+    if (counts[RESULT_READING_DIFFERS] &&
+        !cJSON_AddNumberToObject(summary, "reading_differs",
+                                 (double)counts[RESULT_READING_DIFFERS]))
         goto fail;
     return doc;
 fail:

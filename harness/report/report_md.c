@@ -137,7 +137,7 @@ static void markets(md *m, const run_report *run, const coverage *cov)
     commit(m);
     for (size_t k = 0; k < cov->n_markets; k++) {
         const coverage_market *mc = &cov->markets[k];
-        size_t n[4] = {0}, flaky = 0, total = 0;
+        size_t n[RESULT_STATUS_COUNT] = {0}, flaky = 0, total = 0;
         for (size_t i = 0; i < run->count; i++) {
             const test_result *t = &run->results[i];
             if (t->market && !strcmp(t->market, mc->market)) {

@@ -10,7 +10,7 @@ static const char *const names[] = {"passed", "failed", "errored", "interrupted"
 
 verdict_kind verdict_of(const run_report *run)
 {
-    size_t n[4], flaky;
+    size_t n[RESULT_STATUS_COUNT], flaky;
     run_report_tally(run, n, &flaky);
     if (run->interrupted)
         return VERDICT_INTERRUPTED;
@@ -105,7 +105,7 @@ static int clause_list(kbuf *out, const run_report *run, const verdict_problem *
 
 int verdict_sentence(kbuf *out, const run_report *run, const coverage *cov)
 {
-    size_t n[4], flaky, n_problems = 0;
+    size_t n[RESULT_STATUS_COUNT], flaky, n_problems = 0;
     verdict_problem *problems = NULL;
     int rc = -1;
     run_report_tally(run, n, &flaky);

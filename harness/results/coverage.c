@@ -7,7 +7,8 @@
 #include <string.h>
 
 static const char *const status_names[CLAUSE_STATUS_COUNT] = {
-    "passing", "failing", "erroring", "skipped-only", "not-covered", "not-applicable",
+    "passing",     "failing",        "erroring",        "skipped-only",
+    "not-covered", "not-applicable", "reading-differs",
 };
 
 const char *coverage_status_name(clause_status s)
@@ -36,13 +37,16 @@ bool coverage_result_covers(const test_result *t, const char *clause)
 bool coverage_cell_ran(const coverage_cell *cell)
 {
     return cell->by_result[RESULT_PASS] || cell->by_result[RESULT_FAIL] ||
-           cell->by_result[RESULT_ERROR];
+           cell->by_result[RESULT_ERROR] || cell->by_result[RESULT_READING_DIFFERS];
 }
 
 static clause_status roll_up(const coverage_cell *t, bool applicable)
 {
     if (t->by_result[RESULT_FAIL])
         return CLAUSE_FAILING;
+    /* one test the target answers otherwise is enough to show the reading is in doubt */
+    if (t->by_result[RESULT_READING_DIFFERS])
+        return CLAUSE_READING_DIFFERS;
     if (t->by_result[RESULT_PASS])
         return CLAUSE_PASSING;
     if (t->by_result[RESULT_ERROR])
@@ -73,7 +77,7 @@ static int market_compute(const run_report *run, coverage_market *mc)
     for (size_t i = 0; i < run->count; i++) {
         const test_result *r = &run->results[i];
         if (!r->id || !r->market || strcmp(r->market, mc->market) ||
-            (unsigned)r->status > RESULT_SKIP)
+            (unsigned)r->status >= RESULT_STATUS_COUNT)
             continue;
         for (size_t c = 0; c < n; c++)
             if (coverage_result_covers(r, run->clauses[c].id))
@@ -93,6 +97,9 @@ static int market_compute(const run_report *run, coverage_market *mc)
             mc->covered++;
         /* a mock-only clause that could only be skipped does not count against the target */
         if (t->status == CLAUSE_SKIPPED_ONLY && run->clauses[c].mock_only)
+            continue;
+        /* nor does an unconfirmed reading the target does not follow: it is ours in doubt */
+        if (t->status == CLAUSE_READING_DIFFERS)
             continue;
         mc->counted++;
         if (t->status == CLAUSE_PASSING)
@@ -156,11 +163,9 @@ static int summary_line(const coverage_market *mc, bool several, kbuf *out)
     static const struct {
         clause_status s;
         const char *what;
-    } extra[] = {{CLAUSE_FAILING, "failing"},
-                 {CLAUSE_ERRORING, "erroring"},
-                 {CLAUSE_SKIPPED_ONLY, "skipped"},
-                 {CLAUSE_NOT_COVERED, "not covered"},
-                 {CLAUSE_NOT_APPLICABLE, "not applicable"}};
+    } extra[] = {{CLAUSE_FAILING, "failing"},         {CLAUSE_READING_DIFFERS, "reading differs"},
+                 {CLAUSE_ERRORING, "erroring"},       {CLAUSE_SKIPPED_ONLY, "skipped"},
+                 {CLAUSE_NOT_COVERED, "not covered"}, {CLAUSE_NOT_APPLICABLE, "not applicable"}};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
         if (mc->by_status[extra[i].s] &&
             kbuf_printf(out, ", %zu %s", mc->by_status[extra[i].s], extra[i].what) < 0)

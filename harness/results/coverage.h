@@ -14,18 +14,20 @@
 
 /* The roll-up of one clause in one market. */
 typedef enum {
-    CLAUSE_PASSING,        /* a test passed and none failed */
-    CLAUSE_FAILING,        /* a test failed */
-    CLAUSE_ERRORING,       /* tests could not be judged and none passed or failed */
-    CLAUSE_SKIPPED_ONLY,   /* its tests were all skipped (e.g. mock-only on the playground) */
-    CLAUSE_NOT_COVERED,    /* tests exist for this market but none was in the run */
-    CLAUSE_NOT_APPLICABLE, /* no test covers it in this market (e.g. US sales tax elsewhere) */
+    CLAUSE_PASSING,         /* a test passed and none failed */
+    CLAUSE_FAILING,         /* a test failed */
+    CLAUSE_ERRORING,        /* tests could not be judged and none passed or failed */
+    CLAUSE_SKIPPED_ONLY,    /* its tests were all skipped (e.g. mock-only on the playground) */
+    CLAUSE_NOT_COVERED,     /* tests exist for this market but none was in the run */
+    CLAUSE_NOT_APPLICABLE,  /* no test covers it in this market (e.g. US sales tax elsewhere) */
+    CLAUSE_READING_DIFFERS, /* an unconfirmed reading of ours the target does not follow */
     CLAUSE_STATUS_COUNT
 } clause_status;
 
 /* One clause in one market: how the tests covering it ended, and the roll-up. */
 typedef struct coverage_cell {
-    size_t by_result[4]; /* tests of this market covering the clause, by result_status */
+    size_t by_result[RESULT_STATUS_COUNT]; /* tests of this market covering the clause, by
+                                              result_status */
     clause_status status;
 } coverage_cell;
 
@@ -52,8 +54,8 @@ typedef struct coverage {
 int coverage_compute(const run_report *run, coverage **out);
 /* Frees a coverage; accepts NULL. */
 void coverage_free(coverage *cov);
-/* Returns "passing", "failing", "erroring", "skipped-only", "not-covered" or
- * "not-applicable", the names coverage.json uses. */
+/* Returns "passing", "failing", "erroring", "skipped-only", "not-covered",
+ * "not-applicable" or "reading-differs", the names coverage.json uses. */
 const char *coverage_status_name(clause_status s);
 /* Parses a name coverage_status_name returns; returns 0 and *out, or -1 for any other. */
 int coverage_status_parse(const char *name, clause_status *out);

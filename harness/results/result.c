@@ -141,9 +141,25 @@ bool result_flaky(const test_result *t)
     return t->status == RESULT_PASS && t->n_retries > 0;
 }
 
-void run_report_tally(const run_report *r, size_t by_status[4], size_t *flaky)
+bool result_has_tag(const test_result *t, const char *tag)
 {
-    for (int s = 0; s < 4; s++)
+    for (size_t i = 0; i < t->n_tags; i++)
+        if (t->tags[i] && !strcmp(t->tags[i], tag))
+            return true;
+    return false;
+}
+
+bool result_mark_reading_differs(test_result *t)
+{
+    if (t->status != RESULT_FAIL || !result_has_tag(t, RESULT_UNCONFIRMED_TAG))
+        return false;
+    t->status = RESULT_READING_DIFFERS;
+    return true;
+}
+
+void run_report_tally(const run_report *r, size_t by_status[RESULT_STATUS_COUNT], size_t *flaky)
+{
+    for (int s = 0; s < RESULT_STATUS_COUNT; s++)
         by_status[s] = 0;
     *flaky = 0;
     for (size_t i = 0; i < r->count; i++) {
@@ -163,6 +179,8 @@ const char *result_status_name(result_status s)
         return "errored";
     case RESULT_SKIP:
         return "skipped";
+    case RESULT_READING_DIFFERS:
+        return "reading-differs";
     }
     return "unknown";
 }

@@ -13,7 +13,19 @@
 /* The schema results.json names: written by report_json, read by result_read. */
 #define RESULT_SCHEMA "kpct-results/1"
 
-typedef enum { RESULT_PASS, RESULT_FAIL, RESULT_ERROR, RESULT_SKIP } result_status;
+/* RESULT_READING_DIFFERS is a failure of a test tagged "unconfirmed" in a run that
+ * warns about those (--unconfirmed warn): our reading of Klarna's behaviour was not
+ * confirmed, so the target differing from it is reported apart and fails nothing. */
+typedef enum {
+    RESULT_PASS,
+    RESULT_FAIL,
+    RESULT_ERROR,
+    RESULT_SKIP,
+    RESULT_READING_DIFFERS
+} result_status;
+#define RESULT_STATUS_COUNT 5
+/* The tag of tests that check an unconfirmed reading. */
+#define RESULT_UNCONFIRMED_TAG "unconfirmed"
 
 /* One earlier attempt of a test that was retried (transport error, 429, 5xx). */
 typedef struct result_attempt {
@@ -107,9 +119,14 @@ void test_result_clear(test_result *t);
 void run_report_free(run_report *r);
 /* Whether a test passed only after retries. */
 bool result_flaky(const test_result *t);
+/* Whether the test carries the tag. */
+bool result_has_tag(const test_result *t, const char *tag);
+/* Turns a failed test tagged RESULT_UNCONFIRMED_TAG into RESULT_READING_DIFFERS; leaves
+ * every other result as it is. Returns whether it changed t. */
+bool result_mark_reading_differs(test_result *t);
 /* Counts the run's results by status (indexed by result_status) and the flaky ones. */
-void run_report_tally(const run_report *r, size_t by_status[4], size_t *flaky);
-/* Returns "passed", "failed", "errored" or "skipped". */
+void run_report_tally(const run_report *r, size_t by_status[RESULT_STATUS_COUNT], size_t *flaky);
+/* Returns "passed", "failed", "errored", "skipped" or "reading-differs". */
 const char *result_status_name(result_status s);
 
 #endif

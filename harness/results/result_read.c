@@ -227,13 +227,14 @@ static int get_status(reader *r, const cJSON *obj, const char *where, result_sta
     const char *name = get_string(r, obj, where, "status");
     if (!name)
         return -1;
-    for (int s = RESULT_PASS; s <= RESULT_SKIP; s++)
+    for (int s = RESULT_PASS; s < RESULT_STATUS_COUNT; s++)
         if (!strcmp(name, result_status_name((result_status)s))) {
             *out = (result_status)s;
             return 0;
         }
     member(at, where, "status");
-    return fail(r, "%s is \"%s\", not passed, failed, errored or skipped", at, name);
+    return fail(r, "%s is \"%s\", not passed, failed, errored, skipped or reading-differs", at,
+                name);
 }
 
 /* ---- results.json ---- */
@@ -327,7 +328,7 @@ static int read_test(reader *r, const cJSON *o, const char *at, test_result *t)
 /* The summary repeats counts of the tests: a file whose summary disagrees was edited. */
 static int check_summary(reader *r, const cJSON *doc, const run_report *run)
 {
-    size_t by_status[4], flaky;
+    size_t by_status[RESULT_STATUS_COUNT], flaky;
     const cJSON *summary = get_object(r, doc, "", "summary");
     if (!summary)
         return -1;
@@ -349,6 +350,14 @@ static int check_summary(reader *r, const cJSON *doc, const run_report *run)
             return fail(r, "summary.%s is %g but the tests say %zu", counts[i].key, v,
                         counts[i].want);
     }
+    /* additive: written only by a run that has such tests */
+    double differs = 0;
+    if (cJSON_GetObjectItemCaseSensitive(summary, "reading_differs") &&
+        get_number(r, summary, "summary", "reading_differs", &differs) < 0)
+        return -1;
+    if (differs != (double)by_status[RESULT_READING_DIFFERS])
+        return fail(r, "summary.reading_differs is %g but the tests say %zu", differs,
+                    by_status[RESULT_READING_DIFFERS]);
     return 0;
 }
 

@@ -18,15 +18,15 @@
 /* Retries and pacing differ by kind; the default market by region. A URL naming a
  * playground host is the playground (its quota, its region's market). */
 static const target_policy policies[] = {
-    {TARGET_MOCK, "mock", NULL, "mock", "SE", 0, 0, 0, 0, 0, "127.0.0.1,localhost"},
+    {TARGET_MOCK, "mock", NULL, "mock", "SE", 0, 0, 0, 0, 0, "127.0.0.1,localhost", false},
     {TARGET_PLAYGROUND, "playground-eu", "https://api.playground.klarna.com", "eu", "SE", 2, 4, 40,
-     5, 50, NULL},
+     5, 50, NULL, true},
     {TARGET_PLAYGROUND, "playground-na", "https://api-na.playground.klarna.com", "na", "US", 2, 4,
-     40, 5, 50, NULL},
+     40, 5, 50, NULL, true},
     {TARGET_PLAYGROUND, "playground-oc", "https://api-oc.playground.klarna.com", "oc", "AU", 2, 4,
-     40, 5, 50, NULL},
-    {TARGET_PLAYGROUND, NULL, NULL, NULL, "SE", 2, 4, 40, 5, 50, NULL},
-    {TARGET_URL, NULL, NULL, NULL, "SE", 0, 0, 0, 0, 0, NULL},
+     40, 5, 50, NULL, true},
+    {TARGET_PLAYGROUND, NULL, NULL, NULL, "SE", 2, 4, 40, 5, 50, NULL, true},
+    {TARGET_URL, NULL, NULL, NULL, "SE", 0, 0, 0, 0, 0, NULL, false},
 };
 
 #define N_POLICIES (sizeof policies / sizeof policies[0])

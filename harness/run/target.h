@@ -14,7 +14,8 @@
 struct mock_server;
 
 /* What kpct does differently per target, in one table: the market it runs when none
- * is given, how often a test is retried, and how fast requests are started (the
+ * is given, how often a test is retried, whether unconfirmed readings may differ, and how
+ * fast requests are started (the
  * playground's quota is 5 create-session and 50 other requests per second). */
 typedef struct target_policy {
     case_target_kind kind;
@@ -28,6 +29,10 @@ typedef struct target_policy {
     double quota_create_per_s;  /* the service's own quota; 0 = none known */
     double quota_other_per_s;
     const char *noproxy; /* hosts that bypass proxies from the environment; NULL = none */
+    /* when --unconfirmed is not given: a failing test tagged "unconfirmed" is reported as
+     * "reading differs" and fails nothing (true), or fails like any other (false). Klarna
+     * is the judge of our unconfirmed readings, our mocks are held to them. */
+    bool unconfirmed_warn;
 } target_policy;
 
 /* The rows of the policy table, in --help order; *n gets their count. */

@@ -26,6 +26,7 @@ struct hostile {
     atomic_uint requests;
     atomic_uint active; /* connection threads still running */
     atomic_bool stopping;
+    atomic_bool pass_preflight; /* answer kpct's preflight read with 404, uncounted */
     pthread_mutex_t log_lock;
     char *log[HOSTILE_LOG_MAX]; /* request lines in arrival order */
     size_t n_log;
@@ -87,7 +88,9 @@ static int read_request(hostile *h, int c, bool *admin)
                 return -1;
             continue;
         }
-        *admin = !strncmp(buf, "GET /__admin/", 13);
+        *admin = !strncmp(buf, "GET /__admin/", 13) ||
+                 (atomic_load(&h->pass_preflight) &&
+                  !strncmp(buf, HOSTILE_PREFLIGHT_LINE, strlen(HOSTILE_PREFLIGHT_LINE)));
         if (!*admin) {
             pthread_mutex_lock(&h->log_lock);
             if (h->n_log < HOSTILE_LOG_MAX)
@@ -383,6 +386,11 @@ void hostile_dead_url(char *out, size_t outlen)
     if (fd >= 0)
         close(fd);
     snprintf(out, outlen, "http://127.0.0.1:%u", port);
+}
+
+void hostile_pass_preflight(hostile *h)
+{
+    atomic_store(&h->pass_preflight, true);
 }
 
 void hostile_stop(hostile *h)

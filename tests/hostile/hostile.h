@@ -42,6 +42,11 @@ unsigned hostile_requests(const hostile *h);
 size_t hostile_log(hostile *h, char ***lines);
 /* A base URL where nothing listens (bound, then closed). */
 void hostile_dead_url(char *out, size_t outlen);
+/* The request line of kpct run's preflight read (harness/run/preflight.h). */
+#define HOSTILE_PREFLIGHT_LINE "GET /payments/v1/sessions/00000000-0000-4000-8000-000000000000 "
+/* From now on answer the preflight read with 404, not counted or logged, like the admin
+ * probe: for tests of what the misbehaviour does to the tests themselves. */
+void hostile_pass_preflight(hostile *h);
 /* Stops the server and frees it; accepts NULL. */
 void hostile_stop(hostile *h);
 
