@@ -37,6 +37,9 @@ int plan_load_cases(const char *dir, case_set **set);
  * chooses the markets and plans the jobs. Returns 0, or the exit status after printing
  * why; p must be zeroed and is freed by plan_free either way. */
 int plan_open(const cli_options *o, plan *p, bool for_run);
+/* The position in the whole plan (before --shard) of the plan's job-th job, so that
+ * kpct merge can put the shards back in the unsharded order. */
+size_t plan_index_of(const cli_options *o, size_t job);
 /* Releases the plan; accepts a zeroed one. */
 void plan_free(plan *p);
 

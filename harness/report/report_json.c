@@ -89,10 +89,28 @@ static cJSON *test_object(const test_result *t)
             add_string(r, "detail", t->retries[i].detail) < 0)
             goto fail;
     }
+    if (t->plan_index >= 0 && !cJSON_AddNumberToObject(o, "plan_index", (double)t->plan_index))
+        goto fail;
     return o;
 fail:
     cJSON_Delete(o);
     return NULL;
+}
+
+/* Where the run's cases came from and which slice of the plan it ran: added only when
+ * known, so results.json stays kpct-results/1 for every earlier reader. */
+static int provenance(cJSON *doc, const run_report *run)
+{
+    if ((run->case_digest && add_string(doc, "case_digest", run->case_digest) < 0) ||
+        (run->cases_commit && add_string(doc, "cases_commit", run->cases_commit) < 0))
+        return -1;
+    if (!run->shard_n)
+        return 0;
+    cJSON *shard = cJSON_AddObjectToObject(doc, "shard");
+    if (!shard || !cJSON_AddNumberToObject(shard, "k", run->shard_k) ||
+        !cJSON_AddNumberToObject(shard, "n", run->shard_n))
+        return -1;
+    return 0;
 }
 
 cJSON *json_results_build(const run_report *run)
@@ -111,7 +129,7 @@ cJSON *json_results_build(const run_report *run)
         add_string(doc, "started_at", run->started_at) < 0 || add_string(doc, "seed", seed) < 0 ||
         !cJSON_AddNumberToObject(doc, "seconds", run->seconds) ||
         !cJSON_AddBoolToObject(doc, "interrupted", run->interrupted != 0) ||
-        !(summary = cJSON_AddObjectToObject(doc, "summary")) ||
+        provenance(doc, run) < 0 || !(summary = cJSON_AddObjectToObject(doc, "summary")) ||
         !(tests = cJSON_AddArrayToObject(doc, "tests")))
         goto fail;
     for (size_t i = 0; i < run->count; i++) {
