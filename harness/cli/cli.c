@@ -423,7 +423,7 @@ static const cli_option options[] = {
 
     {.name = "--out",
      .value = "DIR",
-     .commands = RUN_LIST,
+     .commands = RUN_LIST | CLI_IN(CLI_MERGE),
      .section = OUTPUT,
      .help = "report folder (default {default}): junit.xml, results.json,\n"
              "coverage.json",
@@ -482,6 +482,9 @@ void cli_options_free(cli_options *o)
         return;
     free(o->id_globs);
     free(o->tags);
+    free(o->run_dirs);
+    o->run_dirs = NULL;
+    o->n_run_dirs = 0;
     o->id_globs = o->tags = NULL;
     o->n_id_globs = o->n_tags = 0;
 }
@@ -630,6 +633,21 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
             have_command = true;
             continue;
         }
+        if ((a[0] != '-' || !strcmp(a, "-")) && r.command == CLI_MERGE) {
+            if (r.n_run_dirs >= CLI_MAX_RUN_DIRS) {
+                snprintf(err, errlen, "merge takes at most %d RUN_DIRs", CLI_MAX_RUN_DIRS);
+                rc = -1;
+                goto fail;
+            }
+            const char **grown = realloc(r.run_dirs, (r.n_run_dirs + 1) * sizeof *grown);
+            if (!grown) {
+                rc = -2;
+                goto fail;
+            }
+            r.run_dirs = grown;
+            r.run_dirs[r.n_run_dirs++] = a;
+            continue;
+        }
         if (a[0] != '-' || !strcmp(a, "-")) {
             if (have_dir) {
                 snprintf(err, errlen, "unexpected argument \"%s\" (one CASES_DIR at most)", a);
@@ -649,7 +667,9 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
             goto fail;
         if (!(row->commands & CLI_IN(r.command))) {
             const cmd *c = cmd_of(r.command);
-            if (strstr(c->args, "[options]"))
+            if (r.command == CLI_MERGE)
+                snprintf(err, errlen, "merge takes RUN_DIRs and --out only, not %s", as_given);
+            else if (strstr(c->args, "[options]"))
                 snprintf(err, errlen, "%s does not take %s", c->name, as_given);
             else /* its usage line promises no options */
                 snprintf(err, errlen, "%s takes only CASES_DIR, not %s", c->name, as_given);

@@ -20,7 +20,7 @@ enum {
     CLI_EXIT_SOFTWARE = 70, /* kpct itself could not work (reports unwritable, OOM) */
 };
 
-typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_HELP, CLI_VERSION } cli_command;
+typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_MERGE, CLI_HELP, CLI_VERSION } cli_command;
 
 /* A set of commands, for cli_option.commands. */
 #define CLI_IN(command) (1u << (command))
@@ -29,6 +29,8 @@ typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_HELP, CLI_VERSION } cli_command;
 #define CLI_CASES_DIR "cases"
 /* --id and --tag may each be given at most this many times. */
 #define CLI_MAX_REPEAT 256
+/* kpct merge takes at most this many RUN_DIRs (--shard's largest N). */
+#define CLI_MAX_RUN_DIRS 1000
 
 typedef struct cli_options {
     cli_command command;
@@ -57,6 +59,8 @@ typedef struct cli_options {
     int verbose;
     uint64_t seed;
     bool seed_given;
+    const char **run_dirs; /* kpct merge's RUN_DIR... */
+    size_t n_run_dirs;
 } cli_options;
 
 /* One row of the option table: how it is written, what it takes, where it is accepted,

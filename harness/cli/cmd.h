@@ -29,5 +29,7 @@ int cmd_run(const cli_options *o);
 int cmd_list(const cli_options *o);
 /* kpct lint: loads and validates the case files only. */
 int cmd_lint(const cli_options *o);
+/* kpct merge: the runs of --shard K/N jobs written again as the one run they split. */
+int cmd_merge(const cli_options *o);
 
 #endif
