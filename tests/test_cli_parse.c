@@ -172,8 +172,8 @@ typedef struct refusal_row {
 /* A table rather than a ParameterizedTest: Criterion re-executes the binary per test, so
  * pointers inside parameters would not survive. */
 static const refusal_row refusals[] = {
-    {{NULL}, "no command given (expected run, list, lint or merge)"},
-    {{"bogus", NULL}, "unknown command \"bogus\" (expected run, list, lint or merge)"},
+    {{NULL}, "no command given (expected run, list, lint, report or merge)"},
+    {{"bogus", NULL}, "unknown command \"bogus\" (expected run, list, lint, report or merge)"},
     {{"run", "--frob", NULL}, "unknown option \"--frob\""},
     {{"run", "--marekt=SE", NULL}, "unknown option \"--marekt=SE\" (did you mean --market?)"},
     {{"run", "--jbos", "4", NULL}, "unknown option \"--jbos\" (did you mean --jobs?)"},
@@ -219,6 +219,12 @@ static const refusal_row refusals[] = {
     {{"lint", "-j4", NULL}, "lint takes only CASES_DIR, not -j"},
     {{"lint", "--frob", NULL}, "unknown option \"--frob\""},
     {{"run", "--version", NULL}, "unknown option \"--version\""},
+    {{"run", "--color", "blue", NULL}, "--color wants auto, always or never, not \"blue\""},
+    {{"list", "-q", NULL}, "list does not take -q"},
+    {{"report", NULL}, "report needs a RUN_DIR (a folder with results.json)"},
+    {{"report", "a", "b", NULL}, "report takes one RUN_DIR (several with --history), not 2"},
+    {{"report", "a", "--target", "mock", NULL}, "report does not take --target"},
+    {{"run", "--history", NULL}, "run does not take --history"},
 };
 
 Test(cli_parse, refuses_bad_command_lines_with_an_exact_reason)

@@ -240,10 +240,12 @@ Test(report_table, writes_the_rest_when_one_report_fails_and_gives_the_first_rea
     cr_expect(report_check_contains(path, "\"markets\""), "coverage.json was written after it");
     size_t n;
     const reporter *table = report_table(&n);
-    cr_assert_eq(n, 3);
+    cr_assert_eq(n, 5);
     cr_expect_str_eq(table[0].file, "junit.xml");
     cr_expect_str_eq(table[1].file, "results.json");
     cr_expect_str_eq(table[2].file, "coverage.json");
+    cr_expect_str_eq(table[3].file, "report.html");
+    cr_expect_str_eq(table[4].file, "summary.md");
 }
 
 Test(json_report, carries_schema_summary_and_every_test_as_valid_utf8)
@@ -315,9 +317,11 @@ Test(console, prints_one_line_per_test_and_the_exact_totals_line)
                      "FAIL update.bad (12 ms) after 1 retry: step 1 \"update\": expected status "
                      "204, got 400 body: <html>]]> \xEF\xBF\xBD\xEF\xBF\xBD & "
                      "\"quotes\"</html>\n"
+                     "  \"a title with <markup>\" (clauses: update.ok)\n"
                      "ERROR update.err (12 ms): step 1 \"update\": expected status 204, got 400 "
                      "body: <html>]]> \xEF\xBF\xBD\xEF\xBF\xBD & "
                      "\"quotes\"</html>\n"
+                     "  \"a title with <markup>\" (clauses: update.ok)\n"
                      "SKIP update.skip: needs the reference mock\n"
                      "PASS update.flaky (12 ms) after 1 retry\n"
                      "2 passed, 1 failed, 1 errored, 1 skipped\n"

@@ -81,6 +81,28 @@ SETTER(set_flag)
     return 0;
 }
 
+/* --out: remembered as given, since kpct report defaults to the run folder itself. */
+SETTER(set_out)
+{
+    (void)row, (void)as, (void)err, (void)n;
+    o->out_dir = v;
+    o->out_given = true; /* cli_options_defaults clears it after setting the fallback */
+    return 0;
+}
+
+SETTER(set_color)
+{
+    (void)row, (void)as;
+    static const char *const names[] = {"auto", "always", "never"};
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(v, names[i])) {
+            o->color = (cli_color)i;
+            return 0;
+        }
+    snprintf(err, n, "--color wants auto, always or never, not \"%s\"", v);
+    return -1;
+}
+
 SETTER(set_id)
 {
     (void)row;
@@ -284,7 +306,7 @@ static void show_rate_limit(const cli_options *d, char *buf, size_t n)
 /* ---- the table ------------------------------------------------------------------- */
 
 #define RUN_LIST (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST))
-#define ANY      (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST) | CLI_IN(CLI_LINT))
+#define ANY      (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST) | CLI_IN(CLI_LINT) | CLI_IN(CLI_REPORT))
 
 #define FIELD(name) offsetof(cli_options, name)
 #define TARGET      "Target and market"
@@ -423,13 +445,33 @@ static const cli_option options[] = {
 
     {.name = "--out",
      .value = "DIR",
-     .commands = RUN_LIST | CLI_IN(CLI_MERGE),
+     .commands = RUN_LIST | CLI_IN(CLI_REPORT) | CLI_IN(CLI_MERGE),
      .section = OUTPUT,
      .help = "report folder (default {default}): junit.xml, results.json,\n"
-             "coverage.json",
+             "coverage.json, report.html, summary.md; for report, the RUN_DIR",
      .fallback = "reports",
-     .set = set_string,
-     .field = FIELD(out_dir)},
+     .set = set_out},
+    {.name = "--history",
+     .commands = CLI_IN(CLI_REPORT),
+     .section = OUTPUT,
+     .help = "report: read several RUN_DIRs into history.html and history.md",
+     .set = set_flag,
+     .field = FIELD(history)},
+    {.name = "--quiet",
+     .short_name = 'q',
+     .commands = CLI_IN(CLI_RUN),
+     .section = OUTPUT,
+     .label = "-q, --quiet",
+     .help = "print only the closing recap (verdict, failing clauses, reports)",
+     .set = set_flag,
+     .field = FIELD(quiet)},
+    {.name = "--color",
+     .value = "WHEN",
+     .commands = CLI_IN(CLI_RUN),
+     .section = OUTPUT,
+     .help = "auto (default: on a terminal, unless NO_COLOR is set), always or\n"
+             "never",
+     .set = set_color},
     {.name = "--min-coverage",
      .value = "PCT",
      .commands = RUN_LIST,
@@ -473,6 +515,7 @@ int cli_options_defaults(cli_options *o)
         if (options[i].fallback && options[i].set(&options[i], o, options[i].name,
                                                   options[i].fallback, err, sizeof err) < 0)
             return -2; /* a fallback is valid by construction: only memory can fail */
+    o->out_given = false;
     return 0;
 }
 
@@ -483,10 +526,8 @@ void cli_options_free(cli_options *o)
     free(o->id_globs);
     free(o->tags);
     free(o->run_dirs);
-    o->run_dirs = NULL;
-    o->n_run_dirs = 0;
-    o->id_globs = o->tags = NULL;
-    o->n_id_globs = o->n_tags = 0;
+    o->id_globs = o->tags = o->run_dirs = NULL;
+    o->n_id_globs = o->n_tags = o->n_run_dirs = 0;
 }
 
 /* ---- parsing --------------------------------------------------------------------- */
@@ -603,6 +644,19 @@ static int take_option(int argc, char **argv, int *i, const cli_option **row, co
     return 0;
 }
 
+/* kpct report takes one RUN_DIR, or several with --history. */
+static int check_report(const cli_options *r, char *err, size_t errlen)
+{
+    if (!r->n_run_dirs)
+        snprintf(err, errlen, "report needs a RUN_DIR (a folder with results.json)");
+    else if (r->n_run_dirs > 1 && !r->history)
+        snprintf(err, errlen, "report takes one RUN_DIR (several with --history), not %zu",
+                 r->n_run_dirs);
+    else
+        return 0;
+    return -1;
+}
+
 int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
 {
     cli_options r;
@@ -633,19 +687,19 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
             have_command = true;
             continue;
         }
-        if ((a[0] != '-' || !strcmp(a, "-")) && r.command == CLI_MERGE) {
+        if ((a[0] != '-' || !strcmp(a, "-")) && (r.command == CLI_REPORT || r.command == CLI_MERGE)) {
             if (r.n_run_dirs >= CLI_MAX_RUN_DIRS) {
-                snprintf(err, errlen, "merge takes at most %d RUN_DIRs", CLI_MAX_RUN_DIRS);
+                snprintf(err, errlen, "more than %d RUN_DIRs", CLI_MAX_RUN_DIRS);
                 rc = -1;
                 goto fail;
             }
-            const char **grown = realloc(r.run_dirs, (r.n_run_dirs + 1) * sizeof *grown);
-            if (!grown) {
+            const char **l = realloc(r.run_dirs, (r.n_run_dirs + 1) * sizeof *l);
+            if (!l) {
                 rc = -2;
                 goto fail;
             }
-            r.run_dirs = grown;
-            r.run_dirs[r.n_run_dirs++] = a;
+            l[r.n_run_dirs++] = a;
+            r.run_dirs = l;
             continue;
         }
         if (a[0] != '-' || !strcmp(a, "-")) {
@@ -689,6 +743,8 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
         rc = -1;
         goto fail;
     }
+    if (r.command == CLI_REPORT && (rc = check_report(&r, err, errlen)) < 0)
+        goto fail;
 done:
     *o = r;
     return 0;

@@ -20,17 +20,21 @@ enum {
     CLI_EXIT_SOFTWARE = 70, /* kpct itself could not work (reports unwritable, OOM) */
 };
 
-typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_MERGE, CLI_HELP, CLI_VERSION } cli_command;
+typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_REPORT, CLI_MERGE, CLI_HELP, CLI_VERSION } cli_command;
+
+/* --color: auto = on a terminal when NO_COLOR is unset or empty. */
+typedef enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
 
 /* A set of commands, for cli_option.commands. */
 #define CLI_IN(command) (1u << (command))
 
 /* The positional CASES_DIR when none is given. */
 #define CLI_CASES_DIR "cases"
+/* kpct report --history and kpct merge read at most this many RUN_DIRs (merge: --shard's
+ * largest N). */
+#define CLI_MAX_RUN_DIRS 1000
 /* --id and --tag may each be given at most this many times. */
 #define CLI_MAX_REPEAT 256
-/* kpct merge takes at most this many RUN_DIRs (--shard's largest N). */
-#define CLI_MAX_RUN_DIRS 1000
 
 typedef struct cli_options {
     cli_command command;
@@ -59,8 +63,13 @@ typedef struct cli_options {
     int verbose;
     uint64_t seed;
     bool seed_given;
-    const char **run_dirs; /* kpct merge's RUN_DIR... */
+    bool quiet;      /* -q: print only the closing recap */
+    cli_color color; /* --color */
+    /* kpct report and kpct merge */
+    const char **run_dirs; /* the RUN_DIRs, in the order given */
     size_t n_run_dirs;
+    bool history;   /* --history: several runs into history.html and history.md */
+    bool out_given; /* --out was given (report's default is the RUN_DIR itself) */
 } cli_options;
 
 /* One row of the option table: how it is written, what it takes, where it is accepted,

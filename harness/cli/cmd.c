@@ -9,6 +9,8 @@ static const cmd commands[] = {
     {"list", CLI_LIST, "[CASES_DIR] [options]", "print what would run (id, title, skip reason)",
      cmd_list},
     {"lint", CLI_LINT, "[CASES_DIR]", "load and validate the cases only", cmd_lint},
+    {"report", CLI_REPORT, "RUN_DIR... [options]",
+     "rebuild report.html and summary.md (--history: of several runs)", cmd_report},
     {"merge", CLI_MERGE, "RUN_DIR... [--out DIR]", "merge the report folders of --shard runs",
      cmd_merge},
 };

@@ -1,4 +1,4 @@
-/* cmd: kpct's commands as a table, one file each (cmd_run.c, cmd_list.c, cmd_lint.c).
+/* cmd: kpct's commands as a table, one file each (cmd_run.c, cmd_list.c, cmd_lint.c, cmd_report.c).
  * main dispatches on it, the parser takes command names from it, --help lists it.
  * A command prints what the user sees and returns the exit status (CLI_EXIT_*). */
 #ifndef KPCT_CMD_H
@@ -29,6 +29,8 @@ int cmd_run(const cli_options *o);
 int cmd_list(const cli_options *o);
 /* kpct lint: loads and validates the case files only. */
 int cmd_lint(const cli_options *o);
+/* kpct report: rebuilds the pages of a run folder, or writes the history of several. */
+int cmd_report(const cli_options *o);
 /* kpct merge: the runs of --shard K/N jobs written again as the one run they split. */
 int cmd_merge(const cli_options *o);
 

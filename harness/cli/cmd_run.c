@@ -16,6 +16,7 @@
 #include "kfile.h"
 #include "msg.h"
 #include "plan.h"
+#include "recap.h"
 #include "report.h"
 #include "result.h"
 #include "run_catalog.h"
@@ -23,10 +24,14 @@
 
 typedef struct console_ctx {
     bool colour;
-    bool progress; /* stdout is a terminal: keep a "[done/total]" line at the bottom */
+    bool quiet;    /* -q: no test lines, only the recap */
+    bool progress; /* a terminal, not quiet, no -v traces: keep a progress line at the bottom */
     bool several_markets;
-    size_t done, total;
+    size_t done, total, failures;
+    double t0; /* when the run started, for the elapsed time */
 } console_ctx;
+
+static double wall_s(void);
 
 static void print_result(void *ctx, const test_result *r)
 {
@@ -34,19 +39,24 @@ static void print_result(void *ctx, const test_result *r)
     kbuf line;
     kbuf_init(&line, 4096);
     c->done++;
+    c->failures += r->status == RESULT_FAIL || r->status == RESULT_ERROR;
     if (c->progress)
         fputs("\r\x1b[K", stdout);
-    if (console_test_line(&line, r, c->several_markets, c->colour) == 0)
+    if (!c->quiet && console_test_line(&line, r, c->several_markets, c->colour) == 0)
         fputs(kbuf_str(&line), stdout);
-    if (c->progress && c->done < c->total)
-        printf("[%zu/%zu]", c->done, c->total);
+    kbuf_reset(&line);
+    if (c->progress && c->done < c->total &&
+        console_progress(&line, c->done, c->total, c->failures, wall_s() - c->t0) == 0)
+        fputs(kbuf_str(&line), stdout);
     fflush(stdout);
     kbuf_free(&line);
 }
 
-static bool use_colour(void)
+static bool use_colour(cli_color when)
 {
     const char *nc = getenv("NO_COLOR");
+    if (when != CLI_COLOR_AUTO)
+        return when == CLI_COLOR_ALWAYS;
     return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
@@ -65,10 +75,30 @@ static double wall_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Computes coverage once, writes every report into --out and appends the coverage
- * summary. Returns 0, or -1 when a report could not be written (reason printed). */
+/* The closing recap: the reports that are in --out now (all of them, or those written
+ * before one failed), after the verdict and the failing clauses. */
+static void recap(const cli_options *o, const run_report *rep, const coverage *cov, bool colour,
+                  kbuf *out)
+{
+    size_t n;
+    const reporter *table = report_table(&n);
+    char paths[16][4096];
+    const char *written[16];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 16; i++) {
+        snprintf(paths[k], sizeof paths[k], "%s/%s", o->out_dir, table[i].file);
+        if (access(paths[k], F_OK) == 0) {
+            written[k] = paths[k];
+            k++;
+        }
+    }
+    recap_build(out, rep, cov, written, k, colour);
+}
+
+/* Computes coverage once, writes every report into --out, appends the coverage summary
+ * and the recap. Returns 0, or -1 when a report could not be written (reason printed). */
 static int write_reports(const cli_options *o, const case_set *set, run_report *rep, kbuf *summary,
-                         double *passing_pct)
+                         kbuf *closing, bool colour, double *passing_pct)
 {
     char err[1024];
     coverage *cov = NULL;
@@ -81,6 +111,7 @@ static int write_reports(const cli_options *o, const case_set *set, run_report *
     if (rc < 0)
         fprintf(stderr, "kpct: %s\n", err);
     coverage_summary(cov, summary, passing_pct);
+    recap(o, rep, cov, colour, closing);
     coverage_free(cov);
     return rc;
 }
@@ -184,6 +215,16 @@ static int report_provenance(run_report *rep, const cli_options *o, const plan *
     return 0;
 }
 
+/* What shaped the results, for the reports (results.json "settings"). */
+static run_settings settings_of(const exec_config *cfg)
+{
+    return (run_settings){.known = true,
+                          .jobs = cfg->jobs,
+                          .retries = cfg->retries,
+                          .create_per_s = cfg->create_per_s,
+                          .other_per_s = cfg->other_per_s};
+}
+
 /* Fills the report's header and room for its results. Returns 0, or -1 out of memory. */
 static int report_open(run_report *rep, const plan *p)
 {
@@ -206,19 +247,24 @@ static int report_open(run_report *rep, const plan *p)
     return 0;
 }
 
-/* Prints the totals and the coverage summary under the results. */
-static void print_totals(const console_ctx *cc, const run_report *rep, const kbuf *summary)
+/* Prints the totals and the coverage summary under the results (not with -q), then the
+ * recap. */
+static void print_totals(const console_ctx *cc, const run_report *rep, const kbuf *summary,
+                         const kbuf *closing)
 {
     kbuf totals;
     kbuf_init(&totals, 4096);
     if (cc->progress)
         fputs("\r\x1b[K", stdout);
-    console_totals(&totals, rep);
-    fputs(kbuf_str(&totals), stdout);
+    if (!cc->quiet) {
+        console_totals(&totals, rep);
+        fputs(kbuf_str(&totals), stdout);
+        fputs(kbuf_str(summary), stdout);
+        if (summary->len && summary->data[summary->len - 1] != '\n')
+            fputs("\n", stdout);
+    }
     kbuf_free(&totals);
-    fputs(kbuf_str(summary), stdout);
-    if (summary->len && summary->data[summary->len - 1] != '\n')
-        fputs("\n", stdout);
+    fputs(kbuf_str(closing), stdout);
 }
 
 /* The exit status of a finished run: a signal, then unwritable reports, then errors
@@ -250,12 +296,13 @@ int cmd_run(const cli_options *o)
 {
     plan p = {0};
     run_report rep;
-    kbuf summary;
+    kbuf summary, closing;
     char err[1024];
     double passing = 100.0;
     int rc;
     memset(&rep, 0, sizeof rep);
     kbuf_init(&summary, 1u << 20);
+    kbuf_init(&closing, 1u << 20);
     if (out_inside_cases(o->cases_dir, o->out_dir)) {
         snprintf(err, sizeof err,
                  "--out %s lies inside %s: the next run would read the reports as case files",
@@ -271,8 +318,11 @@ int cmd_run(const cli_options *o)
         rc = CLI_EXIT_SOFTWARE;
         goto out;
     }
-    console_ctx cc = {.colour = use_colour(),
-                      .progress = isatty(STDOUT_FILENO),
+    /* -v traces go to stderr line by line: a progress line on the same terminal would be
+     * cut by them, so there is none with -v */
+    console_ctx cc = {.colour = use_colour(o->color),
+                      .quiet = o->quiet,
+                      .progress = isatty(STDOUT_FILENO) && !o->quiet && !o->verbose,
                       .several_markets = p.n_markets > 1,
                       .total = p.n_jobs};
     exec_config cfg;
@@ -281,7 +331,9 @@ int cmd_run(const cli_options *o)
         rc = msg_oom();
         goto out;
     }
+    rep.settings = settings_of(&cfg);
     double t0 = wall_s();
+    cc.t0 = t0;
     if (exec_run(&cfg, p.set, p.jobs, p.n_jobs, rep.results, err, sizeof err) < 0) {
         msg_error("%s", err);
         rc = CLI_EXIT_SOFTWARE;
@@ -289,13 +341,14 @@ int cmd_run(const cli_options *o)
     }
     rep.seconds = wall_s() - t0;
     rep.interrupted = stop_signal != 0;
-    bool unwritable = write_reports(o, p.set, &rep, &summary, &passing) < 0;
-    print_totals(&cc, &rep, &summary);
+    bool unwritable = write_reports(o, p.set, &rep, &summary, &closing, cc.colour, &passing) < 0;
+    print_totals(&cc, &rep, &summary, &closing);
     rc = run_status(o, &rep, unwritable, passing);
 out:
     fflush(stdout);
     run_report_free(&rep);
     kbuf_free(&summary);
+    kbuf_free(&closing);
     plan_free(&p);
     return rc;
 }

@@ -37,7 +37,26 @@ int console_test_line(kbuf *out, const test_result *t, bool show_market, bool co
         if (kbuf_puts(out, ": ") < 0 || safe_line(out, t->message, CONSOLE_REASON_MAX) < 0)
             return -1;
     }
-    return kbuf_puts(out, "\n");
+    if (kbuf_puts(out, "\n") < 0)
+        return -1;
+    if (t->status != RESULT_FAIL && t->status != RESULT_ERROR)
+        return 0;
+    /* a failure names what it broke: the variant's title and its clauses */
+    if (kbuf_puts(out, "  \"") < 0 ||
+        safe_line(out, t->title ? t->title : "", CONSOLE_REASON_MAX) < 0 ||
+        kbuf_puts(out, "\" (clauses: ") < 0)
+        return -1;
+    for (size_t i = 0; i < t->n_clauses; i++)
+        if ((i && kbuf_puts(out, ", ") < 0) ||
+            safe_line(out, t->clauses[i], CONSOLE_REASON_MAX) < 0)
+            return -1;
+    return kbuf_puts(out, t->n_clauses ? ")\n" : "none)\n");
+}
+
+int console_progress(kbuf *out, size_t done, size_t total, size_t failures, double elapsed_s)
+{
+    return kbuf_printf(out, "[%zu/%zu] %zu failed or errored, %.1f s", done, total, failures,
+                       elapsed_s);
 }
 
 int console_totals(kbuf *out, const run_report *run)

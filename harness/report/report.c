@@ -6,8 +6,10 @@
 
 #include "kbuf.h"
 #include "report_coverage.h"
+#include "report_html.h"
 #include "report_json.h"
 #include "report_junit.h"
+#include "report_md.h"
 
 #define REPORT_MAX_PATH 4096
 
@@ -26,9 +28,11 @@ static int write_results(const run_report *run, const coverage *cov, const char 
 }
 
 static const reporter reporters[] = {
-    {"junit", "junit.xml", write_junit},
-    {"results", "results.json", write_results},
-    {"coverage", "coverage.json", coverage_json_write},
+    {"junit", "junit.xml", write_junit, false},
+    {"results", "results.json", write_results, false},
+    {"coverage", "coverage.json", coverage_json_write, false},
+    {"html", "report.html", html_report_write, true},
+    {"summary", "summary.md", md_report_write, true},
 };
 
 const reporter *report_table(size_t *n)
@@ -37,8 +41,8 @@ const reporter *report_table(size_t *n)
     return reporters;
 }
 
-int report_write_all(const run_report *run, const coverage *cov, const char *dir, char *err,
-                     size_t errlen)
+static int write_rows(const run_report *run, const coverage *cov, const char *dir,
+                      bool rebuilt_only, char *err, size_t errlen)
 {
     int rc = 0;
     kbuf path;
@@ -46,6 +50,8 @@ int report_write_all(const run_report *run, const coverage *cov, const char *dir
     for (size_t i = 0; i < sizeof reporters / sizeof reporters[0]; i++) {
         const reporter *r = &reporters[i];
         char why[1024];
+        if (rebuilt_only && !r->rebuilt)
+            continue;
         kbuf_reset(&path);
         if (kbuf_printf(&path, "%s/%s", dir, r->file) < 0)
             snprintf(why, sizeof why, "%s/%s: path longer than %d bytes", dir, r->file,
@@ -58,4 +64,16 @@ int report_write_all(const run_report *run, const coverage *cov, const char *dir
     }
     kbuf_free(&path);
     return rc;
+}
+
+int report_write_all(const run_report *run, const coverage *cov, const char *dir, char *err,
+                     size_t errlen)
+{
+    return write_rows(run, cov, dir, false, err, errlen);
+}
+
+int report_rebuild(const run_report *run, const coverage *cov, const char *dir, char *err,
+                   size_t errlen)
+{
+    return write_rows(run, cov, dir, true, err, errlen);
 }

@@ -1,10 +1,11 @@
 /* report: the table of file reporters a run leaves in its report folder — junit.xml,
- * results.json, coverage.json — and one call that writes them all. The console is not
- * one of them: it streams while the run goes (console.h).
- * Ownership: the table is static; reporters only read the run and its coverage. */
+ * results.json, coverage.json, report.html, summary.md — and one call that writes them all. The
+ * console is not one of them: it streams while the run goes (console.h). Ownership: the table is
+ * static; reporters only read the run and its coverage. */
 #ifndef KPCT_REPORT_H
 #define KPCT_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "coverage.h"
@@ -17,6 +18,7 @@ typedef struct reporter {
      * with a reason in err. */
     int (*write)(const run_report *run, const coverage *cov, const char *path, char *err,
                  size_t errlen);
+    bool rebuilt; /* for people: `kpct report` rebuilds it from results.json and coverage.json */
 } reporter;
 
 /* Returns the reporters in the order they are written, and their number in *n. */
@@ -25,5 +27,9 @@ const reporter *report_table(size_t *n);
  * the others). Returns 0, or -1 with the first failure's reason in err. */
 int report_write_all(const run_report *run, const coverage *cov, const char *dir, char *err,
                      size_t errlen);
+/* Writes only the reporters marked rebuilt (report.html, summary.md) into dir, as
+ * report_write_all does; for a run read back from its folder. */
+int report_rebuild(const run_report *run, const coverage *cov, const char *dir, char *err,
+                   size_t errlen);
 
 #endif

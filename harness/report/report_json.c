@@ -97,18 +97,30 @@ fail:
     return NULL;
 }
 
-/* Where the run's cases came from and which slice of the plan it ran: added only when
+/* Which commit of the cases ran and which slice of the plan it ran: added only when
  * known, so results.json stays kpct-results/1 for every earlier reader. */
 static int provenance(cJSON *doc, const run_report *run)
 {
-    if ((run->case_digest && add_string(doc, "case_digest", run->case_digest) < 0) ||
-        (run->cases_commit && add_string(doc, "cases_commit", run->cases_commit) < 0))
+    if (run->cases_commit && add_string(doc, "cases_commit", run->cases_commit) < 0)
         return -1;
     if (!run->shard_n)
         return 0;
     cJSON *shard = cJSON_AddObjectToObject(doc, "shard");
     if (!shard || !cJSON_AddNumberToObject(shard, "k", run->shard_k) ||
         !cJSON_AddNumberToObject(shard, "n", run->shard_n))
+        return -1;
+    return 0;
+}
+
+/* "settings": what shaped the run's results, for the sign-off page (reports/README.md). */
+static int add_settings(cJSON *doc, const run_settings *st)
+{
+    cJSON *o = cJSON_AddObjectToObject(doc, "settings"), *rate;
+    if (!o || !cJSON_AddNumberToObject(o, "jobs", st->jobs) ||
+        !cJSON_AddNumberToObject(o, "retries", st->retries) ||
+        !(rate = cJSON_AddObjectToObject(o, "rate_limit")) ||
+        !cJSON_AddNumberToObject(rate, "create_per_s", st->create_per_s) ||
+        !cJSON_AddNumberToObject(rate, "other_per_s", st->other_per_s))
         return -1;
     return 0;
 }
@@ -129,7 +141,9 @@ cJSON *json_results_build(const run_report *run)
         add_string(doc, "started_at", run->started_at) < 0 || add_string(doc, "seed", seed) < 0 ||
         !cJSON_AddNumberToObject(doc, "seconds", run->seconds) ||
         !cJSON_AddBoolToObject(doc, "interrupted", run->interrupted != 0) ||
-        provenance(doc, run) < 0 || !(summary = cJSON_AddObjectToObject(doc, "summary")) ||
+        (run->case_digest && add_string(doc, "case_digest", run->case_digest) < 0) ||
+        provenance(doc, run) < 0 || (run->settings.known && add_settings(doc, &run->settings) < 0) ||
+        !(summary = cJSON_AddObjectToObject(doc, "summary")) ||
         !(tests = cJSON_AddArrayToObject(doc, "tests")))
         goto fail;
     for (size_t i = 0; i < run->count; i++) {

@@ -61,6 +61,16 @@ typedef struct result_clause {
     bool unconfirmed; /* Klarna's behaviour is our best reading */
 } result_clause;
 
+/* The settings a run went with, as far as they shape its results (results.json's
+ * "settings"); known is false for a run rebuilt from a results.json without them. */
+typedef struct run_settings {
+    bool known;
+    unsigned jobs;       /* tests in flight at once */
+    unsigned retries;    /* re-runs allowed after a transport error, 429 or 5xx */
+    double create_per_s; /* create-session calls started per second; 0 = no limit */
+    double other_per_s;  /* other calls started per second; 0 = no limit */
+} run_settings;
+
 typedef struct run_report {
     char *target; /* "mock", "playground-eu", or the base URL */
     char *base_url;
@@ -69,8 +79,10 @@ typedef struct run_report {
     char *version;    /* KPCT_VERSION */
     char *started_at; /* RFC 3339 UTC */
     uint64_t seed;
-    double seconds;       /* wall time of the run */
-    int interrupted;      /* stopped by SIGINT/SIGTERM: results are partial */
+    double seconds;    /* wall time of the run */
+    int interrupted;   /* stopped by SIGINT/SIGTERM: results are partial */
+    char *case_digest; /* case_set_digest of the cases run (hex); NULL when not recorded */
+    run_settings settings;
     test_result *results; /* in plan order */
     size_t count;
     result_clause *clauses; /* the catalog; may be empty */
@@ -78,7 +90,6 @@ typedef struct run_report {
     /* applicable[m * n_clauses + c]: clause c applies in markets[m] (some test of the case
      * set covers it there, whatever was selected); NULL when every clause applies. */
     bool *applicable;
-    char *case_digest;         /* case_set_digest of the cases run (hex); NULL = unknown */
     char *cases_commit;        /* git HEAD of the cases folder's repository; NULL = none */
     unsigned shard_k, shard_n; /* --shard K/N of this run; 0/0 = the whole plan */
 } run_report;

@@ -381,12 +381,11 @@ static int get_optional_string(reader *r, const cJSON *obj, const char *key, cha
     return 0;
 }
 
-/* The members kpct added to kpct-results/1 later (case_digest, cases_commit, shard):
+/* The members kpct added to kpct-results/1 later for merge (cases_commit, shard):
  * each optional, so results of an earlier kpct still read. */
 static int read_provenance(reader *r, const cJSON *doc, run_report *run)
 {
-    if (get_optional_string(r, doc, "case_digest", &run->case_digest) < 0 ||
-        get_optional_string(r, doc, "cases_commit", &run->cases_commit) < 0)
+    if (get_optional_string(r, doc, "cases_commit", &run->cases_commit) < 0)
         return -1;
     if (!cJSON_GetObjectItemCaseSensitive(doc, "shard"))
         return 0;
@@ -399,6 +398,31 @@ static int read_provenance(reader *r, const cJSON *doc, run_report *run)
         return fail(r, "shard.k is %.0f, above shard.n %.0f", k, n);
     run->shard_k = (unsigned)k;
     run->shard_n = (unsigned)n;
+    return 0;
+}
+
+/* Members added after the first schema: absent in older files, checked when present. */
+static int read_optional(reader *r, const cJSON *doc, run_report *run)
+{
+    double jobs, retries;
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(doc, "settings"), *rate;
+    if (cJSON_GetObjectItemCaseSensitive(doc, "case_digest") &&
+        get_string_or_null(r, doc, "", "case_digest", &run->case_digest) < 0)
+        return -1;
+    if (!st)
+        return 0;
+    if (!cJSON_IsObject(st))
+        return fail(r, "settings is not an object");
+    if (get_whole(r, st, "settings", "jobs", 0, 1e6, &jobs) < 0 ||
+        get_whole(r, st, "settings", "retries", 0, 1e6, &retries) < 0 ||
+        !(rate = get_object(r, st, "settings", "rate_limit")) ||
+        get_number(r, rate, "settings.rate_limit", "create_per_s", &run->settings.create_per_s) <
+            0 ||
+        get_number(r, rate, "settings.rate_limit", "other_per_s", &run->settings.other_per_s) < 0)
+        return -1;
+    run->settings.jobs = (unsigned)jobs;
+    run->settings.retries = (unsigned)retries;
+    run->settings.known = true;
     return 0;
 }
 
@@ -420,7 +444,7 @@ static int read_results(reader *r, const cJSON *doc, run_report *run)
         get_bool(r, doc, "", "interrupted", &interrupted) < 0)
         return -1;
     run->interrupted = interrupted;
-    if (read_provenance(r, doc, run) < 0)
+    if (read_optional(r, doc, run) < 0 || read_provenance(r, doc, run) < 0)
         return -1;
     const cJSON *tests = get_array(r, doc, "", "tests");
     if (!tests)

@@ -1,0 +1,197 @@
+/* history_md: history.md, the drift of the contract and the flipping tests as Markdown. */
+#include "history.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_md.h"
+#include "verdict.h"
+
+typedef struct out {
+    kbuf *b;
+    bool full;
+} out;
+
+static void put(out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(out *o, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!o->full && kbuf_vprintf(o->b, fmt, ap) < 0)
+        o->full = true;
+    va_end(ap);
+}
+
+static void text(out *o, const char *s, size_t max)
+{
+    if (!o->full && md_escape(o->b, s, max) < 0)
+        o->full = true;
+}
+
+static void id(out *o, const char *s)
+{
+    if (!o->full && md_id(o->b, s) < 0)
+        o->full = true;
+}
+
+/* The run numbers are 1-based over the whole history, as in the runs table. */
+static void runs_table(out *o, const history *h, size_t g)
+{
+    put(o,
+        "| run | started | folder | target | kpct | seed | tests | passed | failed | errored "
+        "| skipped | flaky | verdict |\n|--:|---|---|---|---|---|--:|--:|--:|--:|--:|--:|---|\n");
+    for (size_t i = 0; i < h->n_runs; i++) {
+        const history_run *r = &h->runs[i];
+        size_t n[4], flaky;
+        if (r->group != g)
+            continue;
+        run_report_tally(&r->run, n, &flaky);
+        put(o, "| #%zu | ", i + 1);
+        text(o, r->run.started_at, 64);
+        put(o, " | ");
+        text(o, r->dir, 300);
+        put(o, " | ");
+        text(o, r->run.target, 200);
+        put(o, " | ");
+        text(o, r->run.version, 64);
+        put(o, " | %llu | %zu | %zu | %zu | %zu | %zu | %zu | %s%s |\n",
+            (unsigned long long)r->run.seed, r->run.count, n[RESULT_PASS], n[RESULT_FAIL],
+            n[RESULT_ERROR], n[RESULT_SKIP], flaky, verdict_name(verdict_of(&r->run)),
+            r->run.interrupted ? " (partial)" : "");
+    }
+}
+
+/* The catalog a group is read by: its latest run's (groups share their clause ids). */
+static const history_run *latest(const history *h, size_t g)
+{
+    const history_run *last = NULL;
+    for (size_t i = 0; i < h->n_runs; i++)
+        if (h->runs[i].group == g)
+            last = &h->runs[i];
+    return last;
+}
+
+static void clause_changes(out *o, const history *h, size_t g)
+{
+    size_t n_markets = 0, lines = 0;
+    const char **markets = history_group_markets(h, g, &n_markets);
+    const history_run *last = latest(h, g);
+    put(o, "\n#### Clause status changes\n\n");
+    for (size_t m = 0; m < n_markets; m++)
+        for (size_t c = 0; c < last->run.n_clauses; c++) {
+            const char *clause = last->run.clauses[c].id;
+            int prev = -1;
+            size_t changes = 0;
+            for (size_t i = 0; i < h->n_runs; i++) {
+                int s = h->runs[i].group == g
+                            ? history_clause_status(&h->runs[i], markets[m], clause)
+                            : -1;
+                if (s < 0)
+                    continue;
+                if (prev >= 0 && s != prev) {
+                    if (!changes++) {
+                        put(o, "- ");
+                        id(o, clause);
+                        put(o, " [");
+                        text(o, markets[m], 64);
+                        put(o, "]: %s", coverage_status_name((clause_status)prev));
+                    }
+                    put(o, " \xE2\x86\x92 %s in #%zu (", coverage_status_name((clause_status)s),
+                        i + 1);
+                    text(o, h->runs[i].run.started_at, 64);
+                    put(o, ")");
+                }
+                prev = s;
+            }
+            if (changes) {
+                put(o, "\n");
+                lines++;
+            }
+        }
+    if (!lines)
+        put(o, "No clause changed status.\n");
+    free(markets);
+}
+
+static void flips(out *o, const history *h, size_t g)
+{
+    size_t rows = 0;
+    put(o, "\n#### Tests that flip between runs\n\n");
+    for (size_t i = 0; i < h->n_runs; i++) {
+        const history_run *r = &h->runs[i];
+        if (r->group != g)
+            continue;
+        for (size_t k = 0; k < r->run.count; k++) {
+            const test_result *t = &r->run.results[k];
+            bool first = true;
+            /* each (test, market) once: at its first run */
+            for (size_t j = 0; j < i && first; j++)
+                first = h->runs[j].group != g || !history_find_test(&h->runs[j], t->market, t->id);
+            if (!first)
+                continue;
+            int prev = -1;
+            size_t n_flips = 0;
+            for (size_t j = i; j < h->n_runs; j++) {
+                const test_result *u =
+                    h->runs[j].group == g ? history_find_test(&h->runs[j], t->market, t->id) : NULL;
+                if (!u)
+                    continue;
+                n_flips += prev >= 0 && (int)u->status != prev;
+                prev = (int)u->status;
+            }
+            if (!n_flips)
+                continue;
+            if (!rows++)
+                put(o, "| test | market | outcome per run | flips |\n|---|---|---|--:|\n");
+            put(o, "| ");
+            id(o, t->id);
+            put(o, " | ");
+            text(o, t->market, 64);
+            put(o, " | ");
+            bool sep = false;
+            for (size_t j = 0; j < h->n_runs; j++) {
+                if (h->runs[j].group != g)
+                    continue;
+                const test_result *u = history_find_test(&h->runs[j], t->market, t->id);
+                put(o, "%s#%zu %s%s", sep ? ", " : "", j + 1,
+                    u ? result_status_name(u->status) : "not run",
+                    u && result_flaky(u) ? " (flaky)" : "");
+                sep = true;
+            }
+            put(o, " | %zu |\n", n_flips);
+        }
+    }
+    if (!rows)
+        put(o, "No test changed outcome between runs.\n");
+}
+
+int history_md_render(const history *h, kbuf *b)
+{
+    out o = {.b = b};
+    put(&o, "## kpct history: %zu %s in %zu %s\n", h->n_runs, h->n_runs == 1 ? "run" : "runs",
+        h->n_groups, h->n_groups == 1 ? "group" : "groups");
+    if (h->n_groups > 1)
+        put(&o, "\nRuns of different case sets or targets are shown apart.\n");
+    for (size_t g = 0; g < h->n_groups; g++) {
+        const history_run *last = latest(h, g);
+        put(&o, "\n### Group %zu: target ", g + 1);
+        text(&o, last->run.target, 200);
+        put(&o, ", markets ");
+        for (size_t m = 0; m < last->run.n_markets; m++) {
+            put(&o, m ? ", " : "");
+            text(&o, last->run.markets[m], 64);
+        }
+        put(&o, ", %zu clauses", last->run.n_clauses);
+        if (last->run.case_digest) {
+            put(&o, ", case set ");
+            text(&o, last->run.case_digest, 128);
+        }
+        put(&o, "\n\n");
+        runs_table(&o, h, g);
+        clause_changes(&o, h, g);
+        flips(&o, h, g);
+    }
+    return o.full ? -1 : 0;
+}
