@@ -181,7 +181,8 @@ static char *dup_or_null(const char *s, bool *ok)
     return d;
 }
 
-/* The merged header (copies; the first shard's but for started_at, seconds, interrupted).
+/* The merged header (copies; the first shard's, settings too, but for started_at, seconds
+ * and interrupted).
  * Returns 0 or -2. */
 static int header(const run_report *s, size_t n, size_t first, run_report *out)
 {
@@ -200,6 +201,7 @@ static int header(const run_report *s, size_t n, size_t first, run_report *out)
     out->case_digest = dup_or_null(s[first].case_digest, &ok);
     out->cases_commit = dup_or_null(s[first].cases_commit, &ok);
     out->seed = s[first].seed;
+    out->settings = s[first].settings;
     if (s[first].n_markets && !(out->markets = calloc(s[first].n_markets, sizeof *out->markets)))
         ok = false;
     for (size_t m = 0; ok && m < s[first].n_markets; m++, out->n_markets++)

@@ -2,7 +2,7 @@
  * the whole plan would have made: its tests in plan order (by tests[].plan_index), their
  * statuses, the catalog, hence the same coverage. Pure: no files, no output.
  *
- * Merged header: target, base URL, version and seed are the first shard's (lowest K; the
+ * Merged header: target, base URL, version, seed and settings are the first shard's (lowest K; the
  * embedded mock of each shard listened on its own port and had its own seed);
  * started_at is the earliest; seconds is the SUM of the shards' seconds (the work done,
  * comparable to an unsharded run's; the wall time of parallel shards is shorter);

@@ -8,6 +8,9 @@ import re
 import sys
 
 PORT = re.compile(r"127\.0\.0\.1:\d+")
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+DURATION = re.compile(r"\b\d+(\.\d+)? m?s\b")
+MS_CELL = re.compile(r'(<td class="n">)\d+(</td></tr>)')  # report.html's "ms" column
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # "time" and "timestamp" attributes, started_at properties, "seconds"/"started_at" members
 XML_TIME = re.compile(r'\b(time|timestamp)="[^"]*"')
@@ -20,7 +23,11 @@ def normalise(text):
     text = UUID.sub("UUID", text)
     text = XML_TIME.sub(r'\1="T"', text)
     text = XML_STARTED.sub(r'\1T"', text)
-    return JSON_TIME.sub(r"\1T", text)
+    text = JSON_TIME.sub(r"\1T", text)
+    # the human reports (report.html, summary.md) say the same in words
+    text = RFC3339.sub("TIMESTAMP", text)
+    text = MS_CELL.sub(r"\1MS\2", text)
+    return DURATION.sub("D s", text)
 
 
 if __name__ == "__main__":
