@@ -182,8 +182,8 @@ static const broken BROKEN[] = {
      "s.json:3:78: \"status\" must be an HTTP status (100-599) or a non-empty array of them"},
     {"json check with two matchers",
      HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"exists\": true, \"equals\": 1}]}"),
-     "s.json:3:77: a json check needs exactly one of equals, regex, type, exists, absent, "
-     "contains, one_of, length (it has 2)"},
+     "s.json:3:77: a json check needs exactly one of equals, not_equals, regex, type, exists, "
+     "absent, contains, one_of, length, min_length, max_length, includes (it has 2)"},
     {"json check with an unknown type",
      HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"type\": \"float\"}]}"),
      "s.json:3:103: \"type\" must be one of string, number, integer, boolean, null, object, array"},
@@ -192,7 +192,26 @@ static const broken BROKEN[] = {
     {"json check with a typo",
      HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"equal\": 1}]}"),
      "s.json:3:95: unknown key \"equal\" in a json check (expected pointer and one of: equals, "
-     "regex, type, exists, absent, contains, one_of, length)"},
+     "not_equals, regex, type, exists, absent, contains, one_of, length, min_length, max_length, "
+     "includes)"},
+    {"negative min_length",
+     HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"min_length\": -1}]}"),
+     "s.json:3:109: \"min_length\" must be a whole number >= 0"},
+    {"includes without a fixture or inline",
+     HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"\", \"includes\": {\"a\": 1}}]}"),
+     "s.json:3:105: \"includes\" must be {\"fixture\": name} (with pick and patch if needed) or "
+     "{\"inline\": value}"},
+    {"includes of a raw body",
+     HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"\", \"includes\": {\"raw\": \"x\"}}]}"),
+     "s.json:3:105: \"includes\" must be {\"fixture\": name} (with pick and patch if needed) or "
+     "{\"inline\": value}"},
+    {"includes of an unknown fixture",
+     HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"\", \"includes\": {\"fixture\": \"nope\"}}]}"),
+     "s.json:3:117: unknown fixture \"nope\" for market SE: no fixtures/SE/nope.json\n"
+     "s.json:3:117: unknown fixture \"nope\" for market US: no fixtures/US/nope.json"},
+    {"not_equals with an undefined variable",
+     HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"not_equals\": \"${nope}\"}]}"),
+     "s.json:3:109: undefined variable \"${nope}\": no earlier step captures it"},
     {"negative length", HEAD CASE EXPECT("{\"json\": [{\"pointer\": \"/a\", \"length\": -1}]}"),
      "s.json:3:105: \"length\" must be a whole number >= 0"},
     {"body kind unknown", HEAD CASE EXPECT("{\"body\": \"nothing\"}"),
@@ -203,7 +222,15 @@ static const broken BROKEN[] = {
     {"klarna_error typo",
      HEAD CASE EXPECT("{\"klarna_error\": {\"error_code\": \"BAD_VALUE\", \"field\": [\"a\"]}}"),
      "s.json:3:112: unknown key \"field\" in klarna_error (expected one of: error_code, fields, "
-     "messages)"},
+     "fields_any, messages)"},
+    {"klarna_error fields_any not a list of lists",
+     HEAD CASE EXPECT("{\"klarna_error\": {\"fields_any\": [\"a\", \"b\"]}}"),
+     "s.json:3:99: \"fields_any\" must be a non-empty array of non-empty arrays of non-empty "
+     "strings, e.g. [[\"order_amount\", \"order_lines\"]]"},
+    {"klarna_error fields_any with an empty group",
+     HEAD CASE EXPECT("{\"klarna_error\": {\"fields_any\": [[\"a\"], []]}}"),
+     "s.json:3:99: \"fields_any\" must be a non-empty array of non-empty arrays of non-empty "
+     "strings, e.g. [[\"order_amount\", \"order_lines\"]]"},
     {"klarna_error empty fields", HEAD CASE EXPECT("{\"klarna_error\": {\"fields\": []}}"),
      "s.json:3:95: \"fields\" must be a non-empty array of non-empty strings"},
     {"undefined capture",

@@ -172,8 +172,9 @@ typedef struct refusal_row {
 /* A table rather than a ParameterizedTest: Criterion re-executes the binary per test, so
  * pointers inside parameters would not survive. */
 static const refusal_row refusals[] = {
-    {{NULL}, "no command given (expected run, list, lint, report or merge)"},
-    {{"bogus", NULL}, "unknown command \"bogus\" (expected run, list, lint, report or merge)"},
+    {{NULL}, "no command given (expected run, list, lint, report, mutate, diff or merge)"},
+    {{"bogus", NULL},
+     "unknown command \"bogus\" (expected run, list, lint, report, mutate, diff or merge)"},
     {{"run", "--frob", NULL}, "unknown option \"--frob\""},
     {{"run", "--marekt=SE", NULL}, "unknown option \"--marekt=SE\" (did you mean --market?)"},
     {{"run", "--jbos", "4", NULL}, "unknown option \"--jbos\" (did you mean --jobs?)"},
@@ -225,6 +226,13 @@ static const refusal_row refusals[] = {
     {{"report", "a", "b", NULL}, "report takes one RUN_DIR (several with --history), not 2"},
     {{"report", "a", "--target", "mock", NULL}, "report does not take --target"},
     {{"run", "--history", NULL}, "run does not take --history"},
+    {{"run", "--defect", "no-*", NULL}, "run does not take --defect"},
+    {{"mutate", "--target", "mock", NULL}, "mutate does not take --target"},
+    {{"mutate", "a", "b", NULL}, "unexpected argument \"b\" (one CASES_DIR at most)"},
+    {{"diff", NULL}, "diff needs two runs, A and B (run folders or results.json files)"},
+    {{"diff", "a", NULL}, "diff needs two runs, A and B (run folders or results.json files)"},
+    {{"diff", "a", "b", "c", NULL}, "unexpected argument \"c\" (diff compares two runs: A B)"},
+    {{"diff", "a", "b", "--market", "SE", NULL}, "diff does not take --market"},
 };
 
 Test(cli_parse, refuses_bad_command_lines_with_an_exact_reason)

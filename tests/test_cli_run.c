@@ -683,3 +683,129 @@ Test(cli_run, exits_1_when_contract_coverage_is_below_min_coverage)
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
     proc_free(&p);
 }
+
+/* Runs the real suite (SE) into out with args after "run CASES --out out". */
+static void run_suite(const char *out, const char *const *extra, const char *const *env)
+{
+    const char *args[16] = {"run", getenv("KPCT_CASES"), "--out", out};
+    size_t n = 4;
+    for (size_t i = 0; extra && extra[i] && n < 15; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    proc_out p = run_kpct(args, env);
+    cr_assert_eq(p.status, 0, "%s %s", p.out, p.err);
+    proc_free(&p);
+}
+
+Test(cli_diff, finds_no_difference_between_two_faithful_mocks_and_names_a_defects_clause)
+{
+    char base[256], a[300], b[300], c[300], out[300];
+    cr_assert_not_null(test_tmp_dir(base, sizeof base, "kpct-diff"));
+    snprintf(a, sizeof a, "%s/a", base);
+    snprintf(b, sizeof b, "%s/b", base);
+    snprintf(c, sizeof c, "%s/c", base);
+    snprintf(out, sizeof out, "%s/out", base);
+    const char *seed1[] = {"--seed", "1", NULL}, *seed2[] = {"--seed", "2", NULL};
+    run_suite(a, seed1, NULL);
+    run_suite(b, seed2, NULL);
+    const char *same[] = {"diff", a, b, "--out", out, NULL};
+    proc_out p = run_kpct(same, NULL);
+    cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
+    cr_expect_str_eq(p.out, "no differences\n");
+    proc_free(&p);
+
+    /* a mock that accepts any currency */
+    static const char *const defect[] = {"no-currency-check"};
+    mock_config cfg;
+    mock_config_defaults(&cfg);
+    cfg.username = "shop-user";
+    cfg.password = "shop-pass";
+    cfg.seed = 3;
+    cfg.defects = defect;
+    cfg.n_defects = 1;
+    mock_server *srv = tm_start(&cfg);
+    static const char *const env[] = {"KLARNA_USERNAME=shop-user", "KLARNA_PASSWORD=shop-pass",
+                                      NULL};
+    const char *run[] = {"run",      getenv("KPCT_CASES"), "--out", c,
+                         "--target", mock_server_url(srv), NULL};
+    p = run_kpct(run, env);
+    cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
+    proc_free(&p);
+    mock_server_stop(srv);
+    char results[400];
+    snprintf(results, sizeof results, "%s/results.json", c);
+    const char *differ[] = {"diff", a, results, "--out", out, NULL};
+    p = run_kpct(differ, NULL);
+    cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
+    static const char *const lines[] = {
+        "clause update.bad_value.purchase_currency.wrong_country [SE]: passing -> failing\n",
+        "test update.bad_value.purchase_currency.wrong_country.foreign_currency [SE]: passed -> "
+        "failed\n",
+        "answer update.bad_value.purchase_currency.wrong_country.foreign_currency [SE] step 2 "
+        "\"update\": status 400 -> 204\n",
+        "clause error.several_fields [SE]: passing -> failing (unconfirmed)\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        cr_expect(strstr(p.out, lines[i]), "missing: %s\nin:\n%s", lines[i], p.out);
+    cr_expect(strstr(p.out, "on confirmed clauses: the runs disagree\n"), "%s", p.out);
+    proc_free(&p);
+    char path[400];
+    snprintf(path, sizeof path, "%s/diff.json", out);
+    char *json = slurp(path);
+    cr_expect(strstr(json, "\"agree\":\tfalse"), "%s", json);
+    free(json);
+    snprintf(path, sizeof path, "%s/diff.md", out);
+    char *md = slurp(path);
+    cr_expect(strstr(md, "| clause | SE | update.bad_value.purchase_currency.wrong_country |  |  | "
+                         "passing | failing |  |\n"),
+              "%s", md);
+    free(md);
+
+    const char *missing[] = {"diff", a, "/nonexistent/run", "--out", out, NULL};
+    p = run_kpct(missing, NULL);
+    cr_expect_eq(p.status, 65, "%s %s", p.out, p.err);
+    cr_expect_str_eq(p.err, "kpct: /nonexistent/run/results.json: not found\n");
+    proc_free(&p);
+}
+
+Test(cli_mutate, names_the_survivor_and_exits_1_or_0_when_every_defect_is_killed)
+{
+    char base[256], out[300], path[400];
+    cr_assert_not_null(test_tmp_dir(base, sizeof base, "kpct-mutate"));
+    snprintf(out, sizeof out, "%s/out", base);
+    const char *two[] = {"mutate",   getenv("KPCT_CASES"),
+                         "--defect", "update-200",
+                         "--defect", "no-us-sales-*",
+                         "-j",       "2",
+                         "--out",    out,
+                         NULL};
+    proc_out p = run_kpct(two, NULL);
+    cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
+    cr_expect(strstr(p.out, "SURVIVED no-us-sales-tax-model ("), "%s", p.out);
+    cr_expect(strstr(p.out, "no test fails against it (clause "
+                            "update.bad_value.order_lines.us_sales_tax)\n"),
+              "%s", p.out);
+    cr_expect(strstr(p.out, "KILLED   update-200 ("), "%s", p.out);
+    cr_expect(strstr(p.out, "1/2 defects killed ("), "%s", p.out);
+    proc_free(&p);
+    snprintf(path, sizeof path, "%s/mutate.json", out);
+    char *json = slurp(path);
+    cr_expect(strstr(json, "\"schema\":\t\"kpct-mutate/1\""), "%s", json);
+    cr_expect(strstr(json, "\"killed\":\t1,"), "%s", json);
+    free(json);
+
+    const char *us[] = {
+        "mutate", getenv("KPCT_CASES"), "--defect", "no-us-sales-*", "--market", "US", "--out", out,
+        NULL};
+    p = run_kpct(us, NULL);
+    cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
+    cr_expect(strstr(p.out, "1/1 defects killed ("), "%s", p.out);
+    proc_free(&p);
+
+    const char *none[] = {"mutate", getenv("KPCT_CASES"), "--defect", "nope-*", NULL};
+    p = run_kpct(none, NULL);
+    cr_expect_eq(p.status, 64, "%s %s", p.out, p.err);
+    cr_expect_str_eq(p.err, "kpct: no built-in defect matches --defect (kpmock --list-defects "
+                            "lists them)\nTry 'kpct --help'.\n");
+    proc_free(&p);
+}

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "coverage.h"
+#include "diff.h"
+#include "normal.h"
 #include "kfile.h"
 #include "report.h"
 #include "result.h"
@@ -39,8 +41,15 @@ static void add_result(run_report *run, const char *market, const char *id,
 static void add_step(test_result *t, const char *name, long status, double seconds)
 {
     t->steps = realloc(t->steps, (t->n_steps + 1) * sizeof *t->steps);
-    t->steps[t->n_steps++] = (result_step){strdup(name), strdup("POST"),
-                                           strdup("http://127.0.0.1:1/x?y=<&>"), status, seconds};
+    t->steps[t->n_steps++] =
+        (result_step){strdup(name),
+                      strdup("POST"),
+                      strdup("http://127.0.0.1:1/x?y=<&>"),
+                      status,
+                      seconds,
+                      status ? strdup("application/json; charset=utf-8") : NULL,
+                      status == 200,
+                      status ? strdup("{\"id\":\"<uuid>\",\"x\":\"<&>\"}") : NULL};
 }
 
 static void add_retry(test_result *t, result_status status, const char *message)
@@ -91,6 +100,7 @@ static run_report sample_run(void)
                "status: expected 200, got 400 \xC3\xA5 \x1b[31m<&>\"",
                "step 1 \"create\"\n  expected: 200\n  actual: 400\n\tcurl -X POST ...");
     add_retry(&run.results[2], RESULT_ERROR, "transport: timed out");
+    run.results[2].patch = strdup("[{\"op\":\"replace\",\"path\":\"/a\",\"value\":\"<&>\"}]");
     add_result(&run, "US", "t.both", both, 2, RESULT_PASS, 0.5, NULL, NULL);
     add_retry(&run.results[3], RESULT_FAIL, "status: expected 200, got 503");
     add_result(&run, "US", "t.err", m, 1, RESULT_ERROR, 0.25, "no answer", "none at all");
@@ -243,6 +253,14 @@ static const broken_row broken_rows[] = {
     {"a flaky flag that disagrees",
      HEAD "'seed': '42', " SUMMARY("1", "1") "'tests': [" TEST("1", "'passed'", "true", "[]") "]}",
      NULL, "results.json: tests[0].flaky is true but the test is not flaky"},
+    {"a patch that is not a string",
+     HEAD "'seed': '42', " SUMMARY("1", "1") "'tests': [{'suite': 's', 'id': 't', 'market': 'SE', "
+                                             "'title': 'x', 'file': 'f.json', 'line': 1, "
+                                             "'clauses': [], 'tags': [], 'status': 'passed', "
+                                             "'seconds': 0, 'message': null, 'detail': null, "
+                                             "'flaky': false, 'patch': [], 'retries': [], "
+                                             "'steps': []}]}",
+     NULL, "results.json: tests[0].patch is not a string"},
     {"a summary that disagrees",
      HEAD "'seed': '42', " SUMMARY("1", "0") "'tests': [" TEST("1", "'passed'", "false", "[]") "]}",
      NULL, "results.json: summary.passed is 0 but the tests say 1"},
@@ -327,4 +345,117 @@ Test(run_report_read, refuses_a_file_over_its_ceiling)
     snprintf(want, sizeof want, "%s: %llu bytes is over the limit of %u bytes", path,
              (unsigned long long)RESULT_READ_MAX_BYTES + 1, RESULT_READ_MAX_BYTES);
     cr_expect_str_eq(err, want);
+}
+
+typedef struct normal_row {
+    const char *body;
+    const char *want;
+} normal_row;
+
+static const normal_row normal_rows[] = {
+    {"", ""},
+    {"{\"session_id\": \"0b5c2f9e-7d1a-4c3b-9e8f-123456789ABC\", \"n\": 1}",
+     "{\"session_id\":\"<uuid>\",\"n\":1}"},
+    {"{\"client_token\": \"eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.c2ln\", \"expires_at\": "
+     "\"2026-12-03T16:00:00Z\"}",
+     "{\"client_token\":\"<jwt>\",\"expires_at\":\"<time>\"}"},
+    {"[\"2026-12-03T16:00:00.123Z\", \"not-a-time\", {\"0b5c2f9e-7d1a-4c3b-9e8f-123456789abc\": "
+     "2}]",
+     "[\"<time>\",\"not-a-time\",{\"0b5c2f9e-7d1a-4c3b-9e8f-123456789abc\":2}]"},
+    {"\"0b5c2f9e-7d1a-4c3b-9e8f-123456789abc\"", "\"<uuid>\""},
+    {"<html>id 0b5c2f9e-7d1a-4c3b-9e8f-123456789abc at 2026-12-03T16:00:00Z</html>",
+     "<html>id <uuid> at <time></html>"},
+    {"{\"a\": 1} trailing", "{\"a\": 1} trailing"},
+};
+
+Test(normal_body, replaces_ids_tokens_and_times_and_keeps_member_names)
+{
+    for (size_t i = 0; i < sizeof normal_rows / sizeof normal_rows[0]; i++) {
+        const normal_row *w = &normal_rows[i];
+        char *got = normal_body(w->body, strlen(w->body));
+        cr_assert_not_null(got);
+        cr_expect_str_eq(got, w->want, "row %zu:\n got: %s\nwant: %s", i, got, w->want);
+        free(got);
+    }
+}
+
+Test(normal_body, cuts_a_long_body_at_its_bound)
+{
+    size_t n = 3 * NORMAL_MAX_BODY;
+    char *big = malloc(n + 1);
+    memset(big, 'x', n);
+    big[n] = '\0';
+    char *got = normal_body(big, n);
+    cr_assert_eq(strlen(got), NORMAL_MAX_BODY);
+    cr_expect_str_eq(got + NORMAL_MAX_BODY - 3, "...");
+    free(got);
+    free(big);
+}
+
+/* ---- diff_runs: two small runs and the exact lines their differences read as ---- */
+
+static void one_test(run_report *run, const char *id, const char *clause, bool unconfirmed,
+                     result_status status, long step_status, const char *ct, bool cid,
+                     const char *body)
+{
+    static const char *const unc[] = {"unconfirmed"};
+    test_result *t = &run->results[run->count++];
+    const char *clauses[] = {clause};
+    cr_assert_eq(test_result_describe(t, "s", id, "T", "f.json", 1, clauses, 1, unc,
+                                      unconfirmed ? 1 : 0, "SE"),
+                 0);
+    t->status = status;
+    t->steps = calloc(1, sizeof *t->steps);
+    t->n_steps = 1;
+    t->steps[0] = (result_step){strdup("update"),
+                                strdup("POST"),
+                                strdup("http://127.0.0.1:9/payments/v1/sessions/"
+                                       "0b5c2f9e-7d1a-4c3b-9e8f-123456789abc"),
+                                step_status,
+                                0.001,
+                                ct ? strdup(ct) : NULL,
+                                cid,
+                                strdup(body)};
+}
+
+Test(diff_runs, lists_clause_test_and_answer_changes_with_exact_lines)
+{
+    run_report a = {0}, b = {0};
+    a.results = calloc(4, sizeof *a.results);
+    b.results = calloc(4, sizeof *b.results);
+    one_test(&a, "t.same", "c.same", false, RESULT_PASS, 204, NULL, false, "");
+    one_test(&b, "t.same", "c.same", false, RESULT_PASS, 204, NULL, false, "");
+    one_test(&a, "t.status", "c.currency", false, RESULT_PASS, 400, "application/json", true,
+             "{\"error_code\":\"BAD_VALUE\"}");
+    one_test(&b, "t.status", "c.currency", false, RESULT_FAIL, 204, NULL, false, "");
+    one_test(&a, "t.body", "c.fields", true, RESULT_PASS, 400, "application/json", true,
+             "{\"m\":[\"a, b\"]}");
+    one_test(&b, "t.body", "c.fields", true, RESULT_PASS, 400, "application/json", true,
+             "{\"m\":[\"a\"]}");
+    one_test(&a, "t.gone", "c.same", false, RESULT_PASS, 204, NULL, false, "");
+    one_test(&b, "t.new", "c.same", false, RESULT_SKIP, 0, NULL, false, "");
+    diff_report d;
+    cr_assert_eq(diff_runs(&a, &b, &d), 0);
+    static const char *const want[] = {
+        "clause c.currency [SE]: passing -> failing",
+        "test t.status [SE]: passed -> failed",
+        "answer t.status [SE] step 1 \"update\": status 400 -> 204",
+        "answer t.body [SE] step 1 \"update\": body {\"m\":[\"a, b\"]} -> {\"m\":[\"a\"]} "
+        "(unconfirmed)",
+        "only in A: t.gone [SE] (passed)",
+        "only in B: t.new [SE] (skipped)",
+    };
+    size_t n = sizeof want / sizeof want[0];
+    cr_expect_eq(d.n_changes, n, "%zu changes", d.n_changes);
+    for (size_t i = 0; i < d.n_changes && i < n; i++) {
+        kbuf line;
+        kbuf_init(&line, 1u << 16);
+        diff_line(&line, &d.changes[i]);
+        cr_expect_str_eq(kbuf_str(&line), want[i], "change %zu", i);
+        kbuf_free(&line);
+    }
+    cr_expect_eq(d.n_confirmed, n - 1);
+    diff_report_free(&d);
+    run_report_free(&a);
+    run_report_free(&b);
 }

@@ -78,6 +78,8 @@ typedef struct case_test {
     const char *skip_reason; /* non-NULL: report as skipped with this reason, do not run */
     bool runs_alone;         /* start it with no other test in flight, and start none beside
                                 it (it moves the mock's clock or arms its faults) */
+    const char *patch_text;  /* the variant's patch as compact JSON, variables unsubstituted;
+                                NULL for a case without variants or a variant without a patch */
     const void *priv;        /* case module's private data */
 } case_test;
 

@@ -612,12 +612,34 @@ static int apply_substituted(const case_vars_ctx *v, cJSON *doc, const cJSON *pa
     return rc;
 }
 
+cJSON *case_body_json(const case_vars_ctx *v, const case_market *m, const cJSON *body, char *err,
+                      size_t errlen)
+{
+    cJSON *json = NULL, *base = NULL;
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(body, "inline");
+    if (x)
+        return case_vars_subst_json(v, x, err, errlen);
+    base = fixture_base(m, body, err, errlen);
+    if (!base)
+        return NULL;
+    json = case_vars_subst_json(v, base, err, errlen);
+    cJSON_Delete(base);
+    if (!json)
+        return NULL;
+    const cJSON *patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+    if (patch && apply_substituted(v, json, patch, "the step's patch", err, errlen) != 0) {
+        cJSON_Delete(json);
+        return NULL;
+    }
+    return json;
+}
+
 int case_body_build(const case_vars_ctx *v, const case_market *m, const cJSON *body,
                     const cJSON *variant_patch, char **out, size_t *out_len, char *err,
                     size_t errlen)
 {
     int rc = -1;
-    cJSON *json = NULL, *base = NULL;
+    cJSON *json = NULL;
     const cJSON *x;
     *out = NULL;
     *out_len = 0;
@@ -654,27 +676,14 @@ int case_body_build(const case_vars_ctx *v, const case_market *m, const cJSON *b
         *out_len = n;
         return 0;
     }
-    if ((x = cJSON_GetObjectItemCaseSensitive(body, "inline"))) {
-        json = case_vars_subst_json(v, x, err, errlen);
-        if (!json)
-            goto out;
-    } else {
-        base = fixture_base(m, body, err, errlen);
-        if (!base)
-            goto out;
-        json = case_vars_subst_json(v, base, err, errlen);
-        if (!json)
-            goto out;
-        const cJSON *patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
-        if (patch && apply_substituted(v, json, patch, "the step's patch", err, errlen) != 0)
-            goto out;
-    }
+    json = case_body_json(v, m, body, err, errlen);
+    if (!json)
+        goto out;
     if (variant_patch &&
         apply_substituted(v, json, variant_patch, "the variant's patch", err, errlen) != 0)
         goto out;
     rc = print_body(json, out, out_len, err, errlen);
 out:
-    cJSON_Delete(base);
     cJSON_Delete(json);
     return rc;
 }

@@ -27,6 +27,10 @@ int case_patch_check(case_lctx *c, const case_doc *doc, const cJSON *patch,
                      const case_var_scope *scope);
 /* Applies a patch op by op; returns 0, or -1 with the failing op and why in err. */
 int case_patch_apply(cJSON *doc, const cJSON *patch, char *err, size_t errlen);
+/* Builds the JSON of an inline or fixture body (picked, patched, variables substituted):
+ * returns it (caller deletes), or NULL with err. */
+cJSON *case_body_json(const case_vars_ctx *v, const case_market *m, const cJSON *body, char *err,
+                      size_t errlen);
 /* Builds a body: returns 0 with *out (caller frees) and *out_len (NULL = no body), or -1. */
 int case_body_build(const case_vars_ctx *v, const case_market *m, const cJSON *body,
                     const cJSON *variant_patch, char **out, size_t *out_len, char *err,

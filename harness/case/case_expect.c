@@ -85,10 +85,30 @@ static int check_headers(case_lctx *c, const case_doc *doc, const cJSON *h,
     return problems;
 }
 
-static const char *const JSON_MATCHERS[] = {"equals",   "regex",  "type",   "exists", "absent",
-                                            "contains", "one_of", "length", NULL};
+static const char *const JSON_MATCHERS[] = {
+    "equals", "not_equals", "regex",      "type",       "exists",   "absent", "contains",
+    "one_of", "length",     "min_length", "max_length", "includes", NULL};
+#define JSON_MATCHER_LIST                                                                          \
+    "equals, not_equals, regex, type, exists, absent, contains, one_of, length, min_length, "      \
+    "max_length, includes"
 static const char *const TYPES[] = {"string", "number", "integer", "boolean",
                                     "null",   "object", "array",   NULL};
+
+/* "includes" names its expected members as a request names its body: a fixture
+ * (maybe picked and patched) or inline JSON; raw and generated bodies are not JSON. */
+static int check_includes(case_lctx *c, const case_doc *doc, const cJSON *inc,
+                          const case_var_scope *scope)
+{
+    if (!cJSON_IsObject(inc) || (!cJSON_GetObjectItemCaseSensitive(inc, "fixture") &&
+                                 !cJSON_GetObjectItemCaseSensitive(inc, "inline"))) {
+        case_err(c, doc, inc, false,
+                 "\"includes\" must be {\"fixture\": name} (with pick and patch if needed) or "
+                 "{\"inline\": value}");
+        return 1;
+    }
+    bool is_json;
+    return case_body_check(c, doc, inc, scope, &is_json);
+}
 
 static int check_json_checks(case_lctx *c, const case_doc *doc, const cJSON *list,
                              const case_var_scope *scope)
@@ -114,8 +134,8 @@ static int check_json_checks(case_lctx *c, const case_doc *doc, const cJSON *lis
                 continue;
             if (!case_name_in(m->string, JSON_MATCHERS)) {
                 case_err(c, doc, m, true,
-                         "unknown key \"%s\" in a json check (expected pointer and one of: equals, "
-                         "regex, type, exists, absent, contains, one_of, length)",
+                         "unknown key \"%s\" in a json check (expected pointer and one "
+                         "of: " JSON_MATCHER_LIST ")",
                          m->string);
                 problems++;
                 bad = true;
@@ -139,8 +159,7 @@ static int check_json_checks(case_lctx *c, const case_doc *doc, const cJSON *lis
             continue;
         if (n_matchers != 1) {
             case_err(c, doc, ck, false,
-                     "a json check needs exactly one of equals, regex, type, exists, absent, "
-                     "contains, one_of, length (it has %d)",
+                     "a json check needs exactly one of " JSON_MATCHER_LIST " (it has %d)",
                      n_matchers);
             problems++;
             continue;
@@ -168,11 +187,14 @@ static int check_json_checks(case_lctx *c, const case_doc *doc, const cJSON *lis
             } else {
                 problems += case_vars_check(c, doc, matcher, true, scope);
             }
-        } else if (strcmp(k, "length") == 0) {
+        } else if (strcmp(k, "length") == 0 || strcmp(k, "min_length") == 0 ||
+                   strcmp(k, "max_length") == 0) {
             if (!case_json_whole(matcher, 0, 1e15)) {
-                case_err(c, doc, matcher, false, "\"length\" must be a whole number >= 0");
+                case_err(c, doc, matcher, false, "\"%s\" must be a whole number >= 0", k);
                 problems++;
             }
+        } else if (strcmp(k, "includes") == 0) {
+            problems += check_includes(c, doc, matcher, scope);
         } else {
             problems += case_vars_check(c, doc, matcher, true, scope);
         }
@@ -251,7 +273,29 @@ static int subst_member(const case_vars_ctx *v, cJSON *obj, const char *key, cha
     return 0;
 }
 
-cJSON *case_expect_subst(const case_vars_ctx *v, const cJSON *expect, char *err, size_t errlen)
+/* Replaces an "includes" spec by the JSON it names. */
+static int resolve_includes(const case_vars_ctx *v, const case_market *m, cJSON *ck, char *err,
+                            size_t errlen)
+{
+    cJSON *spec = cJSON_GetObjectItemCaseSensitive(ck, "includes");
+    if (!spec)
+        return 0;
+    char why[512];
+    cJSON *nv = case_body_json(v, m, spec, why, sizeof why);
+    if (!nv) {
+        snprintf(err, errlen, "includes: %s", why);
+        return -1;
+    }
+    if (!cJSON_ReplaceItemInObjectCaseSensitive(ck, "includes", nv)) {
+        cJSON_Delete(nv);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+cJSON *case_expect_subst(const case_vars_ctx *v, const case_market *m, const cJSON *expect,
+                         char *err, size_t errlen)
 {
     cJSON *e = cJSON_Duplicate(expect, 1);
     if (!e) {
@@ -266,7 +310,9 @@ cJSON *case_expect_subst(const case_vars_ctx *v, const cJSON *expect, char *err,
     for (cJSON *ck = list ? list->child : NULL; ck; ck = ck->next)
         if (subst_member(v, ck, "equals", err, errlen) != 0 ||
             subst_member(v, ck, "contains", err, errlen) != 0 ||
-            subst_member(v, ck, "one_of", err, errlen) != 0)
+            subst_member(v, ck, "one_of", err, errlen) != 0 ||
+            subst_member(v, ck, "not_equals", err, errlen) != 0 ||
+            resolve_includes(v, m, ck, err, errlen) != 0)
             goto fail;
     return e;
 fail:
@@ -380,6 +426,94 @@ static bool type_is(const cJSON *v, const char *t)
     return cJSON_IsArray(v);
 }
 
+/* Appends a JSON Pointer token (escaping ~ and /) to path. */
+static void path_push(kbuf *path, const char *token)
+{
+    kbuf_puts(path, "/");
+    for (const char *t = token; *t; t++) {
+        if (*t == '~')
+            kbuf_puts(path, "~0");
+        else if (*t == '/')
+            kbuf_puts(path, "~1");
+        else
+            kbuf_append(path, t, 1);
+    }
+}
+
+static void path_pop(kbuf *path, size_t mark)
+{
+    if (path->len > mark) {
+        path->len = mark;
+        path->data[mark] = '\0';
+    }
+}
+
+/* Whether got includes want: every member of an object want is in got with a value that
+ * includes it; arrays are equal element by element (strict: inside an array, objects are
+ * equal, extra members included); other values are equal. On the first difference writes
+ * "member <pointer>: ..." to why and returns false. */
+static bool includes(const cJSON *want, const cJSON *got, kbuf *path, bool strict, kbuf *why)
+{
+    size_t mark = path->len;
+    if (cJSON_IsObject(want) && cJSON_IsObject(got)) {
+        for (const cJSON *w = want->child; w; w = w->next) {
+            path_push(path, w->string);
+            const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, w->string);
+            if (!g) {
+                kbuf_printf(why, "member %s absent", kbuf_str(path));
+                return false;
+            }
+            if (!includes(w, g, path, strict, why))
+                return false;
+            path_pop(path, mark);
+        }
+        for (const cJSON *g = strict ? got->child : NULL; g; g = g->next) {
+            if (cJSON_GetObjectItemCaseSensitive(want, g->string))
+                continue;
+            path_push(path, g->string);
+            kbuf_printf(why, "member %s: expected to be absent, got ", kbuf_str(path));
+            case_show_json(why, g);
+            return false;
+        }
+        return true;
+    }
+    if (cJSON_IsArray(want) && cJSON_IsArray(got)) {
+        int nw = cJSON_GetArraySize(want), ng = cJSON_GetArraySize(got);
+        if (nw != ng) {
+            kbuf_printf(why, "member %s: expected %d elements, got %d: ",
+                        path->len ? kbuf_str(path) : "\"\"", nw, ng);
+            case_show_json(why, got);
+            return false;
+        }
+        int i = 0;
+        for (const cJSON *w = want->child, *g = got->child; w && g; w = w->next, g = g->next, i++) {
+            char idx[24];
+            snprintf(idx, sizeof idx, "%d", i);
+            path_push(path, idx);
+            if (!includes(w, g, path, true, why))
+                return false;
+            path_pop(path, mark);
+        }
+        return true;
+    }
+    if (cJSON_Compare(want, got, true))
+        return true;
+    kbuf_printf(why, "member %s: expected ", path->len ? kbuf_str(path) : "\"\"");
+    case_show_json(why, want);
+    kbuf_puts(why, ", got ");
+    case_show_json(why, got);
+    return false;
+}
+
+static long length_of(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return (long)utf8_length(v->valuestring);
+    if (cJSON_IsArray(v) || cJSON_IsObject(v))
+        return (long)cJSON_GetArraySize(v);
+    return -1;
+}
+
 static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int *failed)
 {
     const char *ptr = cJSON_GetObjectItemCaseSensitive(ck, "pointer")->valuestring;
@@ -415,14 +549,26 @@ static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int 
         ok = false;
         for (const cJSON *e = m->child; e && !ok; e = e->next)
             ok = cJSON_Compare(actual, e, true);
-    } else { /* length */
-        long want = (long)m->valuedouble;
-        if (cJSON_IsString(actual))
-            ok = (long)utf8_length(actual->valuestring) == want;
-        else if (cJSON_IsArray(actual) || cJSON_IsObject(actual))
-            ok = cJSON_GetArraySize(actual) == want;
-        else
-            ok = false;
+    } else if (strcmp(k, "not_equals") == 0) {
+        ok = !cJSON_Compare(actual, m, true);
+    } else if (strcmp(k, "includes") == 0) {
+        kbuf path, diff;
+        kbuf_init(&path, 1u << 16);
+        kbuf_init(&diff, 1u << 16);
+        kbuf_puts(&path, ptr);
+        ok = includes(m, actual, &path, false, &diff);
+        if (!ok) {
+            (*failed)++;
+            kbuf_printf(why, "json %s: %s\n", ptr[0] ? ptr : "(whole body)", kbuf_str(&diff));
+        }
+        kbuf_free(&path);
+        kbuf_free(&diff);
+        return;
+    } else { /* length, min_length, max_length */
+        long want = (long)m->valuedouble, got = length_of(actual);
+        ok = got >= 0 && (strcmp(k, "length") == 0       ? got == want
+                          : strcmp(k, "min_length") == 0 ? got >= want
+                                                         : got <= want);
     }
     if (ok)
         return;
@@ -442,23 +588,31 @@ static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int 
     } else if (strcmp(k, "one_of") == 0) {
         kbuf_puts(why, "one of ");
         case_show_json(why, m);
+    } else if (strcmp(k, "not_equals") == 0) {
+        kbuf_puts(why, "anything but ");
+        case_show_json(why, m);
+    } else if (strcmp(k, "includes") == 0) {
+        kbuf_puts(why, "to include ");
+        case_show_json(why, m);
     } else {
-        kbuf_printf(why, "length %ld", (long)m->valuedouble);
+        kbuf_printf(why, "%s %ld",
+                    strcmp(k, "length") == 0       ? "length"
+                    : strcmp(k, "min_length") == 0 ? "length at least"
+                                                   : "length at most",
+                    (long)m->valuedouble);
     }
     if (!actual) {
         kbuf_printf(why, ", but nothing is at %s\n", ptr);
         return;
     }
     kbuf_puts(why, ", got ");
-    if (strcmp(k, "length") == 0 &&
-        (cJSON_IsString(actual) || cJSON_IsArray(actual) || cJSON_IsObject(actual))) {
-        kbuf_printf(why, "length %ld: ",
-                    cJSON_IsString(actual) ? (long)utf8_length(actual->valuestring)
-                                           : (long)cJSON_GetArraySize(actual));
+    bool is_length = strstr(k, "length") != NULL;
+    if (is_length && length_of(actual) >= 0) {
+        kbuf_printf(why, "length %ld: ", length_of(actual));
         case_show_json(why, actual);
     } else {
         case_show_json(why, actual);
-        if (strcmp(k, "type") == 0 || strcmp(k, "length") == 0 || strcmp(k, "regex") == 0)
+        if (strcmp(k, "type") == 0 || is_length || strcmp(k, "regex") == 0)
             kbuf_printf(why, " (%s)", case_json_type_name(actual));
     }
     kbuf_puts(why, "\n");

@@ -18,8 +18,10 @@
 /* Checks an "expect" object at load time; returns the number of problems. */
 int case_expect_check(case_lctx *c, const case_doc *doc, const cJSON *expect,
                       const case_var_scope *scope);
-/* Returns a copy of expect with variables substituted in expected values, or NULL with err. */
-cJSON *case_expect_subst(const case_vars_ctx *v, const cJSON *expect, char *err, size_t errlen);
+/* Returns a copy of expect with variables substituted in expected values and each
+ * "includes" replaced by the JSON it names (fixtures of market m), or NULL with err. */
+cJSON *case_expect_subst(const case_vars_ctx *v, const case_market *m, const cJSON *expect,
+                         char *err, size_t errlen);
 /* Judges a response; body is the parsed body or NULL. Returns 0 or 1 (failures appended
  * to why, one per line). */
 int case_expect_judge(const cJSON *expect, const case_response *resp, const cJSON *body, kbuf *why);

@@ -96,10 +96,23 @@ int case_klarna_check(case_lctx *c, const case_doc *doc, const cJSON *spec)
                          m->string);
                 problems++;
             }
+        } else if (strcmp(m->string, "fields_any") == 0) {
+            bool ok = cJSON_IsArray(m) && m->child;
+            for (const cJSON *g = cJSON_IsArray(m) ? m->child : NULL; g; g = g->next) {
+                ok = ok && cJSON_IsArray(g) && g->child;
+                for (const cJSON *e = cJSON_IsArray(g) ? g->child : NULL; e; e = e->next)
+                    ok = ok && cJSON_IsString(e) && e->valuestring[0];
+            }
+            if (!ok) {
+                case_err(c, doc, m, false,
+                         "\"fields_any\" must be a non-empty array of non-empty arrays of "
+                         "non-empty strings, e.g. [[\"order_amount\", \"order_lines\"]]");
+                problems++;
+            }
         } else {
             case_err(c, doc, m, true,
                      "unknown key \"%s\" in klarna_error (expected one of: error_code, fields, "
-                     "messages)",
+                     "fields_any, messages)",
                      m->string);
             problems++;
         }
@@ -119,6 +132,17 @@ static void match_field(const char *field, size_t len, void *arg)
         s->found = true;
 }
 
+/* ", got <value>", or ", member /<name> absent" when the body has no such member. */
+static void show_got(kbuf *why, const cJSON *item, const char *name)
+{
+    if (!item) {
+        kbuf_printf(why, ", member /%s absent", name);
+        return;
+    }
+    kbuf_puts(why, ", got ");
+    case_show_json(why, item);
+}
+
 static void show_messages(kbuf *why, const cJSON *msgs)
 {
     kbuf_puts(why, "; messages received: ");
@@ -133,13 +157,13 @@ static int judge_correlation_id(const case_response *resp, const cJSON *body, kb
     const char *header = case_header_find(resp->headers, resp->n_headers, "Klarna-Correlation-Id");
     if (!cJSON_IsString(cid)) {
         failed++;
-        kbuf_puts(why, "klarna_error: expected a correlation_id string, got ");
-        case_show_json(why, cid);
+        kbuf_puts(why, "klarna_error: expected a correlation_id string");
+        show_got(why, cid, "correlation_id");
         kbuf_puts(why, "\n");
     } else if (!case_klarna_is_uuid(cid->valuestring)) {
         failed++;
-        kbuf_puts(why, "klarna_error: expected correlation_id to be a UUID, got ");
-        case_show_json(why, cid);
+        kbuf_puts(why, "klarna_error: expected correlation_id to be a UUID");
+        show_got(why, cid, "correlation_id");
         kbuf_puts(why, "\n");
     } else if (!header) {
         failed++;
@@ -170,13 +194,12 @@ static int judge_error_code(const cJSON *spec, const cJSON *body, kbuf *why)
         failed++;
         kbuf_puts(why, "klarna_error: expected error_code ");
         case_show_json(why, want_code);
-        kbuf_puts(why, ", got ");
-        case_show_json(why, code);
+        show_got(why, code, "error_code");
         kbuf_puts(why, "\n");
     } else if (!want_code && !cJSON_IsString(code)) {
         failed++;
-        kbuf_puts(why, "klarna_error: expected an error_code string, got ");
-        case_show_json(why, code);
+        kbuf_puts(why, "klarna_error: expected an error_code string");
+        show_got(why, code, "error_code");
         kbuf_puts(why, "\n");
     }
     return failed;
@@ -202,6 +225,38 @@ static int judge_fields(const cJSON *spec, const cJSON *msgs, kbuf *why)
     }
     if (missing) {
         failed++;
+        show_messages(why, msgs);
+        kbuf_puts(why, "\n");
+    }
+    return failed;
+}
+
+static bool named(const cJSON *msgs, const char *field)
+{
+    field_search s = {field, false};
+    for (const cJSON *m = msgs->child; m && !s.found; m = m->next)
+        case_klarna_message_fields(m->valuestring, match_field, &s);
+    return s.found;
+}
+
+/* Every group of "fields_any" has a field some message names. */
+static int judge_fields_any(const cJSON *spec, const cJSON *msgs, kbuf *why)
+{
+    int failed = 0;
+    const cJSON *groups = cJSON_GetObjectItemCaseSensitive(spec, "fields_any");
+    for (const cJSON *g = groups ? groups->child : NULL; g; g = g->next) {
+        bool hit = false;
+        for (const cJSON *f = g->child; f && !hit; f = f->next)
+            hit = named(msgs, f->valuestring);
+        if (hit)
+            continue;
+        failed++;
+        kbuf_puts(why, "klarna_error: expected a message naming one of ");
+        for (const cJSON *f = g->child; f; f = f->next) {
+            case_show_json(why, f);
+            if (f->next)
+                kbuf_puts(why, ", ");
+        }
         show_messages(why, msgs);
         kbuf_puts(why, "\n");
     }
@@ -257,13 +312,13 @@ int case_klarna_judge(const cJSON *spec, const case_response *resp, const cJSON 
     for (const cJSON *m = msgs_ok ? msgs->child : NULL; m; m = m->next)
         msgs_ok = msgs_ok && cJSON_IsString(m);
     if (!msgs_ok) {
-        kbuf_puts(why, "klarna_error: expected error_messages to be a non-empty array of strings, "
-                       "got ");
-        case_show_json(why, msgs);
+        kbuf_puts(why, "klarna_error: expected error_messages to be a non-empty array of strings");
+        show_got(why, msgs, "error_messages");
         kbuf_puts(why, "\n");
         return 1;
     }
     failed += judge_fields(spec, msgs, why);
+    failed += judge_fields_any(spec, msgs, why);
     failed += judge_messages(spec, msgs, why);
     return failed ? 1 : 0;
 }

@@ -369,7 +369,7 @@ int case_run_judge(case_run *r, const case_response *resp, kbuf *why)
         spec = st->expect;
     char err[1024];
     case_vars_ctx v = ctx_of(r);
-    expect = case_expect_subst(&v, spec, err, sizeof err);
+    expect = case_expect_subst(&v, r->market, spec, err, sizeof err);
     if (!expect) {
         kbuf_printf(why, "expectation cannot be built: %s", err);
         goto out;

@@ -77,6 +77,9 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
         t.id = case_set_printf(set, "%s.%s", def->id, vid);
         t.title = vt ? vt : case_set_printf(set, "%s (%s)", def->title, vid);
         jsonpos_value(def->doc->pos, variant, &t.line, &col);
+        const cJSON *patch = cJSON_GetObjectItemCaseSensitive(variant, "patch");
+        if (patch && !(t.patch_text = case_set_own(set, cJSON_PrintUnformatted(patch))))
+            return -1;
     } else {
         t.id = def->id;
         t.title = def->title;

@@ -35,7 +35,7 @@ static size_t redact_for_show(kbuf *red, const char *s, size_t len, bool *more)
 void case_show_json(kbuf *out, const cJSON *item)
 {
     if (!item) {
-        kbuf_puts(out, "(nothing)");
+        kbuf_puts(out, "member absent");
         return;
     }
     char *txt = cJSON_PrintUnformatted(item);

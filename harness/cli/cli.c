@@ -123,6 +123,16 @@ SETTER(set_tag)
     return rc;
 }
 
+SETTER(set_defect)
+{
+    (void)row;
+    (void)as;
+    int rc = push(&o->defect_globs, &o->n_defect_globs, v);
+    if (rc == -1)
+        snprintf(err, n, "--defect given more than %d times", CLI_MAX_REPEAT);
+    return rc;
+}
+
 SETTER(set_shard)
 {
     (void)row;
@@ -306,7 +316,10 @@ static void show_rate_limit(const cli_options *d, char *buf, size_t n)
 /* ---- the table ------------------------------------------------------------------- */
 
 #define RUN_LIST (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST))
-#define ANY      (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST) | CLI_IN(CLI_LINT) | CLI_IN(CLI_REPORT))
+#define ANY                                                                                        \
+    (CLI_IN(CLI_RUN) | CLI_IN(CLI_LIST) | CLI_IN(CLI_LINT) | CLI_IN(CLI_REPORT) |                  \
+     CLI_IN(CLI_MUTATE) | CLI_IN(CLI_DIFF))
+#define MUTATE CLI_IN(CLI_MUTATE)
 
 #define FIELD(name) offsetof(cli_options, name)
 #define TARGET      "Target and market"
@@ -329,7 +342,7 @@ static const cli_option options[] = {
      .field = FIELD(target)},
     {.name = "--market",
      .value = "M",
-     .commands = RUN_LIST,
+     .commands = RUN_LIST | MUTATE,
      .section = TARGET,
      .help = "SE, US, ...; a comma list (SE,DE); or all (every market with\n"
              "fixtures). Default: the target's ({default}).",
@@ -356,6 +369,13 @@ static const cli_option options[] = {
      .section = SELECTION,
      .help = "run tests carrying the tag; repeatable",
      .set = set_tag},
+    {.name = "--defect",
+     .value = "GLOB",
+     .commands = MUTATE,
+     .section = SELECTION,
+     .help = "mutate: the built-in defects to run (fnmatch on kpmock\n"
+             "--list-defects names); repeatable; default all",
+     .set = set_defect},
     {.name = "--shard",
      .value = "K/N",
      .commands = RUN_LIST,
@@ -366,9 +386,10 @@ static const cli_option options[] = {
     {.name = "--jobs",
      .short_name = 'j',
      .value = "N",
-     .commands = RUN_LIST,
+     .commands = RUN_LIST | MUTATE,
      .section = EXECUTION,
-     .help = "tests in flight at once (default {default}; steps of a test stay in order)",
+     .help = "tests in flight at once (default {default}; steps of a test stay in order);\n"
+             "mutate: defects run at once, each against its own mock",
      .set = set_jobs,
      .show = show_jobs},
     {.name = "--timeout",
@@ -438,17 +459,18 @@ static const cli_option options[] = {
      .field = FIELD(fail_fast)},
     {.name = "--seed",
      .value = "N",
-     .commands = RUN_LIST,
+     .commands = RUN_LIST | MUTATE,
      .section = EXECUTION,
      .help = "seed of the embedded mock (ids, tokens); recorded in reports",
      .set = set_seed},
 
     {.name = "--out",
      .value = "DIR",
-     .commands = RUN_LIST | CLI_IN(CLI_REPORT) | CLI_IN(CLI_MERGE),
+     .commands = RUN_LIST | CLI_IN(CLI_REPORT) | MUTATE | CLI_IN(CLI_DIFF) | CLI_IN(CLI_MERGE),
      .section = OUTPUT,
      .help = "report folder (default {default}): junit.xml, results.json,\n"
-             "coverage.json, report.html, summary.md; for report, the RUN_DIR",
+             "coverage.json, report.html, summary.md; for report, the RUN_DIR;\n"
+             "mutate: mutate.json; diff: diff.json, diff.md",
      .fallback = "reports",
      .set = set_out},
     {.name = "--history",
@@ -526,8 +548,9 @@ void cli_options_free(cli_options *o)
     free(o->id_globs);
     free(o->tags);
     free(o->run_dirs);
-    o->id_globs = o->tags = o->run_dirs = NULL;
-    o->n_id_globs = o->n_tags = o->n_run_dirs = 0;
+    free(o->defect_globs);
+    o->id_globs = o->tags = o->run_dirs = o->defect_globs = NULL;
+    o->n_id_globs = o->n_tags = o->n_run_dirs = o->n_defect_globs = 0;
 }
 
 /* ---- parsing --------------------------------------------------------------------- */
@@ -687,7 +710,18 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
             have_command = true;
             continue;
         }
-        if ((a[0] != '-' || !strcmp(a, "-")) && (r.command == CLI_REPORT || r.command == CLI_MERGE)) {
+        if ((a[0] != '-' || !strcmp(a, "-")) && r.command == CLI_DIFF) {
+            if (r.diff_b) {
+                snprintf(err, errlen, "unexpected argument \"%s\" (diff compares two runs: A B)",
+                         a);
+                rc = -1;
+                goto fail;
+            }
+            *(r.diff_a ? &r.diff_b : &r.diff_a) = a;
+            continue;
+        }
+        if ((a[0] != '-' || !strcmp(a, "-")) &&
+            (r.command == CLI_REPORT || r.command == CLI_MERGE)) {
             if (r.n_run_dirs >= CLI_MAX_RUN_DIRS) {
                 snprintf(err, errlen, "more than %d RUN_DIRs", CLI_MAX_RUN_DIRS);
                 rc = -1;
@@ -745,6 +779,11 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
     }
     if (r.command == CLI_REPORT && (rc = check_report(&r, err, errlen)) < 0)
         goto fail;
+    if (r.command == CLI_DIFF && !r.diff_b) {
+        snprintf(err, errlen, "diff needs two runs, A and B (run folders or results.json files)");
+        rc = -1;
+        goto fail;
+    }
 done:
     *o = r;
     return 0;

@@ -20,7 +20,17 @@ enum {
     CLI_EXIT_SOFTWARE = 70, /* kpct itself could not work (reports unwritable, OOM) */
 };
 
-typedef enum { CLI_RUN, CLI_LIST, CLI_LINT, CLI_REPORT, CLI_MERGE, CLI_HELP, CLI_VERSION } cli_command;
+typedef enum {
+    CLI_RUN,
+    CLI_LIST,
+    CLI_LINT,
+    CLI_REPORT,
+    CLI_MUTATE,
+    CLI_DIFF,
+    CLI_MERGE,
+    CLI_HELP,
+    CLI_VERSION
+} cli_command;
 
 /* --color: auto = on a terminal when NO_COLOR is unset or empty. */
 typedef enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
@@ -68,8 +78,11 @@ typedef struct cli_options {
     /* kpct report and kpct merge */
     const char **run_dirs; /* the RUN_DIRs, in the order given */
     size_t n_run_dirs;
-    bool history;   /* --history: several runs into history.html and history.md */
-    bool out_given; /* --out was given (report's default is the RUN_DIR itself) */
+    bool history;              /* --history: several runs into history.html and history.md */
+    bool out_given;            /* --out was given (report's default is the RUN_DIR itself) */
+    const char **defect_globs; /* kpct mutate --defect; none = every defect */
+    size_t n_defect_globs;
+    const char *diff_a, *diff_b; /* kpct diff A B */
 } cli_options;
 
 /* One row of the option table: how it is written, what it takes, where it is accepted,

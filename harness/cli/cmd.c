@@ -11,6 +11,9 @@ static const cmd commands[] = {
     {"lint", CLI_LINT, "[CASES_DIR]", "load and validate the cases only", cmd_lint},
     {"report", CLI_REPORT, "RUN_DIR... [options]",
      "rebuild report.html and summary.md (--history: of several runs)", cmd_report},
+    {"mutate", CLI_MUTATE, "[CASES_DIR] [options]",
+     "run the suite against the mock once per built-in defect: which are caught", cmd_mutate},
+    {"diff", CLI_DIFF, "A B [options]", "compare two runs (folders or results.json)", cmd_diff},
     {"merge", CLI_MERGE, "RUN_DIR... [--out DIR]", "merge the report folders of --shard runs",
      cmd_merge},
 };

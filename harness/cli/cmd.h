@@ -31,6 +31,10 @@ int cmd_list(const cli_options *o);
 int cmd_lint(const cli_options *o);
 /* kpct report: rebuilds the pages of a run folder, or writes the history of several. */
 int cmd_report(const cli_options *o);
+/* kpct mutate: the suite against the embedded mock once per built-in defect. */
+int cmd_mutate(const cli_options *o);
+/* kpct diff: two runs compared clause by clause and test by test. */
+int cmd_diff(const cli_options *o);
 /* kpct merge: the runs of --shard K/N jobs written again as the one run they split. */
 int cmd_merge(const cli_options *o);
 

@@ -58,8 +58,8 @@ static void no_fixtures(const cli_options *o, const case_set *set, const char *m
 
 /* Decides the markets to run: the target's default, "all", or a comma list. Fills
  * markets (new strings) and *n. Returns 0, -1 with a reason (usage), -2 out of memory. */
-static int choose_markets(const cli_options *o, const target *t, const case_set *set,
-                          char **markets, size_t *n, char *err, size_t errlen)
+int plan_choose_markets(const cli_options *o, const char *default_market, const case_set *set,
+                        char **markets, size_t *n, char *err, size_t errlen)
 {
     size_t count = 0;
     char *copy = NULL, *save = NULL;
@@ -76,7 +76,7 @@ static int choose_markets(const cli_options *o, const target *t, const case_set 
         }
         goto ok;
     }
-    if (!(copy = strdup(o->market ? o->market : t->policy->default_market)))
+    if (!(copy = strdup(o->market ? o->market : default_market)))
         goto oom;
     for (char *m = strtok_r(copy, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
         bool dup = false;
@@ -191,7 +191,8 @@ int plan_open(const cli_options *o, plan *p, bool for_run)
     int rc = plan_load_cases(o->cases_dir, &p->set);
     if (rc || (rc = open_target(o, p, for_run, err, sizeof err)))
         return rc;
-    rc = choose_markets(o, &p->tgt, p->set, p->markets, &p->n_markets, err, sizeof err);
+    rc = plan_choose_markets(o, p->tgt.policy->default_market, p->set, p->markets, &p->n_markets,
+                             err, sizeof err);
     if (rc < 0)
         return rc == -2 ? msg_oom() : msg_usage(err);
     if (for_run || p->tgt.kind == TARGET_URL) {

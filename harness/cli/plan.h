@@ -37,6 +37,11 @@ int plan_load_cases(const char *dir, case_set **set);
  * chooses the markets and plans the jobs. Returns 0, or the exit status after printing
  * why; p must be zeroed and is freed by plan_free either way. */
 int plan_open(const cli_options *o, plan *p, bool for_run);
+/* Decides the markets to run: default_market, --market's "all", or its comma list, each
+ * with fixtures in set. Fills markets (new strings) and *n. Returns 0, -1 with a reason
+ * (usage), -2 out of memory. */
+int plan_choose_markets(const cli_options *o, const char *default_market, const case_set *set,
+                        char **markets, size_t *n, char *err, size_t errlen);
 /* The position in the whole plan (before --shard) of the plan's job-th job, so that
  * kpct merge can put the shards back in the unsharded order. */
 size_t plan_index_of(const cli_options *o, size_t job);

@@ -60,7 +60,7 @@ static cJSON *test_object(const test_result *t)
         !cJSON_AddNumberToObject(o, "seconds", t->seconds) ||
         add_string(o, "message", t->message) < 0 || add_string(o, "detail", t->detail) < 0 ||
         !cJSON_AddBoolToObject(o, "flaky", result_flaky(t)) ||
-        !(retries = cJSON_AddArrayToObject(o, "retries")))
+        add_string(o, "patch", t->patch) < 0 || !(retries = cJSON_AddArrayToObject(o, "retries")))
         goto fail;
     cJSON *steps = cJSON_AddArrayToObject(o, "steps");
     if (!steps)
@@ -75,7 +75,10 @@ static cJSON *test_object(const test_result *t)
         if (add_string(s, "name", st->name) < 0 || add_string(s, "method", st->method) < 0 ||
             add_string(s, "url", st->url) < 0 ||
             !cJSON_AddNumberToObject(s, "status", (double)st->status) ||
-            !cJSON_AddNumberToObject(s, "seconds", st->seconds))
+            !cJSON_AddNumberToObject(s, "seconds", st->seconds) ||
+            add_string(s, "content_type", st->content_type) < 0 ||
+            !cJSON_AddBoolToObject(s, "correlation_id", st->correlation_id) ||
+            add_string(s, "body", st->body) < 0)
             goto fail;
     }
     for (size_t i = 0; i < t->n_retries; i++) {

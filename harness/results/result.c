@@ -83,6 +83,7 @@ void test_result_clear(test_result *t)
     t->n_clauses = t->n_tags = 0;
     free(t->message);
     free(t->detail);
+    free(t->patch);
     for (size_t k = 0; k < t->n_retries; k++) {
         free(t->retries[k].message);
         free(t->retries[k].detail);
@@ -92,6 +93,8 @@ void test_result_clear(test_result *t)
         free(t->steps[k].name);
         free(t->steps[k].method);
         free(t->steps[k].url);
+        free(t->steps[k].content_type);
+        free(t->steps[k].body);
     }
     free(t->steps);
     t->message = t->detail = NULL;

@@ -29,6 +29,10 @@ typedef struct result_step {
     char *url;   /* redacted */
     long status; /* 0 when no HTTP answer came */
     double seconds;
+    /* the answer, for comparing runs (kpct diff); NULL / false when none came */
+    char *content_type;  /* its Content-Type, redacted */
+    bool correlation_id; /* it carried a Klarna-Correlation-Id header */
+    char *body;          /* its body normalised (normal.h) and redacted, at most ~4 KiB */
 } result_step;
 
 typedef struct test_result {
@@ -50,6 +54,7 @@ typedef struct test_result {
     size_t n_retries;
     result_step *steps; /* exchanges of the last attempt, in order; may be NULL */
     size_t n_steps;
+    char *patch;     /* the variant's patch as compact JSON, redacted; NULL when none */
     long plan_index; /* position in the whole plan, before --shard; < 0 = unknown */
 } test_result;
 

@@ -146,6 +146,16 @@ static int get_string_or_null(reader *r, const cJSON *obj, const char *where, co
     return 0;
 }
 
+/* A member added to kpct-results/1 later: absent reads as NULL. */
+static int get_optional(reader *r, const cJSON *obj, const char *where, const char *key, char **out)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(obj, key)) {
+        *out = NULL;
+        return 0;
+    }
+    return get_string_or_null(r, obj, where, key, out);
+}
+
 static const char *get_string(reader *r, const cJSON *obj, const char *where, const char *key)
 {
     const cJSON *v = get_typed(r, obj, where, key, cJSON_IsString, "a string");
@@ -260,7 +270,12 @@ static int read_steps(reader *r, const cJSON *a, const char *where, test_result 
             get_string_or_null(r, o, at, "method", &st->method) < 0 ||
             get_string_or_null(r, o, at, "url", &st->url) < 0 ||
             get_whole(r, o, at, "status", 0, 999, &status) < 0 ||
-            get_number(r, o, at, "seconds", &st->seconds) < 0)
+            get_number(r, o, at, "seconds", &st->seconds) < 0 ||
+            get_optional(r, o, at, "content_type", &st->content_type) < 0 ||
+            get_optional(r, o, at, "body", &st->body) < 0)
+            return -1;
+        const cJSON *cid = cJSON_GetObjectItemCaseSensitive(o, "correlation_id");
+        if (cid && get_bool(r, o, at, "correlation_id", &st->correlation_id) < 0)
             return -1;
         st->status = (long)status;
     }
@@ -305,7 +320,7 @@ static int read_test(reader *r, const cJSON *o, const char *at, test_result *t)
         get_status(r, o, at, &t->status) < 0 || get_number(r, o, at, "seconds", &t->seconds) < 0 ||
         get_string_or_null(r, o, at, "message", &t->message) < 0 ||
         get_string_or_null(r, o, at, "detail", &t->detail) < 0 ||
-        get_bool(r, o, at, "flaky", &flaky) < 0)
+        get_bool(r, o, at, "flaky", &flaky) < 0 || get_optional(r, o, at, "patch", &t->patch) < 0)
         return -1;
     t->line = (int)line;
     if (get_optional_whole(r, o, at, "plan_index", 0, 1e15, &t->plan_index) < 0)

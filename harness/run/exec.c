@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "exec_story.h"
+#include "normal.h"
 #include "exec_transfer.h"
 
 #define EXEC_POLL_MS 100 /* longest sleep in the loop (signals, back-off) */
@@ -135,6 +136,11 @@ static int engine_start(engine *e, char *err, size_t errlen)
         if (test_result_describe(&e->results[i], t->suite, t->id, t->title, t->file, t->line,
                                  t->clauses, t->n_clauses, t->tags, t->n_tags,
                                  e->jobs[i].market) != 0) {
+            snprintf(err, errlen, "out of memory describing the tests");
+            return -1;
+        }
+        if (t->patch_text &&
+            !(e->results[i].patch = story_redacted(t->patch_text, EXEC_MAX_DETAIL_BYTES))) {
             snprintf(err, errlen, "out of memory describing the tests");
             return -1;
         }
@@ -552,9 +558,11 @@ static void note_reachability(engine *e, const slot *s, CURLcode code, long stat
     }
 }
 
-/* Records the exchange just finished (for results.json), up to EXEC_MAX_RECORDED_STEPS.
+/* Records the exchange just finished (for results.json), up to EXEC_MAX_RECORDED_STEPS:
+ * with a whole response (resp; NULL when none came), its status, content type, whether
+ * it carried a Klarna-Correlation-Id, and its body normalised (normal.h) and redacted.
  * Returns 0, or -1 when memory ran out. */
-static int record_step(slot *s, long status, double seconds)
+static int record_step(slot *s, const case_response *resp, double seconds)
 {
     if (s->n_steps >= EXEC_MAX_RECORDED_STEPS)
         return 0;
@@ -566,13 +574,27 @@ static int record_step(slot *s, long status, double seconds)
         .name = story_redacted(s->req.step_name ? s->req.step_name : "", 1024),
         .method = strdup(s->req.method),
         .url = story_redacted(s->req.url, 4096),
-        .status = status,
+        .status = resp ? resp->status : 0,
         .seconds = seconds,
     };
-    if (!st.name || !st.method || !st.url) {
+    char *body = NULL;
+    bool oom = !st.name || !st.method || !st.url;
+    if (resp && !oom) {
+        const char *ct = case_header_find(resp->headers, resp->n_headers, "Content-Type");
+        st.content_type = ct ? story_redacted(ct, 256) : NULL;
+        st.correlation_id =
+            case_header_find(resp->headers, resp->n_headers, "Klarna-Correlation-Id") != NULL;
+        body = normal_body(resp->body, resp->body_len);
+        st.body = body ? story_redacted(body, 2 * NORMAL_MAX_BODY) : NULL;
+        oom = (ct && !st.content_type) || !st.body;
+    }
+    free(body);
+    if (oom) {
         free(st.name);
         free(st.method);
         free(st.url);
+        free(st.content_type);
+        free(st.body);
         return -1;
     }
     s->steps[s->n_steps++] = st;
@@ -638,6 +660,9 @@ static void transfer_judged(engine *e, slot *s, const case_response *resp)
         return;
     }
     story_judged(&story, &why, &s->request_story, resp);
+    const char *patch = e->jobs[s->job].test->patch_text;
+    if (patch)
+        kbuf_printf(&story, "\n\nthe variant's patch: %s", patch);
     end_kind kind = END_ERROR;
     long retry_after = 0;
     if (rc > 0) {
@@ -662,11 +687,11 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
     double seconds = (double)total_us / 1e6;
     bool whole = transfer_whole(&s->xfer, code);
     note_reachability(e, s, code, status);
-    if (record_step(s, whole ? status : 0, seconds) != 0 || s->xfer.out_of_memory) {
+    case_response resp = transfer_response(&s->xfer, status, seconds);
+    if (record_step(s, whole ? &resp : NULL, seconds) != 0 || s->xfer.out_of_memory) {
         finish_oom(e, s, s->xfer.out_of_memory ? "keeping the response" : "recording the exchange");
         return;
     }
-    case_response resp = transfer_response(&s->xfer, status, seconds);
     if (whole)
         transfer_judged(e, s, &resp);
     else
