@@ -1,5 +1,5 @@
 -- wrk script: POST a valid create-session body with Basic auth (kpmock:kpmock), used by
--- mock_measure.sh to fill kpmock's store up to its --max-sessions cap (then 503s).
+-- bench/run to fill kpmock's store up to its --max-sessions cap (then 503s).
 wrk.method = "POST"
 wrk.path = "/payments/v1/sessions"
 wrk.headers["Authorization"] = "Basic a3Btb2NrOmtwbW9jaw=="

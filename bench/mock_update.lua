@@ -1,6 +1,6 @@
 -- wrk script: POST a valid cart update (204) with Basic auth (kpmock:kpmock) to kpmock.
 -- Session ids come from the file named by KPMOCK_SESSIONS (one per line, made by
--- mock_measure.sh); each request picks one at random, so with one id every request
+-- bench/run); each request picks one at random, so with one id every request
 -- contends for the same session lock and with many they spread over the store's shards.
 local ids = {}
 local f = assert(io.open(os.getenv("KPMOCK_SESSIONS") or "sessions.txt"))

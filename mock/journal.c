@@ -1,5 +1,7 @@
 /* journal: a fixed array used as a ring under one mutex; entries keep their own
- * copies of method and path so nothing points into finished requests. */
+ * copies of method and path so nothing points into finished requests. An entry's path
+ * buffer is reused by the requests that overwrite it, so a full ring records without
+ * allocating. */
 #include "journal.h"
 
 #include "clock.h"
@@ -16,6 +18,7 @@ typedef struct jentry {
     int64_t time_ms;
     char method[16];
     char *path;
+    size_t path_cap; /* bytes allocated for path */
     unsigned status;
     uint64_t duration_us;
     uint64_t request_bytes;
@@ -55,6 +58,7 @@ static void clear_locked(journal *j)
     for (size_t i = 0; i < j->cap; i++) {
         free(j->ring[i].path);
         j->ring[i].path = NULL;
+        j->ring[i].path_cap = 0;
     }
     j->head = j->count = 0;
     j->dropped = 0;
@@ -71,29 +75,35 @@ void journal_free(journal *j)
     free(j);
 }
 
-static char *copy_path(const char *path)
+/* Copies path into e, cut at JOURNAL_PATH_MAX (marked with "..."); keeps e's buffer when
+ * it is big enough. On OOM the entry keeps an empty path. */
+static void set_path(jentry *e, const char *path)
 {
-    size_t n = strlen(path);
-    if (n <= JOURNAL_PATH_MAX)
-        return strdup(path);
-    char *p = malloc(JOURNAL_PATH_MAX + 4);
-    if (!p)
-        return NULL;
-    memcpy(p, path, JOURNAL_PATH_MAX);
-    memcpy(p + JOURNAL_PATH_MAX, "...", 4);
-    return p;
+    size_t n = strlen(path), keep = n <= JOURNAL_PATH_MAX ? n : JOURNAL_PATH_MAX;
+    size_t need = keep + (n > keep ? 4 : 1);
+    if (need > e->path_cap) {
+        char *p = malloc(need < 64 ? 64 : need);
+        if (!p) {
+            if (e->path)
+                e->path[0] = '\0';
+            return;
+        }
+        free(e->path);
+        e->path = p;
+        e->path_cap = need < 64 ? 64 : need;
+    }
+    memcpy(e->path, path, keep);
+    memcpy(e->path + keep, n > keep ? "..." : "", n > keep ? 4 : 1);
 }
 
 void journal_add(journal *j, int64_t time_ms, const char *method, const char *path, unsigned status,
                  uint64_t duration_us, uint64_t request_bytes, const char *fault)
 {
-    char *p = copy_path(path ? path : "");
     pthread_mutex_lock(&j->mu);
     uint64_t seq = j->next_seq++;
     if (j->cap == 0) {
         j->dropped++;
         pthread_mutex_unlock(&j->mu);
-        free(p);
         return;
     }
     jentry *e;
@@ -105,11 +115,10 @@ void journal_add(journal *j, int64_t time_ms, const char *method, const char *pa
         e = &j->ring[(j->head + j->count) % j->cap];
         j->count++;
     }
-    free(e->path);
     e->seq = seq;
     e->time_ms = time_ms;
     snprintf(e->method, sizeof e->method, "%s", method ? method : "");
-    e->path = p;
+    set_path(e, path ? path : "");
     e->status = status;
     e->duration_us = duration_us;
     e->request_bytes = request_bytes;

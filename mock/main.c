@@ -41,6 +41,9 @@ static const char usage_text[] =
     "  --per-ip-connections N  concurrent connections per client address; 0 = no limit\n"
     "                          (default 256)\n"
     "  --idle-timeout S        close connections idle this many seconds; 0 = never (default 30)\n"
+    "  --head-timeout S        close a connection whose request head is not complete this many\n"
+    "                          seconds after it began, however it trickles in; 0 = never\n"
+    "                          (default 10)\n"
     "  --threads N             worker threads (default 2)\n"
     "  --session-ttl S         session lifetime in seconds (default 172800 = 48 h)\n"
     "  --expiry-base create|update\n"
@@ -84,6 +87,7 @@ enum {
     OPT_MAX_CONNECTIONS,
     OPT_PER_IP,
     OPT_IDLE_TIMEOUT,
+    OPT_HEAD_TIMEOUT,
     OPT_THREADS,
     OPT_SESSION_TTL,
     OPT_EXPIRY_BASE,
@@ -112,6 +116,7 @@ static const struct option options[] = {
     {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
     {"per-ip-connections", required_argument, NULL, OPT_PER_IP},
     {"idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT},
+    {"head-timeout", required_argument, NULL, OPT_HEAD_TIMEOUT},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"session-ttl", required_argument, NULL, OPT_SESSION_TTL},
     {"expiry-base", required_argument, NULL, OPT_EXPIRY_BASE},
@@ -235,6 +240,11 @@ static int parse_args(int argc, char **argv, mock_config *cfg, const char **defe
             if (parse_num("idle-timeout", optarg, 0, 86400, &v))
                 return -1;
             cfg->idle_timeout_s = (unsigned)v;
+            break;
+        case OPT_HEAD_TIMEOUT:
+            if (parse_num("head-timeout", optarg, 0, 86400, &v))
+                return -1;
+            cfg->head_timeout_s = (unsigned)v;
             break;
         case OPT_THREADS:
             if (parse_num("threads", optarg, 1, 256, &v))

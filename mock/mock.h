@@ -34,6 +34,7 @@ typedef struct mock_config {
     unsigned max_connections;     /* default 512 */
     unsigned per_ip_connections;  /* default 256 */
     unsigned idle_timeout_s;      /* default 30 */
+    unsigned head_timeout_s;      /* a request head must be complete in this; 10, 0 = off */
     unsigned threads;             /* worker threads, default 2 */
     uint64_t session_ttl_s;       /* default 48 h = 172800 */
     mock_expiry_base expiry_base; /* default MOCK_EXPIRY_FROM_CREATE */

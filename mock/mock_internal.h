@@ -20,6 +20,7 @@
 #define MOCK_VERSION "0.1.0"
 
 struct sleeper;
+struct connwatch;
 
 struct mock_server {
     mock_config cfg; /* copy; its strings are borrowed from the caller */
@@ -34,6 +35,7 @@ struct mock_server {
     pthread_mutex_t rng_mu;
     kprng rng;
     struct sleeper *sleeper;
+    struct connwatch *watch; /* the request-head deadline and lingering closes */
     atomic_bool stopping;
     char *tls_cert; /* PEM read from cfg.tls_cert_file */
     char *tls_key;
@@ -69,6 +71,10 @@ void mock_reply_klarna_error(mock_server *srv, mock_reply *r, unsigned status, c
                              const char *msg);
 /* Fills r with an admin-route error {"error": msg}. */
 void mock_reply_admin_error(mock_reply *r, unsigned status, const char *msg);
+/* Returns the compact text of json, byte for byte what cJSON_PrintUnformatted writes, and
+ * its length in *len (may be NULL); the caller frees it. NULL on OOM. Faster than cJSON's
+ * printer, which formats and re-reads every number through printf and scanf. */
+char *mock_print(const cJSON *json, size_t *len);
 /* Fills r with status and the compact print of json (json is deleted); 500 on OOM. */
 void mock_reply_json(mock_reply *r, unsigned status, cJSON *json);
 /* Fills r with status and a copy of the len bytes of text as content_type (borrowed: it

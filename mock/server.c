@@ -5,6 +5,7 @@
 #include "admin.h"
 #include "auth.h"
 #include "b64.h"
+#include "connwatch.h"
 #include "kbuf.h"
 #include "kfile.h"
 #include "mock_internal.h"
@@ -23,13 +24,16 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define SESSIONS_PATH "/payments/v1/sessions"
 /* MHD's per-connection pool: it bounds the request line plus headers (bigger ones are
  * refused by MHD itself) and the size of each upload chunk. */
 #define CONNECTION_MEMORY 32768
-/* A chunked body past the cap is read and dropped so the 413 can still be sent, but
- * only up to this many times the cap; beyond it the connection is closed. */
+/* A chunked body past the cap is read and dropped so the 413 can still be sent at its
+ * end, but only up to this many times the cap; beyond it the 413 goes out at once. A
+ * body answered before its end is drained by a lingering close (connwatch.h) of this
+ * many times the cap, at least CONNWATCH_LINGER_MIN_BYTES. */
 #define DISCARD_FACTOR 4
 /* Longest certificate or key file read for TLS. */
 #define TLS_FILE_MAX (1024 * 1024)
@@ -51,6 +55,7 @@ typedef struct mock_request {
     kbuf body; /* ceiling = cfg.max_body_bytes */
     uint64_t request_bytes;
     bool too_large;
+    bool early;        /* answered before its body was read: the close must linger */
     route route;       /* of path, found once */
     const char *id;    /* in path, for ROUTE_SESSION */
     unsigned status;   /* answered status; 0 = closed without an answer */
@@ -74,6 +79,7 @@ void mock_config_defaults(mock_config *cfg)
     cfg->max_connections = 512;
     cfg->per_ip_connections = 256;
     cfg->idle_timeout_s = 30;
+    cfg->head_timeout_s = 10;
     cfg->threads = 2;
     cfg->session_ttl_s = 172800;
     cfg->expiry_base = MOCK_EXPIRY_FROM_CREATE;
@@ -400,6 +406,25 @@ static bool announced_too_large(const char *cl, size_t max)
     return v > max;
 }
 
+/* The 413 before the body is over. MHD sends it and closes the connection; on_completed
+ * then hands the socket to a lingering close, which drains the body still coming. */
+static enum MHD_Result answer_early(mock_server *srv, struct MHD_Connection *conn,
+                                    mock_request *req)
+{
+    mock_reply r = {0};
+    req->early = true;
+    reply_too_large(srv, req, &r);
+    return send_reply(srv, conn, req, &r);
+}
+
+/* The connection's request-head deadline (MHD keeps it as the socket context). */
+static connwatch_slot *conn_slot(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
                                  const char *method, const char *version, const char *upload_data,
                                  size_t *upload_data_size, void **req_cls)
@@ -409,6 +434,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     (void)version;
     url = origin_form(url);
     if (!req) {
+        connwatch_head_done(srv->watch, conn_slot(conn));
         req = calloc(1, sizeof *req);
         if (!req)
             return MHD_NO;
@@ -424,14 +450,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             return MHD_NO;
         if (req->id)
             req->id = req->path + (req->id - url);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         /* Refuse an announced oversize body before reading any of it. */
-        if (announced_too_large(
-                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH),
-                req->body.max)) {
-            mock_reply r = {0};
+        if (announced_too_large(cl, req->body.max)) {
             req->too_large = true;
-            reply_too_large(srv, req, &r);
-            return send_reply(srv, conn, req, &r);
+            return answer_early(srv, conn, req);
         }
         return MHD_YES;
     }
@@ -441,9 +465,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             req->too_large = true;
             kbuf_free(&req->body);
         }
-        if (req->too_large && req->request_bytes / DISCARD_FACTOR > srv->cfg.max_body_bytes)
-            return MHD_NO;
         *upload_data_size = 0;
+        if (req->too_large && req->request_bytes / DISCARD_FACTOR > req->body.max)
+            return answer_early(srv, conn, req);
         return MHD_YES;
     }
     if (req->waiting != WAIT_NONE) {
@@ -459,16 +483,49 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 {
     mock_server *srv = cls;
     mock_request *req = *req_cls;
-    (void)conn;
     (void)toe;
+    connwatch_request_done(srv->watch, conn_slot(conn));
     if (!req)
         return;
+    if (req->early && req->status) {
+        /* MHD closes its descriptor next; the duplicate keeps the socket open (no reset)
+         * while the watch drains it */
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        uint64_t max = (uint64_t)req->body.max * DISCARD_FACTOR;
+        if (ci)
+            connwatch_linger(srv->watch, dup(ci->connect_fd),
+                             max > CONNWATCH_LINGER_MIN_BYTES ? max : CONNWATCH_LINGER_MIN_BYTES);
+    }
     journal_request(srv, req);
     fault_release(&req->fault);
     kbuf_free(&req->body);
     free(req->path);
     free(req);
     *req_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    mock_server *srv = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? connwatch_open(srv->watch, ci->connect_fd) : NULL;
+    } else {
+        connwatch_close(srv->watch, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* Called by MHD once a request line has been read, before its headers. */
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    mock_server *srv = cls;
+    (void)uri;
+    connwatch_request_line(srv->watch, conn_slot(conn));
+    return NULL;
 }
 
 static void on_log(void *cls, const char *fmt, va_list ap)
@@ -594,6 +651,11 @@ int mock_server_start(const mock_config *cfg, mock_server **out, char *err, size
         snprintf(err, errlen, "cannot start the timer thread");
         goto fail;
     }
+    srv->watch = connwatch_new(cfg->head_timeout_s, cfg->idle_timeout_s);
+    if (!srv->watch) {
+        snprintf(err, errlen, "cannot start the connection watch thread");
+        goto fail;
+    }
     errno = 0;
     /* The logger goes first so that complaints about later options reach it, not stderr.
      * A pool size of 1 means "no pool" to MHD (and a warning), so it is left out then; with
@@ -604,6 +666,8 @@ int mock_server_start(const mock_config *cfg, mock_server **out, char *err, size
         cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_URI_LOG_CALLBACK,
+        on_request_line, srv,
         srv->cfg.threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_CONNECTION_LIMIT,
         srv->cfg.threads > 1 ? srv->cfg.threads : cfg->max_connections,
         tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, srv->tls_key, MHD_OPTION_HTTPS_MEM_CERT,
@@ -633,6 +697,7 @@ int mock_server_start(const mock_config *cfg, mock_server **out, char *err, size
 fail:
     if (srv) {
         sleeper_free(srv->sleeper);
+        connwatch_free(srv->watch);
         free_server(srv);
     }
     return -1;
@@ -656,6 +721,8 @@ void mock_server_stop(mock_server *srv)
     /* every suspended connection must be resumed before MHD may stop */
     sleeper_stop(srv->sleeper);
     MHD_stop_daemon(srv->daemon);
+    /* after MHD: closing its connections releases their slots */
+    connwatch_free(srv->watch);
     sleeper_free(srv->sleeper);
     free_server(srv);
 }

@@ -226,7 +226,7 @@ char *session_client_token(const char *id, const char *country)
         !cJSON_AddStringToObject(p, "session_type", "PAYMENTS") ||
         !cJSON_AddStringToObject(p, "merchant_name", "kpmock"))
         goto out;
-    payload = cJSON_PrintUnformatted(p);
+    payload = mock_print(p, NULL);
     if (!payload)
         goto out;
     /* The signature only has to look like one; derive it from the id so it is stable. */
@@ -363,7 +363,7 @@ void session_create(mock_server *srv, const char *body, size_t len, mock_reply *
         goto out;
     }
     country_of(doc, country);
-    text = cJSON_PrintUnformatted(doc);
+    text = mock_print(doc, NULL);
     if (!text)
         goto oom;
     if (strlen(text) > srv->cfg.max_body_bytes && !defect_on(srv, DEFECT_NO_BODY_LIMIT)) {
@@ -549,7 +549,7 @@ static int apply_update(store_entry *e, void *arg)
     if (!unchecked(u, partial) &&
         validate_session_defects(doc, &u->srv->defects, u->msg, sizeof u->msg) != 0) {
         if (defect_on(u->srv, DEFECT_REJECTED_UPDATE_APPLIED))
-            swap_in(u, e, cJSON_PrintUnformatted(doc));
+            swap_in(u, e, mock_print(doc, NULL));
         cJSON_Delete(doc);
         return UPD_BAD_VALUE;
     }
@@ -557,7 +557,7 @@ static int apply_update(store_entry *e, void *arg)
         cJSON_Delete(doc);
         return UPD_OK;
     }
-    rc = swap_in(u, e, cJSON_PrintUnformatted(u->sent ? u->sent : doc));
+    rc = swap_in(u, e, mock_print(u->sent ? u->sent : doc, NULL));
     cJSON_Delete(doc);
     return rc;
 }

@@ -61,6 +61,10 @@ static const broken BROKEN[] = {
      "s.json:2:8: case id \"Update.OK\" must match [a-z0-9_.-]+"},
     {"duplicate case ids", HEAD CASE CSTEPS(STEP) ",\n" CASE STEPS(STEP),
      "s.json:4:8: duplicate test id \"a\" (first at s.json:2:8)"},
+    {"three cases of one id, each named against the first",
+     HEAD CASE CSTEPS(STEP) ",\n" CASE CSTEPS(STEP) ",\n" CASE STEPS(STEP),
+     "s.json:4:8: duplicate test id \"a\" (first at s.json:2:8)\n"
+     "s.json:6:8: duplicate test id \"a\" (first at s.json:2:8)"},
     {"unknown clause",
      HEAD
      "{\"id\": \"a\", \"title\": \"t\",\n \"clauses\": [\"c.one\", \"c.three\"],\n" STEPS(STEP),

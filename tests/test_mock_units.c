@@ -1,11 +1,12 @@
 /* Unit tests of kpmock's modules without HTTP: store (cap, eviction, expiry bases),
  * the clock, auth header parsing, fault spec checks, arming and matching, the journal ring, quota
- * windows and session id syntax. */
+ * windows, session id syntax, and the mock's JSON printer against cJSON's. */
 #include "auth.h"
 #include "b64.h"
 #include "clock.h"
 #include "fault.h"
 #include "journal.h"
+#include "mock_internal.h"
 #include "quota.h"
 #include "session.h"
 #include "store.h"
@@ -398,4 +399,60 @@ Test(store, caps_the_bytes_of_stored_text)
     store_clear(s);
     cr_assert_eq(store_bytes(s), 0);
     store_free(s);
+}
+
+/* mock_print must write exactly what cJSON_PrintUnformatted writes: the store's byte
+ * accounting, the size checks and every answer depend on that text. */
+Test(mock_print, writes_what_cjson_writes)
+{
+    static const char *const rows[] = {
+        "{}",
+        "[]",
+        "{\"a\":[],\"b\":{},\"c\":[{}],\"d\":null,\"e\":true,\"f\":false}",
+        "[0,-0,1,-1,2147483647,2147483648,-2147483649,999999999999999,1000000000000000,"
+        "9007199254740991,-9007199254740993,1e300,-1e-300,0.1,2.5,1.0,100e-2,3.14159265358979,"
+        "123456789.123456789,1.7976931348623157e308,5e-324]",
+        "{\"s\":\"plain \\u00e5\\u00e4\\u00f6 \\ud83d\\ude00 / "
+        "\\/\",\"q\":\"\\\"\\\\\\b\\f\\n\\r\\t\","
+        "\"c\":\"\\u0001\\u001f\\u007f\",\"k\\\"ey\\n\":1}",
+        "{\"dup\":1,\"dup\":2}",
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        cJSON *doc = cJSON_Parse(rows[i]);
+        size_t len = 0;
+        cr_assert_not_null(doc, "%s", rows[i]);
+        char *want = cJSON_PrintUnformatted(doc), *got = mock_print(doc, &len);
+        cr_assert_str_eq(got, want, "row %zu", i);
+        cr_assert_eq(len, strlen(want), "row %zu", i);
+        free(want);
+        free(got);
+        cJSON_Delete(doc);
+    }
+}
+
+Test(mock_print, writes_every_fixture_as_cjson_does)
+{
+    static const char *const files[] = {"session.json", "session_full.json", "cart_update.json",
+                                        "customer_update.json", "market.json"};
+    const char *markets[] = {"SE", "US", "DE", "GB", "AU", "CH"};
+    for (size_t m = 0; m < sizeof markets / sizeof *markets; m++) {
+        for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/fixtures/%s/%s", getenv("KPCT_CASES_DIR"), markets[m],
+                     files[f]);
+            FILE *fp = fopen(path, "rb");
+            cr_assert_not_null(fp, "%s", path);
+            char text[65536];
+            size_t n = fread(text, 1, sizeof text - 1, fp);
+            fclose(fp);
+            text[n] = '\0';
+            cJSON *doc = cJSON_Parse(text);
+            cr_assert_not_null(doc, "%s", path);
+            char *want = cJSON_PrintUnformatted(doc), *got = mock_print(doc, NULL);
+            cr_assert_str_eq(got, want, "%s", path);
+            free(want);
+            free(got);
+            cJSON_Delete(doc);
+        }
+    }
 }

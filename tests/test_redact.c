@@ -1,7 +1,9 @@
-/* Redaction tests: secrets and their base64 forms become "***", credentials register
- * the Basic-auth form, short secrets are refused and counted, the ceiling is honoured. */
+/* Redaction tests: secrets and their encoded forms (percent, JSON, shell, base64 at any
+ * alignment, as a whole run) become "***", credentials register the Basic-auth form,
+ * short secrets are refused and counted, the ceiling is honoured. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -139,5 +141,104 @@ Test(redact, is_safe_to_use_from_several_threads)
         pthread_join(th[i], &rc);
         cr_expect_null(rc, "a thread saw its own secret unredacted");
     }
+    redact_reset();
+}
+
+/* One row: the secret registered, a text holding it in some form, the exact redaction.
+ * Arrays, not pointers: Criterion runs each row in a fresh image of the program, where
+ * the runner's pointers mean nothing. */
+typedef struct form_row {
+    char secret[32], text[80], want[40];
+} form_row;
+
+ParameterizedTestParameters(redact, replaces_every_encoded_form)
+{
+    static form_row rows[] = {
+        {"us er:p@ss/w0rd!", "q=us%20er%3Ap%40ss%2Fw0rd%21&x", "q=***&x"},
+        {"us er:p@ss/w0rd!", "q=us+er%3ap%40ss%2fw0rd%21&x", "q=***&x"},
+        {"us er:p@ss/w0rd!", "q=us%20er:p@ss/w0rd!&x", "q=***&x"},   /* only space */
+        {"us er:p@ss/w0rd!", "q=us+er:p%40ss/w0rd%21&x", "q=***&x"}, /* some encoded */
+        {"us er:p@ss/w0rd!", "q=%75%73%20%65%72%3A%70%40%73%73%2F%77%30%72%64%21", "q=***"},
+        {"pct%secret", "a=pct%25secret b=pct%secret", "a=*** b=***"},
+        {"caf\xc3\xa9-secret", "{\"u\":\"caf\\u00e9-secret\"}", "{\"u\":\"***\"}"},
+        {"caf\xc3\xa9-secret", "caf%C3%A9-secret", "***"},
+        {"sl/ash-secret", "{\"u\":\"sl\\/ash-secret\"}", "{\"u\":\"***\"}"},
+        /* base64 of "secret-value" in longer text at each offset: the whole run goes */
+        {"secret-value", "Basic c2VjcmV0LXZhbHVl end", "Basic *** end"},
+        {"secret-value", "t=eHNlY3JldC12YWx1ZXh4 end", "t=*** end"},
+        {"secret-value", "t=eHlzZWNyZXQtdmFsdWV4 end", "t=*** end"},
+        {"secret-value", "t=QUFBQUFBc2VjcmV0LXZhbHVlQkJC= end", "t=*** end"},
+        /* URL-safe: "??secret~~" has the characters that differ between alphabets */
+        {"??secret~~", "t=Pz9zZWNyZXR-fg end", "t=*** end"},
+        {"??secret~~", "t=Pz9zZWNyZXR+fg== end", "t=*** end"},
+        /* a form body carrying base64: + / = percent-encoded */
+        {"??secret~~", "t=Pz9zZWNyZXR%2Bfg%3D%3D&end", "t=***&end"},
+        {"not-a-secret", "no secret here: bm90LWE gZQ==", "no secret here: bm90LWE gZQ=="},
+    };
+    return cr_make_param_array(form_row, rows, sizeof rows / sizeof rows[0]);
+}
+
+ParameterizedTest(form_row *row, redact, replaces_every_encoded_form)
+{
+    redact_reset();
+    cr_assert_eq(redact_add(row->secret), 0);
+    expect_redacted(row->text, row->want);
+    redact_reset();
+}
+
+Test(redact, leaves_nothing_of_a_base64_pair_that_decodes_to_the_password)
+{
+    /* The audit's case: base64 of user:password redacted only over the user's part left
+     * the rest, which decodes to the whole password. */
+    redact_reset();
+    cr_assert_eq(redact_add_credentials("merchant-42", "correct-horse"), 0);
+    const char *pair = "merchant-42:correct-horse";
+    for (size_t a = 0; a < 3; a++) {
+        char in[64];
+        snprintf(in, sizeof in, "%.*s%s", (int)a, "xyz", pair);
+        for (int url = 0; url < 2; url++) {
+            char *enc = b64_encode(in, strlen(in), url), *text = NULL;
+            cr_assert(asprintf(&text, "[%s]", enc) > 0);
+            expect_redacted(text, "[***]");
+            free(text);
+            free(enc);
+        }
+    }
+    redact_reset();
+}
+
+static char *redacted_cut_text(const char *text, size_t max, bool *cut)
+{
+    kbuf b;
+    kbuf_init(&b, 1u << 16);
+    cr_assert_eq(redact_cut(text, strlen(text), max, &b, cut), 0);
+    char *s = kbuf_steal(&b);
+    return s ? s : strdup("");
+}
+
+Test(redact, cuts_after_redacting_so_no_part_of_a_secret_is_left_at_the_cut)
+{
+    redact_reset();
+    cr_assert_eq(redact_add("secret-value"), 0);
+    bool cut = false;
+    /* the secret straddles the cut: what shows of it is "***", never "secr" */
+    char *s = redacted_cut_text("0123456789secret-value and more", 12, &cut);
+    cr_expect_str_eq(s, "0123456789**");
+    cr_expect(cut);
+    free(s);
+    /* a long base64 run the cut falls into holds the secret further on: it all goes */
+    s = redacted_cut_text("b64: QUFBQUFBQUFBQUFBQUFBQUFBc2VjcmV0LXZhbHVl end", 10, &cut);
+    cr_expect_str_eq(s, "b64: *** e");
+    cr_expect(cut);
+    free(s);
+    /* secrets before the cut shrink the text: the window still ends past every one */
+    s = redacted_cut_text("secret-valuesecret-valuesecret-valuesecret-", 9, &cut);
+    cr_expect_str_eq(s, "*********");
+    cr_expect(cut);
+    free(s);
+    s = redacted_cut_text("short secret-value", 64, &cut);
+    cr_expect_str_eq(s, "short ***");
+    cr_expect(!cut);
+    free(s);
     redact_reset();
 }

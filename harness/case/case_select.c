@@ -160,20 +160,56 @@ static const cJSON *id_item(const case_test_priv *p)
     return cJSON_GetObjectItemCaseSensitive(p->variant ? p->variant : p->def->json, "id");
 }
 
+/* A test's id and its position in the plan, sorted by id then position: equal ids end
+ * up side by side with the first occurrence leading, so duplicates are found in
+ * O(n log n) (a suite may expand into tens of thousands of variants). */
+typedef struct id_at {
+    const char *id;
+    size_t index;
+} id_at;
+
+static int by_id_then_index(const void *a, const void *b)
+{
+    const id_at *x = a, *y = b;
+    int d = strcmp(x->id, y->id);
+    return d ? d : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Reports every test whose id an earlier test already has, in plan order, each naming
+ * the first test of that id. */
 static void check_duplicate_ids(case_lctx *c, case_set *set)
 {
     const case_test *t = set->tests[SIT_MOCK];
-    for (size_t i = 0; i < set->n_tests; i++)
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(t[i].id, t[k].id) == 0) {
-                const case_test_priv *pi = t[i].priv, *pk = t[k].priv;
-                const cJSON *at = id_item(pi);
-                int line, col;
-                jsonpos_value(pk->def->doc->pos, id_item(pk), &line, &col);
-                case_err(c, pi->def->doc, at, false, "duplicate test id \"%s\" (first at %s:%d:%d)",
-                         t[i].id, pk->def->doc->path, line, col);
-                break;
-            }
+    size_t n = set->n_tests;
+    if (n == 0)
+        return;
+    id_at *sorted = malloc(n * sizeof *sorted);
+    size_t *first = malloc(n * sizeof *first);
+    if (!sorted || !first) {
+        free(sorted);
+        free(first);
+        case_oom(c);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = (id_at){t[i].id, i};
+    qsort(sorted, n, sizeof *sorted, by_id_then_index);
+    for (size_t i = 0; i < n; i++)
+        first[sorted[i].index] = i > 0 && !strcmp(sorted[i].id, sorted[i - 1].id)
+                                     ? first[sorted[i - 1].index]
+                                     : sorted[i].index;
+    for (size_t i = 0; i < n; i++) {
+        if (first[i] == i)
+            continue;
+        const case_test_priv *pi = t[i].priv, *pk = t[first[i]].priv;
+        int line, col;
+        jsonpos_value(pk->def->doc->pos, id_item(pk), &line, &col);
+        case_err(c, pi->def->doc, id_item(pi), false,
+                 "duplicate test id \"%s\" (first at %s:%d:%d)", t[i].id, pk->def->doc->path, line,
+                 col);
+    }
+    free(sorted);
+    free(first);
 }
 
 int case_set_expand(case_lctx *c)

@@ -2,6 +2,7 @@
  * each result as it ends, writes the reports and decides the exit status. */
 #include "cmd.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,34 @@ static bool out_inside_cases(const char *cases_dir, const char *out_dir)
  * long run against the playground must not end with nowhere to put its reports), and
  * removes the reports of an earlier run: if this one is killed, CI finds no report
  * rather than the last run's, green, taken for this one's. */
+/* True for name+".XXXXXX", the temporary file kfile_write_atomic writes name through. */
+static bool atomic_temp_of(const char *entry, const char *name)
+{
+    size_t n = strlen(name);
+    return !strncmp(entry, name, n) && entry[n] == '.' && strlen(entry + n + 1) == 6;
+}
+
+/* Removes what a run killed while writing here left: the write check and the temporary
+ * files of the reports (a kill between their creation and their rename). */
+static void out_remove_leftovers(const char *out_dir)
+{
+    char path[4096];
+    size_t n_reports;
+    const reporter *reports = report_table(&n_reports);
+    DIR *d = opendir(out_dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));) {
+        bool ours = !strcmp(e->d_name, ".kpct-write-check") ||
+                    atomic_temp_of(e->d_name, ".kpct-write-check");
+        for (size_t i = 0; i < n_reports && !ours; i++)
+            ours = atomic_temp_of(e->d_name, reports[i].file);
+        if (ours && snprintf(path, sizeof path, "%s/%s", out_dir, e->d_name) < (int)sizeof path)
+            unlink(path);
+    }
+    closedir(d);
+}
+
 static int out_prepare(const char *out_dir, char *err, size_t errlen)
 {
     char path[4096];
@@ -159,6 +188,7 @@ static int out_prepare(const char *out_dir, char *err, size_t errlen)
     if (kfile_write_atomic(path, "", 0, err, errlen) < 0)
         return -1;
     unlink(path);
+    out_remove_leftovers(out_dir);
     size_t n_reports;
     const reporter *reports = report_table(&n_reports);
     for (size_t i = 0; i < n_reports; i++) {

@@ -628,6 +628,15 @@ static void transfer_cut_short(engine *e, slot *s, CURLcode code, curl_off_t con
         kind = END_ERROR;
         kbuf_printf(&story, "response headers exceed the bound (%d headers, %u bytes)",
                     EXEC_MAX_HEADERS, EXEC_MAX_HEADER_BYTES);
+    } else if (code == CURLE_OUT_OF_MEMORY && resp->status > 0) {
+        /* libcurl refuses one header line over CURL_MAX_HTTP_HEADER before our header
+         * callback sees it, and says only "Out of memory" */
+        kind = END_ERROR;
+        kbuf_printf(&story, "a response header line exceeds libcurl's %d-byte bound",
+                    CURL_MAX_HTTP_HEADER);
+    } else if (code == CURLE_OK && (resp->status < 100 || resp->status > 599)) {
+        kind = END_ERROR;
+        kbuf_printf(&story, "not an HTTP status: %ld", resp->status);
     } else {
         kbuf_printf(&story, "%s", *s->xfer.errbuf ? s->xfer.errbuf : curl_easy_strerror(code));
         if (code == CURLE_OPERATION_TIMEDOUT)
@@ -692,7 +701,8 @@ static void transfer_done(engine *e, slot *s, CURLcode code)
         finish_oom(e, s, s->xfer.out_of_memory ? "keeping the response" : "recording the exchange");
         return;
     }
-    if (whole)
+    /* a status outside 100..599 is no HTTP answer to judge (RFC 9110 §15) */
+    if (whole && status >= 100 && status <= 599)
         transfer_judged(e, s, &resp);
     else
         transfer_cut_short(e, s, code, content_length, &resp);

@@ -14,22 +14,18 @@
 #define STORY_MESSAGE_MAX     400  /* bytes of a one-line message before redaction */
 #define STORY_HEADER_LINE_MAX 2048 /* bytes of one response header line shown */
 
-/* Appends text with every registered secret replaced, then cut at max bytes (the
- * redaction runs on the whole text first so a cut never splits a secret). */
+/* Appends text with every registered secret replaced, then cut at max bytes. The cut is
+ * the redactor's (redact_cut): it reads as far as it must so the cut never splits a
+ * secret or leaves part of a base64 run that holds one, and no further. */
 static void redacted_cut(kbuf *out, const char *text, size_t len, size_t max)
 {
-    /* Only a prefix can be shown: redact max bytes plus room for the longest secret
-     * (a variable's ceiling) that could straddle the cut, not a whole 1 MB body. */
-    size_t total = len;
-    if (len > max + CASE_MAX_VAR_BYTES)
-        len = max + CASE_MAX_VAR_BYTES;
     kbuf r;
-    kbuf_init(&r, 3 * len + 64);
-    if (redact(text, len, &r) == 0) {
-        size_t n = r.len > max ? max : r.len;
-        kbuf_append_cut(out, r.data ? r.data : "", n);
-        if (r.len > max)
-            kbuf_printf(out, "\n[... cut at %zu of %zu bytes]", max, total);
+    bool cut = false;
+    kbuf_init(&r, max + 64);
+    if (redact_cut(text, len, max, &r, &cut) == 0) {
+        kbuf_append_cut(out, r.data ? r.data : "", r.len);
+        if (cut)
+            kbuf_printf(out, "\n[... cut at %zu of %zu bytes]", max, len);
     } else {
         kbuf_puts(out, "[text withheld: redaction ran out of room]");
     }

@@ -1,0 +1,304 @@
+/* Secrets a server echoes back in every encoding it might use — decoded, percent-encoded,
+ * base64 and base64url at each alignment, JSON-escaped — never reach kpct's console, its
+ * -vv trace, or any file of its run folder. An echoing loopback server answers 400 with
+ * the request's Basic credentials in all those forms; every output is then searched
+ * for each form and decoded every way a reader could decode it (tests/leak_check.c). */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "b64.h"
+#include "kbuf.h"
+#include "kfile.h"
+#include "leak_check.h"
+#include "test_tmp.h"
+
+#define USER "K4711_shop eu"
+#define PASS "s3cr+t/p@ss:%\xc3\xa9!"
+#define PAIR USER ":" PASS
+
+static const char *const secrets[] = {USER, PASS, PAIR};
+
+/* ---- the echoing server --------------------------------------------------------- */
+
+static void pct(kbuf *o, const char *s, bool lower, bool plus, bool reserved_only)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        bool unreserved = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                          (*p >= '0' && *p <= '9') || strchr("-._~", *p);
+        bool keep = unreserved || (reserved_only && *p >= 0x21 && *p < 0x7F &&
+                                   !strchr(":/?#[]@!$&'()*+,;=%\"<>\\^`{|}", *p));
+        if (keep)
+            kbuf_append(o, (const char *)p, 1);
+        else if (plus && *p == ' ')
+            kbuf_puts(o, "+");
+        else
+            kbuf_printf(o, lower ? "%%%02x" : "%%%02X", *p);
+    }
+    kbuf_puts(o, " ");
+}
+
+/* JSON as Python writes it: \uXXXX for non-ASCII, \/ for a slash. */
+static void json_ascii(kbuf *o, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '/')
+            kbuf_puts(o, "\\/");
+        else if (*p == 0xC3 && p[1]) {
+            kbuf_printf(o, "\\u%04x", ((*p & 0x1F) << 6) | (p[1] & 0x3F));
+            p++;
+        } else
+            kbuf_append(o, (const char *)p, 1);
+    }
+    kbuf_puts(o, " ");
+}
+
+/* base64 of pair with a bytes before it (and 3 - a after), both alphabets, padded and
+ * not, and percent-encoded as a form body would carry it. */
+static void base64_forms(kbuf *o, const char *pair)
+{
+    for (int a = 0; a < 3; a++) {
+        kbuf in;
+        kbuf_init(&in, 4096);
+        kbuf_append(&in, "xyz", (size_t)a);
+        kbuf_puts(&in, pair);
+        kbuf_append(&in, "!!!", (size_t)(3 - a));
+        for (int url = 0; url < 2; url++) {
+            char *e = b64_encode(in.data, in.len, url);
+            kbuf_printf(o, "%s ", e);
+            if (!url) {
+                pct(o, e, false, false, false);
+                kbuf_printf(o, "b64=%s; ", e + 1); /* a run starting mid-quantum */
+            }
+            free(e);
+        }
+        kbuf_free(&in);
+    }
+}
+
+typedef struct echo_server {
+    int fd;
+    int port;
+    pthread_t th;
+} echo_server;
+
+static void answer(int c)
+{
+    kbuf req;
+    kbuf_init(&req, 1 << 20);
+    char buf[65536];
+    size_t head_end = 0, want = 0;
+    for (;;) {
+        ssize_t n = read(c, buf, sizeof buf);
+        if (n <= 0)
+            break;
+        kbuf_append(&req, buf, (size_t)n);
+        const char *e = req.data ? strstr(req.data, "\r\n\r\n") : NULL;
+        if (e && !head_end) {
+            head_end = (size_t)(e - req.data) + 4;
+            const char *cl = strcasestr(req.data, "\r\ncontent-length:");
+            want = cl && cl < e ? strtoul(cl + 17, NULL, 10) : 0;
+        }
+        if (head_end && req.len >= head_end + want)
+            break;
+    }
+    char *pair = strdup("");
+    const char *auth = req.data ? strcasestr(req.data, "\r\nauthorization: basic ") : NULL;
+    if (auth) {
+        auth += 23;
+        size_t dl = 0;
+        free(pair);
+        pair = b64_decode(auth, strcspn(auth, "\r\n"), &dl);
+        if (!pair)
+            pair = strdup("");
+    }
+    kbuf body;
+    kbuf_init(&body, 1 << 16);
+    kbuf_puts(&body, "{\"echo_marker\": \"");
+    if (auth)
+        kbuf_append(&body, auth, strcspn(auth, "\r\n"));
+    kbuf_printf(&body, " %s ", pair);
+    char *colon = strchr(pair, ':');
+    if (colon) {
+        *colon = '\0';
+        kbuf_printf(&body, "user=%s pass=%s ", pair, colon + 1);
+        pct(&body, pair, false, true, false);
+        pct(&body, colon + 1, true, false, false);
+        *colon = ':';
+    }
+    for (int lower = 0; lower < 2; lower++)
+        for (int plus = 0; plus < 2; plus++)
+            for (int reserved = 0; reserved < 2; reserved++)
+                pct(&body, pair, lower, plus, reserved);
+    json_ascii(&body, pair);
+    base64_forms(&body, pair);
+    kbuf_puts(&body, "\"}");
+    kbuf resp;
+    kbuf_init(&resp, 1 << 17);
+    kbuf_printf(&resp,
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+                "X-Echo: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+                pair, body.len);
+    kbuf_append(&resp, body.data, body.len);
+    for (size_t off = 0; off < resp.len;) {
+        ssize_t n = write(c, resp.data + off, resp.len - off);
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    free(pair);
+    kbuf_free(&req);
+    kbuf_free(&body);
+    kbuf_free(&resp);
+}
+
+static void *echo_loop(void *arg)
+{
+    echo_server *s = arg;
+    for (;;) {
+        int c = accept(s->fd, NULL, NULL);
+        if (c < 0)
+            return NULL;
+        answer(c);
+        close(c);
+    }
+}
+
+static void echo_start(echo_server *s)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof a;
+    s->fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(s->fd >= 0);
+    cr_assert_eq(bind(s->fd, (struct sockaddr *)&a, sizeof a), 0);
+    cr_assert_eq(listen(s->fd, 64), 0);
+    getsockname(s->fd, (struct sockaddr *)&a, &al);
+    s->port = ntohs(a.sin_port);
+    cr_assert_eq(pthread_create(&s->th, NULL, echo_loop, s), 0);
+}
+
+static void echo_stop(echo_server *s)
+{
+    shutdown(s->fd, SHUT_RDWR);
+    close(s->fd);
+    pthread_join(s->th, NULL);
+}
+
+/* ---- the run -------------------------------------------------------------------- */
+
+static const char suite[] =
+    "{\"suite\": \"smoke\", \"title\": \"smoke\", \"cases\": [\n"
+    " {\"id\": \"smoke.echo\", \"title\": \"a server that echoes credentials\", \"clauses\": "
+    "[],\n"
+    "  \"steps\": [{\"name\": \"create\", \"request\": {\"method\": \"POST\", \"path\": "
+    "\"/payments/v1/sessions\", \"body\": {\"fixture\": \"session\"}},\n"
+    "    \"expect\": {\"status\": 200}}]}]}\n";
+
+static char *slurp(const char *path, size_t *len)
+{
+    char err[256];
+    char *s = kfile_read(path, 64u << 20, len, err, sizeof err);
+    cr_assert_not_null(s, "%s: %s", path, err);
+    return s;
+}
+
+static void expect_no_leak(const char *path, bool *saw_marker)
+{
+    size_t len = 0;
+    char *s = slurp(path, &len), why[512];
+    cr_expect(!leak_check(s, len, secrets, 3, why, sizeof why), "%s: %s", path, why);
+    if (memmem(s, len, "echo_marker", 11))
+        *saw_marker = true;
+    free(s);
+}
+
+Test(harden_redact, no_output_of_a_run_holds_a_credential_in_any_encoding)
+{
+    char tree[256], out[300], cmd[1024], url[64], path[600];
+    echo_server srv;
+    echo_start(&srv);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.port);
+    cr_assert_not_null(test_tmp_dir(tree, sizeof tree, "kpct-echo"));
+    snprintf(out, sizeof out, "%s/out", tree);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/cases/fixtures' && cp -r '%s/fixtures/SE' '%s/cases/fixtures/'", tree,
+             getenv("KPCT_CASES"), tree);
+    cr_assert_eq(system(cmd), 0);
+    char err[256];
+    snprintf(path, sizeof path, "%s/cases/suite.json", tree);
+    cr_assert_eq(kfile_write_atomic(path, suite, strlen(suite), err, sizeof err), 0, "%s", err);
+    char so[600], se[600];
+    snprintf(so, sizeof so, "%s/stdout", tree);
+    snprintf(se, sizeof se, "%s/stderr", tree);
+    snprintf(cmd, sizeof cmd, "%s/cases", tree);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        setenv("KLARNA_USERNAME", USER, 1);
+        setenv("KLARNA_PASSWORD", PASS, 1);
+        if (!freopen(so, "w", stdout) || !freopen(se, "w", stderr))
+            _exit(99);
+        execl(getenv("KPCT_BIN"), "kpct", "run", cmd, "--out", out, "--target", url, "-vv",
+              (char *)NULL);
+        _exit(98);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "kpct should fail the test: %d", st);
+    bool marker = false;
+    expect_no_leak(so, &marker);
+    expect_no_leak(se, &marker);
+    /* every file of the run folder, whichever reporters there are */
+    DIR *d = opendir(out);
+    cr_assert_not_null(d, "%s", out);
+    size_t files = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", out, e->d_name);
+        bool m = false;
+        expect_no_leak(path, &m);
+        marker = marker || m;
+        files++;
+    }
+    closedir(d);
+    cr_expect_geq(files, 3, "junit.xml, results.json and coverage.json at least");
+    cr_expect(marker, "the echoed body reached no output: the test proved nothing");
+    echo_stop(&srv);
+}
+
+/* The checker itself finds what it must, or the test above proves nothing. */
+Test(harden_redact, the_leak_check_sees_through_every_encoding)
+{
+    kbuf b;
+    kbuf_init(&b, 1 << 16);
+    base64_forms(&b, PAIR);
+    /* each form alone must be caught */
+    const char *p = b.data;
+    size_t caught = 0, forms = 0;
+    char why[512];
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (n >= 8) {
+            forms++;
+            caught += leak_check(p, n, secrets, 3, why, sizeof why);
+        }
+        p += n + (p[n] == ' ');
+    }
+    cr_expect_eq(caught, forms);
+    kbuf c;
+    kbuf_init(&c, 4096);
+    pct(&c, PASS, true, true, true);
+    json_ascii(&c, PASS);
+    cr_expect(leak_check(c.data, c.len, secrets, 3, why, sizeof why));
+    kbuf_free(&b);
+    kbuf_free(&c);
+}
