@@ -172,9 +172,9 @@ typedef struct refusal_row {
 /* A table rather than a ParameterizedTest: Criterion re-executes the binary per test, so
  * pointers inside parameters would not survive. */
 static const refusal_row refusals[] = {
-    {{NULL}, "no command given (expected run, list, lint, report, mutate or diff)"},
+    {{NULL}, "no command given (expected run, list, lint, report, mutate, diff or merge)"},
     {{"bogus", NULL},
-     "unknown command \"bogus\" (expected run, list, lint, report, mutate or diff)"},
+     "unknown command \"bogus\" (expected run, list, lint, report, mutate, diff or merge)"},
     {{"run", "--frob", NULL}, "unknown option \"--frob\""},
     {{"run", "--marekt=SE", NULL}, "unknown option \"--marekt=SE\" (did you mean --market?)"},
     {{"run", "--jbos", "4", NULL}, "unknown option \"--jbos\" (did you mean --jobs?)"},
@@ -213,6 +213,9 @@ static const refusal_row refusals[] = {
     {{"run", "--min-coverage", "101", NULL},
      "--min-coverage wants a percentage from 0 to 100, not \"101\""},
     {{"run", "a", "b", NULL}, "unexpected argument \"b\" (one CASES_DIR at most)"},
+    {{"merge", "run-1", "--target", "mock", NULL},
+     "merge takes RUN_DIRs and --out only, not --target"},
+    {{"merge", "run-1", "--shard", "1/2", NULL}, "merge takes RUN_DIRs and --out only, not --shard"},
     {{"lint", "--target", "mock", NULL}, "lint takes only CASES_DIR, not --target"},
     {{"lint", "-j4", NULL}, "lint takes only CASES_DIR, not -j"},
     {{"lint", "--frob", NULL}, "unknown option \"--frob\""},

@@ -109,6 +109,12 @@ static run_report sample_run(void)
     run.results[5].title = NULL; /* written as null, read back as NULL */
     add_result(&run, "US", "t.reading", m, 1, RESULT_READING_DIFFERS, 0.1,
                "status: expected 403, got 404", "step 1 \"update\"\n  the whole story");
+    run.case_digest = strdup("347c8aade5b318c21f6d92e6b1076b1b759eca571daf1b590ee8493c1d4decac");
+    run.cases_commit = strdup("647d75731be6f3523fdfb21ae08c82194a7670ee");
+    run.shard_k = 2;
+    run.shard_n = 3;
+    for (size_t i = 0; i < run.count; i++)
+        run.results[i].plan_index = (long)(3 * i + 1);
     return run;
 }
 
@@ -156,6 +162,10 @@ Test(run_report_read, rebuilds_a_run_whose_reports_are_written_byte_for_byte_aga
     cr_expect_str_eq(back.results[2].retries[0].message, "transport: timed out");
     cr_expect_eq(back.results[0].steps[1].status, 0);
     cr_expect_eq(back.results[0].line, 12);
+    cr_expect_str_eq(back.case_digest, run.case_digest);
+    cr_expect_str_eq(back.cases_commit, run.cases_commit);
+    cr_expect(back.shard_k == 2 && back.shard_n == 3);
+    cr_expect_eq(back.results[5].plan_index, 16);
     cr_assert_eq(back.n_clauses, 3);
     cr_expect(back.clauses[1].mock_only && back.clauses[1].unconfirmed);
     cr_assert_not_null(back.applicable);
@@ -258,6 +268,21 @@ static const broken_row broken_rows[] = {
     {"a summary that disagrees",
      HEAD "'seed': '42', " SUMMARY("1", "0") "'tests': [" TEST("1", "'passed'", "false", "[]") "]}",
      NULL, "results.json: summary.passed is 0 but the tests say 1"},
+    {"a numeric case digest", HEAD "'case_digest': 7, 'seed': '42'}", NULL,
+     "results.json: case_digest is not a string"},
+    {"a shard past its count", HEAD "'shard': {'k': 4, 'n': 3}, 'seed': '42'}", NULL,
+     "results.json: shard.k is 4, above shard.n 3"},
+    {"a shard of none", HEAD "'shard': {'k': 0, 'n': 3}, 'seed': '42'}", NULL,
+     "results.json: shard.k is not a whole number from 1 to 1000"},
+    {"a negative plan index",
+     HEAD "'seed': '42', " SUMMARY(
+         "1",
+         "1") "'tests': [{'suite': 's', 'id': 't', 'market': 'SE', "
+              "'title': 'x', 'file': 'f.json', 'line': 1, 'clauses': [], 'tags': [], 'status': "
+              "'passed', 'seconds': 0, 'message': null, 'detail': null, 'flaky': false, 'retries': "
+              "[], "
+              "'steps': [], 'plan_index': -1}]}",
+     NULL, "results.json: tests[0].plan_index is not a whole number from 0 to 1000000000000000"},
     {"coverage.json not JSON", GOOD_RESULTS, "{", "coverage.json: not JSON (at byte 0)"},
     {"coverage.json without markets", GOOD_RESULTS, "{}", "coverage.json: markets is missing"},
     {"a clause without a title", GOOD_RESULTS,

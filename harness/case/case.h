@@ -108,6 +108,10 @@ void case_diags_free(case_diags *d);
 
 /* Markets the set has fixtures for, e.g. {"AU","DE","GB","SE","US"}; borrowed. */
 const char *const *case_set_markets(const case_set *set, size_t *count);
+/* The case-set digest: SHA-256, in hex, of the sorted `sha256sum` lines ("<hex of the
+ * file>  <path relative to the folder>\n") of every file the loader read, so that
+ * `sha256sum` can recompute it (case_digest.h); borrowed. */
+const char *case_set_digest(const case_set *set);
 /* The clause catalog (empty if there is no contract.json); borrowed. */
 const case_clause *case_set_clauses(const case_set *set, size_t *count);
 

@@ -104,7 +104,7 @@ const case_doc *case_doc_parse(case_lctx *c, const char *path, const char *text,
     }
     d.pos = jsonpos_build(text, len, d.root);
     d.path = strdup(path);
-    if (!d.pos || !d.path) {
+    if (!d.pos || !d.path || sha256_hex(text, len, d.sha256) < 0) {
         case_oom(c);
         goto fail;
     }

@@ -12,6 +12,7 @@
 #include "case_catalog.h"
 #include "case_check.h"
 #include "case_diag.h"
+#include "case_digest.h"
 #include "case_doc.h"
 #include "case_fixture.h"
 #include "case_fs.h"
@@ -65,9 +66,11 @@ static void load_suites(case_lctx *c, char **paths, size_t n_paths, bool have_ca
 
 /* Ends a load: expands the set into tests, then hands it out in *out when nothing
  * failed (returns 0), or frees it (returns -1, every problem in c->diags). */
-static int finish(case_lctx *c, case_set *set, case_set **out)
+static int finish(case_lctx *c, case_set *set, const char *root, case_set **out)
 {
     if (!c->oom && case_set_expand(c) != 0)
+        case_oom(c);
+    if (!c->oom && case_digest_compute(set, root) != 0)
         case_oom(c);
     int rc = case_lctx_finish(c);
     if (rc == 0) {
@@ -110,7 +113,7 @@ out:
     for (size_t i = 0; i < n_paths; i++)
         free(paths[i]);
     free(paths);
-    return finish(&c, set, out);
+    return finish(&c, set, dir, out);
 }
 
 int case_suite_parse(const char *name, const char *text, size_t len, case_set **out,
@@ -127,7 +130,7 @@ int case_suite_parse(const char *name, const char *text, size_t len, case_set **
             case_check_suite(&k, doc);
         case_checker_free(&k);
     }
-    return finish(&c, set, out);
+    return finish(&c, set, NULL, out);
 }
 
 const char *const *case_set_markets(const case_set *set, size_t *count)
@@ -140,4 +143,9 @@ const case_clause *case_set_clauses(const case_set *set, size_t *count)
 {
     *count = set->n_clauses;
     return set->clauses;
+}
+
+const char *case_set_digest(const case_set *set)
+{
+    return set->digest;
 }

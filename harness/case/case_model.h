@@ -14,6 +14,7 @@
 
 #include "case.h"
 #include "jsonpos.h"
+#include "sha256.h"
 
 #define CASE_MAX_DEPTH         64  /* JSON nesting in case and fixture files */
 #define CASE_MAX_DIAGS         100 /* problems reported before "too many errors" */
@@ -32,6 +33,7 @@ typedef struct case_doc {
     char *path;
     cJSON *root;
     jsonpos *pos;
+    char sha256[SHA256_HEX]; /* of the bytes read, for the set's digest (case_digest.h) */
 } case_doc;
 
 typedef struct case_fixture {
@@ -98,6 +100,7 @@ struct case_set {
     case_test *tests[SIT_COUNT]; /* the same tests, with the skip reason of each situation */
     size_t n_tests;
     bool oom; /* an allocation of the set failed: the load that made it fails */
+    char digest[SHA256_HEX]; /* of every document read (case_digest.h); "" until loaded */
 };
 
 #endif

@@ -548,7 +548,7 @@ static const cli_option options[] = {
 
     {.name = "--out",
      .value = "DIR",
-     .commands = RUN_LIST | CLI_IN(CLI_REPORT) | MUTATE | CLI_IN(CLI_DIFF),
+     .commands = RUN_LIST | CLI_IN(CLI_REPORT) | MUTATE | CLI_IN(CLI_DIFF) | CLI_IN(CLI_MERGE),
      .section = OUTPUT,
      .help = "report folder (default {default}): junit.xml, results.json,\n"
              "coverage.json, report.html, summary.md; for report, the RUN_DIR;\n"
@@ -834,7 +834,8 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
             *(r.diff_a ? &r.diff_b : &r.diff_a) = a;
             continue;
         }
-        if ((a[0] != '-' || !strcmp(a, "-")) && r.command == CLI_REPORT) {
+        if ((a[0] != '-' || !strcmp(a, "-")) &&
+            (r.command == CLI_REPORT || r.command == CLI_MERGE)) {
             if (r.n_run_dirs >= CLI_MAX_RUN_DIRS) {
                 snprintf(err, errlen, "more than %d RUN_DIRs", CLI_MAX_RUN_DIRS);
                 rc = -1;
@@ -868,7 +869,9 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
             goto fail;
         if (!(row->commands & CLI_IN(r.command))) {
             const cmd *c = cmd_of(r.command);
-            if (strstr(c->args, "[options]"))
+            if (r.command == CLI_MERGE)
+                snprintf(err, errlen, "merge takes RUN_DIRs and --out only, not %s", as_given);
+            else if (strstr(c->args, "[options]"))
                 snprintf(err, errlen, "%s does not take %s", c->name, as_given);
             else /* its usage line promises no options */
                 snprintf(err, errlen, "%s takes only CASES_DIR, not %s", c->name, as_given);

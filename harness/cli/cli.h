@@ -27,6 +27,7 @@ typedef enum {
     CLI_REPORT,
     CLI_MUTATE,
     CLI_DIFF,
+    CLI_MERGE,
     CLI_HELP,
     CLI_VERSION
 } cli_command;
@@ -44,7 +45,8 @@ typedef enum { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
 #define KPCT_DATADIR "/usr/local/share/kpct"
 #endif
 #define CLI_INSTALLED_CASES_DIR KPCT_DATADIR "/cases"
-/* kpct report --history reads at most this many RUN_DIRs. */
+/* kpct report --history and kpct merge read at most this many RUN_DIRs (merge: --shard's
+ * largest N). */
 #define CLI_MAX_RUN_DIRS 1000
 /* --id and --tag may each be given at most this many times. */
 #define CLI_MAX_REPEAT 256
@@ -82,9 +84,9 @@ typedef struct cli_options {
     uint64_t seed;
     bool seed_given;
     int unconfirmed_warn; /* --unconfirmed: 1 warn, 0 fail, -1 = the target's default */
-    bool quiet;           /* -q: print only the closing recap */
-    cli_color color;      /* --color */
-    /* kpct report */
+    bool quiet;      /* -q: print only the closing recap */
+    cli_color color; /* --color */
+    /* kpct report and kpct merge */
     const char **run_dirs; /* the RUN_DIRs, in the order given */
     size_t n_run_dirs;
     bool history;              /* --history: several runs into history.html and history.md */

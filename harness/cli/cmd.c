@@ -14,6 +14,8 @@ static const cmd commands[] = {
     {"mutate", CLI_MUTATE, "[CASES_DIR] [options]",
      "run the suite against the mock once per built-in defect: which are caught", cmd_mutate},
     {"diff", CLI_DIFF, "A B [options]", "compare two runs (folders or results.json)", cmd_diff},
+    {"merge", CLI_MERGE, "RUN_DIR... [--out DIR]", "merge the report folders of --shard runs",
+     cmd_merge},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -35,5 +35,7 @@ int cmd_report(const cli_options *o);
 int cmd_mutate(const cli_options *o);
 /* kpct diff: two runs compared clause by clause and test by test. */
 int cmd_diff(const cli_options *o);
+/* kpct merge: the runs of --shard K/N jobs written again as the one run they split. */
+int cmd_merge(const cli_options *o);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "console.h"
+#include "githead.h"
 #include "coverage.h"
 #include "kbuf.h"
 #include "kfile.h"
@@ -231,6 +232,24 @@ static void run_config(const cli_options *o, const plan *p, console_ctx *cc, exe
     cfg->ctx = cc;
 }
 
+/* Where the cases came from, and which slice of the plan this run is: the case-set
+ * digest, the commit of the cases folder when git knows one, the shard. Returns 0, or -1
+ * out of memory. */
+static int report_provenance(run_report *rep, const cli_options *o, const plan *p)
+{
+    char commit[GITHEAD_MAX];
+    if (!(rep->case_digest = strdup(case_set_digest(p->set))))
+        return -1;
+    if (githead_commit(o->cases_dir, GITHEAD_TIMEOUT_MS, commit) == 0 &&
+        !(rep->cases_commit = strdup(commit)))
+        return -1;
+    rep->shard_k = o->shard_k;
+    rep->shard_n = o->shard_n;
+    for (size_t i = 0; i < p->n_jobs; i++)
+        rep->results[i].plan_index = (long)plan_index_of(o, i);
+    return 0;
+}
+
 /* What shaped the results, for the reports (results.json "settings"). */
 static run_settings settings_of(const exec_config *cfg)
 {
@@ -394,7 +413,7 @@ int cmd_run(const cli_options *o)
                       .total = p.n_jobs};
     exec_config cfg;
     run_config(o, &p, &cc, &cfg);
-    if (report_open(&rep, &p) < 0) {
+    if (report_open(&rep, &p) < 0 || report_provenance(&rep, o, &p) < 0) {
         rc = msg_oom();
         goto out;
     }

@@ -303,6 +303,12 @@ int plan_open(const cli_options *o, plan *p, bool for_run)
     return 0;
 }
 
+size_t plan_index_of(const cli_options *o, size_t job)
+{
+    /* the inverse of the slicing in plan_jobs */
+    return o->shard_n ? job * o->shard_n + (o->shard_k - 1) : job;
+}
+
 void plan_free(plan *p)
 {
     free(p->jobs);

@@ -42,6 +42,9 @@ int plan_open(const cli_options *o, plan *p, bool for_run);
  * (usage), -2 out of memory. */
 int plan_choose_markets(const cli_options *o, const char *default_market, const case_set *set,
                         char **markets, size_t *n, char *err, size_t errlen);
+/* The position in the whole plan (before --shard) of the plan's job-th job, so that
+ * kpct merge can put the shards back in the unsharded order. */
+size_t plan_index_of(const cli_options *o, size_t job);
 /* Releases the plan; accepts a zeroed one. */
 void plan_free(plan *p);
 

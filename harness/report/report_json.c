@@ -92,10 +92,27 @@ static cJSON *test_object(const test_result *t)
             add_string(r, "detail", t->retries[i].detail) < 0)
             goto fail;
     }
+    if (t->plan_index >= 0 && !cJSON_AddNumberToObject(o, "plan_index", (double)t->plan_index))
+        goto fail;
     return o;
 fail:
     cJSON_Delete(o);
     return NULL;
+}
+
+/* Which commit of the cases ran and which slice of the plan it ran: added only when
+ * known, so results.json stays kpct-results/1 for every earlier reader. */
+static int provenance(cJSON *doc, const run_report *run)
+{
+    if (run->cases_commit && add_string(doc, "cases_commit", run->cases_commit) < 0)
+        return -1;
+    if (!run->shard_n)
+        return 0;
+    cJSON *shard = cJSON_AddObjectToObject(doc, "shard");
+    if (!shard || !cJSON_AddNumberToObject(shard, "k", run->shard_k) ||
+        !cJSON_AddNumberToObject(shard, "n", run->shard_n))
+        return -1;
+    return 0;
 }
 
 /* "settings": what shaped the run's results, for the sign-off page (reports/README.md). */
@@ -128,7 +145,7 @@ cJSON *json_results_build(const run_report *run)
         !cJSON_AddNumberToObject(doc, "seconds", run->seconds) ||
         !cJSON_AddBoolToObject(doc, "interrupted", run->interrupted != 0) ||
         (run->case_digest && add_string(doc, "case_digest", run->case_digest) < 0) ||
-        (run->settings.known && add_settings(doc, &run->settings) < 0) ||
+        provenance(doc, run) < 0 || (run->settings.known && add_settings(doc, &run->settings) < 0) ||
         !(summary = cJSON_AddObjectToObject(doc, "summary")) ||
         !(tests = cJSON_AddArrayToObject(doc, "tests")))
         goto fail;

@@ -53,9 +53,10 @@ static int property(kbuf *out, const char *name, const char *value)
 static int properties(kbuf *out, const run_report *run, const char *market)
 {
     kbuf markets;
-    char seed[32];
+    char seed[32], shard[32];
     int rc = -1;
     kbuf_init(&markets, 4096);
+    snprintf(shard, sizeof shard, "%u/%u", run->shard_k, run->shard_n);
     for (size_t i = 0; i < run->n_markets; i++)
         if (kbuf_printf(&markets, "%s%s", i ? "," : "", run->markets[i]) < 0)
             goto out;
@@ -66,6 +67,9 @@ static int properties(kbuf *out, const run_report *run, const char *market)
         property(out, "kpct.version", run->version) < 0 ||
         property(out, "started_at", run->started_at) < 0 || property(out, "seed", seed) < 0 ||
         property(out, "interrupted", run->interrupted ? "true" : "false") < 0 ||
+        (run->case_digest && property(out, "case_digest", run->case_digest) < 0) ||
+        (run->cases_commit && property(out, "cases_commit", run->cases_commit) < 0) ||
+        (run->shard_n && property(out, "shard", shard) < 0) ||
         kbuf_puts(out, "    </properties>\n") < 0)
         goto out;
     rc = 0;

@@ -116,7 +116,8 @@ void run_report_free(run_report *r)
     free(r->version);
     free(r->started_at);
     free(r->case_digest);
-    r->case_digest = NULL;
+    free(r->cases_commit);
+    r->case_digest = r->cases_commit = NULL;
     for (size_t i = 0; i < r->count; i++)
         test_result_clear(&r->results[i]);
     free(r->results);

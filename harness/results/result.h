@@ -66,7 +66,8 @@ typedef struct test_result {
     size_t n_retries;
     result_step *steps; /* exchanges of the last attempt, in order; may be NULL */
     size_t n_steps;
-    char *patch; /* the variant's patch as compact JSON, redacted; NULL when none */
+    char *patch;     /* the variant's patch as compact JSON, redacted; NULL when none */
+    long plan_index; /* position in the whole plan, before --shard; < 0 = unknown */
 } test_result;
 
 /* A clause of the contract catalog, as the run knew it. */
@@ -97,7 +98,7 @@ typedef struct run_report {
     uint64_t seed;
     double seconds;    /* wall time of the run */
     int interrupted;   /* stopped by SIGINT/SIGTERM: results are partial */
-    char *case_digest; /* a digest of the case set; NULL when not recorded */
+    char *case_digest; /* case_set_digest of the cases run (hex); NULL when not recorded */
     run_settings settings;
     test_result *results; /* in plan order */
     size_t count;
@@ -106,6 +107,8 @@ typedef struct run_report {
     /* applicable[m * n_clauses + c]: clause c applies in markets[m] (some test of the case
      * set covers it there, whatever was selected); NULL when every clause applies. */
     bool *applicable;
+    char *cases_commit;        /* git HEAD of the cases folder's repository; NULL = none */
+    unsigned shard_k, shard_n; /* --shard K/N of this run; 0/0 = the whole plan */
 } run_report;
 
 /* Sets the description of a test (copies every string); returns 0, or -1 on OOM with

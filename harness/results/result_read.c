@@ -186,6 +186,21 @@ static int get_whole(reader *r, const cJSON *obj, const char *where, const char 
     return 0;
 }
 
+/* An optional whole number in [lo, hi]: absent gives -1. */
+static int get_optional_whole(reader *r, const cJSON *obj, const char *where, const char *key,
+                              double lo, double hi, long *out)
+{
+    double v;
+    if (!cJSON_GetObjectItemCaseSensitive(obj, key)) {
+        *out = -1;
+        return 0;
+    }
+    if (get_whole(r, obj, where, key, lo, hi, &v) < 0)
+        return -1;
+    *out = (long)v;
+    return 0;
+}
+
 static int get_bool(reader *r, const cJSON *obj, const char *where, const char *key, bool *out)
 {
     const cJSON *v = get_typed(r, obj, where, key, cJSON_IsBool, "true or false");
@@ -309,6 +324,8 @@ static int read_test(reader *r, const cJSON *o, const char *at, test_result *t)
         get_bool(r, o, at, "flaky", &flaky) < 0 || get_optional(r, o, at, "patch", &t->patch) < 0)
         return -1;
     t->line = (int)line;
+    if (get_optional_whole(r, o, at, "plan_index", 0, 1e15, &t->plan_index) < 0)
+        return -1;
     const cJSON *retries = get_array(r, o, at, "retries"), *steps;
     if (!retries)
         return -1;
@@ -375,6 +392,39 @@ static int read_seed(reader *r, const cJSON *doc, uint64_t *out)
     return 0;
 }
 
+/* An optional string member: absent leaves *out NULL. */
+static int get_optional_string(reader *r, const cJSON *obj, const char *key, char **out)
+{
+    if (!cJSON_GetObjectItemCaseSensitive(obj, key))
+        return 0;
+    const char *s = get_string(r, obj, "", key);
+    if (!s)
+        return -1;
+    if (!(*out = strdup(s)))
+        return fail(r, "out of memory reading %s", key);
+    return 0;
+}
+
+/* The members kpct added to kpct-results/1 later for merge (cases_commit, shard):
+ * each optional, so results of an earlier kpct still read. */
+static int read_provenance(reader *r, const cJSON *doc, run_report *run)
+{
+    if (get_optional_string(r, doc, "cases_commit", &run->cases_commit) < 0)
+        return -1;
+    if (!cJSON_GetObjectItemCaseSensitive(doc, "shard"))
+        return 0;
+    const cJSON *shard = get_object(r, doc, "", "shard");
+    double k, n;
+    if (!shard || get_whole(r, shard, "shard", "k", 1, 1000, &k) < 0 ||
+        get_whole(r, shard, "shard", "n", 1, 1000, &n) < 0)
+        return -1;
+    if (k > n)
+        return fail(r, "shard.k is %.0f, above shard.n %.0f", k, n);
+    run->shard_k = (unsigned)k;
+    run->shard_n = (unsigned)n;
+    return 0;
+}
+
 /* Members added after the first schema: absent in older files, checked when present. */
 static int read_optional(reader *r, const cJSON *doc, run_report *run)
 {
@@ -418,7 +468,7 @@ static int read_results(reader *r, const cJSON *doc, run_report *run)
         get_bool(r, doc, "", "interrupted", &interrupted) < 0)
         return -1;
     run->interrupted = interrupted;
-    if (read_optional(r, doc, run) < 0)
+    if (read_optional(r, doc, run) < 0 || read_provenance(r, doc, run) < 0)
         return -1;
     const cJSON *tests = get_array(r, doc, "", "tests");
     if (!tests)
