@@ -43,7 +43,7 @@ static int write_merged(const cli_options *o, const run_report *run)
     char err[1024];
     coverage *cov = NULL;
     kbuf text;
-    size_t by_status[4], flaky;
+    size_t by_status[RESULT_STATUS_COUNT], flaky;
     int rc;
     if (coverage_compute(run, &cov) < 0)
         return msg_oom();
