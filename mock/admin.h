@@ -1,5 +1,5 @@
 /* admin: the /__admin/ routes (health, reset, journal, faults, clock, sessions) of
- * notes/admin_api.md. No Klarna auth; JSON in and out; errors as {"error": "..."}. */
+ * docs/kpmock.md (the admin API). No Klarna auth; JSON in and out; errors as {"error": "..."}. */
 #ifndef KPCT_MOCK_ADMIN_H
 #define KPCT_MOCK_ADMIN_H
 

@@ -186,6 +186,11 @@ static int parse_spec(const cJSON *spec, fault *f, char *err, size_t errlen)
         get_str(spec, "method", 15, &f->method, err, errlen) ||
         get_str(spec, "path", 1024, &f->path, err, errlen))
         return -1;
+    /* a request's path always starts with '/': a pattern that does not would never fire */
+    if (f->path && f->path[0] != '/') {
+        snprintf(err, errlen, "path must start with / (it is matched against request paths)");
+        return -1;
+    }
     f->remaining = f->times;
     switch (f->kind) {
     case FAULT_STATUS:

@@ -1,4 +1,4 @@
-/* quota: emulation of the playground's per-credential rate limits (SPEC §3.1), as
+/* quota: emulation of the playground's per-credential rate limits (docs/contract.md §1), as
  * fixed one-second windows counting create calls and other calls separately. */
 #ifndef KPCT_MOCK_QUOTA_H
 #define KPCT_MOCK_QUOTA_H

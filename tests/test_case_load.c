@@ -322,6 +322,10 @@ static const broken BROKEN[] = {
     {"fault status the mock cannot send",
      HEAD CASE STEPS("{\"admin\": {\"fault\": {\"kind\": \"status\", \"status\": 700}}}"),
      "s.json:3:32: the mock refuses this fault: status must be an integer from 0 to 599"},
+    {"fault path that no request path can match",
+     HEAD CASE STEPS("{\"admin\": {\"fault\": {\"kind\": \"reset\", \"path\": \"payments\"}}}"),
+     "s.json:3:32: the mock refuses this fault: path must start with / (it is matched against "
+     "request paths)"},
     {"fault with an unknown member",
      HEAD CASE STEPS("{\"admin\": {\"fault\": {\"kind\": \"reset\", \"after\": 1}}}"),
      "s.json:3:32: the mock refuses this fault: unknown member 'after' (a fault takes kind, "

@@ -993,6 +993,7 @@ Test(mock_faults, refuses_bad_fault_specs_with_a_reason)
         {"{\"kind\":\"hang\",\"hang_ms\":9999999}", "hang_ms"},
         {"{\"kind\":\"reset\",\"times\":\"2\"}", "times"},
         {"{\"kind\":\"reset\",\"path\":5}", "path"},
+        {"{\"kind\":\"reset\",\"path\":\"payments/*\"}", "path must start with /"},
         {"{\"kind\":\"rate_limit\",\"retry_after\":-3}", "retry_after"},
         /* an interim 1xx and nothing after it would be a hang */
         {"{\"kind\":\"status\",\"status\":100}", "status must be from 200 to 599"},
