@@ -84,8 +84,8 @@ typedef struct cli_options {
     uint64_t seed;
     bool seed_given;
     int unconfirmed_warn; /* --unconfirmed: 1 warn, 0 fail, -1 = the target's default */
-    bool quiet;      /* -q: print only the closing recap */
-    cli_color color; /* --color */
+    bool quiet;           /* -q: print only the closing recap */
+    cli_color color;      /* --color */
     /* kpct report and kpct merge */
     const char **run_dirs; /* the RUN_DIRs, in the order given */
     size_t n_run_dirs;

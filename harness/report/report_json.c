@@ -145,7 +145,8 @@ cJSON *json_results_build(const run_report *run)
         !cJSON_AddNumberToObject(doc, "seconds", run->seconds) ||
         !cJSON_AddBoolToObject(doc, "interrupted", run->interrupted != 0) ||
         (run->case_digest && add_string(doc, "case_digest", run->case_digest) < 0) ||
-        provenance(doc, run) < 0 || (run->settings.known && add_settings(doc, &run->settings) < 0) ||
+        provenance(doc, run) < 0 ||
+        (run->settings.known && add_settings(doc, &run->settings) < 0) ||
         !(summary = cJSON_AddObjectToObject(doc, "summary")) ||
         !(tests = cJSON_AddArrayToObject(doc, "tests")))
         goto fail;
