@@ -158,6 +158,8 @@ static void list_defects(void)
     }
 }
 
+/* One getopt_long case per option of the table above, each a line or two: long, but
+ * flat, and in the order --help lists the options. */
 /* Parses argv into cfg; the names of --defect go to defects (room for argc names, the
  * caller's), borrowed from argv. */
 static int parse_args(int argc, char **argv, mock_config *cfg, const char **defects)

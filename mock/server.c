@@ -576,6 +576,11 @@ static void free_server(mock_server *srv)
     free(srv);
 }
 
+/* Builds the server in the order its parts depend on (store, journal, faults, clock,
+ * quota, defects, TLS files, the connection watch, then libmicrohttpd's daemon with every
+ * bound as an option), undoing all of it on the first failure: one straight line of
+ * setup, longer than a hundred lines, which splitting would turn into a chain of
+ * half-built servers. */
 int mock_server_start(const mock_config *cfg, mock_server **out, char *err, size_t errlen)
 {
     struct sockaddr_storage ss;

@@ -514,6 +514,10 @@ static long length_of(const cJSON *v)
     return -1;
 }
 
+/* Judges one "json" check against the body: one branch per matcher (equals, not_equals,
+ * regex, type, exists, absent, contains, one_of, length bounds, includes), each short,
+ * in the order the case-file reference lists them; a hundred lines because the matchers
+ * share the pointer lookup and the failure line, which splitting would repeat. */
 static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int *failed)
 {
     const char *ptr = cJSON_GetObjectItemCaseSensitive(ck, "pointer")->valuestring;
