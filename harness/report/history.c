@@ -169,3 +169,21 @@ const test_result *history_find_test(const history_run *r, const char *market, c
     }
     return NULL;
 }
+
+size_t history_test_flips(const history *h, size_t g, size_t i, const test_result *t)
+{
+    for (size_t j = 0; j < i; j++)
+        if (h->runs[j].group == g && history_find_test(&h->runs[j], t->market, t->id))
+            return 0;
+    int prev = -1;
+    size_t n_flips = 0;
+    for (size_t j = i; j < h->n_runs; j++) {
+        const test_result *u =
+            h->runs[j].group == g ? history_find_test(&h->runs[j], t->market, t->id) : NULL;
+        if (!u)
+            continue;
+        n_flips += prev >= 0 && (int)u->status != prev;
+        prev = (int)u->status;
+    }
+    return n_flips;
+}

@@ -46,6 +46,10 @@ int history_write(const history *h, const char *dir, char *err, size_t errlen);
 
 /* ---- lookups both renderers (history_md.c, history_html.c) read ---- */
 
+/* How often the status of test t (of run i, found by market and id) changes over the
+ * runs of group g from run i on; 0 also when an earlier run of the group has the test,
+ * so each (test, market) is counted once, at its first run. */
+size_t history_test_flips(const history *h, size_t g, size_t i, const test_result *t);
 /* The status of clause c in market mk of run r, or -1 when r did not run mk. */
 int history_clause_status(const history_run *r, const char *market, const char *clause);
 /* The markets of group g: in order of first appearance over its runs. Returns a new

@@ -125,22 +125,7 @@ static void flips(out *o, const history *h, size_t g)
             continue;
         for (size_t k = 0; k < r->run.count; k++) {
             const test_result *t = &r->run.results[k];
-            bool first = true;
-            /* each (test, market) once: at its first run */
-            for (size_t j = 0; j < i && first; j++)
-                first = h->runs[j].group != g || !history_find_test(&h->runs[j], t->market, t->id);
-            if (!first)
-                continue;
-            int prev = -1;
-            size_t n_flips = 0;
-            for (size_t j = i; j < h->n_runs; j++) {
-                const test_result *u =
-                    h->runs[j].group == g ? history_find_test(&h->runs[j], t->market, t->id) : NULL;
-                if (!u)
-                    continue;
-                n_flips += prev >= 0 && (int)u->status != prev;
-                prev = (int)u->status;
-            }
+            size_t n_flips = history_test_flips(h, g, i, t);
             if (!n_flips)
                 continue;
             if (!rows++)
