@@ -67,6 +67,18 @@ int test_result_describe(test_result *t, const char *suite, const char *id, cons
     return 0;
 }
 
+void result_steps_free(result_step *steps, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        free(steps[k].name);
+        free(steps[k].method);
+        free(steps[k].url);
+        free(steps[k].content_type);
+        free(steps[k].body);
+    }
+    free(steps);
+}
+
 void test_result_clear(test_result *t)
 {
     if (!t)
@@ -89,14 +101,7 @@ void test_result_clear(test_result *t)
         free(t->retries[k].detail);
     }
     free(t->retries);
-    for (size_t k = 0; k < t->n_steps; k++) {
-        free(t->steps[k].name);
-        free(t->steps[k].method);
-        free(t->steps[k].url);
-        free(t->steps[k].content_type);
-        free(t->steps[k].body);
-    }
-    free(t->steps);
+    result_steps_free(t->steps, t->n_steps);
     t->message = t->detail = NULL;
     t->retries = NULL;
     t->n_retries = 0;

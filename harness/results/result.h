@@ -116,6 +116,9 @@ typedef struct run_report {
 int test_result_describe(test_result *t, const char *suite, const char *id, const char *title,
                          const char *file, int line, const char *const *clauses, size_t n_clauses,
                          const char *const *tags, size_t n_tags, const char *market);
+/* Frees n steps and the array; accepts NULL. The one place a step's members are freed:
+ * a member added to result_step is freed here. */
+void result_steps_free(result_step *steps, size_t n);
 /* Frees one result's strings, retries and steps (not the struct); accepts NULL. */
 void test_result_clear(test_result *t);
 /* Frees the report's contents; accepts NULL. */

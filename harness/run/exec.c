@@ -308,16 +308,6 @@ static char *oom_message(const char *doing)
     return m;
 }
 
-static void steps_free(result_step *st, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(st[i].name);
-        free(st[i].method);
-        free(st[i].url);
-    }
-    free(st);
-}
-
 static void attempts_free(result_attempt *a, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -397,7 +387,7 @@ static void engine_free(engine *e)
         kbuf_free(&s->request_story);
         case_run_free(s->run);
         attempts_free(s->retries, s->n_retries);
-        steps_free(s->steps, s->n_steps);
+        result_steps_free(s->steps, s->n_steps);
     }
     free(e->slots);
     for (size_t i = 0; e->oom_notes && i < e->n_jobs; i++)
@@ -751,7 +741,7 @@ static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long 
     }
     s->retries = a;
     a[s->n_retries++] = (result_attempt){.status = st, .message = message, .detail = detail};
-    steps_free(s->steps, s->n_steps); /* results keep the last attempt's exchanges */
+    result_steps_free(s->steps, s->n_steps); /* results keep the last attempt's exchanges */
     s->steps = NULL;
     s->n_steps = 0;
     case_run_free(s->run);
