@@ -187,3 +187,12 @@ size_t history_test_flips(const history *h, size_t g, size_t i, const test_resul
     }
     return n_flips;
 }
+
+const history_run *history_group_latest(const history *h, size_t g)
+{
+    const history_run *last = NULL;
+    for (size_t i = 0; i < h->n_runs; i++)
+        if (h->runs[i].group == g)
+            last = &h->runs[i];
+    return last;
+}

@@ -55,6 +55,9 @@ int history_clause_status(const history_run *r, const char *market, const char *
 /* The markets of group g: in order of first appearance over its runs. Returns a new
  * array of borrowed names (free() it) and their number in *n, or NULL with *n 0. */
 const char **history_group_markets(const history *h, size_t g, size_t *n);
+/* The latest run of group g (runs are ordered by start time), whose catalog the group is
+ * read by (a group's runs share their clause ids); NULL when the group has no run. */
+const history_run *history_group_latest(const history *h, size_t g);
 /* The result of test id in market mk of run r, or NULL when it is not there. */
 const test_result *history_find_test(const history_run *r, const char *market, const char *id);
 

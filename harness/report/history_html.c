@@ -12,15 +12,6 @@
 static const char *const clause_icon[CLAUSE_STATUS_COUNT] = {
     "&#10004;", "&#10008;", "&#9888;", "&#8631;", "&#8211;", "&#183;", "&#8800;"};
 
-static const history_run *latest(const history *h, size_t g)
-{
-    const history_run *last = NULL;
-    for (size_t i = 0; i < h->n_runs; i++)
-        if (h->runs[i].group == g)
-            last = &h->runs[i];
-    return last;
-}
-
 static void runs_table(html *o, const history *h, size_t g)
 {
     html_put(o,
@@ -60,7 +51,7 @@ static void runs_table(html *o, const history *h, size_t g)
 
 static void matrix(html *o, const history *h, size_t g, const char *market)
 {
-    const history_run *last = latest(h, g);
+    const history_run *last = history_group_latest(h, g);
     html_put(o, "<table class=\"matrix\">\n<caption>Clauses in ");
     html_text(o, market);
     html_put(o, ", run by run</caption>\n<thead><tr><th scope=\"col\">clause</th>");
@@ -97,7 +88,7 @@ static void matrix(html *o, const history *h, size_t g, const char *market)
  * changed in market (all markets when market is NULL), writing nothing when quiet. */
 static size_t changes(html *o, const history *h, size_t g, const char *market, bool quiet)
 {
-    const history_run *last = latest(h, g);
+    const history_run *last = history_group_latest(h, g);
     size_t n_markets = 0, count = 0;
     const char **markets = history_group_markets(h, g, &n_markets);
     for (size_t m = 0; m < n_markets; m++) {
@@ -188,7 +179,7 @@ int history_html_render(const history *h, kbuf *b)
                  "</strong> is where a clause's status differs from the run before.</p>\n"
                  "</header>\n<main>\n");
     for (size_t g = 0; g < h->n_groups && !o.full; g++) {
-        const history_run *last = latest(h, g);
+        const history_run *last = history_group_latest(h, g);
         size_t n_markets = 0;
         const char **markets = history_group_markets(h, g, &n_markets);
         html_putf(&o, "<section id=\"group-%zu\">\n<h2>Group %zu: target ", g + 1, g + 1);

@@ -63,21 +63,11 @@ static void runs_table(out *o, const history *h, size_t g)
     }
 }
 
-/* The catalog a group is read by: its latest run's (groups share their clause ids). */
-static const history_run *latest(const history *h, size_t g)
-{
-    const history_run *last = NULL;
-    for (size_t i = 0; i < h->n_runs; i++)
-        if (h->runs[i].group == g)
-            last = &h->runs[i];
-    return last;
-}
-
 static void clause_changes(out *o, const history *h, size_t g)
 {
     size_t n_markets = 0, lines = 0;
     const char **markets = history_group_markets(h, g, &n_markets);
-    const history_run *last = latest(h, g);
+    const history_run *last = history_group_latest(h, g);
     put(o, "\n#### Clause status changes\n\n");
     for (size_t m = 0; m < n_markets; m++)
         for (size_t c = 0; c < last->run.n_clauses; c++) {
@@ -160,7 +150,7 @@ int history_md_render(const history *h, kbuf *b)
     if (h->n_groups > 1)
         put(&o, "\nRuns of different case sets or targets are shown apart.\n");
     for (size_t g = 0; g < h->n_groups; g++) {
-        const history_run *last = latest(h, g);
+        const history_run *last = history_group_latest(h, g);
         put(&o, "\n### Group %zu: target ", g + 1);
         text(&o, last->run.target, 200);
         put(&o, ", markets ");
