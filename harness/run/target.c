@@ -11,6 +11,7 @@
 
 #include "kbuf.h"
 #include "mock.h"
+#include "mock_admin.h"
 #include "rng.h"
 
 #define TARGET_PROBE_MAX_BYTES 4096 /* a health answer is small */
@@ -248,7 +249,7 @@ static bool probe_kpmock(const target *t, const target_options *opt)
     long status = 0;
     kbuf_init(&body, TARGET_PROBE_MAX_BYTES);
     kbuf_init(&url, 8192);
-    if (!c || kbuf_printf(&url, "%s/__admin/health", t->base_url) < 0)
+    if (!c || kbuf_printf(&url, "%s" MOCK_ADMIN_HEALTH, t->base_url) < 0)
         goto out;
     curl_easy_setopt(c, CURLOPT_URL, kbuf_str(&url));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
