@@ -15,7 +15,8 @@
 #include "result_read.h"
 #include "rng.h"
 
-#define PLAN_MAX_ERR 1024
+#define PLAN_MAX_ERR        1024
+#define PLAN_MAX_SHOWN_VARS 16 /* undefined ${var:...} names listed before the verdict */
 
 int plan_load_cases(const char *dir, case_set **set)
 {
@@ -266,6 +267,39 @@ static int open_target(const cli_options *o, plan *p, bool for_run, char *err, s
     return 0;
 }
 
+/* Refuses a plan whose tests use a ${var:NAME} the command line does not define: one
+ * line per missing name (the first test using it), before anything is sent. Skipped
+ * tests need none. Returns 0, or CLI_EXIT_USAGE after printing why. */
+static int plan_check_vars(const cli_options *o, const plan *p)
+{
+    char missing[PLAN_MAX_SHOWN_VARS][CASE_MAX_RUN_VAR_NAME + 1];
+    size_t n = 0, tests = 0;
+    for (size_t i = 0; i < p->n_jobs; i++) {
+        const case_test *t = p->jobs[i].test;
+        char name[sizeof missing[0]];
+        bool seen = false;
+        if (t->skip_reason ||
+            !case_vars_undefined(p->set, t, p->jobs[i].market, o->vars, name, sizeof name))
+            continue;
+        tests++;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = !strcmp(missing[k], name);
+        if (seen || n == PLAN_MAX_SHOWN_VARS)
+            continue;
+        snprintf(missing[n++], sizeof missing[0], "%s", name);
+        fprintf(stderr, "kpct: %s:%d: test %s uses ${var:%s}, which no --var or --secret defines\n",
+                t->file, t->line, t->id, name);
+    }
+    if (!tests)
+        return 0;
+    char why[256];
+    snprintf(why, sizeof why,
+             "%zu test%s use%s undefined variables; give --var NAME=VALUE (or --secret) for each; "
+             "nothing was run",
+             tests, tests == 1 ? "" : "s", tests == 1 ? "s" : "");
+    return msg_usage(why);
+}
+
 int plan_open(const cli_options *o, plan *p, bool for_run)
 {
     char err[PLAN_MAX_ERR];
@@ -296,11 +330,12 @@ int plan_open(const cli_options *o, plan *p, bool for_run)
                                 .market = p->markets[m],
                                 .username = p->tgt.username,
                                 .password = p->tgt.password,
-                                .is_kpmock = p->tgt.is_kpmock};
+                                .is_kpmock = p->tgt.is_kpmock,
+                                .defs = o->vars};
     rc = plan_jobs(o, p, err, sizeof err);
     if (rc < 0)
         return rc == -2 ? msg_oom() : msg_usage(err);
-    return 0;
+    return plan_check_vars(o, p);
 }
 
 size_t plan_index_of(const cli_options *o, size_t job)
