@@ -127,7 +127,7 @@ static const char undefined_suite[] =
     " {\"id\": \"gw.header\", \"title\": \"a header from the command line\", \"clauses\": [],\n"
     "  \"steps\": [{\"name\": \"read\", \"request\": {\"method\": \"GET\",\n"
     "    \"path\": \"/payments/v1/sessions/00000000-0000-4000-8000-000000000000\",\n"
-    "    \"headers\": {\"X-Gateway-Key\": \"${var:gw_key}\"}},\n"
+    "    \"headers\": {\"X-Gateway-Key\": \"${var:gw_key}\", \"X-Tenant\": \"${var:tenant}\"}},\n"
     "   \"expect\": {\"status\": 404}}]},\n"
     " {\"id\": \"gw.fixture\", \"title\": \"a fixture that uses one\", \"clauses\": [],\n"
     "  \"steps\": [{\"name\": \"create\", \"request\": {\"method\": \"POST\",\n"
@@ -179,10 +179,10 @@ Test(cli_vars, stops_run_and_list_on_an_undefined_variable_with_status_64_and_li
     snprintf(expected, sizeof expected,
              "kpct: %s/suite.json:2: test gw.header uses ${var:gw_key}, which no --var or "
              "--secret defines\n"
+             "kpct: %s/suite.json:2: test gw.header uses ${var:tenant}, which no --var or "
+             "--secret defines\n"
              "kpct: %s/suite.json:7: test gw.fixture uses ${var:order_ref}, which no --var or "
              "--secret defines\n"
-             "kpct: %s/suite.json:16: test gw.variant.tenant uses ${var:tenant}, which no --var "
-             "or --secret defines\n"
              "kpct: 3 tests use undefined variables; give --var NAME=VALUE (or --secret) for "
              "each; nothing was run" TRY,
              tree, tree, tree);
@@ -195,8 +195,8 @@ Test(cli_vars, stops_run_and_list_on_an_undefined_variable_with_status_64_and_li
         kpct_child_free(&c);
     }
     cr_expect_neq(access(out, F_OK), 0, "nothing was written");
-    /* defined, it runs (the values reach the mock, which takes the references); the
-     * skipped test needs none */
+    /* each missing name once, with the first test that uses it (gw.variant.tenant's is
+     * gw.header's); defined, it runs; the skipped test needs none */
     const char *args[] = {"run",     tree,
                           "--out",   out,
                           "--var",   "tenant=" TENANT,

@@ -151,11 +151,13 @@ int case_vars_define(case_vars_defs *d, const char *assignment, bool secret, cha
                      size_t errlen);
 /* The value of the variable called by the n bytes of name, or NULL when undefined. */
 const char *case_vars_defined(const case_vars_defs *d, const char *name, size_t n);
-/* Whether every ${var:NAME} that the test (its steps, its own variant and the fixtures it
- * names for market) uses is defined in d (NULL: none is). Returns 0, or 1 with the first
- * undefined name in name (NUL-terminated, at most namelen bytes). */
-int case_vars_undefined(const case_set *set, const case_test *test, const char *market,
-                        const case_vars_defs *d, char *name, size_t namelen);
+/* Calls each(ctx, name) for every ${var:NAME} that the test (its steps, its own variant
+ * and the fixtures it names for market) uses and d (NULL: none defined) leaves
+ * undefined, in the order they appear (a name used twice is named twice). Returns how
+ * many there were. */
+size_t case_vars_undefined(const case_set *set, const case_test *test, const char *market,
+                           const case_vars_defs *d, void (*each)(void *ctx, const char *name),
+                           void *ctx);
 /* Frees the table's contents; accepts NULL. */
 void case_vars_defs_free(case_vars_defs *d);
 

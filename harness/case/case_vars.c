@@ -331,47 +331,48 @@ void case_vars_defs_free(case_vars_defs *d)
     d->count = 0;
 }
 
-/* The first ${var:NAME} in the strings of item (recursively; not "variants", the test's
+/* Visits every ${var:NAME} in the strings of item (recursively; not "variants", the test's
  * own variant is walked apart) that d leaves undefined, following each "fixture" named
- * into m's fixtures. Returns 1 with the name, else 0. */
-static int first_undefined(const cJSON *item, const case_market *m, const case_vars_defs *d,
-                           int depth, char *name, size_t namelen)
+ * into m's fixtures. Returns how many it found. */
+static size_t walk_undefined(const cJSON *item, const case_market *m, const case_vars_defs *d,
+                             int depth, void (*each)(void *ctx, const char *name), void *ctx)
 {
+    size_t found = 0;
     if (!item || depth > CASE_MAX_DEPTH)
         return 0;
     if (cJSON_IsString(item)) {
         size_t pos = 0;
         case_var_ref r;
-        char err[256];
+        char err[256], name[CASE_MAX_RUN_VAR_NAME + 1];
         while (case_vars_next(item->valuestring, &pos, &r, err, sizeof err) > 0)
             if (r.kind == VAR_RUN && !case_vars_defined(d, r.name, r.name_len)) {
-                snprintf(name, namelen, "%.*s", (int)r.name_len, r.name);
-                return 1;
+                snprintf(name, sizeof name, "%.*s", (int)r.name_len, r.name);
+                each(ctx, name);
+                found++;
             }
-        return 0;
+        return found;
     }
     for (const cJSON *ch = item->child; ch; ch = ch->next) {
         if (depth == 0 && ch->string && !strcmp(ch->string, "variants"))
             continue;
         if (ch->string && !strcmp(ch->string, "fixture") && cJSON_IsString(ch) && m) {
             const case_fixture *f = case_market_fixture(m, ch->valuestring);
-            if (f && first_undefined(f->json, m, d, 1, name, namelen))
-                return 1;
+            if (f)
+                found += walk_undefined(f->json, m, d, 1, each, ctx);
         }
-        if (first_undefined(ch, m, d, depth + 1, name, namelen))
-            return 1;
+        found += walk_undefined(ch, m, d, depth + 1, each, ctx);
     }
-    return 0;
+    return found;
 }
 
-int case_vars_undefined(const case_set *set, const case_test *test, const char *market,
-                        const case_vars_defs *d, char *name, size_t namelen)
+size_t case_vars_undefined(const case_set *set, const case_test *test, const char *market,
+                           const case_vars_defs *d, void (*each)(void *ctx, const char *name),
+                           void *ctx)
 {
     const case_test_priv *p = test->priv;
     const case_market *m = case_set_market(set, market);
-    if (first_undefined(p->def->json, m, d, 0, name, namelen))
-        return 1;
-    return first_undefined(p->variant, m, d, 1, name, namelen);
+    return walk_undefined(p->def->json, m, d, 0, each, ctx) +
+           walk_undefined(p->variant, m, d, 1, each, ctx);
 }
 
 /* ---- substitution ---- */

@@ -267,28 +267,39 @@ static int open_target(const cli_options *o, plan *p, bool for_run, char *err, s
     return 0;
 }
 
-/* Refuses a plan whose tests use a ${var:NAME} the command line does not define: one
- * line per missing name (the first test using it), before anything is sent. Skipped
- * tests need none. Returns 0, or CLI_EXIT_USAGE after printing why. */
+/* The undefined ${var:...} names found so far, each printed once with the first test
+ * that uses it. */
+typedef struct plan_missing {
+    char names[PLAN_MAX_SHOWN_VARS][CASE_MAX_RUN_VAR_NAME + 1];
+    size_t n;
+    const case_test *test; /* the test being walked */
+} plan_missing;
+
+static void plan_missing_var(void *ctx, const char *name)
+{
+    plan_missing *m = ctx;
+    for (size_t k = 0; k < m->n; k++)
+        if (!strcmp(m->names[k], name))
+            return;
+    if (m->n == PLAN_MAX_SHOWN_VARS)
+        return;
+    snprintf(m->names[m->n++], sizeof m->names[0], "%s", name);
+    fprintf(stderr, "kpct: %s:%d: test %s uses ${var:%s}, which no --var or --secret defines\n",
+            m->test->file, m->test->line, m->test->id, name);
+}
+
+/* Refuses a plan whose tests use a ${var:NAME} the command line does not define, before
+ * anything is sent: one line per missing name, then the verdict. Skipped tests need
+ * none. Returns 0, or CLI_EXIT_USAGE after printing why. */
 static int plan_check_vars(const cli_options *o, const plan *p)
 {
-    char missing[PLAN_MAX_SHOWN_VARS][CASE_MAX_RUN_VAR_NAME + 1];
-    size_t n = 0, tests = 0;
+    plan_missing m = {.n = 0};
+    size_t tests = 0;
     for (size_t i = 0; i < p->n_jobs; i++) {
-        const case_test *t = p->jobs[i].test;
-        char name[sizeof missing[0]];
-        bool seen = false;
-        if (t->skip_reason ||
-            !case_vars_undefined(p->set, t, p->jobs[i].market, o->vars, name, sizeof name))
-            continue;
-        tests++;
-        for (size_t k = 0; k < n && !seen; k++)
-            seen = !strcmp(missing[k], name);
-        if (seen || n == PLAN_MAX_SHOWN_VARS)
-            continue;
-        snprintf(missing[n++], sizeof missing[0], "%s", name);
-        fprintf(stderr, "kpct: %s:%d: test %s uses ${var:%s}, which no --var or --secret defines\n",
-                t->file, t->line, t->id, name);
+        m.test = p->jobs[i].test;
+        if (!m.test->skip_reason)
+            tests += case_vars_undefined(p->set, m.test, p->jobs[i].market, o->vars,
+                                         plan_missing_var, &m) > 0;
     }
     if (!tests)
         return 0;
