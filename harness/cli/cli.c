@@ -493,7 +493,8 @@ static const cli_option options[] = {
      .value = "NAME=VALUE",
      .commands = RUN_LIST,
      .section = EXECUTION,
-     .help = "define ${var:NAME} for the case files; repeatable",
+     .help = "define ${var:NAME} for the case files (a name at most once);\n"
+             "repeatable",
      .set = set_var},
     {.name = "--secret",
      .value = "NAME=VALUE",
@@ -634,7 +635,7 @@ static const cli_option options[] = {
      .section = OUTPUT,
      .label = "-v, -vv",
      .help = "trace each exchange on stderr (-vv: with headers and bodies);\n"
-             "credentials and ${env:...} values are always redacted",
+             "credentials, ${env:...} and --secret values are always redacted",
      .set = set_verbose},
     {.name = "--help", .short_name = 'h', .commands = ANY, .set = set_help},
     /* after a command too: "kpct run --version" */
