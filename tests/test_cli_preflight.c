@@ -92,8 +92,18 @@ Test(cli_preflight, ends_at_a_proxy_that_wants_credentials)
     char cause[128];
     snprintf(cause, sizeof cause, "the proxy to %s wants credentials (HTTP 407)", dead);
     expect_stopped(&c, out, "a proxy answering 407", cause,
-                   "put them in https_proxy, or set no_proxy");
+                   "put them in http_proxy, or set no_proxy");
     cr_expect_geq(hostile_requests(proxy), 1, "the proxy was asked");
+    kpct_child_free(&c);
+    /* with a user in the proxy URL: rejected, naming the variable and never its value */
+    snprintf(proxy_env, sizeof proxy_env, "http_proxy=http://proxy-user:proxy-pass-4711@%s",
+             hostile_url(proxy) + strlen("http://"));
+    c = kpct_child_run(args, env);
+    snprintf(cause, sizeof cause,
+             "the proxy to %s rejected the credentials in http_proxy (HTTP 407)", dead);
+    expect_stopped(&c, out, "a proxy rejecting its credentials", cause,
+                   "check the user and password in http_proxy");
+    cr_expect(!strstr(c.err, "proxy-pass-4711") && !strstr(c.out, "proxy-pass-4711"), "%s", c.err);
     kpct_child_free(&c);
     hostile_stop(proxy);
 }
