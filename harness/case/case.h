@@ -128,8 +128,8 @@ int case_set_select(const case_set *set, const case_filter *filter, const case_t
  * (${name}), market facts and the environment, so none shadows another. A secret's value
  * is registered with redact the moment it is defined. Bounds: CASE_MAX_RUN_VARS names of
  * at most CASE_MAX_RUN_VAR_NAME bytes ([A-Za-z_][A-Za-z0-9_]*), values of at most
- * CASE_MAX_VAR_BYTES. Ownership: the table owns copies of names and values; case_vars_defs_free
- * frees them. */
+ * CASE_MAX_VAR_BYTES.
+ * Ownership: the table owns copies of names and values; case_vars_defs_free frees them. */
 #define CASE_MAX_RUN_VARS     256
 #define CASE_MAX_RUN_VAR_NAME 64
 

@@ -1,9 +1,9 @@
 /* cli: kpct's options as one table — names, values, the commands that take them, the
  * --help text and the command-line defaults — and the parser driven by it. Parsing
  * only: the commands decide what runs and what the user sees.
- * Ownership: cli_parse fills a cli_options whose arrays and variable table
- * cli_options_free releases; strings point into argv or into the option table. cli_usage's text is
- * the caller's. */
+ * Ownership: cli_parse fills a cli_options whose arrays and variable table (vars)
+ * cli_options_free releases; strings point into argv or into the option table.
+ * cli_usage's text is the caller's. */
 #ifndef KPCT_CLI_H
 #define KPCT_CLI_H
 
