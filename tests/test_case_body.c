@@ -107,7 +107,7 @@ Test(case_body, builds_bodies_from_fixtures_patches_and_variables)
     cJSON_Delete(amount);
     kprng rng;
     kprng_seed(&rng, 1);
-    case_vars_ctx v = {&t, NULL, "http://x", &rng};
+    case_vars_ctx v = {&t, NULL, "http://x", &rng, NULL};
     for (size_t i = 0; i < sizeof TABLE / sizeof TABLE[0]; i++) {
         const built *b = &TABLE[i];
         cJSON *body = cJSON_Parse(b->body);

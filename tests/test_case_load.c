@@ -251,7 +251,10 @@ static const broken BROKEN[] = {
      "no key \"foreign_currency\""},
     {"malformed variable", HEAD CASE BODY("{\"inline\": {\"c\": \"${1x}\"}}"),
      "s.json:3:82: malformed variable reference \"${1x}\" (expected ${name}, ${market.KEY}, "
-     "${env:NAME}, ${uuid} or ${base_url})"},
+     "${env:NAME}, ${var:NAME}, ${uuid} or ${base_url})"},
+    {"malformed run variable", HEAD CASE BODY("{\"inline\": {\"c\": \"${var:1x}\"}}"),
+     "s.json:3:82: malformed variable reference \"${var:1x}\" (expected ${name}, "
+     "${market.KEY}, ${env:NAME}, ${var:NAME}, ${uuid} or ${base_url})"},
     {"unterminated variable", HEAD CASE BODY("{\"inline\": \"a ${b\"}"),
      "s.json:3:76: unterminated variable reference \"${\" (write \"$${\" for a literal \"${\")"},
     {"undefined variable in an expectation",

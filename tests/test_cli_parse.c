@@ -176,7 +176,7 @@ static const refusal_row refusals[] = {
     {{"bogus", NULL},
      "unknown command \"bogus\" (expected run, list, lint, report, mutate, diff or merge)"},
     {{"run", "--frob", NULL}, "unknown option \"--frob\""},
-    {{"run", "--marekt=SE", NULL}, "unknown option \"--marekt=SE\" (did you mean --market?)"},
+    {{"run", "--marekt=SE", NULL}, "unknown option \"--marekt\" (did you mean --market?)"},
     {{"run", "--jbos", "4", NULL}, "unknown option \"--jbos\" (did you mean --jobs?)"},
     {{"run", "--", NULL}, "unknown option \"--\""},
     {{"run", "-x", NULL}, "unknown option \"-x\""},
@@ -237,6 +237,15 @@ static const refusal_row refusals[] = {
     {{"diff", "a", NULL}, "diff needs two runs, A and B (run folders or results.json files)"},
     {{"diff", "a", "b", "c", NULL}, "unexpected argument \"c\" (diff compares two runs: A B)"},
     {{"diff", "a", "b", "--market", "SE", NULL}, "diff does not take --market"},
+    /* --var and --secret: never the value of a secret, even under a mistyped option */
+    {{"run", "--var", "x", NULL}, "--var: \"=\" is missing: write NAME=VALUE"},
+    {{"list", "--secret=k=abc", NULL},
+     "--secret: the value of k is too short to be kept out of reports (secrets need at least 4 "
+     "bytes)"},
+    {{"lint", "--var", "k=v", NULL}, "lint takes only CASES_DIR, not --var"},
+    {{"mutate", "--secret", "k=hunter2222", NULL}, "mutate does not take --secret"},
+    {{"run", "--secrt=k=hunter2222", NULL}, "unknown option \"--secrt\" (did you mean --secret?)"},
+    {{"run", "a", "k=hunter2222", NULL}, "unexpected argument \"k=...\" (one CASES_DIR at most)"},
 };
 
 Test(cli_parse, refuses_bad_command_lines_with_an_exact_reason)

@@ -166,7 +166,7 @@ Test(cli_usage, rejects_bad_command_lines_with_status_64)
         {{"run", "a", "b", NULL}, "unexpected argument \"b\""},
         {{"lint", "--target", "mock", NULL}, "lint takes only CASES_DIR"},
         {{"run", "--insecure=yes", NULL}, "--insecure takes no value"},
-        {{"run", "--marekt=SE", NULL}, "unknown option \"--marekt=SE\" (did you mean --market?)"},
+        {{"run", "--marekt=SE", NULL}, "unknown option \"--marekt\" (did you mean --market?)"},
         {{"run", "--seed", "+5", NULL}, "--seed wants a decimal integer from 0 to"},
         {{"list", "--market", NULL}, "--market needs a value"},
         {{"run", KPCT_CASES_PLACEHOLDER, "--id", "no.such.test*", NULL},

@@ -123,13 +123,52 @@ const case_clause *case_set_clauses(const case_set *set, size_t *count);
 int case_set_select(const case_set *set, const case_filter *filter, const case_test ***out,
                     size_t *count, char *err, size_t errlen);
 
+/* The run's own variables, ${var:NAME} in case files: each --var NAME=VALUE and
+ * --secret NAME=VALUE of the command line. One namespace for both, apart from captures
+ * (${name}), market facts and the environment, so none shadows another. A secret's value
+ * is registered with redact the moment it is defined. Bounds: CASE_MAX_RUN_VARS names of
+ * at most CASE_MAX_RUN_VAR_NAME bytes ([A-Za-z_][A-Za-z0-9_]*), values of at most
+ * CASE_MAX_VAR_BYTES.
+ * Ownership: the table owns copies of names and values; case_vars_defs_free frees them. */
+#define CASE_MAX_RUN_VARS     256
+#define CASE_MAX_RUN_VAR_NAME 64
+
+typedef struct case_vars_def {
+    char *name;
+    char *value;
+    bool secret;
+} case_vars_def;
+
+typedef struct case_vars_defs {
+    case_vars_def items[CASE_MAX_RUN_VARS];
+    size_t count;
+} case_vars_defs;
+
+/* Defines a variable from "NAME=VALUE" (secret: redacted everywhere from now on). Returns
+ * 0; -1 with a reason in err that never holds the value (no '=', a bad or duplicate
+ * name, too many, a value too long, or a secret too short to redact); -2 out of memory. */
+int case_vars_define(case_vars_defs *d, const char *assignment, bool secret, char *err,
+                     size_t errlen);
+/* The value of the variable called by the n bytes of name, or NULL when undefined. */
+const char *case_vars_defined(const case_vars_defs *d, const char *name, size_t n);
+/* Calls each(ctx, name) for every ${var:NAME} that the test (its steps, its own variant
+ * and the fixtures it names for market) uses and d (NULL: none defined) leaves
+ * undefined, in the order they appear (a name used twice is named twice). Returns how
+ * many there were. */
+size_t case_vars_undefined(const case_set *set, const case_test *test, const char *market,
+                           const case_vars_defs *d, void (*each)(void *ctx, const char *name),
+                           void *ctx);
+/* Frees the table's contents; accepts NULL. */
+void case_vars_defs_free(case_vars_defs *d);
+
 /* What the runner knows about the target when a test starts. */
 typedef struct case_env {
     const char *base_url; /* no trailing slash */
     const char *market;
     const char *username; /* credentials the runner uses; may be NULL */
     const char *password;
-    bool is_kpmock; /* admin steps may run */
+    bool is_kpmock;             /* admin steps may run */
+    const case_vars_defs *defs; /* ${var:NAME}; borrowed, outlives the runs; may be NULL */
 } case_env;
 
 /* A header of a request or response. */

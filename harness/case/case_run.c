@@ -30,6 +30,7 @@ struct case_run {
     const case_market *market;
     char *base_url, *market_code, *username, *password;
     bool is_kpmock;
+    const case_vars_defs *defs; /* the run's --var and --secret, borrowed */
     case_vars_table vars;
     kprng rng;
     size_t next;  /* index of the next step to build */
@@ -73,6 +74,7 @@ case_run *case_run_new(const case_set *set, const case_test *test, const case_en
     r->variant = p->variant;
     r->pending = -1;
     r->is_kpmock = env->is_kpmock;
+    r->defs = env->defs;
     r->base_url = strdup(env->base_url ? env->base_url : "");
     r->market_code = dup_or_null(env->market);
     r->username = dup_or_null(env->username);
@@ -111,7 +113,8 @@ void case_run_free(case_run *r)
 
 static case_vars_ctx ctx_of(case_run *r)
 {
-    return (case_vars_ctx){&r->vars, r->market ? r->market->facts : NULL, r->base_url, &r->rng};
+    return (case_vars_ctx){&r->vars, r->market ? r->market->facts : NULL, r->base_url, &r->rng,
+                           r->defs};
 }
 
 /* The variant's member key when st is the step the variant changes, else NULL. */

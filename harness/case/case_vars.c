@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "case_diag.h"
+#include "case_mem.h"
 #include "redact.h"
 
 static bool name_char(char c, bool first)
@@ -65,6 +66,12 @@ int case_vars_next(const char *s, size_t *pos, case_var_ref *ref, char *err, siz
             for (size_t k = 0; k < r.name_len; k++)
                 if (!name_char(r.name[k], false))
                     goto bad;
+        } else if (n > 4 && memcmp(in, "var:", 4) == 0) {
+            r.kind = VAR_RUN;
+            r.name = in + 4;
+            r.name_len = n - 4;
+            if (!ident(r.name, r.name_len))
+                goto bad;
         } else if (n > 4 && memcmp(in, "env:", 4) == 0) {
             r.kind = VAR_ENV;
             r.name = in + 4;
@@ -84,7 +91,7 @@ int case_vars_next(const char *s, size_t *pos, case_var_ref *ref, char *err, siz
     bad:
         snprintf(err, errlen,
                  "malformed variable reference \"${%.*s}\" (expected ${name}, ${market.KEY}, "
-                 "${env:NAME}, ${uuid} or ${base_url})",
+                 "${env:NAME}, ${var:NAME}, ${uuid} or ${base_url})",
                  (int)(n > 64 ? 64 : n), in);
         return -1;
     }
@@ -242,6 +249,132 @@ void case_vars_clear(case_vars_table *t)
     t->count = 0;
 }
 
+/* ---- the run's variables (--var, --secret) ---- */
+
+/* a run variable's name is read by ident(), whose bound is a capture's */
+_Static_assert(CASE_MAX_RUN_VAR_NAME == CASE_MAX_CAPTURE_NAME, "one bound for variable names");
+
+int case_vars_define(case_vars_defs *d, const char *assignment, bool secret, char *err,
+                     size_t errlen)
+{
+    const char *eq = strchr(assignment, '=');
+    size_t n = eq ? (size_t)(eq - assignment) : 0;
+    char *name = NULL, *value = NULL;
+    /* no reason below shows the value: it may be a secret */
+    if (!eq) {
+        snprintf(err, errlen, "\"=\" is missing: write NAME=VALUE");
+        return -1;
+    }
+    if (n == 0) {
+        snprintf(err, errlen, "the name is empty: write NAME=VALUE");
+        return -1;
+    }
+    if (n > CASE_MAX_RUN_VAR_NAME) {
+        snprintf(err, errlen, "name \"%.*s...\" is over %d bytes", 16, assignment,
+                 CASE_MAX_RUN_VAR_NAME);
+        return -1;
+    }
+    if (!ident(assignment, n)) {
+        snprintf(err, errlen,
+                 "name \"%.*s\" is not [A-Za-z_][A-Za-z0-9_]* (a case reads it as ${var:NAME})",
+                 (int)n, assignment);
+        return -1;
+    }
+    if (case_vars_defined(d, assignment, n)) {
+        snprintf(err, errlen, "%.*s is defined twice (by --var or --secret)", (int)n, assignment);
+        return -1;
+    }
+    if (d->count == CASE_MAX_RUN_VARS) {
+        snprintf(err, errlen, "more than %d variables (CASE_MAX_RUN_VARS)", CASE_MAX_RUN_VARS);
+        return -1;
+    }
+    if (strlen(eq + 1) > CASE_MAX_VAR_BYTES) {
+        snprintf(err, errlen, "the value of %.*s is %zu bytes, over %u (CASE_MAX_VAR_BYTES)",
+                 (int)n, assignment, strlen(eq + 1), CASE_MAX_VAR_BYTES);
+        return -1;
+    }
+    /* registered before anything else is done with it, so nothing can show it */
+    if (secret && redact_add(eq + 1) < 0) {
+        snprintf(err, errlen,
+                 "the value of %.*s is too short to be kept out of reports (secrets need at "
+                 "least %d bytes)",
+                 (int)n, assignment, REDACT_MIN_BYTES);
+        return -1;
+    }
+    name = strndup(assignment, n);
+    value = strdup(eq + 1);
+    if (!name || !value) {
+        free(name);
+        free(value);
+        return -2;
+    }
+    d->items[d->count++] = (case_vars_def){name, value, secret};
+    return 0;
+}
+
+const char *case_vars_defined(const case_vars_defs *d, const char *name, size_t n)
+{
+    for (size_t i = 0; d && i < d->count; i++)
+        if (same_name(d->items[i].name, name, n))
+            return d->items[i].value;
+    return NULL;
+}
+
+void case_vars_defs_free(case_vars_defs *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->count; i++) {
+        free(d->items[i].name);
+        free(d->items[i].value);
+    }
+    d->count = 0;
+}
+
+/* Visits every ${var:NAME} in the strings of item (recursively; not "variants", the test's
+ * own variant is walked apart) that d leaves undefined, following each "fixture" named
+ * into m's fixtures. Returns how many it found. */
+static size_t walk_undefined(const cJSON *item, const case_market *m, const case_vars_defs *d,
+                             int depth, void (*each)(void *ctx, const char *name), void *ctx)
+{
+    size_t found = 0;
+    if (!item || depth > CASE_MAX_DEPTH)
+        return 0;
+    if (cJSON_IsString(item)) {
+        size_t pos = 0;
+        case_var_ref r;
+        char err[256], name[CASE_MAX_RUN_VAR_NAME + 1];
+        while (case_vars_next(item->valuestring, &pos, &r, err, sizeof err) > 0)
+            if (r.kind == VAR_RUN && !case_vars_defined(d, r.name, r.name_len)) {
+                snprintf(name, sizeof name, "%.*s", (int)r.name_len, r.name);
+                each(ctx, name);
+                found++;
+            }
+        return found;
+    }
+    for (const cJSON *ch = item->child; ch; ch = ch->next) {
+        if (depth == 0 && ch->string && !strcmp(ch->string, "variants"))
+            continue;
+        if (ch->string && !strcmp(ch->string, "fixture") && cJSON_IsString(ch) && m) {
+            const case_fixture *f = case_market_fixture(m, ch->valuestring);
+            if (f)
+                found += walk_undefined(f->json, m, d, 1, each, ctx);
+        }
+        found += walk_undefined(ch, m, d, depth + 1, each, ctx);
+    }
+    return found;
+}
+
+size_t case_vars_undefined(const case_set *set, const case_test *test, const char *market,
+                           const case_vars_defs *d, void (*each)(void *ctx, const char *name),
+                           void *ctx)
+{
+    const case_test_priv *p = test->priv;
+    const case_market *m = case_set_market(set, market);
+    return walk_undefined(p->def->json, m, d, 0, each, ctx) +
+           walk_undefined(p->variant, m, d, 1, each, ctx);
+}
+
 /* ---- substitution ---- */
 
 static cJSON *resolve_value(const case_vars_ctx *v, const case_var_ref *r, char *err,
@@ -291,6 +424,16 @@ static cJSON *resolve_value(const case_vars_ctx *v, const case_var_ref *r, char 
                      "environment variable %s is too short to be kept out of reports "
                      "(secrets need at least %d bytes)",
                      name, REDACT_MIN_BYTES);
+            return NULL;
+        }
+        return cJSON_CreateString(val);
+    }
+    case VAR_RUN: {
+        const char *val = v->defs ? case_vars_defined(v->defs, r->name, r->name_len) : NULL;
+        if (!val) { /* plan_open refuses such a run; a caller that did not check lands here */
+            snprintf(err, errlen,
+                     "undefined variable ${var:%.*s}: no --var or --secret %.*s=VALUE given",
+                     (int)r->name_len, r->name, (int)r->name_len, r->name);
             return NULL;
         }
         return cJSON_CreateString(val);

@@ -17,11 +17,19 @@
 #include "kbuf.h"
 #include "rng.h"
 
-typedef enum { VAR_CAPTURE, VAR_MARKET, VAR_ENV, VAR_UUID, VAR_BASE_URL, VAR_ESCAPE } case_var_kind;
+typedef enum {
+    VAR_CAPTURE,
+    VAR_MARKET,
+    VAR_ENV,
+    VAR_RUN, /* ${var:NAME}: --var or --secret */
+    VAR_UUID,
+    VAR_BASE_URL,
+    VAR_ESCAPE
+} case_var_kind;
 
 typedef struct case_var_ref {
     case_var_kind kind;
-    const char *name; /* capture name, market key or env name (not NUL-terminated) */
+    const char *name; /* capture name, market key, env or run variable name (not NUL-terminated) */
     size_t name_len;
     size_t start, end; /* the reference's bytes in the string: [start, end) */
 } case_var_ref;
@@ -57,6 +65,7 @@ typedef struct case_vars_ctx {
     const cJSON *market_facts;
     const char *base_url;
     kprng *rng;
+    const case_vars_defs *defs; /* ${var:NAME}; NULL = none defined */
 } case_vars_ctx;
 
 /* Sets (or replaces) a variable to a copy of value; returns 0, or -1 with a reason in err

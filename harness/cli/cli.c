@@ -155,6 +155,32 @@ SETTER(set_market)
     return 0;
 }
 
+/* --var and --secret: one table, so a name is defined once whichever option gives it;
+ * a secret is registered with redact here, before anything could print it. */
+static int define_var(cli_options *o, const char *as, const char *v, bool secret, char *err,
+                      size_t n)
+{
+    char why[256];
+    if (!o->vars && !(o->vars = calloc(1, sizeof *o->vars)))
+        return -2;
+    int rc = case_vars_define(o->vars, v, secret, why, sizeof why);
+    if (rc == -1)
+        snprintf(err, n, "%s: %s", as, why);
+    return rc;
+}
+
+SETTER(set_var)
+{
+    (void)row;
+    return define_var(o, as, v, false, err, n);
+}
+
+SETTER(set_secret)
+{
+    (void)row;
+    return define_var(o, as, v, true, err, n);
+}
+
 SETTER(set_version)
 {
     (void)row;
@@ -463,6 +489,19 @@ static const cli_option options[] = {
      .help = "run the K-th of N equal slices of the plan (for CI matrices)",
      .set = set_shard},
 
+    {.name = "--var",
+     .value = "NAME=VALUE",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "define ${var:NAME} for the case files (a name at most once);\n"
+             "repeatable",
+     .set = set_var},
+    {.name = "--secret",
+     .value = "NAME=VALUE",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "the same, for a value kept out of every output (shown as ***)",
+     .set = set_secret},
     {.name = "--jobs",
      .short_name = 'j',
      .value = "N",
@@ -596,7 +635,7 @@ static const cli_option options[] = {
      .section = OUTPUT,
      .label = "-v, -vv",
      .help = "trace each exchange on stderr (-vv: with headers and bodies);\n"
-             "credentials and ${env:...} values are always redacted",
+             "credentials, ${env:...} and --secret values are always redacted",
      .set = set_verbose},
     {.name = "--help", .short_name = 'h', .commands = ANY, .set = set_help},
     /* after a command too: "kpct run --version" */
@@ -646,6 +685,9 @@ void cli_options_free(cli_options *o)
     o->n_exclude_tags = 0;
     free(o->run_dirs);
     free(o->defect_globs);
+    case_vars_defs_free(o->vars);
+    free(o->vars);
+    o->vars = NULL;
     o->id_globs = o->tags = o->run_dirs = o->defect_globs = NULL;
     o->n_id_globs = o->n_tags = o->n_run_dirs = o->n_defect_globs = 0;
 }

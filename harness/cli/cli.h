@@ -1,14 +1,17 @@
 /* cli: kpct's options as one table — names, values, the commands that take them, the
  * --help text and the command-line defaults — and the parser driven by it. Parsing
  * only: the commands decide what runs and what the user sees.
- * Ownership: cli_parse fills a cli_options whose arrays cli_options_free releases;
- * strings point into argv or into the option table. cli_usage's text is the caller's. */
+ * Ownership: cli_parse fills a cli_options whose arrays and variable table (vars)
+ * cli_options_free releases; strings point into argv or into the option table.
+ * cli_usage's text is the caller's. */
 #ifndef KPCT_CLI_H
 #define KPCT_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "case.h"
 
 /* Exit statuses, as --help lists them. */
 enum {
@@ -67,6 +70,7 @@ typedef struct cli_options {
     size_t n_exclude_tags;
     const char *last_failed; /* --last-failed RUN_DIR: only what failed or errored there */
     bool list_tags;          /* kpct list --tags: every tag with its test count */
+    case_vars_defs *vars;    /* owned: every --var and --secret, as ${var:NAME}; NULL = none */
     long timeout_ms;
     long connect_timeout_ms;
     int retries; /* -1 = the target's default (target_policy_of) */

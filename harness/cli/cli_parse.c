@@ -56,10 +56,13 @@ static void unknown_option(const char *arg, size_t name_len, char *err, size_t e
             best = &options[i];
         }
     }
+    /* the name only: what follows '=' may be a secret for an option that was mistyped,
+     * and it was not registered for redaction ("--secrt=key=VALUE") */
     if (best)
-        snprintf(err, errlen, "unknown option \"%s\" (did you mean %s?)", arg, best->name);
+        snprintf(err, errlen, "unknown option \"%.*s\" (did you mean %s?)", (int)name_len, arg,
+                 best->name);
     else
-        snprintf(err, errlen, "unknown option \"%s\"", arg);
+        snprintf(err, errlen, "unknown option \"%.*s\"", (int)name_len, arg);
 }
 
 /* "run, list or lint" */
@@ -223,7 +226,10 @@ int cli_parse(int argc, char **argv, cli_options *o, char *err, size_t errlen)
         }
         if (a[0] != '-' || !strcmp(a, "-")) {
             if (have_dir) {
-                snprintf(err, errlen, "unexpected argument \"%s\" (one CASES_DIR at most)", a);
+                /* "NAME=VALUE" is a --var or --secret that lost its option: not its value */
+                const char *eq = strchr(a, '=');
+                snprintf(err, errlen, "unexpected argument \"%.*s%s\" (one CASES_DIR at most)",
+                         eq ? (int)(eq - a) : (int)strlen(a), a, eq ? "=..." : "");
                 rc = -1;
                 goto fail;
             }

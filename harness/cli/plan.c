@@ -15,7 +15,8 @@
 #include "result_read.h"
 #include "rng.h"
 
-#define PLAN_MAX_ERR 1024
+#define PLAN_MAX_ERR        1024
+#define PLAN_MAX_SHOWN_VARS 16 /* undefined ${var:...} names listed before the verdict */
 
 int plan_load_cases(const char *dir, case_set **set)
 {
@@ -266,6 +267,50 @@ static int open_target(const cli_options *o, plan *p, bool for_run, char *err, s
     return 0;
 }
 
+/* The undefined ${var:...} names found so far, each printed once with the first test
+ * that uses it. */
+typedef struct plan_missing {
+    char names[PLAN_MAX_SHOWN_VARS][CASE_MAX_RUN_VAR_NAME + 1];
+    size_t n;
+    const case_test *test; /* the test being walked */
+} plan_missing;
+
+static void plan_missing_var(void *ctx, const char *name)
+{
+    plan_missing *m = ctx;
+    for (size_t k = 0; k < m->n; k++)
+        if (!strcmp(m->names[k], name))
+            return;
+    if (m->n == PLAN_MAX_SHOWN_VARS)
+        return;
+    snprintf(m->names[m->n++], sizeof m->names[0], "%s", name);
+    fprintf(stderr, "kpct: %s:%d: test %s uses ${var:%s}, which no --var or --secret defines\n",
+            m->test->file, m->test->line, m->test->id, name);
+}
+
+/* Refuses a plan whose tests use a ${var:NAME} the command line does not define, before
+ * anything is sent: one line per missing name, then the verdict. Skipped tests need
+ * none. Returns 0, or CLI_EXIT_USAGE after printing why. */
+static int plan_check_vars(const cli_options *o, const plan *p)
+{
+    plan_missing m = {.n = 0};
+    size_t tests = 0;
+    for (size_t i = 0; i < p->n_jobs; i++) {
+        m.test = p->jobs[i].test;
+        if (!m.test->skip_reason)
+            tests += case_vars_undefined(p->set, m.test, p->jobs[i].market, o->vars,
+                                         plan_missing_var, &m) > 0;
+    }
+    if (!tests)
+        return 0;
+    char why[256];
+    snprintf(why, sizeof why,
+             "%zu test%s use%s undefined variables; give --var NAME=VALUE (or --secret) for each; "
+             "nothing was run",
+             tests, tests == 1 ? "" : "s", tests == 1 ? "s" : "");
+    return msg_usage(why);
+}
+
 int plan_open(const cli_options *o, plan *p, bool for_run)
 {
     char err[PLAN_MAX_ERR];
@@ -296,11 +341,12 @@ int plan_open(const cli_options *o, plan *p, bool for_run)
                                 .market = p->markets[m],
                                 .username = p->tgt.username,
                                 .password = p->tgt.password,
-                                .is_kpmock = p->tgt.is_kpmock};
+                                .is_kpmock = p->tgt.is_kpmock,
+                                .defs = o->vars};
     rc = plan_jobs(o, p, err, sizeof err);
     if (rc < 0)
         return rc == -2 ? msg_oom() : msg_usage(err);
-    return 0;
+    return plan_check_vars(o, p);
 }
 
 size_t plan_index_of(const cli_options *o, size_t job)

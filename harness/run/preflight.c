@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,49 @@ static void judge_failure(const exec_config *cfg, const transfer *t, CURLcode co
     }
 }
 
+/* The proxy variable libcurl reads for url's scheme when it is set and non-empty
+ * ("https_proxy", "all_proxy", ...), else NULL. */
+static const char *proxy_variable(const char *url)
+{
+    static const char *const https[] = {"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+                                        NULL};
+    static const char *const http[] = {"http_proxy", "all_proxy", "ALL_PROXY", NULL};
+    const char *const *names = strncmp(url, "https:", 6) == 0 ? https : http;
+    for (; *names; names++) {
+        const char *v = getenv(*names);
+        if (v && *v)
+            return *names;
+    }
+    return NULL;
+}
+
+/* Whether the proxy URL in the variable carries a user (an '@' before its host ends). */
+static bool proxy_has_user(const char *variable)
+{
+    const char *v = getenv(variable), *host = strstr(v, "://");
+    host = host ? host + 3 : v;
+    size_t authority = strcspn(host, "/?#");
+    const char *at = memchr(host, '@', authority);
+    return at != NULL;
+}
+
+/* Judges a 407 into v, naming the proxy variable but never its value (it may hold a
+ * password). */
+static void judge_proxy(const char *url, preflight_verdict *v)
+{
+    const char *var = proxy_variable(url);
+    v->kind = PREFLIGHT_PROXY_AUTH;
+    if (var && proxy_has_user(var)) {
+        snprintf(v->cause, sizeof v->cause,
+                 "the proxy to %s rejected the credentials in %s (HTTP 407)", url, var);
+        snprintf(v->hint, sizeof v->hint, "check the user and password in %s", var);
+    } else {
+        snprintf(v->cause, sizeof v->cause, "the proxy to %s wants credentials (HTTP 407)", url);
+        snprintf(v->hint, sizeof v->hint, "put them in %s, or set no_proxy",
+                 var ? var : "https_proxy");
+    }
+}
+
 /* Judges an HTTP answer into v: only the statuses that no test could pass past stop the
  * run; anything else (404 above all) is a server worth testing. */
 static void judge_answer(long status, const char *url, preflight_verdict *v)
@@ -126,9 +170,7 @@ static void judge_answer(long status, const char *url, preflight_verdict *v)
                  "check KLARNA_USERNAME and KLARNA_PASSWORD: the API credentials of this "
                  "environment and region");
     } else if (status == 407) {
-        v->kind = PREFLIGHT_PROXY_AUTH;
-        snprintf(v->cause, sizeof v->cause, "the proxy to %s wants credentials (HTTP 407)", url);
-        snprintf(v->hint, sizeof v->hint, "put them in https_proxy, or set no_proxy");
+        judge_proxy(url, v);
     } else {
         v->kind = PREFLIGHT_GO;
     }
