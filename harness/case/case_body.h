@@ -1,7 +1,8 @@
 /* case_body: request bodies — inline JSON, fixtures, picks, RFC 6902 patches, raw
  * bytes and generated documents: their load-time checks and their construction when a
  * step runs. Calls case_vars, case_mem (fixture lookup) and case_diag.
- * Ownership: case_body_build hands out a body the caller frees; the checks borrow. */
+ * Ownership: case_body_build hands out a body the caller frees; the checks borrow; a
+ * case_body_trial owns the bodies it built. */
 #ifndef KPCT_CASE_BODY_H
 #define KPCT_CASE_BODY_H
 
@@ -18,10 +19,17 @@
  * market in scope, generate bounds, variables). Returns the number of problems. */
 int case_body_check(case_lctx *c, const case_doc *doc, const cJSON *body,
                     const case_var_scope *scope, bool *is_json);
+/* The bodies a case's variant patches are tried on (one per market), built by the first
+ * trial and reused by the next ones; freed by case_body_trial_free (accepts NULL). */
+typedef struct case_body_trial case_body_trial;
 /* Checks that a variant's patch applies to the variant_target step's body (built from
- * its fixture, pick and patch) for every market in scope; returns the number of problems. */
+ * its fixture, pick and patch) for every market in scope; returns the number of problems.
+ * *trial starts NULL and carries the built bodies from one variant of a case to the next. */
 int case_body_trial_variant(case_lctx *c, const case_doc *doc, const cJSON *body,
-                            const cJSON *patch, const case_var_scope *scope);
+                            const cJSON *patch, const case_var_scope *scope,
+                            case_body_trial **trial);
+/* Frees a trial's bodies; accepts NULL. */
+void case_body_trial_free(case_body_trial *t);
 /* Checks a patch (an array of RFC 6902 operations); returns the number of problems. */
 int case_patch_check(case_lctx *c, const case_doc *doc, const cJSON *patch,
                      const case_var_scope *scope);
