@@ -1,6 +1,6 @@
 /* case_body: request bodies — inline JSON, fixtures, picks, RFC 6902 patches (applied
  * with cJSON_Utils, op by op so a failure names its op), raw bytes and generated
- * documents; their load-time checks (including a trial application of every patch to
+ * documents; their load-time checks (including a trial application of a step's patch to
  * every market's fixture) and their construction when a step runs. */
 #include "case_body.h"
 
@@ -311,10 +311,7 @@ int case_patch_check(case_lctx *c, const case_doc *doc, const cJSON *patch,
     return problems;
 }
 
-/* Applies patch to target op by op (skipping "test", whose values may hold variables);
- * reports the first op that fails against doc. Returns the number of problems. */
-static int patch_trial(case_lctx *c, const case_doc *doc, const cJSON *patch, cJSON *target,
-                       const char *what)
+int case_patch_try(cJSON *target, const cJSON *patch, const cJSON **failed, size_t *at)
 {
     size_t i = 0;
     for (const cJSON *op = patch->child; op; op = op->next, i++) {
@@ -323,18 +320,30 @@ static int patch_trial(case_lctx *c, const case_doc *doc, const cJSON *patch, cJ
             continue;
         int status = apply_one(target, op);
         if (status) {
-            case_err(c, doc, cJSON_GetObjectItemCaseSensitive(op, "path"), false,
-                     "patch[%zu] (%s %s) does not apply to %s: %s", i, o,
-                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path")), what,
-                     patch_reason(status));
-            return 1;
+            *failed = op;
+            *at = i;
+            return status;
         }
     }
     return 0;
 }
 
-/* The fixture of m named in body, picked (not patched): a new tree, or NULL. */
-static cJSON *fixture_base(const case_market *m, const cJSON *body, char *err, size_t errlen)
+int case_patch_trial(case_lctx *c, const case_doc *doc, const cJSON *patch, cJSON *target,
+                     const char *what)
+{
+    const cJSON *op = NULL;
+    size_t i = 0;
+    int status = case_patch_try(target, patch, &op, &i);
+    if (!status)
+        return 0;
+    const cJSON *path = cJSON_GetObjectItemCaseSensitive(op, "path");
+    case_err(c, doc, path, false, "patch[%zu] (%s %s) does not apply to %s: %s", i,
+             cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op")),
+             cJSON_GetStringValue(path), what, patch_reason(status));
+    return 1;
+}
+
+cJSON *case_body_fixture_base(const case_market *m, const cJSON *body, char *err, size_t errlen)
 {
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "fixture"));
     const case_fixture *f = name ? case_market_fixture(m, name) : NULL;
@@ -421,7 +430,7 @@ static int check_fixture_in_market(case_lctx *c, const case_doc *doc, const cJSO
     problems += bad_picks;
     if (bad_picks)
         return problems;
-    cJSON *base = fixture_base(m, body, err, sizeof err);
+    cJSON *base = case_body_fixture_base(m, body, err, sizeof err);
     if (!base) {
         case_err(c, doc, picks ? picks : fixture, false, "%s (market %s)", err, m->code);
         return problems + 1;
@@ -429,7 +438,7 @@ static int check_fixture_in_market(case_lctx *c, const case_doc *doc, const cJSO
     if (patch) {
         char what[128];
         snprintf(what, sizeof what, "fixtures/%s/%s.json", m->code, name);
-        problems += patch_trial(c, doc, patch, base, what);
+        problems += case_patch_trial(c, doc, patch, base, what);
     }
     cJSON_Delete(base);
     return problems;
@@ -541,40 +550,6 @@ int case_body_check(case_lctx *c, const case_doc *doc, const cJSON *body,
     return check_fixture_body(c, doc, body, scope);
 }
 
-int case_body_trial_variant(case_lctx *c, const case_doc *doc, const cJSON *body,
-                            const cJSON *patch, const case_var_scope *scope)
-{
-    int problems = 0;
-    const cJSON *fixture = cJSON_GetObjectItemCaseSensitive(body, "fixture");
-    const cJSON *inl = cJSON_GetObjectItemCaseSensitive(body, "inline");
-    if (inl) {
-        cJSON *base = cJSON_Duplicate(inl, 1);
-        if (base)
-            problems += patch_trial(c, doc, patch, base, "the variant_target step's inline body");
-        cJSON_Delete(base);
-        return problems;
-    }
-    if (!fixture)
-        return 0;
-    const cJSON *step_patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
-    for (size_t i = 0; i < scope->n_markets; i++) {
-        const case_market *m = scope->markets[i];
-        char err[256];
-        cJSON *base = fixture_base(m, body, err, sizeof err);
-        if (!base) {
-            case_err(c, doc, patch, true, "%s (market %s)", err, m->code);
-            problems++;
-            continue;
-        }
-        char what[160];
-        snprintf(what, sizeof what, "the variant_target step's body for market %s", m->code);
-        if (!step_patch || patch_trial(c, doc, step_patch, base, what) == 0)
-            problems += patch_trial(c, doc, patch, base, what);
-        cJSON_Delete(base);
-    }
-    return problems;
-}
-
 /* ---- building a body when a step runs ---- */
 
 static int print_body(cJSON *json, char **out, size_t *out_len, char *err, size_t errlen)
@@ -619,7 +594,7 @@ cJSON *case_body_json(const case_vars_ctx *v, const case_market *m, const cJSON 
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(body, "inline");
     if (x)
         return case_vars_subst_json(v, x, err, errlen);
-    base = fixture_base(m, body, err, errlen);
+    base = case_body_fixture_base(m, body, err, errlen);
     if (!base)
         return NULL;
     json = case_vars_subst_json(v, base, err, errlen);

@@ -1,7 +1,8 @@
 /* case_body: request bodies — inline JSON, fixtures, picks, RFC 6902 patches, raw
  * bytes and generated documents: their load-time checks and their construction when a
  * step runs. Calls case_vars, case_mem (fixture lookup) and case_diag.
- * Ownership: case_body_build hands out a body the caller frees; the checks borrow. */
+ * Ownership: case_body_build and case_body_fixture_base hand out what the caller frees;
+ * the checks borrow. */
 #ifndef KPCT_CASE_BODY_H
 #define KPCT_CASE_BODY_H
 
@@ -18,15 +19,22 @@
  * market in scope, generate bounds, variables). Returns the number of problems. */
 int case_body_check(case_lctx *c, const case_doc *doc, const cJSON *body,
                     const case_var_scope *scope, bool *is_json);
-/* Checks that a variant's patch applies to the variant_target step's body (built from
- * its fixture, pick and patch) for every market in scope; returns the number of problems. */
-int case_body_trial_variant(case_lctx *c, const case_doc *doc, const cJSON *body,
-                            const cJSON *patch, const case_var_scope *scope);
 /* Checks a patch (an array of RFC 6902 operations); returns the number of problems. */
 int case_patch_check(case_lctx *c, const case_doc *doc, const cJSON *patch,
                      const case_var_scope *scope);
 /* Applies a patch op by op; returns 0, or -1 with the failing op and why in err. */
 int case_patch_apply(cJSON *doc, const cJSON *patch, char *err, size_t errlen);
+/* Applies a patch to target op by op, skipping "test" (its values may hold variables):
+ * returns 0, or the cJSON_Utils status of the first op that fails, that op in *failed and
+ * its index in *at. */
+int case_patch_try(cJSON *target, const cJSON *patch, const cJSON **failed, size_t *at);
+/* Applies a patch as case_patch_try does and reports the first op that fails ("does not
+ * apply to what") against doc; returns the number of problems. */
+int case_patch_trial(case_lctx *c, const case_doc *doc, const cJSON *patch, cJSON *target,
+                     const char *what);
+/* The fixture of market m that body names, picked (not patched): returns a new tree
+ * (caller deletes), or NULL with err. */
+cJSON *case_body_fixture_base(const case_market *m, const cJSON *body, char *err, size_t errlen);
 /* Builds the JSON of an inline or fixture body (picked, patched, variables substituted):
  * returns it (caller deletes), or NULL with err. */
 cJSON *case_body_json(const case_vars_ctx *v, const case_market *m, const cJSON *body, char *err,

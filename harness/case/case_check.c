@@ -12,6 +12,7 @@
 #include "case_mem.h"
 #include "case_select.h"
 #include "case_step.h"
+#include "case_trial.h"
 #include "case_vars.h"
 
 int case_checker_init(case_checker *k, case_lctx *c, bool have_catalog, size_t n_files)
@@ -141,6 +142,7 @@ typedef struct case_work {
     names captured;          /* names captured by the steps so far */
     size_t *captured_before; /* captured.count before each step */
     bool variant_body_json;  /* the variant_target step has a JSON body */
+    case_trial *trial;       /* that body per market, kept from one variant to the next */
     int problems;
 } case_work;
 
@@ -289,7 +291,7 @@ static int check_variant(case_work *w, const cJSON *v, const case_step_def *vst)
     w->problems += pp;
     /* the trial runs only on a case clean so far: its failures would repeat earlier ones */
     if (!pp && !w->problems)
-        w->problems += case_body_trial_variant(c, doc, body, vp, &vscope);
+        w->problems += case_trial_variant(c, doc, body, vp, &vscope, &w->trial);
     return 0;
 }
 
@@ -361,6 +363,7 @@ static int check_case(case_checker *L, const case_doc *doc, const cJSON *cj, con
         *out = w.def;
 out:
     free(w.captured.items);
+    case_trial_free(w.trial);
     return w.problems;
 }
 

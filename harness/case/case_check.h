@@ -1,9 +1,9 @@
 /* case_check: the load-time check of suite documents and their cases — suite names
  * (unique across files), case keys, ids, clauses, markets and targets, the scope of
  * variables each step sees, steps (through case_step) and variants (their patches tried
- * on the variant_target step's body). Checked cases are appended to the set. Calls
- * case_step, case_body, case_expect, case_catalog, case_select (target names), case_mem
- * and case_diag.
+ * on the variant_target step's body, through case_trial). Checked cases are appended to
+ * the set. Calls case_step, case_body, case_trial, case_expect, case_catalog, case_select
+ * (target names), case_mem and case_diag.
  * Ownership: a case_checker owns its suite registry (freed by case_checker_free) and
  * borrows the load context; case definitions are owned by the set. */
 #ifndef KPCT_CASE_CHECK_H

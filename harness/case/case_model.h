@@ -97,7 +97,8 @@ struct case_set {
     size_t n_clauses;
     case_def **cases;
     size_t n_cases;
-    case_test *tests[SIT_COUNT]; /* the same tests, with the skip reason of each situation */
+    case_test *tests[SIT_COUNT]; /* the same tests, with the skip reason of each situation
+                                    (NULL: the same skip reasons as SIT_MOCK's) */
     size_t n_tests;
     bool oom;                /* an allocation of the set failed: the load that made it fails */
     char digest[SHA256_HEX]; /* of every document read (case_digest.h); "" until loaded */

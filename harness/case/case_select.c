@@ -21,7 +21,81 @@ unsigned case_target_bit(const char *name)
     return 0;
 }
 
-/* ---- expansion into tests ---- */
+/* ---- expansion into tests ----
+ * A case may expand into tens of thousands of variants, so the expansion costs each
+ * variant only what it adds: what the tests of a case share (tag, clause and market
+ * lists, targets, skip reasons) is built once per case and borrowed by every variant
+ * that adds none of its own; ids, titles and patch texts are cut from large blocks; the
+ * plan's array is sized once; and a situation whose skip reasons are all the mock's
+ * shares the mock's array (set->tests[s] NULL). */
+
+#define TEXT_BLOCK 65536 /* bytes of each block test ids, titles and patches are cut from */
+
+/* Set-owned blocks that short texts are cut from. */
+typedef struct text_pool {
+    case_set *set;
+    char *at;
+    size_t left;
+} text_pool;
+
+/* Starts a new block of at least n bytes; returns 0, or -1 on OOM. */
+static int pool_refill(text_pool *p, size_t n)
+{
+    size_t size = n > TEXT_BLOCK ? n : TEXT_BLOCK;
+    char *block = case_set_own(p->set, malloc(size));
+    if (!block)
+        return -1;
+    p->at = block;
+    p->left = size;
+    return 0;
+}
+
+/* n bytes from the pool; NULL on OOM. */
+static char *pool_take(text_pool *p, size_t n)
+{
+    if (n > p->left && pool_refill(p, n) != 0)
+        return NULL;
+    char *r = p->at;
+    p->at += n;
+    p->left -= n;
+    return r;
+}
+
+/* The concatenation of a, b, c and d (NULL: the rest are absent) in the pool. */
+static const char *pool_join(text_pool *p, const char *a, const char *b, const char *c,
+                             const char *d)
+{
+    const char *parts[] = {a, b, c, d};
+    size_t len[4] = {0}, total = 1, n = 0;
+    for (; n < 4 && parts[n]; n++)
+        total += len[n] = strlen(parts[n]);
+    char *r = pool_take(p, total);
+    if (!r)
+        return NULL;
+    char *o = r;
+    for (size_t i = 0; i < n; o += len[i], i++)
+        memcpy(o, parts[i], len[i]);
+    *o = '\0';
+    return r;
+}
+
+/* json as compact JSON (what cJSON_PrintUnformatted prints) in the pool; NULL on OOM. */
+static const char *pool_print(text_pool *p, const cJSON *json)
+{
+    for (int fresh = 0; fresh < 2; fresh++) {
+        /* cJSON may want up to 5 bytes more than it writes */
+        if (p->left > 5 && cJSON_PrintPreallocated((cJSON *)json, p->at, (int)(p->left - 5), 0)) {
+            char *r = p->at;
+            size_t n = strlen(r) + 1;
+            p->at += n;
+            p->left -= n;
+            return r;
+        }
+        if (!fresh && pool_refill(p, TEXT_BLOCK) != 0)
+            return NULL;
+    }
+    return case_set_own(p->set, cJSON_PrintUnformatted(json)); /* longer than a block */
+}
 
 static void append_unique(const char **list, size_t *n, const cJSON *arr)
 {
@@ -32,6 +106,19 @@ static void append_unique(const char **list, size_t *n, const cJSON *arr)
         if (!dup)
             list[(*n)++] = e->valuestring;
     }
+}
+
+/* The strings of a and then b without repeats, in a new set-owned list; NULL on OOM. */
+static const char **unique_list(case_set *set, const cJSON *a, const cJSON *b, size_t *n)
+{
+    const char **list = case_set_alloc(
+        set, (size_t)(cJSON_GetArraySize(a) + cJSON_GetArraySize(b) + 1) * sizeof *list);
+    *n = 0;
+    if (list) {
+        append_unique(list, n, a);
+        append_unique(list, n, b);
+    }
+    return list;
 }
 
 static unsigned target_bits(const cJSON *obj)
@@ -45,27 +132,114 @@ static unsigned target_bits(const cJSON *obj)
     return bits;
 }
 
-/* Appends the test of def (or of one of its variants) to every situation's list. About a
- * hundred lines because it fills one case_test member by member (id, title, tags,
- * clauses, markets, targets, then each situation's skip reason), each with its rule. */
-static int add_test(case_set *set, const case_def *def, const cJSON *variant, size_t *cap)
+/* What a test's tags, clauses, markets and targets make of it: the lists, whether it
+ * runs alone, and its skip reason in each situation. */
+typedef struct test_facts {
+    const char **tags;
+    size_t n_tags;
+    bool runs_alone;
+    const char **clauses;
+    size_t n_clauses;
+    const char **markets;
+    size_t n_markets; /* 0: every market */
+    unsigned targets; /* TGT_* bits */
+    const char *skip[SIT_COUNT];
+} test_facts;
+
+/* Fills f->skip from f->targets and the case's admin steps. Returns 0, or -1 on OOM. */
+static int skip_reasons(case_set *set, const case_def *def, test_facts *f)
 {
-    if (set->n_tests == *cap) {
-        size_t ncap = *cap ? 2 * *cap : 64;
-        for (int s = 0; s < SIT_COUNT; s++) {
-            case_test *n = realloc(set->tests[s], ncap * sizeof *n);
-            if (!n)
-                return -1;
-            set->tests[s] = n;
+    char list[64] = ""; /* the targets the test applies to */
+    for (unsigned k = 0; k < 3; k++)
+        if (f->targets & (1u << k)) {
+            if (list[0])
+                strcat(list, ", ");
+            strcat(list, TARGET_NAMES[k]);
         }
-        *cap = ncap;
+    for (int s = 0; s < SIT_COUNT; s++) {
+        const char *tname = TARGET_NAMES[s == SIT_MOCK ? 0 : s == SIT_PLAYGROUND ? 1 : 2];
+        f->skip[s] = NULL;
+        if (!(f->targets & case_target_bit(tname))) {
+            f->skip[s] =
+                case_set_printf(set, "not applicable to target %s: applies to %s", tname, list);
+            if (!f->skip[s])
+                return -1;
+        } else if (def->first_admin >= 0 && (s == SIT_PLAYGROUND || s == SIT_URL)) {
+            const case_step_def *st = &def->steps[def->first_admin];
+            f->skip[s] = case_set_printf(set, "needs the reference mock: step %ld %s",
+                                         def->first_admin + 1, st->admin_what);
+            if (!f->skip[s])
+                return -1;
+        }
     }
-    case_test t = {0};
-    case_test_priv *priv = case_set_alloc(set, sizeof *priv);
-    if (!priv)
+    return 0;
+}
+
+/* The facts of def's test, or of its variant (NULL: the case's own) given the case's in
+ * shared: a variant that adds no tags, clauses, markets or targets borrows shared's lists.
+ * Returns 0, or -1 on OOM. */
+static int test_facts_of(case_set *set, const case_def *def, const cJSON *variant,
+                         const test_facts *shared, test_facts *f)
+{
+    const cJSON *ctags = cJSON_GetObjectItemCaseSensitive(def->json, "tags");
+    const cJSON *vtags = variant ? cJSON_GetObjectItemCaseSensitive(variant, "tags") : NULL;
+    const cJSON *vcl = variant ? cJSON_GetObjectItemCaseSensitive(variant, "clauses") : NULL;
+    const cJSON *mk = cJSON_GetObjectItemCaseSensitive(def->json, "markets");
+    const cJSON *vmk = variant ? cJSON_GetObjectItemCaseSensitive(variant, "markets") : NULL;
+    bool own_targets = variant && cJSON_GetObjectItemCaseSensitive(def->json, "targets") &&
+                       cJSON_GetObjectItemCaseSensitive(variant, "targets");
+    if (shared)
+        *f = *shared;
+    else
+        *f = (test_facts){0};
+    if (!shared || vtags) {
+        f->tags = unique_list(set, ctags, vtags, &f->n_tags);
+        if (!f->tags)
+            return -1;
+        /* a test tagged "clock" or "exclusive" changes the mock for every test: it runs
+         * alone */
+        f->runs_alone = false;
+        for (size_t i = 0; i < f->n_tags; i++)
+            if (!strcmp(f->tags[i], "clock") || !strcmp(f->tags[i], "exclusive"))
+                f->runs_alone = true;
+    }
+    if (!shared || vcl) {
+        f->clauses =
+            unique_list(set, vcl ? vcl : cJSON_GetObjectItemCaseSensitive(def->json, "clauses"),
+                        NULL, &f->n_clauses);
+        if (!f->clauses)
+            return -1;
+    }
+    /* a variant's markets and targets are added to the case's (no list: every one) */
+    if (!shared || (vmk && mk)) {
+        f->markets = mk ? unique_list(set, mk, vmk, &f->n_markets)
+                        : unique_list(set, NULL, NULL, &f->n_markets);
+        if (!f->markets)
+            return -1;
+    }
+    if (!shared || own_targets) {
+        f->targets = target_bits(def->json) | (own_targets ? target_bits(variant) : 0);
+        if (skip_reasons(set, def, f) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Writes the test of def (or of one of its variants) at set->tests[SIT_MOCK][n_tests],
+ * its skip reason in each situation at skips[n_tests * SIT_COUNT ...], with priv as its
+ * private part. Returns 0, or -1 on OOM. */
+static int add_test(case_set *set, text_pool *pool, const case_def *def, const cJSON *variant,
+                    const test_facts *shared, case_test_priv *priv, const char **skips)
+{
+    test_facts f;
+    if (test_facts_of(set, def, variant, shared, &f) != 0)
         return -1;
-    priv->def = def;
-    priv->variant = variant;
+    case_test t = {0};
+    *priv = (case_test_priv){.def = def,
+                             .variant = variant,
+                             .targets = f.targets,
+                             .markets = f.markets,
+                             .n_markets = f.n_markets};
     t.suite = def->suite;
     t.file = def->doc->path;
     t.priv = priv;
@@ -74,11 +248,11 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
     if (variant) {
         const char *vid = cJSON_GetObjectItemCaseSensitive(variant, "id")->valuestring;
         const char *vt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(variant, "title"));
-        t.id = case_set_printf(set, "%s.%s", def->id, vid);
-        t.title = vt ? vt : case_set_printf(set, "%s (%s)", def->title, vid);
+        t.id = pool_join(pool, def->id, ".", vid, NULL);
+        t.title = vt ? vt : pool_join(pool, def->title, " (", vid, ")");
         jsonpos_value(def->doc->pos, variant, &t.line, &col);
         const cJSON *patch = cJSON_GetObjectItemCaseSensitive(variant, "patch");
-        if (patch && !(t.patch_text = case_set_own(set, cJSON_PrintUnformatted(patch))))
+        if (patch && !(t.patch_text = pool_print(pool, patch)))
             return -1;
     } else {
         t.id = def->id;
@@ -87,70 +261,55 @@ static int add_test(case_set *set, const case_def *def, const cJSON *variant, si
     }
     if (!t.id || !t.title)
         return -1;
-    const cJSON *ctags = cJSON_GetObjectItemCaseSensitive(def->json, "tags");
-    const cJSON *vtags = variant ? cJSON_GetObjectItemCaseSensitive(variant, "tags") : NULL;
-    const char **tags = case_set_alloc(
-        set, (size_t)(cJSON_GetArraySize(ctags) + cJSON_GetArraySize(vtags) + 1) * sizeof *tags);
-    if (!tags)
-        return -1;
-    append_unique(tags, &t.n_tags, ctags);
-    append_unique(tags, &t.n_tags, vtags);
-    t.tags = tags;
-    /* a test tagged "clock" or "exclusive" changes the mock for every test: it runs alone */
-    for (size_t i = 0; i < t.n_tags; i++)
-        if (!strcmp(tags[i], "clock") || !strcmp(tags[i], "exclusive"))
-            t.runs_alone = true;
-    const cJSON *cl = variant ? cJSON_GetObjectItemCaseSensitive(variant, "clauses") : NULL;
-    if (!cl)
-        cl = cJSON_GetObjectItemCaseSensitive(def->json, "clauses");
-    const char **clauses =
-        case_set_alloc(set, (size_t)(cJSON_GetArraySize(cl) + 1) * sizeof *clauses);
-    if (!clauses)
-        return -1;
-    append_unique(clauses, &t.n_clauses, cl);
-    t.clauses = clauses;
-    /* a variant's markets and targets are added to the case's (no list: every one) */
-    const cJSON *mk = cJSON_GetObjectItemCaseSensitive(def->json, "markets");
-    const cJSON *vmk = variant ? cJSON_GetObjectItemCaseSensitive(variant, "markets") : NULL;
-    const char **markets = case_set_alloc(
-        set, (size_t)(cJSON_GetArraySize(mk) + cJSON_GetArraySize(vmk) + 1) * sizeof *markets);
-    if (!markets)
-        return -1;
-    if (mk) {
-        append_unique(markets, &priv->n_markets, mk);
-        append_unique(markets, &priv->n_markets, vmk);
-    }
-    priv->markets = markets;
-    priv->targets = target_bits(def->json);
-    if (variant && cJSON_GetObjectItemCaseSensitive(def->json, "targets") &&
-        cJSON_GetObjectItemCaseSensitive(variant, "targets"))
-        priv->targets |= target_bits(variant);
+    t.tags = f.tags;
+    t.n_tags = f.n_tags;
+    t.runs_alone = f.runs_alone;
+    t.clauses = f.clauses;
+    t.n_clauses = f.n_clauses;
+    t.skip_reason = f.skip[SIT_MOCK];
+    memcpy(&skips[set->n_tests * SIT_COUNT], f.skip, sizeof f.skip);
+    set->tests[SIT_MOCK][set->n_tests++] = t;
+    return 0;
+}
 
-    char list[64] = ""; /* the targets the test applies to, for skip reasons */
-    for (unsigned k = 0; k < 3; k++)
-        if (priv->targets & (1u << k)) {
-            if (list[0])
-                strcat(list, ", ");
-            strcat(list, TARGET_NAMES[k]);
-        }
-    for (int s = 0; s < SIT_COUNT; s++) {
-        case_test *x = &set->tests[s][set->n_tests];
-        *x = t;
-        const char *tname = TARGET_NAMES[s == SIT_MOCK ? 0 : s == SIT_PLAYGROUND ? 1 : 2];
-        if (!(priv->targets & case_target_bit(tname))) {
-            x->skip_reason =
-                case_set_printf(set, "not applicable to target %s: applies to %s", tname, list);
-            if (!x->skip_reason)
-                return -1;
-        } else if (def->first_admin >= 0 && (s == SIT_PLAYGROUND || s == SIT_URL)) {
-            const case_step_def *st = &def->steps[def->first_admin];
-            x->skip_reason = case_set_printf(set, "needs the reference mock: step %ld %s",
-                                             def->first_admin + 1, st->admin_what);
-            if (!x->skip_reason)
-                return -1;
-        }
+/* Appends the tests of def: its variants', or its own. Returns 0, or -1 on OOM. */
+static int add_case(case_set *set, text_pool *pool, const case_def *def, const char **skips)
+{
+    const cJSON *variants = cJSON_GetObjectItemCaseSensitive(def->json, "variants");
+    size_t n = variants ? (size_t)cJSON_GetArraySize(variants) : 1;
+    case_test_priv *privs = case_set_alloc(set, n * sizeof *privs);
+    if (!privs)
+        return -1;
+    if (!variants)
+        return add_test(set, pool, def, NULL, NULL, privs, skips);
+    test_facts shared;
+    if (test_facts_of(set, def, NULL, NULL, &shared) != 0)
+        return -1;
+    size_t i = 0;
+    for (const cJSON *v = variants->child; v; v = v->next, i++)
+        if (add_test(set, pool, def, v, &shared, &privs[i], skips) != 0)
+            return -1;
+    return 0;
+}
+
+/* Gives situation s an array of its own when one of its skip reasons differs from the
+ * mock's; leaves set->tests[s] NULL otherwise. Returns 0, or -1 on OOM. */
+static int situation_tests(case_set *set, int s, const char *const *skips)
+{
+    bool same = true;
+    for (size_t i = 0; i < set->n_tests && same; i++) {
+        const char *a = skips[i * SIT_COUNT + s], *b = skips[i * SIT_COUNT + SIT_MOCK];
+        same = a == b || (a && b && strcmp(a, b) == 0);
     }
-    set->n_tests++;
+    if (same)
+        return 0;
+    case_test *own = malloc(set->n_tests * sizeof *own);
+    if (!own)
+        return -1;
+    memcpy(own, set->tests[SIT_MOCK], set->n_tests * sizeof *own);
+    for (size_t i = 0; i < set->n_tests; i++)
+        own[i].skip_reason = skips[i * SIT_COUNT + s];
+    set->tests[s] = own;
     return 0;
 }
 
@@ -215,20 +374,30 @@ static void check_duplicate_ids(case_lctx *c, case_set *set)
 int case_set_expand(case_lctx *c)
 {
     case_set *set = c->set;
-    size_t cap = 0;
+    size_t n = 0;
     for (size_t i = 0; i < set->n_cases; i++) {
-        const case_def *def = set->cases[i];
-        const cJSON *variants = cJSON_GetObjectItemCaseSensitive(def->json, "variants");
-        if (variants) {
-            for (const cJSON *v = variants->child; v; v = v->next)
-                if (add_test(set, def, v, &cap) != 0)
-                    return -1;
-        } else if (add_test(set, def, NULL, &cap) != 0) {
-            return -1;
-        }
+        const cJSON *variants = cJSON_GetObjectItemCaseSensitive(set->cases[i]->json, "variants");
+        n += variants ? (size_t)cJSON_GetArraySize(variants) : 1;
     }
+    int rc = -1;
+    text_pool pool = {.set = set};
+    /* each test's skip reason in each situation, until it is known which situations
+     * need an array of their own */
+    const char **skips = malloc((n + 1) * SIT_COUNT * sizeof *skips);
+    set->tests[SIT_MOCK] = malloc((n + 1) * sizeof *set->tests[SIT_MOCK]);
+    if (!skips || !set->tests[SIT_MOCK])
+        goto out;
+    for (size_t i = 0; i < set->n_cases; i++)
+        if (add_case(set, &pool, set->cases[i], skips) != 0)
+            goto out;
+    for (int s = 0; s < SIT_COUNT; s++)
+        if (s != SIT_MOCK && situation_tests(set, s, skips) != 0)
+            goto out;
     check_duplicate_ids(c, set);
-    return 0;
+    rc = 0;
+out:
+    free(skips);
+    return rc;
 }
 
 /* ---- selection for a run ---- */
@@ -257,7 +426,7 @@ int case_set_select(const case_set *set, const case_filter *f, const case_test *
     }
     size_t n = 0;
     for (size_t i = 0; i < set->n_tests; i++) {
-        const case_test *t = &set->tests[sit][i];
+        const case_test *t = &(set->tests[sit] ? set->tests[sit] : set->tests[SIT_MOCK])[i];
         const case_test_priv *p = t->priv;
         if (p->n_markets) {
             bool ok = false;

@@ -12,8 +12,8 @@
 /* The TGT_* bit of a target name ("mock", "playground", "url"), or 0 for another. */
 unsigned case_target_bit(const char *name);
 /* Expands every case of c->set (each variant of it, when it has variants) into
- * set->tests, one copy per situation with its skip reason, and reports duplicate test
- * ids with case_err. Returns 0, or -1 on OOM. */
+ * set->tests, one copy per situation whose skip reasons differ from the mock's, and
+ * reports duplicate test ids with case_err. Returns 0, or -1 on OOM. */
 int case_set_expand(case_lctx *c);
 
 #endif

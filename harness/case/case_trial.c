@@ -1,0 +1,303 @@
+/* case_trial: a case's variant patches tried on the variant_target step's body, built
+ * once per market and put back after each trial (see case_trial.h). */
+#include "case_trial.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_body.h"
+#include "case_diag.h"
+
+/* A case may have tens of thousands of variants, each tried on the variant_target step's
+ * body in every market. The body of each market is built once (picked, the step's patch
+ * applied) and each trial swaps only the members its ops reach for copies, applies the
+ * patch, and puts the original members back: a trial costs what its patch touches, not
+ * a copy of the body. */
+
+/* A body variant patches are tried on. */
+typedef struct trial_base {
+    const case_market *market; /* NULL: the step's inline body */
+    cJSON *json;               /* NULL: not built (the trial takes the slow way, which says why) */
+    cJSON **members;           /* json's members in order; NULL: json is not an object */
+    cJSON **by_address;        /* the same members, sorted by address */
+    size_t n_members;
+} trial_base;
+
+struct case_trial {
+    const cJSON *body; /* the step body the bases were built from */
+    trial_base *bases;
+    size_t n_bases, cap_bases;
+};
+
+static void trial_clear(case_trial *t)
+{
+    for (size_t i = 0; i < t->n_bases; i++) {
+        cJSON_Delete(t->bases[i].json);
+        free(t->bases[i].members);
+        free(t->bases[i].by_address);
+    }
+    t->n_bases = 0;
+}
+
+void case_trial_free(case_trial *t)
+{
+    if (!t)
+        return;
+    trial_clear(t);
+    free(t->bases);
+    free(t);
+}
+
+static int by_address(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (cJSON *const *)a;
+    uintptr_t y = (uintptr_t) * (cJSON *const *)b;
+    return (x > y) - (x < y);
+}
+
+/* Builds the base of market m (NULL: the inline body) into b; b->json stays NULL when the
+ * body cannot be built or the step's own patch does not apply. Returns 0, or -1 on OOM. */
+static int trial_base_build(trial_base *b, const cJSON *body, const case_market *m)
+{
+    *b = (trial_base){.market = m};
+    if (m) {
+        char err[256];
+        b->json = case_body_fixture_base(m, body, err, sizeof err);
+        const cJSON *step_patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+        const cJSON *op = NULL;
+        size_t at = 0;
+        if (b->json && step_patch && case_patch_try(b->json, step_patch, &op, &at) != 0) {
+            cJSON_Delete(b->json);
+            b->json = NULL;
+        }
+    } else {
+        b->json = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(body, "inline"), 1);
+    }
+    if (!cJSON_IsObject(b->json))
+        return 0;
+    for (const cJSON *e = b->json->child; e; e = e->next)
+        b->n_members++;
+    b->members = malloc((b->n_members + 1) * sizeof *b->members);
+    b->by_address = malloc((b->n_members + 1) * sizeof *b->by_address);
+    if (!b->members || !b->by_address) {
+        free(b->members);
+        free(b->by_address);
+        cJSON_Delete(b->json);
+        *b = (trial_base){.market = m};
+        return -1;
+    }
+    size_t i = 0;
+    for (cJSON *e = b->json->child; e; e = e->next, i++)
+        b->members[i] = b->by_address[i] = e;
+    qsort(b->by_address, b->n_members, sizeof *b->by_address, by_address);
+    return 0;
+}
+
+/* The base of market m in t, built on first use; NULL on OOM. */
+static trial_base *trial_base_of(case_trial *t, const cJSON *body, const case_market *m)
+{
+    if (t->body != body) {
+        trial_clear(t);
+        t->body = body;
+    }
+    for (size_t i = 0; i < t->n_bases; i++)
+        if (t->bases[i].market == m)
+            return &t->bases[i];
+    if (t->n_bases == t->cap_bases) {
+        size_t cap = t->cap_bases ? 2 * t->cap_bases : 4;
+        trial_base *n = realloc(t->bases, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        t->bases = n;
+        t->cap_bases = cap;
+    }
+    trial_base *b = &t->bases[t->n_bases];
+    if (trial_base_build(b, body, m) != 0)
+        return NULL;
+    t->n_bases++;
+    return b;
+}
+
+/* Whether every op that a trial applies reaches into a member ("/..."), never the whole
+ * document: only then can a trial be undone member by member. */
+static bool reaches_members_only(const cJSON *patch)
+{
+    for (const cJSON *op = patch->child; op; op = op->next) {
+        const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
+        if (o && strcmp(o, "test") == 0)
+            continue;
+        const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"));
+        const cJSON *from = cJSON_GetObjectItemCaseSensitive(op, "from");
+        if (!path || path[0] != '/' ||
+            (from && (!cJSON_IsString(from) || from->valuestring[0] != '/')))
+            return false;
+    }
+    return true;
+}
+
+/* Whether member name equals the first reference token of ptr ("/tok..."), decoded. */
+static bool first_token_is(const char *ptr, const char *name)
+{
+    const char *p = ptr + 1;
+    for (; *p && *p != '/'; p++, name++) {
+        char ch = *p;
+        if (ch == '~') {
+            ch = p[1] == '1' ? '/' : '~';
+            p++;
+        }
+        if (*name != ch)
+            return false;
+    }
+    return *name == '\0';
+}
+
+/* Puts repl where member is in parent's list and takes member out (prev NULL marks it
+ * out: a listed member's prev is never NULL). */
+static void swap_member(cJSON *parent, cJSON *member, cJSON *repl)
+{
+    repl->next = member->next;
+    repl->prev = member->prev;
+    if (member == parent->child)
+        parent->child = repl;
+    else
+        repl->prev->next = repl;
+    if (repl->next)
+        repl->next->prev = repl;
+    else
+        parent->child->prev = repl;
+    member->next = member->prev = NULL;
+}
+
+/* Swaps every member of b that ptr's first token names for a copy; returns 0, or -1 on
+ * OOM. */
+static int copy_on_write(trial_base *b, const char *ptr)
+{
+    for (size_t i = 0; i < b->n_members; i++) {
+        cJSON *m = b->members[i];
+        /* a member without a key (cJSON's replace when its key copy ran out of memory)
+         * is reached by no path */
+        if (!m->prev || !m->string || !first_token_is(ptr, m->string))
+            continue;
+        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!copy)
+            return -1;
+        swap_member(b->json, m, copy);
+    }
+    return 0;
+}
+
+/* Puts b back as it was built: what a trial added or copied is deleted, the original
+ * members are relinked in their order. */
+static void trial_restore(trial_base *b)
+{
+    cJSON *garbage = NULL;
+    for (cJSON *e = b->json->child, *next; e; e = next) {
+        next = e->next;
+        if (!bsearch(&e, b->by_address, b->n_members, sizeof *b->by_address, by_address)) {
+            e->prev = NULL;
+            e->next = garbage;
+            garbage = e;
+        }
+    }
+    size_t n = b->n_members;
+    b->json->child = n ? b->members[0] : NULL;
+    for (size_t i = 0; i < n; i++) {
+        b->members[i]->prev = b->members[i ? i - 1 : n - 1];
+        b->members[i]->next = i + 1 < n ? b->members[i + 1] : NULL;
+    }
+    cJSON_Delete(garbage);
+}
+
+/* Tries patch on b in place (b->members set, the patch reaching members only) and puts b
+ * back. Returns the number of problems. */
+static int trial_in_place(case_lctx *c, const case_doc *doc, const cJSON *patch, trial_base *b,
+                          const char *what)
+{
+    int problems = 0;
+    for (const cJSON *op = patch->child; op; op = op->next) {
+        const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
+        const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "from"));
+        if (o && strcmp(o, "test") == 0)
+            continue;
+        if (copy_on_write(b, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"))) ||
+            (from && copy_on_write(b, from))) {
+            case_oom(c);
+            problems = 1;
+            goto out;
+        }
+    }
+    problems = case_patch_trial(c, doc, patch, b->json, what);
+out:
+    trial_restore(b);
+    return problems;
+}
+
+/* Tries patch on a copy of base. Returns the number of problems. */
+static int trial_on_copy(case_lctx *c, const case_doc *doc, const cJSON *patch, const cJSON *base,
+                         const char *what)
+{
+    cJSON *copy = cJSON_Duplicate(base, 1);
+    if (!copy) {
+        case_oom(c);
+        return 1;
+    }
+    int problems = case_patch_trial(c, doc, patch, copy, what);
+    cJSON_Delete(copy);
+    return problems;
+}
+
+/* The trial of market m without a kept base: the body built from the fixture, the step's
+ * patch and then the variant's applied, every failure reported. */
+static int trial_from_scratch(case_lctx *c, const case_doc *doc, const cJSON *body,
+                              const cJSON *patch, const case_market *m, const char *what)
+{
+    char err[256];
+    cJSON *base = case_body_fixture_base(m, body, err, sizeof err);
+    if (!base) {
+        case_err(c, doc, patch, true, "%s (market %s)", err, m->code);
+        return 1;
+    }
+    const cJSON *step_patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+    int problems = 0;
+    if (!step_patch || case_patch_trial(c, doc, step_patch, base, what) == 0)
+        problems = case_patch_trial(c, doc, patch, base, what);
+    cJSON_Delete(base);
+    return problems;
+}
+
+/* Tries patch on the base of market m (NULL: the inline body). */
+static int trial_one(case_lctx *c, const case_doc *doc, const cJSON *body, const cJSON *patch,
+                     const case_market *m, case_trial *t, const char *what)
+{
+    trial_base *b = t ? trial_base_of(t, body, m) : NULL;
+    if (b && b->json && b->members && reaches_members_only(patch))
+        return trial_in_place(c, doc, patch, b, what);
+    if (b && b->json)
+        return trial_on_copy(c, doc, patch, b->json, what);
+    if (m)
+        return trial_from_scratch(c, doc, body, patch, m, what);
+    case_oom(c); /* an inline body is always built, unless memory ran out */
+    return 1;
+}
+
+int case_trial_variant(case_lctx *c, const case_doc *doc, const cJSON *body, const cJSON *patch,
+                       const case_var_scope *scope, case_trial **trial)
+{
+    if (!*trial)
+        *trial = calloc(1, sizeof **trial); /* NULL (OOM): every trial from scratch */
+    if (cJSON_GetObjectItemCaseSensitive(body, "inline"))
+        return trial_one(c, doc, body, patch, NULL, *trial,
+                         "the variant_target step's inline body");
+    if (!cJSON_GetObjectItemCaseSensitive(body, "fixture"))
+        return 0;
+    int problems = 0;
+    for (size_t i = 0; i < scope->n_markets; i++) {
+        const case_market *m = scope->markets[i];
+        char what[160];
+        snprintf(what, sizeof what, "the variant_target step's body for market %s", m->code);
+        problems += trial_one(c, doc, body, patch, m, *trial, what);
+    }
+    return problems;
+}
