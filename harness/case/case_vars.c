@@ -626,7 +626,7 @@ int case_vars_expand(const case_vars_defs *d, const char *text, size_t max, char
     goto out;
 failed:
     if (rc == -1)
-        snprintf(err, errlen, "it is over %zu bytes once expanded", max);
+        snprintf(err, errlen, "the value is over %zu bytes once expanded", max);
 out:
     kbuf_free(&b);
     return rc;
