@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "b64.h"
 #include "kbuf.h"
 #include "kfile.h"
 #include "kpct_child.h"
@@ -234,9 +235,26 @@ static void pass_on(const gateway *g, int c, const kbuf *req)
     write_all(up, req->data, line_end);
     write_all(up, "Connection: close\r\n", 19);
     write_all(up, req->data + line_end, req->len - line_end);
+    /* the answer, with the key echoed back after its status line, raw and in base64, so
+     * the run's traces and stories would show it if redaction missed it */
     char buf[65536];
-    for (ssize_t n; (n = read(up, buf, sizeof buf)) > 0;)
-        write_all(c, buf, (size_t)n);
+    bool echoed = false;
+    for (ssize_t n; (n = read(up, buf, sizeof buf)) > 0;) {
+        const char *eol = echoed ? NULL : memmem(buf, (size_t)n, "\r\n", 2);
+        if (!eol) {
+            write_all(c, buf, (size_t)n);
+            continue;
+        }
+        char *b64 = b64_encode(SECRET, strlen(SECRET), false), *echo = NULL;
+        int len = asprintf(&echo, "X-Echo-Key: %s\r\nX-Echo-Key-B64: %s\r\n", SECRET, b64);
+        write_all(c, buf, (size_t)(eol + 2 - buf));
+        if (len > 0)
+            write_all(c, echo, (size_t)len);
+        write_all(c, eol + 2, (size_t)(buf + n - (eol + 2)));
+        free(b64);
+        free(echo);
+        echoed = true;
+    }
     close(up);
 }
 
@@ -433,6 +451,8 @@ Test(cli_header, passes_a_gateway_that_wants_its_key_on_every_request_and_never_
     cr_expect_eq(gateway_count(&g, "- GET /payments/v1/sessions/00000000-"), 1);
     cr_expect(strstr(c.err, "-H 'X-Api-Key: ***'"), "the trace shows it redacted: %s", c.err);
     cr_expect(strstr(c.err, "-H 'x-api-key: " WRONG_KEY "'"), "the step's own: %s", c.err);
+    cr_expect(strstr(c.err, "X-Echo-Key: ***"), "the echo reached the trace: %s", c.err);
+    cr_expect(strstr(c.err, "X-Echo-Key-B64: ***"), "%s", c.err);
     expect_no_leak_anywhere(&c, out);
     kpct_child_free(&c);
     gateway_forget(&g);
