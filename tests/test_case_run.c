@@ -167,6 +167,44 @@ Test(case_run, builds_each_step_and_carries_captures_forward, .init = setup, .fi
     kbuf_free(&why);
 }
 
+/* How many of the request's headers are called name (any case). */
+static size_t header_count(const case_request *req, const char *name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < req->n_headers; i++)
+        n += strcasecmp(req->headers[i].name, name) == 0;
+    return n;
+}
+
+Test(case_run, adds_the_runs_headers_to_every_request_unless_the_step_sets_them, .init = setup,
+     .fini = teardown)
+{
+    setenv("KPCT_RUN_PW", "pw-from-env-123", 1);
+    const case_header run_headers[] = {{"X-Api-Key", "gw-key-1"}, {"x-n", "from-the-run"}};
+    case_env env = {"http://h", "SE", "merchant", "secret", true, NULL, run_headers, 2};
+    const case_test *t = find_test("SE", TARGET_MOCK, false, "flow.create_update.plain");
+    case_run *run = case_run_new(set, t, &env);
+    case_request req;
+    char err[512];
+    kbuf why;
+    kbuf_init(&why, 1u << 16);
+    cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+    cr_expect_str_eq(header(&req, "X-Api-Key"), "gw-key-1", "a request");
+    cr_expect_str_eq(header(&req, "X-N"), "from-the-run");
+    cr_expect_str_eq(header(&req, "Content-Type"), "application/json", "the body's own stays");
+    cr_assert_eq(judge(run, 200, "{\"session_id\": \"abc-1\", \"n\": 5}", &why), 0);
+    cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+    cr_expect(req.is_admin);
+    cr_expect_str_eq(header(&req, "X-Api-Key"), "gw-key-1", "an admin call");
+    cr_assert_eq(judge(run, 204, "", &why), 0);
+    cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+    cr_expect_str_eq(header(&req, "X-N"), "n5", "the step's own value wins");
+    cr_expect_eq(header_count(&req, "x-n"), 1, "and the run's is left out");
+    cr_expect_str_eq(header(&req, "X-Api-Key"), "gw-key-1");
+    case_run_free(run);
+    kbuf_free(&why);
+}
+
 Test(case_run, reports_failed_captures_and_admin_answers_as_errors, .init = setup, .fini = teardown)
 {
     const case_test *t = find_test("SE", TARGET_MOCK, false, "flow.create_update.plain");
