@@ -76,7 +76,7 @@ int header_check(const char *spec, char *err, size_t errlen)
     return 0;
 }
 
-int header_same_name(const char *a, const char *b)
+bool header_same_name(const char *a, const char *b)
 {
     size_t n = name_len(a);
     return n == name_len(b) && !strncasecmp(a, b, n);

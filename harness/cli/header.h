@@ -6,6 +6,7 @@
 #ifndef KPCT_HEADER_H
 #define KPCT_HEADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "case.h"
@@ -21,7 +22,7 @@ typedef struct header_set {
  * names the header but never shows its value. */
 int header_check(const char *spec, char *err, size_t errlen);
 /* Whether two --header specs (each passed header_check) set the same name, in any case. */
-int header_same_name(const char *a, const char *b);
+bool header_same_name(const char *a, const char *b);
 /* Expands the n specs (each passed header_check) against defs into out, in order: each
  * value once expanded holds no control character (CR, LF, NUL, ...), is not empty and
  * keeps "Name: VALUE" within CASE_MAX_RUN_HEADER_BYTES. A value made from a --secret or
