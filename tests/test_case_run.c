@@ -98,7 +98,7 @@ Test(case_run, builds_each_step_and_carries_captures_forward, .init = setup, .fi
 {
     setenv("KPCT_RUN_PW", "pw-from-env-123", 1);
     const case_test *t = find_test("SE", TARGET_MOCK, false, "flow.create_update.negative");
-    case_env env = {"http://127.0.0.1:9/", "SE", "merchant", "secret", true, NULL};
+    case_env env = {"http://127.0.0.1:9/", "SE", "merchant", "secret", true, NULL, NULL, 0};
     case_run *run = case_run_new(set, t, &env);
     cr_assert(run);
     case_request req;
@@ -167,10 +167,48 @@ Test(case_run, builds_each_step_and_carries_captures_forward, .init = setup, .fi
     kbuf_free(&why);
 }
 
+/* How many of the request's headers are called name (any case). */
+static size_t header_count(const case_request *req, const char *name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < req->n_headers; i++)
+        n += strcasecmp(req->headers[i].name, name) == 0;
+    return n;
+}
+
+Test(case_run, adds_the_runs_headers_to_every_request_unless_the_step_sets_them, .init = setup,
+     .fini = teardown)
+{
+    setenv("KPCT_RUN_PW", "pw-from-env-123", 1);
+    const case_header run_headers[] = {{"X-Api-Key", "gw-key-1"}, {"x-n", "from-the-run"}};
+    case_env env = {"http://h", "SE", "merchant", "secret", true, NULL, run_headers, 2};
+    const case_test *t = find_test("SE", TARGET_MOCK, false, "flow.create_update.plain");
+    case_run *run = case_run_new(set, t, &env);
+    case_request req;
+    char err[512];
+    kbuf why;
+    kbuf_init(&why, 1u << 16);
+    cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+    cr_expect_str_eq(header(&req, "X-Api-Key"), "gw-key-1", "a request");
+    cr_expect_str_eq(header(&req, "X-N"), "from-the-run");
+    cr_expect_str_eq(header(&req, "Content-Type"), "application/json", "the body's own stays");
+    cr_assert_eq(judge(run, 200, "{\"session_id\": \"abc-1\", \"n\": 5}", &why), 0);
+    cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+    cr_expect(req.is_admin);
+    cr_expect_str_eq(header(&req, "X-Api-Key"), "gw-key-1", "an admin call");
+    cr_assert_eq(judge(run, 204, "", &why), 0);
+    cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s", err);
+    cr_expect_str_eq(header(&req, "X-N"), "n5", "the step's own value wins");
+    cr_expect_eq(header_count(&req, "x-n"), 1, "and the run's is left out");
+    cr_expect_str_eq(header(&req, "X-Api-Key"), "gw-key-1");
+    case_run_free(run);
+    kbuf_free(&why);
+}
+
 Test(case_run, reports_failed_captures_and_admin_answers_as_errors, .init = setup, .fini = teardown)
 {
     const case_test *t = find_test("SE", TARGET_MOCK, false, "flow.create_update.plain");
-    case_env env = {"http://h", "SE", NULL, NULL, true, NULL};
+    case_env env = {"http://h", "SE", NULL, NULL, true, NULL, NULL, 0};
     case_request req;
     char err[512];
     kbuf why;
@@ -210,7 +248,7 @@ Test(case_run, turns_what_cannot_be_built_into_step_errors, .init = setup, .fini
     kbuf why;
     kbuf_init(&why, 1u << 16);
 
-    case_env remote = {"http://h", "SE", NULL, NULL, false, NULL};
+    case_env remote = {"http://h", "SE", NULL, NULL, false, NULL, NULL, 0};
     case_run *run = case_run_new(set, t, &remote);
     cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1);
     cr_assert_eq(judge(run, 200, "{\"session_id\": \"x\", \"n\": 1}", &why), 0);
@@ -219,7 +257,7 @@ Test(case_run, turns_what_cannot_be_built_into_step_errors, .init = setup, .fini
     case_run_free(run);
 
     unsetenv("KPCT_RUN_PW");
-    case_env env = {"http://h", "SE", NULL, NULL, true, NULL};
+    case_env env = {"http://h", "SE", NULL, NULL, true, NULL, NULL, 0};
     run = case_run_new(set, t, &env);
     const char *bodies[] = {"{\"session_id\": \"x\", \"n\": 1}", "{}", ""};
     for (int i = 0; i < 3; i++) {
@@ -260,7 +298,7 @@ Test(case_run, shows_a_bad_session_id_whole_or_not_at_all)
 {
     /* a value cut short could hold the first part of a secret that redaction then misses */
     const case_test *t = load_complete_session_case();
-    case_env env = {"http://h", "SE", NULL, NULL, true, NULL};
+    case_env env = {"http://h", "SE", NULL, NULL, true, NULL, NULL, 0};
     case_request req;
     char err[1024], body[2048];
     kbuf why;
@@ -292,7 +330,7 @@ Test(case_run, completing_a_session_is_not_a_global_admin_call)
 {
     /* the executor runs clock and fault calls alone; one session's completion need not */
     const case_test *t = load_complete_session_case();
-    case_env env = {"http://h", "SE", NULL, NULL, true, NULL};
+    case_env env = {"http://h", "SE", NULL, NULL, true, NULL, NULL, 0};
     case_request req;
     char err[1024];
     kbuf why;
@@ -398,7 +436,7 @@ Test(case_run, an_auth_member_left_out_keeps_the_runs_own)
     cr_assert_str_eq(diags, "");
     free(diags);
     const case_test *t = find_test("SE", TARGET_MOCK, false, "wrong.password");
-    case_env env = {"http://h", "SE", "merchant-user", "merchant-pass", true, NULL};
+    case_env env = {"http://h", "SE", "merchant-user", "merchant-pass", true, NULL, NULL, 0};
     case_request req;
     char err[512];
     kbuf why;
@@ -414,7 +452,7 @@ Test(case_run, an_auth_member_left_out_keeps_the_runs_own)
     cr_expect_str_eq(req.password, "merchant-pass");
     case_run_free(run);
 
-    case_env bare = {"http://h", "SE", NULL, NULL, true, NULL};
+    case_env bare = {"http://h", "SE", NULL, NULL, true, NULL, NULL, 0};
     run = case_run_new(set, t, &bare);
     cr_expect_eq(case_run_next(run, &req, err, sizeof err), -1);
     cr_expect_str_eq(err, "auth: the run has no username to keep (set KLARNA_USERNAME and "

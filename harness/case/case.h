@@ -160,6 +160,28 @@ size_t case_vars_undefined(const case_set *set, const case_test *test, const cha
                            void *ctx);
 /* Frees the table's contents; accepts NULL. */
 void case_vars_defs_free(case_vars_defs *d);
+/* Expands text, a value of the command line rather than of a case file (a --header), into
+ * a new string in *out (the caller frees it): ${var:NAME} from d (NULL: none defined),
+ * ${env:NAME} from the environment (registered with redact, as in a case file) and $${ as
+ * "${". Any other reference is refused: such a value is the same for every request.
+ * *secret tells whether a --secret or an environment value went into it. Returns 0 and
+ * fills *out and *secret; -1 with a reason in err that never holds a value (malformed or
+ * refused reference, undefined name, unset or unredactable environment variable, a
+ * result over max bytes); -2 out of memory. */
+int case_vars_expand(const case_vars_defs *d, const char *text, size_t max, char **out,
+                     bool *secret, char *err, size_t errlen);
+
+/* A header of a request or response. */
+typedef struct case_header {
+    char *name;
+    char *value;
+} case_header;
+
+/* The run's own headers (--header), added to every request a test sends, admin calls
+ * included, unless the step sets the same name itself: at most CASE_MAX_RUN_HEADERS, each
+ * "Name: VALUE" at most CASE_MAX_RUN_HEADER_BYTES once expanded. */
+#define CASE_MAX_RUN_HEADERS      64
+#define CASE_MAX_RUN_HEADER_BYTES (8u << 10)
 
 /* What the runner knows about the target when a test starts. */
 typedef struct case_env {
@@ -169,13 +191,9 @@ typedef struct case_env {
     const char *password;
     bool is_kpmock;             /* admin steps may run */
     const case_vars_defs *defs; /* ${var:NAME}; borrowed, outlives the runs; may be NULL */
+    const case_header *headers; /* the run's --header, expanded; borrowed like defs */
+    size_t n_headers;
 } case_env;
-
-/* A header of a request or response. */
-typedef struct case_header {
-    char *name;
-    char *value;
-} case_header;
 
 /* The value of the first of n headers called name (case-insensitive; a NULL value
  * reads as ""), or NULL when there is none. Inline: the executor uses it without the

@@ -20,7 +20,8 @@
 #include "case_vars.h"
 #include "redact.h"
 
-#define CASE_MAX_REQ_HEADERS 64
+/* a step's own headers, then the run's (--header) */
+#define CASE_MAX_REQ_HEADERS (64 + CASE_MAX_RUN_HEADERS)
 
 struct case_run {
     const case_set *set;
@@ -30,7 +31,9 @@ struct case_run {
     const case_market *market;
     char *base_url, *market_code, *username, *password;
     bool is_kpmock;
-    const case_vars_defs *defs; /* the run's --var and --secret, borrowed */
+    const case_vars_defs *defs;     /* the run's --var and --secret, borrowed */
+    const case_header *run_headers; /* the run's --header, borrowed */
+    size_t n_run_headers;
     case_vars_table vars;
     kprng rng;
     size_t next;  /* index of the next step to build */
@@ -75,6 +78,8 @@ case_run *case_run_new(const case_set *set, const case_test *test, const case_en
     r->pending = -1;
     r->is_kpmock = env->is_kpmock;
     r->defs = env->defs;
+    r->run_headers = env->headers;
+    r->n_run_headers = env->headers ? env->n_headers : 0;
     r->base_url = strdup(env->base_url ? env->base_url : "");
     r->market_code = dup_or_null(env->market);
     r->username = dup_or_null(env->username);
@@ -149,6 +154,18 @@ static int add_header(case_run *r, const char *name, char *value, char *err, siz
     return 0;
 }
 
+/* Adds the run's headers (--header) that the step does not set itself: the step's own
+ * value wins for that step. */
+static int add_run_headers(case_run *r, char *err, size_t errlen)
+{
+    size_t own = r->n_headers;
+    for (size_t i = 0; i < r->n_run_headers; i++)
+        if (!case_header_find(r->headers, own, r->run_headers[i].name) &&
+            add_header(r, r->run_headers[i].name, strdup(r->run_headers[i].value), err, errlen))
+            return -1;
+    return 0;
+}
+
 static int build_admin(case_run *r, const case_step_def *st, case_request *req, char *err,
                        size_t errlen)
 {
@@ -170,6 +187,8 @@ static int build_admin(case_run *r, const case_step_def *st, case_request *req, 
         if (add_header(r, "Content-Type", strdup("application/json"), err, errlen) != 0)
             goto out;
     }
+    if (add_run_headers(r, err, errlen) != 0)
+        goto out;
     req->method = "POST";
     req->url = r->url;
     req->headers = r->headers;
@@ -279,6 +298,8 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
         req->username = r->req_user;
         req->password = r->req_pass;
     }
+    if (add_run_headers(r, err, errlen) != 0)
+        goto out;
     req->method = cJSON_GetObjectItemCaseSensitive(rq, "method")->valuestring;
     req->url = r->url;
     req->headers = r->headers;

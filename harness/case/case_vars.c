@@ -550,3 +550,84 @@ cJSON *case_vars_subst_json(const case_vars_ctx *v, const cJSON *item, char *err
     }
     return res;
 }
+
+/* ---- values of the command line ---- */
+
+static const case_vars_def *def_of(const case_vars_defs *d, const char *name, size_t n)
+{
+    for (size_t i = 0; d && i < d->count; i++)
+        if (same_name(d->items[i].name, name, n))
+            return &d->items[i];
+    return NULL;
+}
+
+/* Appends n bytes of p to b: 0, -1 past b's ceiling, -2 out of memory. */
+static int append_bounded(kbuf *b, const char *p, size_t n)
+{
+    if (n > b->max - b->len)
+        return -1;
+    return kbuf_append(b, p, n) == 0 ? 0 : -2;
+}
+
+int case_vars_expand(const case_vars_defs *d, const char *text, size_t max, char **out,
+                     bool *secret, char *err, size_t errlen)
+{
+    case_vars_ctx v = {.defs = d}; /* no captures, market, base URL or uuid here */
+    kbuf b;
+    size_t pos = 0, done = 0;
+    bool from_secret = false;
+    int rc = -1;
+    case_var_ref r;
+    kbuf_init(&b, max);
+    for (;;) {
+        int found = case_vars_next(text, &pos, &r, err, errlen);
+        if (found < 0)
+            goto out;
+        if (found == 0)
+            break;
+        if (r.kind == VAR_RUN) {
+            const case_vars_def *def = def_of(d, r.name, r.name_len);
+            if (!def) {
+                snprintf(err, errlen,
+                         "${var:%.*s} is not defined: give --var or --secret %.*s=VALUE",
+                         (int)r.name_len, r.name, (int)r.name_len, r.name);
+                goto out;
+            }
+            from_secret |= def->secret;
+        } else if (r.kind == VAR_ENV) {
+            from_secret = true;
+        } else if (r.kind != VAR_ESCAPE) {
+            snprintf(err, errlen,
+                     "%.*s cannot be used here, only ${var:NAME} and ${env:NAME} (the value "
+                     "is the same for every request)",
+                     (int)(r.end - r.start > 72 ? 72 : r.end - r.start), text + r.start);
+            goto out;
+        }
+        cJSON *val = resolve(&v, &r, err, errlen);
+        if (!val)
+            goto out;
+        rc = append_bounded(&b, text + done, r.start - done);
+        if (rc == 0)
+            rc = append_bounded(&b, val->valuestring, strlen(val->valuestring));
+        cJSON_Delete(val);
+        if (rc != 0)
+            goto failed;
+        rc = -1;
+        done = r.end;
+    }
+    if ((rc = append_bounded(&b, text + done, strlen(text + done))) != 0)
+        goto failed;
+    if (!(*out = kbuf_steal(&b))) {
+        rc = -2;
+        goto out;
+    }
+    *secret = from_secret;
+    rc = 0;
+    goto out;
+failed:
+    if (rc == -1)
+        snprintf(err, errlen, "the value is over %zu bytes once expanded", max);
+out:
+    kbuf_free(&b);
+    return rc;
+}

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "exec.h"
+#include "header.h"
 #include "target.h"
 
 /* ---- values ------------------------------------------------------------------ */
@@ -179,6 +180,31 @@ SETTER(set_secret)
 {
     (void)row;
     return define_var(o, as, v, true, err, n);
+}
+
+/* --header: checked as given here; expanded once the whole line has defined every
+ * variable (plan_open). */
+SETTER(set_header)
+{
+    (void)row, (void)as;
+    if (header_check(v, err, n) < 0)
+        return -1;
+    for (size_t i = 0; i < o->n_headers; i++)
+        if (header_same_name(o->headers[i], v)) {
+            snprintf(err, n, "--header %.*s is given twice", (int)strcspn(v, ":"), v);
+            return -1;
+        }
+    if (o->n_headers >= CASE_MAX_RUN_HEADERS) {
+        snprintf(err, n, "--header given more than %d times (CASE_MAX_RUN_HEADERS)",
+                 CASE_MAX_RUN_HEADERS);
+        return -1;
+    }
+    const char **l = realloc(o->headers, (o->n_headers + 1) * sizeof *l);
+    if (!l)
+        return -2;
+    l[o->n_headers++] = v;
+    o->headers = l;
+    return 0;
 }
 
 SETTER(set_version)
@@ -502,6 +528,15 @@ static const cli_option options[] = {
      .section = EXECUTION,
      .help = "the same, for a value kept out of every output (shown as ***)",
      .set = set_secret},
+    {.name = "--header",
+     .value = "'NAME: V'",
+     .commands = RUN_LIST,
+     .section = EXECUTION,
+     .help = "add the header to every request of the run (the preflight, each\n"
+             "step, admin calls); a step setting the same name wins; V may\n"
+             "use ${var:NAME} and ${env:NAME} (redacted from a --secret or the\n"
+             "environment); repeatable, up to 64",
+     .set = set_header},
     {.name = "--jobs",
      .short_name = 'j',
      .value = "N",
@@ -685,6 +720,9 @@ void cli_options_free(cli_options *o)
     o->n_exclude_tags = 0;
     free(o->run_dirs);
     free(o->defect_globs);
+    free(o->headers);
+    o->headers = NULL;
+    o->n_headers = 0;
     case_vars_defs_free(o->vars);
     free(o->vars);
     o->vars = NULL;

@@ -71,6 +71,8 @@ typedef struct cli_options {
     const char *last_failed; /* --last-failed RUN_DIR: only what failed or errored there */
     bool list_tags;          /* kpct list --tags: every tag with its test count */
     case_vars_defs *vars;    /* owned: every --var and --secret, as ${var:NAME}; NULL = none */
+    const char **headers;    /* every --header 'Name: VALUE' as given, unexpanded */
+    size_t n_headers;
     long timeout_ms;
     long connect_timeout_ms;
     int retries; /* -1 = the target's default (target_policy_of) */

@@ -310,8 +310,7 @@ static int run_preflight(const cli_options *o, const plan *p, const exec_config 
         sent += !p->jobs[i].test->skip_reason;
     if (p->tgt.kind == TARGET_MOCK || !sent)
         return 0;
-    if (preflight_check(cfg, p->tgt.base_url, p->tgt.username, p->tgt.password, &v, err,
-                        sizeof err) < 0) {
+    if (preflight_check(cfg, &p->envs[0], &v, err, sizeof err) < 0) {
         msg_error("%s", err);
         return -1;
     }

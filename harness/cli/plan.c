@@ -314,7 +314,10 @@ static int plan_check_vars(const cli_options *o, const plan *p)
 int plan_open(const cli_options *o, plan *p, bool for_run)
 {
     char err[PLAN_MAX_ERR];
-    int rc = plan_load_cases(o->cases_dir, &p->set);
+    int rc = header_expand(o->headers, o->n_headers, o->vars, &p->headers, err, sizeof err);
+    if (rc < 0)
+        return rc == -2 ? msg_oom() : msg_usage(err);
+    rc = plan_load_cases(o->cases_dir, &p->set);
     if (rc || (rc = open_target(o, p, for_run, err, sizeof err)))
         return rc;
     rc = plan_choose_markets(o, p->tgt.policy->default_market, p->set, p->markets, &p->n_markets,
@@ -328,6 +331,8 @@ int plan_open(const cli_options *o, plan *p, bool for_run)
                                .client_cert = o->client_cert,
                                .client_key = o->client_key,
                                .insecure = o->insecure,
+                               .headers = p->headers.items,
+                               .n_headers = p->headers.count,
                                .probe_timeout_ms = PLAN_PROBE_MS};
         if (!for_run && p->tgt.kind == TARGET_MOCK)
             topt.probe_timeout_ms = 0;
@@ -342,7 +347,9 @@ int plan_open(const cli_options *o, plan *p, bool for_run)
                                 .username = p->tgt.username,
                                 .password = p->tgt.password,
                                 .is_kpmock = p->tgt.is_kpmock,
-                                .defs = o->vars};
+                                .defs = o->vars,
+                                .headers = p->headers.items,
+                                .n_headers = p->headers.count};
     rc = plan_jobs(o, p, err, sizeof err);
     if (rc < 0)
         return rc == -2 ? msg_oom() : msg_usage(err);
@@ -363,5 +370,6 @@ void plan_free(plan *p)
     if (p->have_target)
         target_close(&p->tgt);
     case_set_free(p->set);
+    header_set_free(&p->headers);
     memset(p, 0, sizeof *p);
 }

@@ -1,7 +1,7 @@
 /* plan: what run and list share, one floor below them — the loaded case set, the
  * resolved target, the markets and the job plan with its shard. Like the commands it
  * prints what goes wrong and answers with an exit status.
- * Ownership: a plan owns its case set, target, markets and jobs; plan_free releases
+ * Ownership: a plan owns its case set, target, markets, headers and jobs; plan_free releases
  * them. */
 #ifndef KPCT_PLAN_H
 #define KPCT_PLAN_H
@@ -13,6 +13,7 @@
 #include "case.h"
 #include "cli.h"
 #include "exec.h"
+#include "header.h"
 #include "target.h"
 
 #define PLAN_MAX_MARKETS 64
@@ -25,7 +26,8 @@ typedef struct plan {
     char *markets[PLAN_MAX_MARKETS];
     size_t n_markets;
     case_env envs[PLAN_MAX_MARKETS];
-    exec_job *jobs; /* every market's selected tests, then the shard */
+    header_set headers; /* --header, expanded: in every env and the target's probe */
+    exec_job *jobs;     /* every market's selected tests, then the shard */
     size_t n_jobs;
     uint64_t seed; /* --seed, or a fixed one so runs without it repeat */
 } plan;
@@ -33,9 +35,9 @@ typedef struct plan {
 /* Loads the case set, printing every problem as file:line:col: message. Returns 0,
  * or CLI_EXIT_BAD_CASES. */
 int plan_load_cases(const char *dir, case_set **set);
-/* Loads the cases, resolves the target (for a run also its credentials, and opens it),
- * chooses the markets and plans the jobs. Returns 0, or the exit status after printing
- * why; p must be zeroed and is freed by plan_free either way. */
+/* Expands the --header values, loads the cases, resolves the target (for a run also its
+ * credentials, and opens it), chooses the markets and plans the jobs. Returns 0, or the exit status
+ * after printing why; p must be zeroed and is freed by plan_free either way. */
 int plan_open(const cli_options *o, plan *p, bool for_run);
 /* Decides the markets to run: default_market, --market's "all", or its comma list, each
  * with fixtures in set. Fills markets (new strings) and *n. Returns 0, -1 with a reason

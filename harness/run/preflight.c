@@ -159,16 +159,20 @@ static void judge_proxy(const char *url, preflight_verdict *v)
 
 /* Judges an HTTP answer into v: only the statuses that no test could pass past stop the
  * run; anything else (404 above all) is a server worth testing. */
-static void judge_answer(long status, const char *url, preflight_verdict *v)
+static void judge_answer(long status, const case_env *env, preflight_verdict *v)
 {
+    const char *url = env->base_url;
     v->status = status;
     if (status == 401) {
         v->kind = PREFLIGHT_CREDENTIALS;
         snprintf(v->cause, sizeof v->cause,
                  "%s rejected the credentials (HTTP 401 to GET " PREFLIGHT_PATH ")", url);
+        /* a gateway in front of the target answers 401 too when its own header is missing */
         snprintf(v->hint, sizeof v->hint,
                  "check KLARNA_USERNAME and KLARNA_PASSWORD: the API credentials of this "
-                 "environment and region");
+                 "environment and region%s",
+                 env->n_headers ? ", and the --header values sent with them"
+                                : "; a gateway in front may want its header (--header)");
     } else if (status == 407) {
         judge_proxy(url, v);
     } else {
@@ -188,9 +192,10 @@ static void redact_into(char *dst, size_t n, const char *src)
     kbuf_free(&b);
 }
 
-int preflight_check(const exec_config *cfg, const char *base_url, const char *username,
-                    const char *password, preflight_verdict *out, char *err, size_t errlen)
+int preflight_check(const exec_config *cfg, const case_env *env, preflight_verdict *out, char *err,
+                    size_t errlen)
 {
+    const char *base_url = env->base_url;
     transfer t = {0};
     kbuf url;
     preflight_verdict v = {.kind = PREFLIGHT_GO};
@@ -209,11 +214,14 @@ int preflight_check(const exec_config *cfg, const char *base_url, const char *us
         snprintf(err, errlen, "libcurl could not create a transfer");
         goto out;
     }
+    /* the run's --header goes with it: a gateway in front of the target wants them first */
     case_request req = {.method = "GET",
                         .url = kbuf_str(&url),
+                        .headers = env->headers,
+                        .n_headers = env->headers ? env->n_headers : 0,
                         .send_auth = true,
-                        .username = username,
-                        .password = password,
+                        .username = env->username,
+                        .password = env->password,
                         .step_name = "preflight"};
     if (transfer_prepare(&t, cfg, &req, NULL) < 0) {
         snprintf(err, errlen, "out of memory preparing the preflight");
@@ -230,7 +238,7 @@ int preflight_check(const exec_config *cfg, const char *base_url, const char *us
         snprintf(v.cause, sizeof v.cause, "the run was interrupted");
     } else if (status > 0) {
         /* an answer over the engine's bounds is still an answer: the server speaks HTTP */
-        judge_answer(status, base_url, &v);
+        judge_answer(status, env, &v);
     } else {
         judge_failure(cfg, &t, code, base_url, &v);
     }

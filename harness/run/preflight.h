@@ -34,11 +34,12 @@ typedef struct preflight_verdict {
     char hint[256];  /* what to do about it, one line; may be empty */
 } preflight_verdict;
 
-/* Sends GET <base_url>PREFLIGHT_PATH with Basic auth (username, password) under cfg's
- * timeouts, TLS and proxy settings and judges the answer into *out. Returns 0, or -1
- * with a reason in err when libcurl cannot make a handle or memory ran out. */
-int preflight_check(const exec_config *cfg, const char *base_url, const char *username,
-                    const char *password, preflight_verdict *out, char *err, size_t errlen);
+/* Sends GET <env->base_url>PREFLIGHT_PATH with Basic auth (env's username and password)
+ * and the run's headers (env->headers) under cfg's timeouts, TLS and proxy settings and
+ * judges the answer into *out. Returns 0, or -1 with a reason in err when libcurl cannot
+ * make a handle or memory ran out. */
+int preflight_check(const exec_config *cfg, const case_env *env, preflight_verdict *out, char *err,
+                    size_t errlen);
 /* Settles every job without running it: a test with a skip reason is skipped with it,
  * every other test is an error "not run: <cause>" (or skipped "not run: the run was
  * interrupted" when interrupted). Calls cfg->on_result for none of them: the caller

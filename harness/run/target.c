@@ -244,13 +244,25 @@ static size_t probe_body(char *p, size_t size, size_t nmemb, void *userdata)
 static bool probe_kpmock(const target *t, const target_options *opt)
 {
     CURL *c = curl_easy_init();
-    kbuf body, url;
+    struct curl_slist *headers = NULL;
+    kbuf body, url, line;
     bool yes = false;
     long status = 0;
     kbuf_init(&body, TARGET_PROBE_MAX_BYTES);
     kbuf_init(&url, 8192);
+    kbuf_init(&line, CASE_MAX_RUN_HEADER_BYTES + 1);
     if (!c || kbuf_printf(&url, "%s" MOCK_ADMIN_HEALTH, t->base_url) < 0)
         goto out;
+    /* a kpmock behind a gateway answers the probe only with the gateway's headers */
+    for (size_t i = 0; i < opt->n_headers; i++) {
+        struct curl_slist *l;
+        kbuf_reset(&line);
+        if (kbuf_printf(&line, "%s: %s", opt->headers[i].name, opt->headers[i].value) < 0 ||
+            !(l = curl_slist_append(headers, kbuf_str(&line))))
+            goto out;
+        headers = l;
+    }
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(c, CURLOPT_URL, kbuf_str(&url));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, opt->probe_timeout_ms);
@@ -281,8 +293,10 @@ static bool probe_kpmock(const target *t, const target_options *opt)
 out:
     if (c)
         curl_easy_cleanup(c);
+    curl_slist_free_all(headers);
     kbuf_free(&body);
     kbuf_free(&url);
+    kbuf_free(&line);
     return yes;
 }
 

@@ -59,6 +59,8 @@ typedef struct target_options {
     const char *cacert;    /* for the URL probe */
     const char *client_cert, *client_key;
     bool insecure;
+    const case_header *headers; /* the run's --header, sent with the probe too */
+    size_t n_headers;
     long probe_timeout_ms; /* GET /__admin/health on URL targets; 0 = no probe */
 } target_options;
 
