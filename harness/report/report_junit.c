@@ -144,13 +144,38 @@ static int testcase(kbuf *out, const test_result *t, const char *classname)
     return kbuf_puts(out, "    </testcase>\n");
 }
 
-int junit_render(const run_report *run, kbuf *out)
+const char *junit_classname(const run_report *run, const test_result *t, kbuf *name)
+{
+    kbuf_reset(name);
+    if (kbuf_puts(name, t->suite) < 0 ||
+        (run->n_markets > 1 && kbuf_printf(name, ".%s", t->market) < 0))
+        return NULL;
+    return kbuf_str(name);
+}
+
+int junit_testcase(kbuf *out, const run_report *run, const test_result *t)
+{
+    kbuf name;
+    kbuf_init(&name, 4096);
+    const char *classname = junit_classname(run, t, &name);
+    int rc = classname ? testcase(out, t, classname) : -1;
+    kbuf_free(&name);
+    return rc;
+}
+
+/* Renders a test's testcase where junit_render has no source of them. */
+static int render_testcase(void *ctx, const run_report *run, size_t i, kbuf *out)
+{
+    (void)ctx;
+    return junit_testcase(out, run, &run->results[i]);
+}
+
+int junit_render_with(const run_report *run, const junit_source *src, kbuf *out)
 {
     group *groups = NULL;
     size_t n_groups = 0;
     size_t tests = 0, failures = 0, errors = 0;
     int rc = -1;
-    bool several = run->n_markets > 1;
     kbuf name;
     kbuf_init(&name, 4096);
 
@@ -184,10 +209,12 @@ int junit_render(const run_report *run, kbuf *out)
         goto out;
     for (size_t k = 0; k < n_groups; k++) {
         group *g = &groups[k];
-        kbuf_reset(&name);
-        if (kbuf_puts(&name, g->suite) < 0 || (several && kbuf_printf(&name, ".%s", g->market) < 0))
-            goto out;
-        if (kbuf_puts(out, "  <testsuite") < 0 || attr(out, "name", kbuf_str(&name)) < 0 ||
+        size_t first = 0;
+        while (strcmp(run->results[first].suite, g->suite) ||
+               strcmp(run->results[first].market, g->market))
+            first++;
+        if (kbuf_puts(out, "  <testsuite") < 0 ||
+            attr(out, "name", junit_classname(run, &run->results[first], &name)) < 0 ||
             kbuf_printf(out,
                         " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
                         "time=\"%.3f\"",
@@ -196,11 +223,12 @@ int junit_render(const run_report *run, kbuf *out)
             goto out;
         if (properties(out, run, g->market) < 0)
             goto out;
-        for (size_t i = 0; i < run->count; i++) {
+        for (size_t i = first; i < run->count; i++) {
             const test_result *t = &run->results[i];
             if (strcmp(t->suite, g->suite) || strcmp(t->market, g->market))
                 continue;
-            if (testcase(out, t, kbuf_str(&name)) < 0)
+            if (src->testcase(src->ctx, run, i, out) < 0 ||
+                (src->drain && src->drain(src->ctx, out) < 0))
                 goto out;
         }
         if (kbuf_puts(out, "  </testsuite>\n") < 0)
@@ -213,6 +241,12 @@ out:
     kbuf_free(&name);
     free(groups);
     return rc;
+}
+
+int junit_render(const run_report *run, kbuf *out)
+{
+    junit_source src = {.testcase = render_testcase};
+    return junit_render_with(run, &src, out);
 }
 
 int junit_write(const run_report *run, const char *path, char *err, size_t errlen)
