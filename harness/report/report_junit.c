@@ -11,13 +11,18 @@
 #define JUNIT_MAX_BYTES   (256u << 20) /* ceiling of one report */
 #define JUNIT_MESSAGE_MAX 500          /* bytes of a message attribute */
 
-/* One (suite, market) group, in order of first appearance. */
+/* One (suite, market) group, in order of first appearance; its tests are chained from
+ * first through the render's next[] in plan order, last is the chain's end. */
 typedef struct group {
     const char *suite;
     const char *market;
     size_t tests, failures, errors, skipped;
     double seconds;
+    size_t first, last;
 } group;
+
+/* The end of a group's chain of tests. */
+#define CHAIN_END ((size_t)-1)
 
 static int attr(kbuf *out, const char *name, const char *value)
 {
@@ -172,26 +177,35 @@ static int render_testcase(void *ctx, const run_report *run, size_t i, kbuf *out
 
 int junit_render_with(const run_report *run, const junit_source *src, kbuf *out)
 {
-    group *groups = NULL;
+    group *groups = NULL, *g = NULL;
+    size_t *next = NULL;
     size_t n_groups = 0;
     size_t tests = 0, failures = 0, errors = 0;
     int rc = -1;
     kbuf name;
     kbuf_init(&name, 4096);
 
-    if (run->count && !(groups = calloc(run->count, sizeof *groups)))
+    if (run->count && (!(groups = calloc(run->count, sizeof *groups)) ||
+                       !(next = calloc(run->count, sizeof *next))))
         goto out;
     for (size_t i = 0; i < run->count; i++) {
         const test_result *t = &run->results[i];
-        group *g = NULL;
-        for (size_t k = 0; k < n_groups && !g; k++)
-            if (!strcmp(groups[k].suite, t->suite) && !strcmp(groups[k].market, t->market))
-                g = &groups[k];
+        /* a plan keeps a group's tests together: the last test's group first */
+        if (!g || strcmp(g->suite, t->suite) || strcmp(g->market, t->market)) {
+            g = NULL;
+            for (size_t k = 0; k < n_groups && !g; k++)
+                if (!strcmp(groups[k].suite, t->suite) && !strcmp(groups[k].market, t->market))
+                    g = &groups[k];
+        }
         if (!g) {
             g = &groups[n_groups++];
             g->suite = t->suite;
             g->market = t->market;
-        }
+            g->first = i;
+        } else
+            next[g->last] = i;
+        g->last = i;
+        next[i] = CHAIN_END;
         g->tests++;
         g->failures += t->status == RESULT_FAIL;
         g->errors += t->status == RESULT_ERROR;
@@ -208,13 +222,9 @@ int junit_render_with(const run_report *run, const junit_source *src, kbuf *out)
                     failures, errors, run->seconds) < 0)
         goto out;
     for (size_t k = 0; k < n_groups; k++) {
-        group *g = &groups[k];
-        size_t first = 0;
-        while (strcmp(run->results[first].suite, g->suite) ||
-               strcmp(run->results[first].market, g->market))
-            first++;
+        g = &groups[k];
         if (kbuf_puts(out, "  <testsuite") < 0 ||
-            attr(out, "name", junit_classname(run, &run->results[first], &name)) < 0 ||
+            attr(out, "name", junit_classname(run, &run->results[g->first], &name)) < 0 ||
             kbuf_printf(out,
                         " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
                         "time=\"%.3f\"",
@@ -223,10 +233,7 @@ int junit_render_with(const run_report *run, const junit_source *src, kbuf *out)
             goto out;
         if (properties(out, run, g->market) < 0)
             goto out;
-        for (size_t i = first; i < run->count; i++) {
-            const test_result *t = &run->results[i];
-            if (strcmp(t->suite, g->suite) || strcmp(t->market, g->market))
-                continue;
+        for (size_t i = g->first; i != CHAIN_END; i = next[i]) {
             if (src->testcase(src->ctx, run, i, out) < 0 ||
                 (src->drain && src->drain(src->ctx, out) < 0))
                 goto out;
@@ -239,6 +246,7 @@ int junit_render_with(const run_report *run, const junit_source *src, kbuf *out)
     rc = 0;
 out:
     kbuf_free(&name);
+    free(next);
     free(groups);
     return rc;
 }
