@@ -2,6 +2,7 @@
  * a mock over http and https, a dead endpoint, hostile servers), secrets. Each test
  * writes a small case tree and runs the kpct binary as a child process. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1013,4 +1014,39 @@ Test(cli_papercuts, last_failed_reruns_only_what_failed_there)
     cr_expect_eq(p.status, 64);
     cr_expect(!strncmp(p.err, "kpct: --last-failed /nonexistent: ", 34), "%s", p.err);
     proc_free(&p);
+}
+
+/* The reports a run streams as its tests end, read back and written whole by `kpct merge`,
+ * are the same bytes: the stream writes what the whole-run writers write. */
+Test(cli_stream, writes_the_reports_a_merge_of_its_folder_writes_again)
+{
+    char tree[256], out[512], merged[512];
+    make_tree(tree, tagged_suite);
+    snprintf(out, sizeof out, "%s-out", tree);
+    snprintf(merged, sizeof merged, "%s-merged", tree);
+    const char *run[] = {"run", tree, "--out", out, "-j", "4", NULL};
+    proc_out p = run_kpct(run, NULL);
+    cr_expect_eq(p.status, 1, "%s %s", p.out, p.err); /* a failing test has a story */
+    proc_free(&p);
+    const char *merge[] = {"merge", out, "--out", merged, NULL};
+    p = run_kpct(merge, NULL);
+    cr_expect_eq(p.status, 1, "%s %s", p.out, p.err); /* the merged run failed too */
+    proc_free(&p);
+    const char *files[] = {"junit.xml", "results.json", "report.html", "summary.md"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char a_path[600], b_path[600];
+        snprintf(a_path, sizeof a_path, "%s/%s", out, files[i]);
+        snprintf(b_path, sizeof b_path, "%s/%s", merged, files[i]);
+        char *a = slurp(a_path), *b = slurp(b_path);
+        cr_expect(*a && !strcmp(a, b), "%s differs from its merge", files[i]);
+        free(a);
+        free(b);
+    }
+    DIR *d = opendir(out);
+    cr_assert_not_null(d);
+    size_t entries = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        entries += e->d_name[0] != '.';
+    closedir(d);
+    cr_expect_eq(entries, 5, "the five reports and no body or temporary file");
 }

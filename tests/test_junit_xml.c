@@ -204,6 +204,48 @@ Test(junit_report, uses_the_bare_suite_as_classname_when_one_market_ran)
     free_sample(res, n);
 }
 
+Test(junit_report, gathers_a_group_whose_tests_are_apart_in_plan_order)
+{
+    static const struct {
+        const char *suite, *id, *market;
+    } plan[] = {{"a", "t0", "SE"}, {"b", "t1", "SE"}, {"a", "t2", "SE"},
+                {"a", "t3", "DE"}, {"b", "t4", "SE"}, {"a", "t5", "SE"}};
+    char *markets[] = {"SE", "DE"};
+    test_result res[6];
+    run_report run;
+    char dir[256], path[512];
+    for (size_t i = 0; i < 6; i++) {
+        memset(&res[i], 0, sizeof res[i]);
+        cr_assert_eq(test_result_describe(&res[i], plan[i].suite, plan[i].id, "t", "f.json", 1,
+                                          NULL, 0, NULL, 0, plan[i].market),
+                     0);
+    }
+    report_check_header(&run, res, 6);
+    run.markets = markets;
+    run.n_markets = 2;
+    cr_assert_eq(report_check_write(&run, dir), 0);
+    snprintf(path, sizeof path, "%s/junit.xml", dir);
+    cr_expect(report_check_schema(path));
+    static const xpath_row rows[] = {
+        {"count(//testsuite)", "3"},
+        {"string(//testsuite[1]/@name)", "a.SE"},
+        {"string(//testsuite[1]/@tests)", "3"},
+        {"string(//testsuite[1]/testcase[1]/@name)", "t0"},
+        {"string(//testsuite[1]/testcase[2]/@name)", "t2"},
+        {"string(//testsuite[1]/testcase[3]/@name)", "t5"},
+        {"string(//testsuite[2]/@name)", "b.SE"},
+        {"string(//testsuite[2]/testcase[2]/@name)", "t4"},
+        {"string(//testsuite[3]/@name)", "a.DE"},
+        {"count(//testsuite[3]/testcase)", "1"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char *v = report_check_xpath(path, rows[i].xpath);
+        cr_expect_str_eq(v, rows[i].want, "%s", rows[i].xpath);
+        free(v);
+    }
+    free_sample(res, 6);
+}
+
 Test(junit_report, is_valid_for_an_empty_run)
 {
     run_report run;

@@ -3,6 +3,7 @@
  * the exact message a user will read. */
 #include <criterion/criterion.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,123 @@ Test(run_report_read, rebuilds_a_run_whose_reports_are_written_byte_for_byte_aga
     cr_expect(back.applicable[0] && back.applicable[1] && back.applicable[5]);
     run_report_free(&run);
     run_report_free(&back);
+}
+
+/* Writes run's reports through a stream as kpct run does: each test added as it ends (here in
+ * reverse plan order, as tests end out of order at -j 8) and compacted at once. */
+static void write_streamed(run_report *run, const char *dir)
+{
+    coverage *cov = NULL;
+    char err[512];
+    report_stream *s = report_stream_open(dir, run->count, err, sizeof err);
+    cr_assert_not_null(s, "%s", err);
+    for (size_t i = run->count; i-- > 0;) {
+        cr_assert_eq(report_stream_add(s, run, i), 0);
+        cr_assert_eq(report_stream_add(s, run, i), 0, "a second add writes nothing");
+        test_result_compact(&run->results[i]);
+    }
+    cr_assert_eq(coverage_compute(run, &cov), 0);
+    cr_assert_eq(report_write_streamed(run, cov, s, dir, err, sizeof err), 0, "%s", err);
+    coverage_free(cov);
+    report_stream_free(s);
+}
+
+/* The names in dir, sorted, joined by spaces. */
+static void list_dir(const char *dir, char *out, size_t n)
+{
+    struct dirent **names;
+    int k = scandir(dir, &names, NULL, alphasort);
+    cr_assert_geq(k, 0);
+    out[0] = '\0';
+    for (int i = 0; i < k; i++) {
+        if (names[i]->d_name[0] != '.')
+            snprintf(out + strlen(out), n - strlen(out), "%s ", names[i]->d_name);
+        free(names[i]);
+    }
+    free(names);
+}
+
+Test(report_stream, writes_every_report_byte_for_byte_as_the_whole_run_writers)
+{
+    char whole[256], streamed[256], names[512];
+    cr_assert_not_null(test_tmp_dir(whole, sizeof whole, "kpct-stream-a"));
+    cr_assert_not_null(test_tmp_dir(streamed, sizeof streamed, "kpct-stream-b"));
+    run_report run = sample_run();
+    write_all(&run, whole);
+    write_streamed(&run, streamed);
+    cr_expect_null(run.results[0].steps, "a streamed test keeps no exchanges");
+    cr_expect_null(run.results[2].patch);
+    cr_expect_str_eq(run.results[2].detail,
+                     "step 1 \"create\"\n  expected: 200\n  actual: 400\n\tcurl -X POST ...",
+                     "a failure keeps its story for report.html");
+
+    size_t n;
+    const reporter *table = report_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        size_t la, lb;
+        char *a = slurp(whole, table[i].file, &la), *b = slurp(streamed, table[i].file, &lb);
+        cr_expect(la == lb && !memcmp(a, b, la), "%s differs when streamed", table[i].file);
+        free(a);
+        free(b);
+    }
+    list_dir(streamed, names, sizeof names);
+    cr_expect_str_eq(names, "coverage.json junit.xml report.html results.json summary.md ",
+                     "no body or temporary file is left");
+    run_report_free(&run);
+}
+
+Test(report_stream, writes_a_run_of_no_tests_as_the_whole_run_writers)
+{
+    char whole[256], streamed[256];
+    cr_assert_not_null(test_tmp_dir(whole, sizeof whole, "kpct-stream-a"));
+    cr_assert_not_null(test_tmp_dir(streamed, sizeof streamed, "kpct-stream-b"));
+    run_report run = sample_run();
+    for (size_t i = 0; i < run.count; i++)
+        test_result_clear(&run.results[i]);
+    run.count = 0;
+    write_all(&run, whole);
+    write_streamed(&run, streamed);
+    const char *files[] = {"junit.xml", "results.json"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t la, lb;
+        char *a = slurp(whole, files[i], &la), *b = slurp(streamed, files[i], &lb);
+        cr_expect(la == lb && !memcmp(a, b, la), "%s differs when streamed", files[i]);
+        free(a);
+        free(b);
+    }
+    run_report_free(&run);
+}
+
+Test(report_stream, writes_the_tests_it_was_not_given_at_the_end)
+{
+    char whole[256], streamed[256], err[512];
+    cr_assert_not_null(test_tmp_dir(whole, sizeof whole, "kpct-stream-a"));
+    cr_assert_not_null(test_tmp_dir(streamed, sizeof streamed, "kpct-stream-b"));
+    run_report run = sample_run();
+    write_all(&run, whole);
+    /* a preflight that stops the run settles every test without the stream */
+    report_stream *s = report_stream_open(streamed, run.count, err, sizeof err);
+    cr_assert_not_null(s, "%s", err);
+    cr_assert_eq(report_stream_add(s, &run, 4), 0);
+    coverage *cov = NULL;
+    cr_assert_eq(coverage_compute(&run, &cov), 0);
+    cr_assert_eq(report_write_streamed(&run, cov, s, streamed, err, sizeof err), 0, "%s", err);
+    coverage_free(cov);
+    report_stream_free(s);
+    size_t la, lb;
+    char *a = slurp(whole, "results.json", &la), *b = slurp(streamed, "results.json", &lb);
+    cr_expect(la == lb && !memcmp(a, b, la), "results.json differs");
+    free(a);
+    free(b);
+    run_report_free(&run);
+}
+
+Test(report_stream, refuses_a_report_folder_it_cannot_write_in)
+{
+    char err[512];
+    cr_expect_null(report_stream_open("/nonexistent/kpct-out", 3, err, sizeof err));
+    cr_expect_str_eq(err, "cannot create junit.xml's body in /nonexistent/kpct-out: No such file "
+                          "or directory");
 }
 
 Test(run_report_read, takes_results_json_alone_as_a_run_without_a_catalog)

@@ -28,11 +28,11 @@ static int write_results(const run_report *run, const coverage *cov, const char 
 }
 
 static const reporter reporters[] = {
-    {"junit", "junit.xml", write_junit, false},
-    {"results", "results.json", write_results, false},
-    {"coverage", "coverage.json", coverage_json_write, false},
-    {"html", "report.html", html_report_write, true},
-    {"summary", "summary.md", md_report_write, true},
+    {"junit", "junit.xml", write_junit, report_stream_finish_junit, false},
+    {"results", "results.json", write_results, report_stream_finish_json, false},
+    {"coverage", "coverage.json", coverage_json_write, NULL, false},
+    {"html", "report.html", html_report_write, NULL, true},
+    {"summary", "summary.md", md_report_write, NULL, true},
 };
 
 const reporter *report_table(size_t *n)
@@ -41,8 +41,8 @@ const reporter *report_table(size_t *n)
     return reporters;
 }
 
-static int write_rows(const run_report *run, const coverage *cov, const char *dir,
-                      bool rebuilt_only, char *err, size_t errlen)
+static int write_rows(const run_report *run, const coverage *cov, report_stream *stream,
+                      const char *dir, bool rebuilt_only, char *err, size_t errlen)
 {
     int rc = 0;
     kbuf path;
@@ -56,7 +56,8 @@ static int write_rows(const run_report *run, const coverage *cov, const char *di
         if (kbuf_printf(&path, "%s/%s", dir, r->file) < 0)
             snprintf(why, sizeof why, "%s/%s: path longer than %d bytes", dir, r->file,
                      REPORT_MAX_PATH);
-        else if (r->write(run, cov, kbuf_str(&path), why, sizeof why) == 0)
+        else if (stream && r->finish ? r->finish(stream, run, kbuf_str(&path), why, sizeof why) == 0
+                                     : r->write(run, cov, kbuf_str(&path), why, sizeof why) == 0)
             continue;
         if (rc == 0)
             snprintf(err, errlen, "%s", why);
@@ -69,11 +70,17 @@ static int write_rows(const run_report *run, const coverage *cov, const char *di
 int report_write_all(const run_report *run, const coverage *cov, const char *dir, char *err,
                      size_t errlen)
 {
-    return write_rows(run, cov, dir, false, err, errlen);
+    return write_rows(run, cov, NULL, dir, false, err, errlen);
+}
+
+int report_write_streamed(const run_report *run, const coverage *cov, report_stream *stream,
+                          const char *dir, char *err, size_t errlen)
+{
+    return write_rows(run, cov, stream, dir, false, err, errlen);
 }
 
 int report_rebuild(const run_report *run, const coverage *cov, const char *dir, char *err,
                    size_t errlen)
 {
-    return write_rows(run, cov, dir, true, err, errlen);
+    return write_rows(run, cov, NULL, dir, true, err, errlen);
 }

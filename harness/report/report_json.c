@@ -128,7 +128,8 @@ static int add_settings(cJSON *doc, const run_settings *st)
     return 0;
 }
 
-cJSON *json_results_build(const run_report *run)
+/* The document, with every test when with_tests, or with "tests" left empty. */
+static cJSON *build(const run_report *run, bool with_tests)
 {
     size_t counts[RESULT_STATUS_COUNT], flaky;
     char seed[32];
@@ -150,7 +151,7 @@ cJSON *json_results_build(const run_report *run)
         !(summary = cJSON_AddObjectToObject(doc, "summary")) ||
         !(tests = cJSON_AddArrayToObject(doc, "tests")))
         goto fail;
-    for (size_t i = 0; i < run->count; i++) {
+    for (size_t i = 0; with_tests && i < run->count; i++) {
         cJSON *o = test_object(&run->results[i]);
         if (!o || !cJSON_AddItemToArray(tests, o)) {
             cJSON_Delete(o);
@@ -174,6 +175,66 @@ cJSON *json_results_build(const run_report *run)
 fail:
     cJSON_Delete(doc);
     return NULL;
+}
+
+cJSON *json_results_build(const run_report *run)
+{
+    return build(run, true);
+}
+
+/* The nesting of a test object in the document: the tests array's elements sit two
+ * levels down, so cJSON indents their lines by two more tabs there. */
+#define TEST_DEPTH_TABS "\t\t"
+
+char *json_results_test_text(const test_result *t, size_t *len)
+{
+    cJSON *o = test_object(t);
+    char *flat = o ? cJSON_Print(o) : NULL, *text = NULL;
+    cJSON_Delete(o);
+    if (!flat)
+        return NULL;
+    /* strings escape their newlines: every raw newline is cJSON's layout */
+    size_t n = 0, lines = 0;
+    for (const char *c = flat; *c; c++, n++)
+        lines += *c == '\n';
+    size_t size = n + lines * (sizeof TEST_DEPTH_TABS - 1) + 1;
+    if ((text = malloc(size))) {
+        char *w = text;
+        for (const char *c = flat; *c; c++) {
+            *w++ = *c;
+            if (*c == '\n') {
+                memcpy(w, TEST_DEPTH_TABS, sizeof TEST_DEPTH_TABS - 1);
+                w += sizeof TEST_DEPTH_TABS - 1;
+            }
+        }
+        *w = '\0';
+        *len = (size_t)(w - text);
+    }
+    free(flat);
+    return text;
+}
+
+/* What cJSON prints for the empty tests array, the document's last member. */
+#define EMPTY_TESTS "\"tests\":\t[]\n}"
+
+int json_results_frame(const run_report *run, char **head, char **tail)
+{
+    cJSON *doc = build(run, false);
+    char *text = doc ? cJSON_Print(doc) : NULL;
+    cJSON_Delete(doc);
+    size_t n = text ? strlen(text) : 0, e = strlen(EMPTY_TESTS);
+    if (!text || n < e || strcmp(text + n - e, EMPTY_TESTS)) {
+        free(text);
+        return -1;
+    }
+    /* head ends at the array's '[', tail is "]\n}\n" */
+    text[n - e + strlen("\"tests\":\t[")] = '\0';
+    if (!(*tail = strdup("]\n}\n"))) {
+        free(text);
+        return -1;
+    }
+    *head = text;
+    return 0;
 }
 
 int json_results_write(const run_report *run, const char *path, char *err, size_t errlen)

@@ -11,13 +11,18 @@
 #define JUNIT_MAX_BYTES   (256u << 20) /* ceiling of one report */
 #define JUNIT_MESSAGE_MAX 500          /* bytes of a message attribute */
 
-/* One (suite, market) group, in order of first appearance. */
+/* One (suite, market) group, in order of first appearance; its tests are chained from
+ * first through the render's next[] in plan order, last is the chain's end. */
 typedef struct group {
     const char *suite;
     const char *market;
     size_t tests, failures, errors, skipped;
     double seconds;
+    size_t first, last;
 } group;
+
+/* The end of a group's chain of tests. */
+#define CHAIN_END ((size_t)-1)
 
 static int attr(kbuf *out, const char *name, const char *value)
 {
@@ -144,29 +149,63 @@ static int testcase(kbuf *out, const test_result *t, const char *classname)
     return kbuf_puts(out, "    </testcase>\n");
 }
 
-int junit_render(const run_report *run, kbuf *out)
+const char *junit_classname(const run_report *run, const test_result *t, kbuf *name)
 {
-    group *groups = NULL;
+    kbuf_reset(name);
+    if (kbuf_puts(name, t->suite) < 0 ||
+        (run->n_markets > 1 && kbuf_printf(name, ".%s", t->market) < 0))
+        return NULL;
+    return kbuf_str(name);
+}
+
+int junit_testcase(kbuf *out, const run_report *run, const test_result *t)
+{
+    kbuf name;
+    kbuf_init(&name, 4096);
+    const char *classname = junit_classname(run, t, &name);
+    int rc = classname ? testcase(out, t, classname) : -1;
+    kbuf_free(&name);
+    return rc;
+}
+
+/* Renders a test's testcase where junit_render has no source of them. */
+static int render_testcase(void *ctx, const run_report *run, size_t i, kbuf *out)
+{
+    (void)ctx;
+    return junit_testcase(out, run, &run->results[i]);
+}
+
+int junit_render_with(const run_report *run, const junit_source *src, kbuf *out)
+{
+    group *groups = NULL, *g = NULL;
+    size_t *next = NULL;
     size_t n_groups = 0;
     size_t tests = 0, failures = 0, errors = 0;
     int rc = -1;
-    bool several = run->n_markets > 1;
     kbuf name;
     kbuf_init(&name, 4096);
 
-    if (run->count && !(groups = calloc(run->count, sizeof *groups)))
+    if (run->count && (!(groups = calloc(run->count, sizeof *groups)) ||
+                       !(next = calloc(run->count, sizeof *next))))
         goto out;
     for (size_t i = 0; i < run->count; i++) {
         const test_result *t = &run->results[i];
-        group *g = NULL;
-        for (size_t k = 0; k < n_groups && !g; k++)
-            if (!strcmp(groups[k].suite, t->suite) && !strcmp(groups[k].market, t->market))
-                g = &groups[k];
+        /* a plan keeps a group's tests together: the last test's group first */
+        if (!g || strcmp(g->suite, t->suite) || strcmp(g->market, t->market)) {
+            g = NULL;
+            for (size_t k = 0; k < n_groups && !g; k++)
+                if (!strcmp(groups[k].suite, t->suite) && !strcmp(groups[k].market, t->market))
+                    g = &groups[k];
+        }
         if (!g) {
             g = &groups[n_groups++];
             g->suite = t->suite;
             g->market = t->market;
-        }
+            g->first = i;
+        } else
+            next[g->last] = i;
+        g->last = i;
+        next[i] = CHAIN_END;
         g->tests++;
         g->failures += t->status == RESULT_FAIL;
         g->errors += t->status == RESULT_ERROR;
@@ -183,11 +222,9 @@ int junit_render(const run_report *run, kbuf *out)
                     failures, errors, run->seconds) < 0)
         goto out;
     for (size_t k = 0; k < n_groups; k++) {
-        group *g = &groups[k];
-        kbuf_reset(&name);
-        if (kbuf_puts(&name, g->suite) < 0 || (several && kbuf_printf(&name, ".%s", g->market) < 0))
-            goto out;
-        if (kbuf_puts(out, "  <testsuite") < 0 || attr(out, "name", kbuf_str(&name)) < 0 ||
+        g = &groups[k];
+        if (kbuf_puts(out, "  <testsuite") < 0 ||
+            attr(out, "name", junit_classname(run, &run->results[g->first], &name)) < 0 ||
             kbuf_printf(out,
                         " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
                         "time=\"%.3f\"",
@@ -196,11 +233,9 @@ int junit_render(const run_report *run, kbuf *out)
             goto out;
         if (properties(out, run, g->market) < 0)
             goto out;
-        for (size_t i = 0; i < run->count; i++) {
-            const test_result *t = &run->results[i];
-            if (strcmp(t->suite, g->suite) || strcmp(t->market, g->market))
-                continue;
-            if (testcase(out, t, kbuf_str(&name)) < 0)
+        for (size_t i = g->first; i != CHAIN_END; i = next[i]) {
+            if (src->testcase(src->ctx, run, i, out) < 0 ||
+                (src->drain && src->drain(src->ctx, out) < 0))
                 goto out;
         }
         if (kbuf_puts(out, "  </testsuite>\n") < 0)
@@ -211,8 +246,15 @@ int junit_render(const run_report *run, kbuf *out)
     rc = 0;
 out:
     kbuf_free(&name);
+    free(next);
     free(groups);
     return rc;
+}
+
+int junit_render(const run_report *run, kbuf *out)
+{
+    junit_source src = {.testcase = render_testcase};
+    return junit_render_with(run, &src, out);
 }
 
 int junit_write(const run_report *run, const char *path, char *err, size_t errlen)

@@ -109,6 +109,15 @@ void test_result_clear(test_result *t)
     t->n_steps = 0;
 }
 
+void test_result_compact(test_result *t)
+{
+    result_steps_free(t->steps, t->n_steps);
+    t->steps = NULL;
+    t->n_steps = 0;
+    free(t->patch);
+    t->patch = NULL;
+}
+
 void run_report_free(run_report *r)
 {
     if (!r)

@@ -121,6 +121,11 @@ int test_result_describe(test_result *t, const char *suite, const char *id, cons
 void result_steps_free(result_step *steps, size_t n);
 /* Frees one result's strings, retries and steps (not the struct); accepts NULL. */
 void test_result_clear(test_result *t);
+/* Frees what only results.json reads of an ended test — its steps (the exchanges and
+ * their bodies) and its patch — once a report stream has written it (report_stream.h);
+ * the rest (what coverage, the console, the recap and the human reports read) stays.
+ * Stories stay too: only tests that did not pass, or passed after retries, have any. */
+void test_result_compact(test_result *t);
 /* Frees the report's contents; accepts NULL. */
 void run_report_free(run_report *r);
 /* Whether a test passed only after retries. */

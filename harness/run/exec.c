@@ -139,11 +139,6 @@ static int engine_start(engine *e, char *err, size_t errlen)
             snprintf(err, errlen, "out of memory describing the tests");
             return -1;
         }
-        if (t->patch_text &&
-            !(e->results[i].patch = story_redacted(t->patch_text, EXEC_MAX_DETAIL_BYTES))) {
-            snprintf(err, errlen, "out of memory describing the tests");
-            return -1;
-        }
     }
     if (!(e->oom_notes = calloc(e->n_jobs ? e->n_jobs : 1, sizeof *e->oom_notes)))
         goto oom;
@@ -286,6 +281,14 @@ static void engine_loop(engine *e)
 static void result_end(engine *e, size_t job, result_status status, char *message, char *detail)
 {
     test_result *r = &e->results[job];
+    const char *patch = e->jobs[job].test->patch_text;
+    /* made as the test ends, not when the engine starts: a streamed run frees it at once */
+    if (patch && !(r->patch = story_redacted(patch, EXEC_MAX_DETAIL_BYTES))) {
+        free(message);
+        free(detail);
+        message = detail = NULL;
+        status = RESULT_ERROR;
+    }
     if (status != RESULT_PASS && !message) {
         status = RESULT_ERROR;
         message = e->oom_notes[job];
