@@ -86,7 +86,10 @@ void mock_reply_empty(mock_reply *r, unsigned status);
 /* Releases r's body; accepts NULL. */
 void mock_reply_free(mock_reply *r);
 /* Parses a request body that must be exactly one JSON object (whitespace may follow it);
- * NULL when body is NULL or empty, not JSON, not an object, or has anything after it. */
+ * NULL when body is NULL or empty, not JSON, not an object, or has anything after it.
+ * The tree is the one cJSON_ParseWithLengthOpts builds, node for node (json.c). */
 cJSON *mock_parse_object(const char *body, size_t len);
+/* As mock_parse_object for any JSON value (the stored sessions, constant texts). */
+cJSON *mock_parse_json(const char *text, size_t len);
 
 #endif

@@ -186,13 +186,13 @@ static int merge_members(cJSON *doc, cJSON *patch)
     return 0;
 }
 
-/* Parses stored text. Every cJSON parse also writes cJSON's global error position (a
- * race between worker threads that is harmless only because nothing here reads it:
- * never call cJSON_GetErrorPtr in the mock); the end pointer gives the position back. */
+/* Parses stored text (always one value, as mock_print wrote it). A parse that falls
+ * back to cJSON also writes cJSON's global error position (a race between worker
+ * threads that is harmless only because nothing here reads it: never call
+ * cJSON_GetErrorPtr in the mock). */
 static cJSON *parse_text(const char *text)
 {
-    const char *end = NULL;
-    return cJSON_ParseWithLengthOpts(text, strlen(text), &end, 0);
+    return mock_parse_json(text, strlen(text));
 }
 
 static const char *region_of(const char *country)
@@ -518,8 +518,7 @@ static int swap_in(update_ctx *u, store_entry *e, char *text)
         free(text);
         return UPD_STORE_FULL;
     }
-    free(e->doc);
-    e->doc = text;
+    e->doc = text; /* the store frees the old text */
     e->updated_at = u->now;
     return UPD_OK;
 }
