@@ -451,3 +451,19 @@ char *mock_print(const cJSON *json, size_t *len)
         *len = w.len;
     return w.buf;
 }
+
+char *mock_print_string(const char *s, size_t *len)
+{
+    writer w = {0};
+    if (!grow(&w, 0))
+        return NULL;
+    print_string(&w, s);
+    if (w.failed) {
+        free(w.buf);
+        return NULL;
+    }
+    w.buf[w.len] = '\0';
+    if (len)
+        *len = w.len;
+    return w.buf;
+}

@@ -75,6 +75,9 @@ void mock_reply_admin_error(mock_reply *r, unsigned status, const char *msg);
  * its length in *len (may be NULL); the caller frees it. NULL on OOM. Faster than cJSON's
  * printer, which formats and re-reads every number through printf and scanf. */
 char *mock_print(const cJSON *json, size_t *len);
+/* Returns the JSON text of the string s (quotes included), as mock_print writes a string,
+ * and its length in *len (may be NULL); the caller frees it. NULL on OOM. */
+char *mock_print_string(const char *s, size_t *len);
 /* Fills r with status and the compact print of json (json is deleted); 500 on OOM. */
 void mock_reply_json(mock_reply *r, unsigned status, cJSON *json);
 /* Fills r with status and a copy of the len bytes of text as content_type (borrowed: it
