@@ -34,7 +34,7 @@ void fuzz_response_free(fuzz_response *r);
 
 /* Writes doc as the one suite of a cases folder whose fixtures are the real SE ones,
  * and loads it with case_set_load. Returns 0 and *out, or -1 (diagnostics checked for
- * their promises and freed). */
+ * their promises and freed; a doc cJSON does not parse is not loaded at all). */
 int fuzz_cases_load(const char *doc, size_t len, case_set **out);
 
 /* Called with each step's judgement: the failure story (why) and the judge's return. */

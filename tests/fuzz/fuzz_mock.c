@@ -5,7 +5,8 @@
  * an empty line, then the body. The harness frames each one (Host, Content-Length,
  * Connection: close, and the mock's credentials unless the input sends Authorization),
  * writes "{sid}" in a URL as the last session_id answered, and resets the mock after
- * every input. Arming a delay or hang fault is left out: it only makes the harness wait.
+ * every input. Once an input has called the faults route, the harness waits at most
+ * FAULT_WAIT_MS for each answer, so a delay or hang fault costs little.
  * Oracles: the sanitizers; every request with a head under MAX_HEAD gets a whole HTTP answer with a
  * status from 100 to 599, never 500, unless the input armed a fault; every answer that says it is
  * JSON parses; the reset answers 204. */
@@ -33,6 +34,7 @@
 #define MAX_REQUESTS   8
 #define MAX_ANSWER     (4u << 20)
 #define ANSWER_WAIT_S  5
+#define FAULT_WAIT_MS  250 /* once a fault may be armed: a delay or hang is not waited out */
 #define AUTH_KPMOCK    "Authorization: Basic a3Btb2NrOmtwbW9jaw==\r\n" /* kpmock:kpmock */
 #define SESSION_ID_MAX 64
 #define MAX_HEAD       8192 /* well within the mock's 32 KiB connection memory */
@@ -62,13 +64,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* Sends the whole request on a new connection and reads the answer to its end into
- * answer; returns 0, or -1 when the connection failed or went quiet. */
-static int exchange(const kbuf *request, kbuf *answer)
+ * answer, waiting at most wait_ms for each read; returns 0, or -1 when the connection
+ * failed or went quiet. */
+static int exchange(const kbuf *request, kbuf *answer, long wait_ms)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         abort();
-    struct timeval tv = {ANSWER_WAIT_S, 0};
+    struct timeval tv = {wait_ms / 1000, wait_ms % 1000 * 1000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
@@ -112,8 +115,9 @@ static bool framing_header(const char *line, size_t len)
     return false;
 }
 
-/* Frames one request part into out; false when it is left out (a delay or hang fault). */
-static bool frame(const char *part, size_t len, const char *sid, kbuf *out, bool *arms_fault,
+/* Frames one request part into out, *head_len its head's length; sets *arms_fault for a
+ * request to the faults route. */
+static void frame(const char *part, size_t len, const char *sid, kbuf *out, bool *arms_fault,
                   size_t *head_len)
 {
     const char *end = part + len, *nl = memchr(part, '\n', len);
@@ -131,11 +135,8 @@ static bool frame(const char *part, size_t len, const char *sid, kbuf *out, bool
     const char *headers_end = p;
     const char *body = p < end ? p + 1 : end;
     size_t body_len = (size_t)(end - body);
-    bool faults = url_len >= strlen(MOCK_ADMIN_FAULTS) &&
-                  memcmp(url, MOCK_ADMIN_FAULTS, strlen(MOCK_ADMIN_FAULTS)) == 0;
-    if (faults && (fuzz_find(body, body_len, "delay", 5) || fuzz_find(body, body_len, "hang", 4)))
-        return false;
-    *arms_fault = *arms_fault || faults;
+    *arms_fault = *arms_fault || (url_len >= strlen(MOCK_ADMIN_FAULTS) &&
+                                  memcmp(url, MOCK_ADMIN_FAULTS, strlen(MOCK_ADMIN_FAULTS)) == 0);
 
     kbuf_append(out, method_len ? method : "GET", method_len ? method_len : 3);
     kbuf_puts(out, " ");
@@ -166,7 +167,6 @@ static bool frame(const char *part, size_t len, const char *sid, kbuf *out, bool
     kbuf_printf(out, "Content-Length: %zu\r\n\r\n", body_len);
     *head_len = out->len;
     kbuf_append(out, body, body_len);
-    return true;
 }
 
 /* The answer's status (0 when it has no status line), its body and whether it is JSON. */
@@ -218,7 +218,7 @@ static void reset_mock(void)
                 "POST " MOCK_ADMIN_RESET " HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
                 "Connection: close\r\nContent-Length: 0\r\n\r\n",
                 port);
-    FUZZ_CHECK(exchange(&req, &answer) == 0);
+    FUZZ_CHECK(exchange(&req, &answer, ANSWER_WAIT_S * 1000L) == 0);
     const char *body;
     size_t body_len;
     bool json;
@@ -243,9 +243,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         kbuf_reset(&req);
         kbuf_reset(&answer);
         size_t head_len = 0;
-        if (!frame(part, len, sid, &req, &arms_fault, &head_len))
-            continue;
-        int rc = exchange(&req, &answer);
+        frame(part, len, sid, &req, &arms_fault, &head_len);
+        int rc = exchange(&req, &answer, arms_fault ? FAULT_WAIT_MS : ANSWER_WAIT_S * 1000L);
         if (arms_fault || head_len > MAX_HEAD)
             continue; /* an armed fault may close, cut or stall the answer; libmicrohttpd
                          may close on a head past its connection memory */

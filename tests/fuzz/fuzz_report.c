@@ -2,9 +2,9 @@
  * arbitrary bytes (invalid UTF-8, control bytes, markup), any status, counts, retries,
  * steps, a catalog and where it applies. All reports are written into a temporary folder.
  * Oracles: writing succeeds; junit.xml is well-formed and valid against the strict schema
- * (tests/data/junit-10.xsd, through libxml2); results.json parses and reads back with
- * run_report_read into a run whose results.json is the same document; report.html holds
- * no <script> but its own. */
+ * (tests/data/junit-10.xsd, through libxml2) with one <testcase> per result; results.json parses
+ * and reads back with run_report_read into a run whose results.json is the same document;
+ * report.html holds no <script> but its own. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include <cJSON.h>
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
 
 #include "coverage.h"
 #include "fuzz_util.h"
@@ -200,7 +201,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void check_junit(const char *dir)
+static void check_junit(const char *dir, size_t count)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/junit.xml", dir);
@@ -217,6 +218,11 @@ static void check_junit(const char *dir)
     if (valid != 0)
         fprintf(stderr, "fuzz_report: junit.xml is not valid against the schema:\n%s\n", text);
     FUZZ_CHECK(valid == 0);
+    xmlXPathContextPtr xc = xmlXPathNewContext(doc);
+    xmlXPathObjectPtr cases = xc ? xmlXPathEvalExpression(BAD_CAST "count(//testcase)", xc) : NULL;
+    FUZZ_CHECK(cases && cases->type == XPATH_NUMBER && cases->floatval == (double)count);
+    xmlXPathFreeObject(cases);
+    xmlXPathFreeContext(xc);
     xmlSchemaFreeValidCtxt(vc);
     xmlFreeDoc(doc);
     free(text);
@@ -251,7 +257,7 @@ static void check_results(const char *dir)
     free(text);
 }
 
-/* The page's own script is one; any other came from the data. */
+/* The page's own script is the one at its foot; any other came from the data. */
 static void check_html(const char *dir)
 {
     char path[256];
@@ -262,7 +268,7 @@ static void check_html(const char *dir)
     size_t scripts = 0;
     for (size_t i = 0; i + 7 <= len; i++)
         scripts += strncasecmp(text + i, "<script", 7) == 0;
-    FUZZ_CHECK(scripts <= 1);
+    FUZZ_CHECK(scripts == 1);
     free(text);
 }
 
@@ -282,7 +288,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != 0)
         fprintf(stderr, "fuzz_report: report_write_all: %s\n", err);
     FUZZ_CHECK(rc == 0);
-    check_junit(dir);
+    check_junit(dir, run.count);
     check_results(dir);
     check_html(dir);
     coverage_free(cov);

@@ -99,6 +99,10 @@ def main():
     write("mock", "POST /__admin/faults\n" + json_h + "\n" +
           "{\"kind\": \"status\", \"status\": 503, \"times\": 1}" + SEP +
           "GET /payments/v1/sessions/abc\n\n" + SEP + "DELETE /__admin/faults\n\n")
+    write("mock", "POST /__admin/faults\n" + json_h + "\n" +
+          "{\"kind\": \"hang\", \"times\": 1}" + SEP + "GET /payments/v1/sessions/abc\n\n" + SEP +
+          "POST /__admin/faults\n" + json_h + "\n{\"kind\": \"truncate\"}" + SEP +
+          "POST /payments/v1/sessions\n" + json_h + "\n" + session)
     write("mock", "POST /payments/v1/sessions\nAuthorization: Basic bm86cGU=\n\n{}" + SEP +
           "PUT /payments/v1/sessions\n\n" + SEP + "GET /nowhere?x=1\n\n" + SEP +
           "POST /payments/v1/sessions\n" + json_h + "\n{\"purchase_country\": \"SE\"")
