@@ -100,7 +100,7 @@ def main():
           "{\"kind\": \"status\", \"status\": 503, \"times\": 1}" + SEP +
           "GET /payments/v1/sessions/abc\n\n" + SEP + "DELETE /__admin/faults\n\n")
     write("mock", "POST /__admin/faults\n" + json_h + "\n" +
-          "{\"kind\": \"hang\", \"times\": 1}" + SEP + "GET /payments/v1/sessions/abc\n\n" + SEP +
+          "{\"kind\": \"hang\", \"hang_ms\": 100, \"times\": 1}" + SEP + "GET /payments/v1/sessions/abc\n\n" + SEP +
           "POST /__admin/faults\n" + json_h + "\n{\"kind\": \"truncate\"}" + SEP +
           "POST /payments/v1/sessions\n" + json_h + "\n" + session)
     write("mock", "POST /payments/v1/sessions\nAuthorization: Basic bm86cGU=\n\n{}" + SEP +
