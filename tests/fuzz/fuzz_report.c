@@ -63,7 +63,7 @@ static char *take_opt(bytes *b)
     return take_u8(b) & 1 ? take_str(b) : NULL;
 }
 
-static char *dup(const char *s)
+static char *copy_of(const char *s)
 {
     return fuzz_strndup(s, strlen(s));
 }
@@ -77,7 +77,7 @@ static void build_result(bytes *b, run_report *run, test_result *t)
     t->title = take_str(b);
     t->file = take_str(b);
     t->line = (int)take_u16(b);
-    t->market = dup(run->markets[take_u8(b) % run->n_markets]);
+    t->market = copy_of(run->markets[take_u8(b) % run->n_markets]);
     t->status = (result_status)(take_u8(b) % RESULT_STATUS_COUNT);
     t->seconds = take_u16(b) / 1000.0;
     if (t->status != RESULT_PASS && t->status != RESULT_SKIP) {
@@ -90,13 +90,14 @@ static void build_result(bytes *b, run_report *run, test_result *t)
     t->clauses = calloc(t->n_clauses + 1, sizeof *t->clauses);
     for (size_t i = 0; i < t->n_clauses; i++) {
         unsigned pick = take_u8(b);
-        t->clauses[i] = pick < 200 && run->n_clauses ? dup(run->clauses[pick % run->n_clauses].id)
-                                                     : take_str(b);
+        t->clauses[i] = pick < 200 && run->n_clauses
+                            ? copy_of(run->clauses[pick % run->n_clauses].id)
+                            : take_str(b);
     }
     t->n_tags = take_u8(b) % 3;
     t->tags = calloc(t->n_tags + 1, sizeof *t->tags);
     for (size_t i = 0; i < t->n_tags; i++)
-        t->tags[i] = take_u8(b) & 1 ? dup(RESULT_UNCONFIRMED_TAG) : take_str(b);
+        t->tags[i] = take_u8(b) & 1 ? copy_of(RESULT_UNCONFIRMED_TAG) : take_str(b);
     t->n_retries = take_u8(b) % 3;
     t->retries = calloc(t->n_retries + 1, sizeof *t->retries);
     for (size_t i = 0; i < t->n_retries; i++) {
@@ -130,13 +131,13 @@ static void build_run(bytes *b, run_report *run)
     run->markets = calloc(4, sizeof *run->markets);
     for (size_t i = 0; i < 4; i++)
         if (mk & (1u << i) || (i == 3 && !run->n_markets))
-            run->markets[run->n_markets++] = dup(MARKETS[i]);
-    run->version = dup("0.1.0");
+            run->markets[run->n_markets++] = copy_of(MARKETS[i]);
+    run->version = copy_of("0.1.0");
     unsigned day = take_u8(b) % 28 + 1, sec = take_u16(b) % 86400;
     char at[32];
     snprintf(at, sizeof at, "2026-12-%02uT%02u:%02u:%02uZ", day, sec / 3600, sec / 60 % 60,
              sec % 60);
-    run->started_at = dup(at);
+    run->started_at = copy_of(at);
     for (int i = 0; i < 8; i++)
         run->seed = run->seed << 8 | take_u8(b);
     run->seconds = take_u16(b) / 100.0;
