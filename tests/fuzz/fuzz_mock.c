@@ -79,8 +79,10 @@ static int exchange(const kbuf *request, kbuf *answer, long wait_ms)
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     int rc = -1;
+    const char *step = "connect";
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
         goto out;
+    step = "recv";
     for (size_t sent = 0; sent < request->len;) {
         ssize_t n = send(fd, request->data + sent, request->len - sent, MSG_NOSIGNAL);
         if (n <= 0)
@@ -97,11 +99,16 @@ static int exchange(const kbuf *request, kbuf *answer, long wait_ms)
                 continue;
             goto out;
         }
-        if (kbuf_append(answer, buf, (size_t)n) != 0)
+        if (kbuf_append(answer, buf, (size_t)n) != 0) {
+            errno = EFBIG;
             goto out;
+        }
     }
     rc = 0;
 out:
+    if (rc != 0)
+        fprintf(stderr, "fuzz_mock: %s after %zu bytes of answer: %s\n", step, answer->len,
+                strerror(errno));
     close(fd);
     return rc;
 }
