@@ -1,0 +1,231 @@
+/* case_regex: the cost of a case file's regex, estimated from its text (see case_regex.h).
+ *
+ * The model, measured against glibc 2.36 (regcomp with REG_EXTENDED | REG_NOSUB):
+ * X{m,n} becomes m copies of X and n-m optional copies nested one in the next, X{m,}
+ * m copies and a starred one, X+ two copies, X* and X? one; nested bounds multiply. Each
+ * atom of the expansion costs about 256 bytes, and each optional copy an atom sits in
+ * about 16 more (the epsilon closures: a{1,1000} takes 8 MB, a{1,10000} 790 MB while
+ * a{10000} takes 3 MB). So a subexpression is described by two sums over the atoms of its
+ * expansion: how many there are (atoms) and how many optional copies enclose each one
+ * (nested), and the estimate is 256 * atoms + 16 * nested bytes. */
+#include "case_regex.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#define BYTES_PER_ATOM   256.0
+#define BYTES_PER_NESTED 16.0
+#define BOUND_CEILING    100000.0 /* a bound is read up to here (glibc allows 32767) */
+#define SUM_CEILING      1e30     /* sums stop growing here, so they stay finite */
+
+/* A subexpression's expansion: its atoms and their optional nesting. */
+typedef struct piece {
+    double atoms, nested;
+} piece;
+
+/* One open group: the sum of its pieces so far, and its last piece (which a following
+ * repetition applies to; has_last is false at the start of the group or of a branch). */
+typedef struct frame {
+    piece sum, last;
+    bool has_last;
+} frame;
+
+static double ceil_sum(double v)
+{
+    return v > SUM_CEILING ? SUM_CEILING : v;
+}
+
+/* X{m,n} (n < 0: no upper bound) applied to x. */
+static piece repeat(piece x, double m, double n)
+{
+    piece r;
+    if (n < 0) { /* m copies and one starred */
+        r.atoms = (m + 1) * x.atoms;
+        r.nested = (m + 1) * x.nested + x.atoms;
+    } else {
+        if (n < m)
+            n = m; /* glibc refuses {m,n} with n < m; count the larger */
+        double copies = n > 0 ? n : 1, k = n - m;
+        r.atoms = copies * x.atoms;
+        r.nested = copies * x.nested + x.atoms * k * (k + 1) / 2;
+    }
+    r.atoms = ceil_sum(r.atoms);
+    r.nested = ceil_sum(r.nested);
+    return r;
+}
+
+static void add_piece(frame *f, piece p)
+{
+    f->sum.atoms = ceil_sum(f->sum.atoms + p.atoms);
+    f->sum.nested = ceil_sum(f->sum.nested + p.nested);
+    f->last = p;
+    f->has_last = true;
+}
+
+/* Replaces the frame's last piece by its repetition. */
+static void repeat_last(frame *f, double m, double n)
+{
+    piece r = repeat(f->last, m, n);
+    f->sum.atoms = ceil_sum(f->sum.atoms - f->last.atoms + r.atoms);
+    f->sum.nested = ceil_sum(f->sum.nested - f->last.nested + r.nested);
+    f->last = r;
+}
+
+/* Reads a decimal number at re[*i] (none: -1), capped at BOUND_CEILING. */
+static double read_number(const char *re, size_t len, size_t *i)
+{
+    double v = -1;
+    while (*i < len && re[*i] >= '0' && re[*i] <= '9') {
+        v = (v < 0 ? 0 : v) * 10 + (re[*i] - '0');
+        if (v > BOUND_CEILING)
+            v = BOUND_CEILING;
+        (*i)++;
+    }
+    return v;
+}
+
+/* Reads a bound "{m}", "{m,}", "{m,n}" or "{,n}" at re[i] == '{'; returns the offset
+ * past it, or 0 when the brace opens no bound (glibc then refuses it or takes it as a
+ * literal). */
+static size_t read_bound(const char *re, size_t len, size_t i, double *m, double *n)
+{
+    size_t j = i + 1;
+    *m = read_number(re, len, &j);
+    if (j < len && re[j] == ',') {
+        j++;
+        *n = read_number(re, len, &j); /* -1: no upper bound */
+        if (*m < 0)
+            *m = 0;
+    } else {
+        *n = *m;
+    }
+    if (*m < 0 || j >= len || re[j] != '}')
+        return 0;
+    return j + 1;
+}
+
+/* Returns the offset past the bracket expression at re[i] == '[': "[]...]" and
+ * "[^]...]" keep their first ']', "[:class:]", "[=e=]" and "[.c.]" their own; an
+ * unmatched bracket runs to the end. A backslash is an ordinary byte inside. */
+static size_t skip_bracket(const char *re, size_t len, size_t i)
+{
+    i++;
+    if (i < len && re[i] == '^')
+        i++;
+    if (i < len && re[i] == ']')
+        i++;
+    while (i < len) {
+        if (re[i] == ']')
+            return i + 1;
+        if (re[i] == '[' && i + 1 < len &&
+            (re[i + 1] == ':' || re[i + 1] == '=' || re[i + 1] == '.')) {
+            char kind = re[i + 1];
+            size_t j = i + 2;
+            while (j + 1 < len && !(re[j] == kind && re[j + 1] == ']'))
+                j++;
+            if (j + 1 < len) {
+                i = j + 2;
+                continue;
+            }
+        }
+        i++;
+    }
+    return len;
+}
+
+/* Closes the innermost group: its sum becomes one piece of the group around it. */
+static void close_group(frame *stack, int *top)
+{
+    piece g = stack[*top].sum;
+    if (g.atoms < 1)
+        g.atoms = 1; /* "()" is still a node */
+    (*top)--;
+    add_piece(&stack[*top], g);
+}
+
+void case_regex_estimate(const char *re, size_t len, case_regex_cost *cost)
+{
+    frame stack[CASE_REGEX_MAX_DEPTH + 1] = {{{0, 0}, {0, 0}, false}};
+    int top = 0, depth = 0, deepest = 0, backref = 0;
+    const piece atom = {1, 0};
+    size_t i = 0;
+    while (i < len) {
+        char ch = re[i];
+        frame *f = &stack[top];
+        double m, n;
+        size_t past;
+        if (ch == '(') {
+            if (++depth > deepest)
+                deepest = depth;
+            if (depth > CASE_REGEX_MAX_DEPTH)
+                break; /* refused for its depth; nothing past here is counted */
+            stack[++top] = (frame){{0, 0}, {0, 0}, false};
+            i++;
+        } else if (ch == ')' && top > 0) {
+            close_group(stack, &top);
+            depth--;
+            i++;
+        } else if (ch == '|') {
+            f->has_last = false;
+            i++;
+        } else if ((ch == '*' || ch == '+' || ch == '?') && f->has_last) {
+            repeat_last(f, ch == '+' ? 1 : 0, ch == '?' ? 1 : -1);
+            i++;
+        } else if (ch == '{' && f->has_last && (past = read_bound(re, len, i, &m, &n)) > 0) {
+            repeat_last(f, m, n);
+            i = past;
+        } else if (ch == '[') {
+            add_piece(f, atom);
+            i = skip_bracket(re, len, i);
+        } else if (ch == '\\') {
+            if (i + 1 < len && re[i + 1] >= '1' && re[i + 1] <= '9' && !backref)
+                backref = re[i + 1];
+            add_piece(f, atom);
+            i += i + 1 < len ? 2 : 1;
+        } else {
+            /* a literal, '.', an anchor, an unmatched ')', or an operator with nothing to
+             * repeat (glibc refuses those; as an atom it is counted all the same) */
+            add_piece(f, atom);
+            i++;
+        }
+    }
+    while (top > 0)
+        close_group(stack, &top); /* an unclosed group: glibc parsed it before refusing */
+    cost->atoms = stack[0].sum.atoms;
+    cost->nested = stack[0].sum.nested;
+    cost->bytes = BYTES_PER_ATOM * cost->atoms + BYTES_PER_NESTED * cost->nested;
+    cost->depth = deepest;
+    cost->backref = backref ? backref - '0' : 0;
+}
+
+int case_regex_check(const char *re, size_t len, char *why, size_t whylen)
+{
+    if (len > CASE_REGEX_MAX_BYTES) {
+        snprintf(why, whylen, "regex is %zu bytes, over %u (CASE_REGEX_MAX_BYTES)", len,
+                 CASE_REGEX_MAX_BYTES);
+        return -1;
+    }
+    case_regex_cost c;
+    case_regex_estimate(re, len, &c);
+    if (c.depth > CASE_REGEX_MAX_DEPTH) {
+        snprintf(why, whylen, "regex groups nested deeper than %d (CASE_REGEX_MAX_DEPTH)",
+                 CASE_REGEX_MAX_DEPTH);
+        return -1;
+    }
+    if (c.backref) {
+        snprintf(why, whylen,
+                 "regex back-reference \\%d is not allowed (matching one can take exponential "
+                 "time)",
+                 c.backref);
+        return -1;
+    }
+    if (c.bytes > CASE_REGEX_MAX_COMPILE) {
+        snprintf(why, whylen,
+                 "regex repetition too deep: it expands to %.0f atoms, an estimated %.0f MB to "
+                 "compile, over %u MB (CASE_REGEX_MAX_COMPILE)",
+                 c.atoms, ceil(c.bytes / (1 << 20)), CASE_REGEX_MAX_COMPILE >> 20);
+        return -1;
+    }
+    return 0;
+}
