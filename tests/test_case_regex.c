@@ -171,7 +171,7 @@ Test(case_regex, estimates_atoms_and_nesting_as_the_model_says)
 #define CASE "{\"id\": \"a\", \"title\": \"t\", \"clauses\": [\"c.one\"],\n"
 #define EXPECT(e)                                                                                  \
     " \"steps\": [{\"request\": {\"method\": \"GET\", \"path\": \"/x\"}, \"expect\": " e "}]}\n]}" \
-                                                                                         "\n"
+    "\n"
 
 Test(case_regex, a_bomb_is_a_load_error_at_the_regex_string)
 {
