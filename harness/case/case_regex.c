@@ -1,33 +1,39 @@
 /* case_regex: the cost of a case file's regex, estimated from its text (see case_regex.h).
  *
  * The model, measured against glibc 2.36 (regcomp with REG_EXTENDED | REG_NOSUB):
- * X{m,n} becomes m copies of X and n-m optional copies nested one in the next, X{m,}
- * m copies and a starred one, X+ two copies, X* and X? one; nested bounds multiply. Each
- * atom of the expansion costs about 256 bytes, and each optional copy an atom sits in
- * about 16 more (the epsilon closures: a{1,1000} takes 8 MB, a{1,10000} 790 MB while
- * a{10000} takes 3 MB). So a subexpression is described by two sums over the atoms of its
- * expansion: how many there are (atoms) and how many optional copies enclose each one
- * (nested), and the estimate is 256 * atoms + 16 * nested bytes. */
+ * X{m,n} becomes n copies of X, n-m of them optional; X{m,} m copies and a starred one;
+ * X+ two copies, X* and X? one; nested bounds multiply. Each atom of that expansion costs
+ * about 256 bytes (a{10000} takes 3 MB). What grows faster are the epsilon closures: from
+ * a point of the regex, every piece that can be skipped (an optional copy, a starred
+ * one, a group with an empty branch, an anchor) leads on to the next, so each atom's
+ * closure can hold an entry per skippable piece: a{1,1000} takes 8 MB, (a?){1000} the
+ * same, a{1,10000} 790 MB. The estimate is 256 * atoms + 16 * atoms * skippable bytes,
+ * an upper bound (about twice what a{1,1000} takes, far more for the bombs). */
 #include "case_regex.h"
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 
-#define BYTES_PER_ATOM   256.0
-#define BYTES_PER_NESTED 16.0
-#define BOUND_CEILING    100000.0 /* a bound is read up to here (glibc allows 32767) */
-#define SUM_CEILING      1e30     /* sums stop growing here, so they stay finite */
+#define BYTES_PER_ATOM    256.0
+#define BYTES_PER_CLOSURE 16.0
+#define BOUND_CEILING     100000.0 /* a bound is read up to here (glibc allows 32767) */
+#define SUM_CEILING       1e30     /* sums stop growing here, so they stay finite */
 
-/* A subexpression's expansion: its atoms and their optional nesting. */
+/* A subexpression's expansion: its atoms, its skippable pieces, and whether it can
+ * match the empty string (then it is itself a piece that can be skipped). */
 typedef struct piece {
-    double atoms, nested;
+    double atoms, skippable;
+    bool empty;
 } piece;
 
-/* One open group: the sum of its pieces so far, and its last piece (which a following
- * repetition applies to; has_last is false at the start of the group or of a branch). */
+/* One open group: its branches so far (alt: atoms and skippable pieces summed, empty
+ * when one of them can match nothing), the current branch (sum, with solid counting its
+ * pieces that cannot match nothing), and that branch's last piece, which a following
+ * repetition applies to (has_last is false at the start of a group or of a branch). */
 typedef struct frame {
-    piece sum, last;
+    piece alt, sum, last;
+    int solid;
     bool has_last;
 } frame;
 
@@ -40,25 +46,32 @@ static double ceil_sum(double v)
 static piece repeat(piece x, double m, double n)
 {
     piece r;
+    double copies, optional;
     if (n < 0) { /* m copies and one starred */
-        r.atoms = (m + 1) * x.atoms;
-        r.nested = (m + 1) * x.nested + x.atoms;
+        copies = m + 1;
+        optional = 1;
     } else {
         if (n < m)
             n = m; /* glibc refuses {m,n} with n < m; count the larger */
-        double copies = n > 0 ? n : 1, k = n - m;
-        r.atoms = copies * x.atoms;
-        r.nested = copies * x.nested + x.atoms * k * (k + 1) / 2;
+        copies = n > 0 ? n : 1;
+        optional = n - m;
     }
-    r.atoms = ceil_sum(r.atoms);
-    r.nested = ceil_sum(r.nested);
+    r.atoms = ceil_sum(copies * x.atoms);
+    r.skippable = ceil_sum(copies * x.skippable + optional);
+    r.empty = m == 0 || x.empty;
     return r;
+}
+
+static frame new_frame(void)
+{
+    return (frame){{0, 0, false}, {0, 0, false}, {0, 0, false}, 0, false};
 }
 
 static void add_piece(frame *f, piece p)
 {
     f->sum.atoms = ceil_sum(f->sum.atoms + p.atoms);
-    f->sum.nested = ceil_sum(f->sum.nested + p.nested);
+    f->sum.skippable = ceil_sum(f->sum.skippable + p.skippable);
+    f->solid += !p.empty;
     f->last = p;
     f->has_last = true;
 }
@@ -68,8 +81,20 @@ static void repeat_last(frame *f, double m, double n)
 {
     piece r = repeat(f->last, m, n);
     f->sum.atoms = ceil_sum(f->sum.atoms - f->last.atoms + r.atoms);
-    f->sum.nested = ceil_sum(f->sum.nested - f->last.nested + r.nested);
+    f->sum.skippable = ceil_sum(f->sum.skippable - f->last.skippable + r.skippable);
+    f->solid += (!r.empty) - (!f->last.empty);
     f->last = r;
+}
+
+/* Ends the current branch of f (at '|', ')' or the end of the regex). */
+static void end_branch(frame *f)
+{
+    f->alt.atoms = ceil_sum(f->alt.atoms + f->sum.atoms);
+    f->alt.skippable = ceil_sum(f->alt.skippable + f->sum.skippable);
+    f->alt.empty = f->alt.empty || f->solid == 0;
+    f->sum = (piece){0, 0, false};
+    f->solid = 0;
+    f->has_last = false;
 }
 
 /* Reads a decimal number at re[*i] (none: -1), capped at BOUND_CEILING. */
@@ -134,22 +159,34 @@ static size_t skip_bracket(const char *re, size_t len, size_t i)
     return len;
 }
 
-/* Closes the innermost group: its sum becomes one piece of the group around it. */
+/* Closes the innermost group: it becomes one piece of the group around it. */
 static void close_group(frame *stack, int *top)
 {
-    piece g = stack[*top].sum;
+    frame *f = &stack[*top];
+    end_branch(f);
+    piece g = f->alt;
     if (g.atoms < 1)
         g.atoms = 1; /* "()" is still a node */
+    if (g.empty && g.skippable == 0)
+        g.skippable = 1; /* an empty branch, "(a|)": the group is what can be skipped */
     (*top)--;
     add_piece(&stack[*top], g);
 }
 
+/* Whether the escape \c matches the empty string (glibc's word and buffer anchors). */
+static bool empty_escape(char c)
+{
+    return c == 'b' || c == 'B' || c == '<' || c == '>' || c == '`' || c == '\'';
+}
+
 void case_regex_estimate(const char *re, size_t len, case_regex_cost *cost)
 {
-    frame stack[CASE_REGEX_MAX_DEPTH + 1] = {{{0, 0}, {0, 0}, false}};
+    frame stack[CASE_REGEX_MAX_DEPTH + 1];
     int top = 0, depth = 0, deepest = 0, backref = 0;
-    const piece atom = {1, 0};
+    /* glibc's word anchors cost about four times what ^ and $ do (measured: (\b){1000}) */
+    const piece atom = {1, 0, false}, anchor = {1, 1, true}, word_anchor = {1, 4, true};
     size_t i = 0;
+    stack[0] = new_frame();
     while (i < len) {
         char ch = re[i];
         frame *f = &stack[top];
@@ -160,14 +197,14 @@ void case_regex_estimate(const char *re, size_t len, case_regex_cost *cost)
                 deepest = depth;
             if (depth > CASE_REGEX_MAX_DEPTH)
                 break; /* refused for its depth; nothing past here is counted */
-            stack[++top] = (frame){{0, 0}, {0, 0}, false};
+            stack[++top] = new_frame();
             i++;
         } else if (ch == ')' && top > 0) {
             close_group(stack, &top);
             depth--;
             i++;
         } else if (ch == '|') {
-            f->has_last = false;
+            end_branch(f);
             i++;
         } else if ((ch == '*' || ch == '+' || ch == '?') && f->has_last) {
             repeat_last(f, ch == '+' ? 1 : 0, ch == '?' ? 1 : -1);
@@ -181,20 +218,21 @@ void case_regex_estimate(const char *re, size_t len, case_regex_cost *cost)
         } else if (ch == '\\') {
             if (i + 1 < len && re[i + 1] >= '1' && re[i + 1] <= '9' && !backref)
                 backref = re[i + 1];
-            add_piece(f, atom);
+            add_piece(f, i + 1 < len && empty_escape(re[i + 1]) ? word_anchor : atom);
             i += i + 1 < len ? 2 : 1;
         } else {
             /* a literal, '.', an anchor, an unmatched ')', or an operator with nothing to
              * repeat (glibc refuses those; as an atom it is counted all the same) */
-            add_piece(f, atom);
+            add_piece(f, ch == '^' || ch == '$' ? anchor : atom);
             i++;
         }
     }
     while (top > 0)
         close_group(stack, &top); /* an unclosed group: glibc parsed it before refusing */
-    cost->atoms = stack[0].sum.atoms;
-    cost->nested = stack[0].sum.nested;
-    cost->bytes = BYTES_PER_ATOM * cost->atoms + BYTES_PER_NESTED * cost->nested;
+    end_branch(&stack[0]);
+    cost->atoms = stack[0].alt.atoms;
+    cost->skippable = stack[0].alt.skippable;
+    cost->bytes = BYTES_PER_ATOM * cost->atoms + BYTES_PER_CLOSURE * cost->atoms * cost->skippable;
     cost->depth = deepest;
     cost->backref = backref ? backref - '0' : 0;
 }
@@ -221,10 +259,18 @@ int case_regex_check(const char *re, size_t len, char *why, size_t whylen)
         return -1;
     }
     if (c.bytes > CASE_REGEX_MAX_COMPILE) {
+        char size[32];
+        double mb = ceil(c.bytes / (1 << 20));
+        if (mb < 1024)
+            snprintf(size, sizeof size, "%.0f MB", mb);
+        else if (mb < 1024 * 1024)
+            snprintf(size, sizeof size, "%.0f GB", ceil(mb / 1024));
+        else
+            snprintf(size, sizeof size, "more than 1 TB");
         snprintf(why, whylen,
-                 "regex repetition too deep: it expands to %.0f atoms, an estimated %.0f MB to "
+                 "regex repetition too deep: it expands to %.0f atoms, an estimated %s to "
                  "compile, over %u MB (CASE_REGEX_MAX_COMPILE)",
-                 c.atoms, ceil(c.bytes / (1 << 20)), CASE_REGEX_MAX_COMPILE >> 20);
+                 c.atoms, size, CASE_REGEX_MAX_COMPILE >> 20);
         return -1;
     }
     return 0;

@@ -1,6 +1,6 @@
 /* case_regex: the cost of a case file's regex, judged before regcomp sees it. glibc's
  * regcomp copies a subexpression once per bound of {m,n} (nested bounds multiply) and its
- * epsilon closures grow with the square of the optional copies, so a short regex can ask
+ * epsilon closures grow with the square of the copies that can be skipped, so a short regex can ask
  * for gigabytes; and a back-reference makes regexec exponential. This module walks the
  * POSIX ERE (groups, alternation, brackets, escapes, *, +, ?, {m}, {m,}, {m,n}) without
  * compiling it and estimates what compiling would take. Pure: no allocation, no state. */
@@ -17,11 +17,11 @@
 
 /* What compiling a regex is estimated to take. */
 typedef struct case_regex_cost {
-    double atoms;  /* atoms after every repetition is expanded into its copies */
-    double nested; /* sum over those atoms of the optional copies they nest in */
-    double bytes;  /* the memory estimate both give (see case_regex.c) */
-    int depth;     /* deepest nesting of groups; the estimate stops past CASE_REGEX_MAX_DEPTH */
-    int backref;   /* the digit of the first back-reference (\1 to \9), or 0 */
+    double atoms;     /* atoms after every repetition is expanded into its copies */
+    double skippable; /* pieces of that expansion that can match nothing (a?, a*, ...) */
+    double bytes;     /* the memory estimate both give (see case_regex.c) */
+    int depth;        /* deepest nesting of groups; the estimate stops past CASE_REGEX_MAX_DEPTH */
+    int backref;      /* the digit of the first back-reference (\1 to \9), or 0 */
 } case_regex_cost;
 
 /* Estimates the cost of compiling re (len bytes) into *cost; never fails. A malformed
