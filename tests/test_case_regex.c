@@ -25,6 +25,11 @@ typedef struct regex_row {
     "regex repetition too deep: it expands to " atoms " atoms, an estimated " mb                   \
     " to compile, over 4 MB (CASE_REGEX_MAX_COMPILE)"
 
+#define AMBIGUOUS(n)                                                                               \
+    "regex repetition too deep: " n " copies of a group with more than one branch that matches "   \
+    "the empty string, over 8 (CASE_REGEX_MAX_AMBIGUOUS; glibc takes exponential time to "         \
+    "compile them)"
+
 static const regex_row ROWS[] = {
     /* the real suite's regexes (cases/ today) */
     {"^application/json", ""},
@@ -51,6 +56,9 @@ static const regex_row ROWS[] = {
     {"((a*)*)*", ""},
     {"((a+)+)+", ""},
     {"(a|b)*c?d+", ""},
+    {"(a*|c?){8}", ""},
+    {"(a|c?){50}", ""}, /* one branch that matches nothing is no ambiguity */
+    {"(a*b?|c){20,}", ""},
     /* braces that open no bound, and brackets that hold what looks like repetition */
     {"{1,100000}", ""},
     {"a\\{1,100000}", ""},
@@ -93,6 +101,13 @@ static const regex_row ROWS[] = {
     {"(\\b){1000}", TOO_DEEP("1000", "62 MB")},
     {"(((((((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+",
      TOO_DEEP("4194304", "more than 1 TB")},
+    /* groups with two branches that match the empty string, in a row: compile time
+     * doubles with each ((a?|c?){20,} takes seconds, with little memory) */
+    {"(a?|c?){20,}", AMBIGUOUS("21")},
+    {"(((a|.)*(a)?|(.)?){20,})?", AMBIGUOUS("21")},
+    {"(a*|c?){9}", AMBIGUOUS("9")},
+    {"(a*|c?){8,}{3,}", AMBIGUOUS("36")},
+    {"((a?|b?)|c?){5}", AMBIGUOUS("10")}, /* the inner group and the outer one */
     /* back-references */
     {"(a)\\1", "regex back-reference \\1 is not allowed (matching one can take exponential "
                "time)"},
@@ -191,6 +206,11 @@ Test(case_regex, estimates_atoms_and_skippable_pieces_as_the_model_says)
                   c.skippable, c.depth, c.backref);
         cr_expect(c.bytes == 256 * c.atoms + 16 * c.atoms * c.skippable, "/%s/", r->re);
     }
+    case_regex_cost c;
+    case_regex_estimate("((a?|b?)|c?){3}", 15, &c);
+    cr_expect(c.ambiguous == 6, "%.0f", c.ambiguous);
+    case_regex_estimate("(a|b?)(a?|)", 11, &c);
+    cr_expect(c.ambiguous == 1, "%.0f", c.ambiguous);
 }
 
 /* Line 1 opens the suite, line 2 the case; the regex is on line 3. */

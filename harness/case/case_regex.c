@@ -20,10 +20,13 @@
 #define BOUND_CEILING     100000.0 /* a bound is read up to here (glibc allows 32767) */
 #define SUM_CEILING       1e30     /* sums stop growing here, so they stay finite */
 
-/* A subexpression's expansion: its atoms, its skippable pieces, and whether it can
- * match the empty string (then it is itself a piece that can be skipped). */
+/* A subexpression's expansion: its atoms, its skippable pieces, its ambiguous groups
+ * (two or more branches that can match the empty string: glibc's closures take time
+ * exponential in how many follow one another, (a?|b?){20,} takes 2 s to compile and
+ * {30,} minutes), and whether it can match the empty string (then it is itself a piece
+ * that can be skipped). */
 typedef struct piece {
-    double atoms, skippable;
+    double atoms, skippable, ambiguous;
     bool empty;
 } piece;
 
@@ -33,7 +36,7 @@ typedef struct piece {
  * repetition applies to (has_last is false at the start of a group or of a branch). */
 typedef struct frame {
     piece alt, sum, last;
-    int solid;
+    int solid, empty_branches;
     bool has_last;
 } frame;
 
@@ -58,19 +61,21 @@ static piece repeat(piece x, double m, double n)
     }
     r.atoms = ceil_sum(copies * x.atoms);
     r.skippable = ceil_sum(copies * x.skippable + optional);
+    r.ambiguous = ceil_sum(copies * x.ambiguous);
     r.empty = m == 0 || x.empty;
     return r;
 }
 
 static frame new_frame(void)
 {
-    return (frame){{0, 0, false}, {0, 0, false}, {0, 0, false}, 0, false};
+    return (frame){{0, 0, 0, false}, {0, 0, 0, false}, {0, 0, 0, false}, 0, 0, false};
 }
 
 static void add_piece(frame *f, piece p)
 {
     f->sum.atoms = ceil_sum(f->sum.atoms + p.atoms);
     f->sum.skippable = ceil_sum(f->sum.skippable + p.skippable);
+    f->sum.ambiguous = ceil_sum(f->sum.ambiguous + p.ambiguous);
     f->solid += !p.empty;
     f->last = p;
     f->has_last = true;
@@ -82,6 +87,7 @@ static void repeat_last(frame *f, double m, double n)
     piece r = repeat(f->last, m, n);
     f->sum.atoms = ceil_sum(f->sum.atoms - f->last.atoms + r.atoms);
     f->sum.skippable = ceil_sum(f->sum.skippable - f->last.skippable + r.skippable);
+    f->sum.ambiguous = ceil_sum(f->sum.ambiguous - f->last.ambiguous + r.ambiguous);
     f->solid += (!r.empty) - (!f->last.empty);
     f->last = r;
 }
@@ -91,8 +97,10 @@ static void end_branch(frame *f)
 {
     f->alt.atoms = ceil_sum(f->alt.atoms + f->sum.atoms);
     f->alt.skippable = ceil_sum(f->alt.skippable + f->sum.skippable);
+    f->alt.ambiguous = ceil_sum(f->alt.ambiguous + f->sum.ambiguous);
     f->alt.empty = f->alt.empty || f->solid == 0;
-    f->sum = (piece){0, 0, false};
+    f->empty_branches += f->solid == 0;
+    f->sum = (piece){0, 0, 0, false};
     f->solid = 0;
     f->has_last = false;
 }
@@ -165,6 +173,8 @@ static void close_group(frame *stack, int *top)
     frame *f = &stack[*top];
     end_branch(f);
     piece g = f->alt;
+    if (f->empty_branches >= 2)
+        g.ambiguous = ceil_sum(g.ambiguous + 1);
     if (g.atoms < 1)
         g.atoms = 1; /* "()" is still a node */
     if (g.empty && g.skippable == 0)
@@ -184,7 +194,7 @@ void case_regex_estimate(const char *re, size_t len, case_regex_cost *cost)
     frame stack[CASE_REGEX_MAX_DEPTH + 1];
     int top = 0, depth = 0, deepest = 0, backref = 0;
     /* glibc's word anchors cost about four times what ^ and $ do (measured: (\b){1000}) */
-    const piece atom = {1, 0, false}, anchor = {1, 1, true}, word_anchor = {1, 4, true};
+    const piece atom = {1, 0, 0, false}, anchor = {1, 1, 0, true}, word_anchor = {1, 4, 0, true};
     size_t i = 0;
     stack[0] = new_frame();
     while (i < len) {
@@ -232,6 +242,7 @@ void case_regex_estimate(const char *re, size_t len, case_regex_cost *cost)
     end_branch(&stack[0]);
     cost->atoms = stack[0].alt.atoms;
     cost->skippable = stack[0].alt.skippable;
+    cost->ambiguous = stack[0].alt.ambiguous;
     cost->bytes = BYTES_PER_ATOM * cost->atoms + BYTES_PER_CLOSURE * cost->atoms * cost->skippable;
     cost->depth = deepest;
     cost->backref = backref ? backref - '0' : 0;
@@ -249,6 +260,14 @@ int case_regex_check(const char *re, size_t len, char *why, size_t whylen)
     if (c.depth > CASE_REGEX_MAX_DEPTH) {
         snprintf(why, whylen, "regex groups nested deeper than %d (CASE_REGEX_MAX_DEPTH)",
                  CASE_REGEX_MAX_DEPTH);
+        return -1;
+    }
+    if (c.ambiguous > CASE_REGEX_MAX_AMBIGUOUS) {
+        snprintf(why, whylen,
+                 "regex repetition too deep: %.0f copies of a group with more than one branch "
+                 "that matches the empty string, over %d (CASE_REGEX_MAX_AMBIGUOUS; glibc takes "
+                 "exponential time to compile them)",
+                 c.ambiguous, CASE_REGEX_MAX_AMBIGUOUS);
         return -1;
     }
     if (c.backref) {

@@ -11,14 +11,16 @@
 
 /* Bounds of a case-file regex: its length, its nesting of groups, and the memory
  * regcomp is estimated to take. */
-#define CASE_REGEX_MAX_BYTES   1024
-#define CASE_REGEX_MAX_DEPTH   32
-#define CASE_REGEX_MAX_COMPILE (4u << 20)
+#define CASE_REGEX_MAX_BYTES     1024
+#define CASE_REGEX_MAX_DEPTH     32
+#define CASE_REGEX_MAX_COMPILE   (4u << 20)
+#define CASE_REGEX_MAX_AMBIGUOUS 8 /* groups like (a?|b?) in the expansion */
 
 /* What compiling a regex is estimated to take. */
 typedef struct case_regex_cost {
     double atoms;     /* atoms after every repetition is expanded into its copies */
     double skippable; /* pieces of that expansion that can match nothing (a?, a*, ...) */
+    double ambiguous; /* groups of it with two or more branches that can match nothing */
     double bytes;     /* the memory estimate both give (see case_regex.c) */
     int depth;        /* deepest nesting of groups; the estimate stops past CASE_REGEX_MAX_DEPTH */
     int backref;      /* the digit of the first back-reference (\1 to \9), or 0 */
@@ -30,8 +32,9 @@ typedef struct case_regex_cost {
  * unclosed group closes at the end), so the estimate never falls short of its work. */
 void case_regex_estimate(const char *re, size_t len, case_regex_cost *cost);
 /* Returns 0 when re (len bytes) may be given to regcomp: no longer than
- * CASE_REGEX_MAX_BYTES, groups nested no deeper than CASE_REGEX_MAX_DEPTH, no
- * back-reference, an estimate within CASE_REGEX_MAX_COMPILE.
+ * CASE_REGEX_MAX_BYTES, groups nested no deeper than CASE_REGEX_MAX_DEPTH, no more
+ * than CASE_REGEX_MAX_AMBIGUOUS ambiguous groups, no back-reference, an estimate within
+ * CASE_REGEX_MAX_COMPILE.
  * Else -1 with the reason in why. A malformed regex within the bounds passes, so that
  * regcomp reports what is wrong with it. */
 int case_regex_check(const char *re, size_t len, char *why, size_t whylen);
