@@ -15,6 +15,7 @@
 #include "case_body.h"
 #include "case_diag.h"
 #include "case_klarna.h"
+#include "case_regex.h"
 #include "case_show.h"
 #include "case_vars.h"
 
@@ -24,6 +25,12 @@ static int check_regex(case_lctx *c, const case_doc *doc, const cJSON *re)
 {
     if (!cJSON_IsString(re)) {
         case_err(c, doc, re, false, "\"regex\" must be a string, not %s", case_json_type_name(re));
+        return 1;
+    }
+    /* judged before regcomp, which a costly regex can keep busy for gigabytes */
+    char why[160];
+    if (case_regex_check(re->valuestring, strlen(re->valuestring), why, sizeof why) != 0) {
+        case_err(c, doc, re, false, "%s", why);
         return 1;
     }
     regex_t rx;
