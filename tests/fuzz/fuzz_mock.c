@@ -5,7 +5,8 @@
  * an empty line, then the body. The harness frames each one (Host, Content-Length,
  * Connection: close, and the mock's credentials unless the input sends Authorization),
  * writes "{sid}" in a URL as the last session_id answered, and resets the mock after
- * every input. Once an input has called the faults route, the harness waits at most
+ * every input. Once an input has called the faults route or armed a fault (the mock's
+ * 201 {"id"} says so, however the target was spelled), the harness waits at most
  * FAULT_WAIT_MS for each answer, and disarms every fault if a delay or hang longer than
  * FAULT_HOLD_MS is armed.
  * Oracles: the sanitizers; every request with a head under MAX_HEAD gets a whole HTTP answer with a
@@ -15,6 +16,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -35,8 +38,9 @@
 #define MAX_REQUESTS   8
 #define MAX_ANSWER     (4u << 20)
 #define ANSWER_WAIT_S  5
-#define FAULT_WAIT_MS  250 /* once a fault may be armed: a delay or hang is not waited out */
-#define FAULT_HOLD_MS  200 /* longest delay or hang left armed */
+#define SLOW_MS        1000 /* an answer this late is noted on stderr */
+#define FAULT_WAIT_MS  250  /* once a fault may be armed: a delay or hang is not waited out */
+#define FAULT_HOLD_MS  200  /* longest delay or hang left armed */
 #define AUTH_KPMOCK    "Authorization: Basic a3Btb2NrOmtwbW9jaw==\r\n" /* kpmock:kpmock */
 #define SESSION_ID_MAX 64
 #define MAX_HEAD       8192 /* well within the mock's 32 KiB connection memory */
@@ -65,6 +69,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* Whether an interrupted connect of fd completes within wait_ms. */
+static bool connected(int fd, long wait_ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    int n, err = 0;
+    socklen_t len = sizeof err;
+    while ((n = poll(&p, 1, (int)wait_ms)) < 0 && errno == EINTR)
+        ;
+    if (n != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        return false;
+    errno = err;
+    return err == 0;
+}
+
 /* Sends the whole request on a new connection and reads the answer to its end into
  * answer, waiting at most wait_ms for each read; returns 0, or -1 when the connection
  * failed or went quiet. */
@@ -80,11 +98,20 @@ static int exchange(const kbuf *request, kbuf *answer, long wait_ms)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     int rc = -1;
     const char *step = "connect";
-    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-        goto out;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* libFuzzer's -timeout alarm (SIGALRM, no SA_RESTART) interrupts the calls below: a
+       connect goes on in the background, a send is retried; giving up on either would
+       leave the mock waiting out its head timeout for the rest of a request */
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        if (errno != EINTR || !connected(fd, wait_ms))
+            goto out;
+    }
     step = "recv";
     for (size_t sent = 0; sent < request->len;) {
         ssize_t n = send(fd, request->data + sent, request->len - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0)
             break; /* the mock may answer (413, 431) and close before it has read it all */
         sent += (size_t)n;
@@ -106,9 +133,14 @@ static int exchange(const kbuf *request, kbuf *answer, long wait_ms)
     }
     rc = 0;
 out:
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long took_ms = (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L;
     if (rc != 0)
-        fprintf(stderr, "fuzz_mock: %s after %zu bytes of answer: %s\n", step, answer->len,
-                strerror(errno));
+        fprintf(stderr, "fuzz_mock: %s after %zu bytes of answer and %ld ms: %s\n", step,
+                answer->len, took_ms, strerror(errno));
+    else if (took_ms > SLOW_MS)
+        fprintf(stderr, "fuzz_mock: slow answer (%ld ms, %zu bytes) to %.*s\n", took_ms,
+                answer->len, (int)strcspn(request->data, "\r"), request->data);
     close(fd);
     return rc;
 }
@@ -143,11 +175,10 @@ static bool frame(const char *part, size_t len, const char *sid, kbuf *out, size
     const char *headers_end = p;
     const char *body = p < end ? p + 1 : end;
     size_t body_len = (size_t)(end - body);
-    bool faults = url_len >= strlen(MOCK_ADMIN_FAULTS) &&
-                  memcmp(url, MOCK_ADMIN_FAULTS, strlen(MOCK_ADMIN_FAULTS)) == 0;
 
     kbuf_append(out, method_len ? method : "GET", method_len ? method_len : 3);
     kbuf_puts(out, " ");
+    size_t target = out->len;
     for (size_t i = 0; i < url_len; i++) {
         if (url_len - i >= 5 && memcmp(url + i, "{sid}", 5) == 0) {
             kbuf_puts(out, sid);
@@ -158,6 +189,10 @@ static bool frame(const char *part, size_t len, const char *sid, kbuf *out, size
     }
     /* the input's header lines go right after Host: one that starts with a blank folds
        into the line before it, which must not be one the harness needs */
+    /* the target as sent (its CRs dropped): one spelled "/__a\r\rdmin/faults" is the faults
+       route to the mock */
+    bool faults = out->len - target >= strlen(MOCK_ADMIN_FAULTS) &&
+                  memcmp(out->data + target, MOCK_ADMIN_FAULTS, strlen(MOCK_ADMIN_FAULTS)) == 0;
     kbuf_printf(out, " HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n", port);
     bool authz = false;
     for (const char *h = headers; h < headers_end;) {
@@ -203,6 +238,22 @@ static unsigned parse_answer(const kbuf *a, const char **body, size_t *body_len,
     *body = head_end + 4;
     *body_len = a->len - (size_t)(*body - a->data);
     return status;
+}
+
+/* Whether an answer is the mock's to an armed fault: 201 {"id":N}, what POST
+ * MOCK_ADMIN_FAULTS alone answers (the mock never faults an admin route, so that answer
+ * always comes), however the input spelled the target (percent-escaped, absolute form). */
+static bool answer_arms_fault(const kbuf *answer)
+{
+    const char *body;
+    size_t body_len;
+    bool json;
+    if (parse_answer(answer, &body, &body_len, &json) != 201 || !json)
+        return false;
+    cJSON *doc = cJSON_ParseWithLength(body, body_len);
+    bool armed = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(doc, "id"));
+    cJSON_Delete(doc);
+    return armed;
 }
 
 /* Remembers the session_id an answer names. */
@@ -298,6 +349,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bool to_faults = frame(part, len, sid, &req, &head_len);
         arms_fault = arms_fault || to_faults;
         int rc = exchange(&req, &answer, arms_fault ? FAULT_WAIT_MS : ANSWER_WAIT_S * 1000L);
+        if (!to_faults && answer_arms_fault(&answer))
+            to_faults = arms_fault = true;
         if (to_faults)
             disarm_long_waits();
         if (arms_fault || head_len > MAX_HEAD)

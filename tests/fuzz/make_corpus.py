@@ -62,6 +62,16 @@ def secret_texts():
         yield "Authorization: Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         yield "x" + base64.urlsafe_b64encode(("ab" + s).encode()).decode().rstrip("=")
 
+# Texts at the borders of mock/json.c's fast shape (numbers, escapes, literals, blanks,
+# nesting, trailing bytes), each one either side of where cJSON takes over.
+JSON_EDGES = [b"{}", b" [ ] \v\f", b"{\"a\":1,}", b"[1 2]", b"[01]", b"[-0,-0.0,1e3,1E+3,.5,+1]",
+              b"[999999999999999,1000000000000000,2147483648,-2147483649,9007199254740993]",
+              b"[true,false,null,tru,nulll]", b"[true\v]", b"\"s\"\v", b"1\x00",
+              b"{\"s\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e5\\ud83d\\ude00\"}",
+              b"{\"s\":\"\\x\"}", b"[\"\x01\x7f\xc3\xa5\xff\"]", b"\xef\xbb\xbf{\"k\":[]}",
+              b"[" * 201 + b"]" * 201, b"{\"\":{\"\":{\"\":[[[\"\"]]]}}}", b"{\"dup\":1,\"dup\":2}",
+              b"[1e309,-1e309,5e-324,1.7976931348623157e308,0.1]", b"\x01{}"]
+
 
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
@@ -106,6 +116,11 @@ def main():
     write("mock", "POST /payments/v1/sessions\nAuthorization: Basic bm86cGU=\n\n{}" + SEP +
           "PUT /payments/v1/sessions\n\n" + SEP + "GET /nowhere?x=1\n\n" + SEP +
           "POST /payments/v1/sessions\n" + json_h + "\n{\"purchase_country\": \"SE\"")
+    # the json target reads any text: the fixtures, and the borders of the mock's fast reader
+    for body in sorted(glob.glob("cases/fixtures/SE/*.json")) + ["cases/fixtures/US/session.json"]:
+        write("json", open(body, "rb").read())
+    for text in JSON_EDGES:
+        write("json", text)
     # the report target reads its run from bytes: a few spread over its fields
     for i in range(6):
         seed = hashlib.sha256(b"kpct-report-%d" % i).digest() * (4 + 8 * i)
