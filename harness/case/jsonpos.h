@@ -12,7 +12,8 @@
 
 typedef struct jsonpos jsonpos;
 
-/* Maps every item of root (parsed from text[0..len)) to its position; NULL on OOM. */
+/* Maps every item of root (parsed from text[0..len)) to its position; NULL on OOM or when
+ * len is 4 GiB or more (offsets are kept in 32 bits). */
 jsonpos *jsonpos_build(const char *text, size_t len, const cJSON *root);
 /* Frees a map; accepts NULL. */
 void jsonpos_free(jsonpos *p);
