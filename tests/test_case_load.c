@@ -452,6 +452,31 @@ Test(case_load, reports_a_duplicate_suite_name_in_another_file)
     case_tree_free(root);
 }
 
+/* each file keeps only some of its positions once checked: those reported across files
+ * (its cases', variants' and ids', its suite name) must still be exact */
+Test(case_load, reports_duplicates_across_files_at_their_exact_positions)
+{
+    char *root = case_tree_new();
+    case_tree_write(
+        root, "a.json",
+        HEAD CASE CSTEPS(STEP) ",\n"
+                               "{\"id\": \"v\", \"title\": \"t\", \"clauses\": [],\n"
+                               " \"variants\": [{\"id\": \"one\"},\n   {\"id\": \"two\"}],\n"
+                               " \"steps\": [{" GET
+                               ", \"expect\": {}, \"variant_target\": true}]}\n]}\n");
+    case_tree_write(
+        root, "b.json",
+        HEAD "{\"id\": \"a\", \"title\": \"t\", \"clauses\": [],\n" CSTEPS(
+            STEP) ",\n"
+                  "  {\"id\": \"v.two\", \"title\": \"t\", \"clauses\": [],\n" STEPS(STEP));
+    char *got = case_tree_load(root, NULL);
+    cr_expect_str_eq(got, "b.json:1:11: duplicate suite name \"s\" (first in a.json:1:11)\n"
+                          "b.json:2:8: duplicate test id \"a\" (first at a.json:2:8)\n"
+                          "b.json:4:10: duplicate test id \"v.two\" (first at a.json:6:11)");
+    free(got);
+    case_tree_free(root);
+}
+
 Test(case_load, reports_problems_in_fixtures_and_the_catalog)
 {
     char *root = case_tree_new();
