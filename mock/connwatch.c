@@ -6,6 +6,7 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -14,12 +15,16 @@
 
 #define TICK_MS 100
 
+/* A slot's list links are guarded by the watch's mutex; its deadline is written only by
+ * the connection's own thread (one MHD callback at a time) and read by the watch thread,
+ * without the mutex, so the requests of all connections share no lock: the deadline is
+ * stored before `waiting` is set (release) and read after it (acquire). */
 struct connwatch_slot {
     connwatch_slot *prev, *next;
     int fd;
-    bool waiting;        /* for a head (not inside a request) */
-    int64_t deadline_ms; /* while waiting */
-    bool cut;            /* already shut down */
+    atomic_bool waiting;         /* for a head (not inside a request) */
+    _Atomic int64_t deadline_ms; /* while waiting */
+    bool cut;                    /* already shut down (the watch thread's alone) */
 };
 
 typedef struct lingering {
@@ -85,7 +90,8 @@ static void *watch(void *arg)
         /* Under the lock: a slot in the list has an open socket (connwatch_close runs
          * before MHD closes it), so fd is never someone else's. */
         for (connwatch_slot *s = w->first; s; s = s->next)
-            if (s->waiting && !s->cut && now >= s->deadline_ms) {
+            if (!s->cut && atomic_load_explicit(&s->waiting, memory_order_acquire) &&
+                now >= atomic_load_explicit(&s->deadline_ms, memory_order_relaxed)) {
                 shutdown(s->fd, SHUT_RDWR);
                 s->cut = true;
             }
@@ -143,10 +149,10 @@ connwatch_slot *connwatch_open(connwatch *w, int fd)
     if (!s)
         return NULL;
     s->fd = fd;
-    s->waiting = true;
-    pthread_mutex_lock(&w->mu);
     /* a new connection is expected to send its request now: no idle allowance */
-    s->deadline_ms = now_ms() + w->head_ms;
+    atomic_init(&s->deadline_ms, now_ms() + w->head_ms);
+    atomic_init(&s->waiting, true);
+    pthread_mutex_lock(&w->mu);
     s->next = w->first;
     if (w->first)
         w->first->prev = s;
@@ -159,32 +165,28 @@ void connwatch_request_line(connwatch *w, connwatch_slot *s)
 {
     if (!w || !s)
         return;
-    pthread_mutex_lock(&w->mu);
     int64_t d = now_ms() + w->head_ms;
-    if (d < s->deadline_ms)
-        s->deadline_ms = d;
-    pthread_mutex_unlock(&w->mu);
+    if (d < atomic_load_explicit(&s->deadline_ms, memory_order_relaxed))
+        atomic_store_explicit(&s->deadline_ms, d, memory_order_relaxed);
 }
 
 void connwatch_head_done(connwatch *w, connwatch_slot *s)
 {
     if (!w || !s)
         return;
-    pthread_mutex_lock(&w->mu);
-    s->waiting = false;
-    pthread_mutex_unlock(&w->mu);
+    atomic_store_explicit(&s->waiting, false, memory_order_relaxed);
 }
 
 void connwatch_request_done(connwatch *w, connwatch_slot *s)
 {
     if (!w || !s)
         return;
-    pthread_mutex_lock(&w->mu);
     /* A kept-alive connection may idle (the idle timeout closes it), but the request
      * line of its next request cannot trickle in for longer than idle + head. */
-    s->waiting = true;
-    s->deadline_ms = w->idle_ms < 0 ? INT64_MAX : now_ms() + w->idle_ms + w->head_ms;
-    pthread_mutex_unlock(&w->mu);
+    atomic_store_explicit(&s->deadline_ms,
+                          w->idle_ms < 0 ? INT64_MAX : now_ms() + w->idle_ms + w->head_ms,
+                          memory_order_relaxed);
+    atomic_store_explicit(&s->waiting, true, memory_order_release);
 }
 
 void connwatch_close(connwatch *w, connwatch_slot *s)

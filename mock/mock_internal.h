@@ -75,6 +75,9 @@ void mock_reply_admin_error(mock_reply *r, unsigned status, const char *msg);
  * its length in *len (may be NULL); the caller frees it. NULL on OOM. Faster than cJSON's
  * printer, which formats and re-reads every number through printf and scanf. */
 char *mock_print(const cJSON *json, size_t *len);
+/* Returns the JSON text of the string s (quotes included), as mock_print writes a string,
+ * and its length in *len (may be NULL); the caller frees it. NULL on OOM. */
+char *mock_print_string(const char *s, size_t *len);
 /* Fills r with status and the compact print of json (json is deleted); 500 on OOM. */
 void mock_reply_json(mock_reply *r, unsigned status, cJSON *json);
 /* Fills r with status and a copy of the len bytes of text as content_type (borrowed: it
@@ -86,7 +89,10 @@ void mock_reply_empty(mock_reply *r, unsigned status);
 /* Releases r's body; accepts NULL. */
 void mock_reply_free(mock_reply *r);
 /* Parses a request body that must be exactly one JSON object (whitespace may follow it);
- * NULL when body is NULL or empty, not JSON, not an object, or has anything after it. */
+ * NULL when body is NULL or empty, not JSON, not an object, or has anything after it.
+ * The tree is the one cJSON_ParseWithLengthOpts builds, node for node (json.c). */
 cJSON *mock_parse_object(const char *body, size_t len);
+/* As mock_parse_object for any JSON value (the stored sessions, constant texts). */
+cJSON *mock_parse_json(const char *text, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
 #include "session.h"
 
 #include "b64.h"
+#include "kbuf.h"
 #include "market.h"
 #include "rfc3339.h"
 #include "validate.h"
@@ -186,13 +187,13 @@ static int merge_members(cJSON *doc, cJSON *patch)
     return 0;
 }
 
-/* Parses stored text. Every cJSON parse also writes cJSON's global error position (a
- * race between worker threads that is harmless only because nothing here reads it:
- * never call cJSON_GetErrorPtr in the mock); the end pointer gives the position back. */
+/* Parses stored text (always one value, as mock_print wrote it). A parse that falls
+ * back to cJSON also writes cJSON's global error position (a race between worker
+ * threads that is harmless only because nothing here reads it: never call
+ * cJSON_GetErrorPtr in the mock). */
 static cJSON *parse_text(const char *text)
 {
-    const char *end = NULL;
-    return cJSON_ParseWithLengthOpts(text, strlen(text), &end, 0);
+    return mock_parse_json(text, strlen(text));
 }
 
 static const char *region_of(const char *country)
@@ -210,6 +211,28 @@ static const char *region_of(const char *country)
     }
 }
 
+/* The token's payload: what mock_print writes for {session_id, purchase_country, region,
+ * environment, session_type, merchant_name}, written directly (once per create and read). */
+static char *token_payload(const char *id, const char *country, size_t *len)
+{
+    char *qid = mock_print_string(id, NULL), *qcountry = mock_print_string(country, NULL);
+    char *out = NULL;
+    kbuf b;
+    kbuf_init(&b, SIZE_MAX / 2);
+    if (qid && qcountry && kbuf_puts(&b, "{\"session_id\":") == 0 && kbuf_puts(&b, qid) == 0 &&
+        kbuf_puts(&b, ",\"purchase_country\":") == 0 && kbuf_puts(&b, qcountry) == 0 &&
+        kbuf_puts(&b, ",\"region\":\"") == 0 && kbuf_puts(&b, region_of(country)) == 0 &&
+        kbuf_puts(&b, "\",\"environment\":\"playground\",\"session_type\":\"PAYMENTS\","
+                      "\"merchant_name\":\"kpmock\"}") == 0) {
+        *len = b.len;
+        out = kbuf_steal(&b);
+    }
+    kbuf_free(&b);
+    free(qid);
+    free(qcountry);
+    return out;
+}
+
 char *session_client_token(const char *id, const char *country)
 {
     static const char header[] = "{\"alg\":\"RS256\",\"kid\":\"82305ebf-9e2c-4e2c-b8c5-"
@@ -217,16 +240,8 @@ char *session_client_token(const char *id, const char *country)
     char *h64 = NULL, *p64 = NULL, *s64 = NULL, *payload = NULL, *token = NULL;
     unsigned char sig[64];
     kprng r;
-    const char *region = region_of(country);
-    cJSON *p = cJSON_CreateObject();
-    if (!p || !cJSON_AddStringToObject(p, "session_id", id) ||
-        !cJSON_AddStringToObject(p, "purchase_country", country) ||
-        !cJSON_AddStringToObject(p, "region", region) ||
-        !cJSON_AddStringToObject(p, "environment", "playground") ||
-        !cJSON_AddStringToObject(p, "session_type", "PAYMENTS") ||
-        !cJSON_AddStringToObject(p, "merchant_name", "kpmock"))
-        goto out;
-    payload = mock_print(p, NULL);
+    size_t payload_len = 0;
+    payload = token_payload(id, country, &payload_len);
     if (!payload)
         goto out;
     /* The signature only has to look like one; derive it from the id so it is stable. */
@@ -236,16 +251,20 @@ char *session_client_token(const char *id, const char *country)
         memcpy(sig + i, &v, 8);
     }
     h64 = b64_encode(header, sizeof header - 1, 1);
-    p64 = b64_encode(payload, strlen(payload), 1);
+    p64 = b64_encode(payload, payload_len, 1);
     s64 = b64_encode(sig, sizeof sig, 1);
     if (!h64 || !p64 || !s64)
         goto out;
-    size_t n = strlen(h64) + strlen(p64) + strlen(s64) + 3;
-    token = malloc(n);
-    if (token)
-        snprintf(token, n, "%s.%s.%s", h64, p64, s64);
+    size_t nh = strlen(h64), np = strlen(p64), ns = strlen(s64);
+    token = malloc(nh + np + ns + 3);
+    if (token) {
+        memcpy(token, h64, nh);
+        token[nh] = '.';
+        memcpy(token + nh + 1, p64, np);
+        token[nh + 1 + np] = '.';
+        memcpy(token + nh + np + 2, s64, ns + 1);
+    }
 out:
-    cJSON_Delete(p);
     free(payload);
     free(h64);
     free(p64);
@@ -265,14 +284,16 @@ static char *client_token(const mock_server *srv, const char *id, const char *co
     return session_client_token(id, country);
 }
 
+/* payment_method_categories as compact text: mock_print of its parse is the same text. */
+static const char pmc_text[] =
+    "[{\"identifier\":\"klarna\",\"name\":\"Pay with Klarna\",\"asset_urls\":{"
+    "\"descriptive\":\"https://x.klarnacdn.net/payment-method/assets/badges/generic/"
+    "klarna.svg\",\"standard\":\"https://x.klarnacdn.net/payment-method/assets/badges/"
+    "generic/klarna.svg\"}}]";
+
 static cJSON *payment_method_categories(void)
 {
-    static const char pmc[] =
-        "[{\"identifier\":\"klarna\",\"name\":\"Pay with Klarna\",\"asset_urls\":{"
-        "\"descriptive\":\"https://x.klarnacdn.net/payment-method/assets/badges/generic/"
-        "klarna.svg\",\"standard\":\"https://x.klarnacdn.net/payment-method/assets/badges/"
-        "generic/klarna.svg\"}}]";
-    return parse_text(pmc);
+    return parse_text(pmc_text);
 }
 
 /* Upper-cased purchase_country of a validated document ("" if absent). */
@@ -313,24 +334,35 @@ static void reply_store_full(mock_server *srv, mock_reply *r)
     session_error(srv, r, 503, "SESSION_LIMIT", msg);
 }
 
-/* The create answer: session_id, client_token and payment_method_categories (less what
- * the create-answer defects leave out); NULL on OOM. */
-static cJSON *create_answer(const mock_server *srv, const char *id, const char *country)
+/* Fills r with the create answer: session_id, client_token and payment_method_categories
+ * (less what the create-answer defects leave out), the text mock_print writes for that
+ * object, written directly. Returns -1 on OOM (r untouched). */
+static int create_answer(const mock_server *srv, const char *id, const char *country,
+                         unsigned status, mock_reply *r)
 {
-    char *token = client_token(srv, id, country);
-    cJSON *out = cJSON_CreateObject();
-    bool ok = token && out && cJSON_AddStringToObject(out, "session_id", id);
-
-    if (ok && !defect_on(srv, DEFECT_NO_CLIENT_TOKEN))
-        ok = cJSON_AddStringToObject(out, "client_token", token) != NULL;
-    if (ok && !defect_on(srv, DEFECT_NO_PAYMENT_METHOD_CATEGORIES))
-        ok = cJSON_AddItemToObject(out, "payment_method_categories", payment_method_categories());
-    free(token);
-    if (!ok) {
-        cJSON_Delete(out);
-        return NULL;
+    char *token = client_token(srv, id, country), *qid = mock_print_string(id, NULL);
+    char *qtoken = token ? mock_print_string(token, NULL) : NULL;
+    int rc = -1;
+    kbuf b;
+    kbuf_init(&b, SIZE_MAX / 2);
+    if (qid && qtoken && kbuf_puts(&b, "{\"session_id\":") == 0 && kbuf_puts(&b, qid) == 0 &&
+        (defect_on(srv, DEFECT_NO_CLIENT_TOKEN) ||
+         (kbuf_puts(&b, ",\"client_token\":") == 0 && kbuf_puts(&b, qtoken) == 0)) &&
+        (defect_on(srv, DEFECT_NO_PAYMENT_METHOD_CATEGORIES) ||
+         (kbuf_puts(&b, ",\"payment_method_categories\":") == 0 && kbuf_puts(&b, pmc_text) == 0)) &&
+        kbuf_puts(&b, "}") == 0) {
+        mock_reply_free(r);
+        r->status = status;
+        r->body_len = b.len;
+        r->body = kbuf_steal(&b);
+        r->content_type = "application/json";
+        rc = 0;
     }
-    return out;
+    kbuf_free(&b);
+    free(token);
+    free(qid);
+    free(qtoken);
+    return rc;
 }
 
 /* A new session id from the seeded generator (upper case with session-id-uppercase). */
@@ -348,7 +380,7 @@ void session_create(mock_server *srv, const char *body, size_t len, mock_reply *
     char msg[VALIDATE_MSG_MAX];
     char id[37], country[3];
     char *text = NULL;
-    cJSON *doc = parse_object(srv, body, len, r), *out = NULL, *dedup = NULL;
+    cJSON *doc = parse_object(srv, body, len, r), *dedup = NULL;
     int rc;
     if (!doc)
         goto out;
@@ -377,9 +409,9 @@ void session_create(mock_server *srv, const char *body, size_t len, mock_reply *
         reply_store_full(srv, r);
         goto out;
     }
-    if (rc != STORE_OK || !(out = create_answer(srv, id, country)))
+    if (rc != STORE_OK ||
+        create_answer(srv, id, country, defect_on(srv, DEFECT_CREATE_201) ? 201 : 200, r) != 0)
         goto oom;
-    mock_reply_json(r, defect_on(srv, DEFECT_CREATE_201) ? 201 : 200, out);
     goto out;
 oom:
     reply_oom(srv, r);
@@ -518,8 +550,7 @@ static int swap_in(update_ctx *u, store_entry *e, char *text)
         free(text);
         return UPD_STORE_FULL;
     }
-    free(e->doc);
-    e->doc = text;
+    e->doc = text; /* the store frees the old text */
     e->updated_at = u->now;
     return UPD_OK;
 }

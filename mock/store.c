@@ -1,5 +1,8 @@
 /* store: 64 shards, each a chained hash table behind a mutex. The cap is a single
- * atomic counter reserved before an insert, so concurrent creates never overshoot. */
+ * atomic counter reserved before an insert, so concurrent creates never overshoot. A
+ * session's text lives in its node, one allocation of exactly its size: the text a
+ * create or update hands over was grown by doubling (a 257-byte text in a 512-byte
+ * buffer), and a separate block costs its own header besides. */
 #include "store.h"
 
 #include <pthread.h>
@@ -14,8 +17,9 @@
 typedef struct node {
     struct node *next;
     uint64_t hash;
+    store_entry e; /* e.doc is text, or a separate block when moving it in ran out of memory */
     char id[STORE_ID_LEN + 1];
-    store_entry e;
+    char text[];
 } node;
 
 typedef struct shard {
@@ -80,6 +84,29 @@ store *store_new(size_t max_sessions, uint64_t ttl_s, bool from_update)
     return s;
 }
 
+static void free_node(node *n)
+{
+    if (n->e.doc != n->text)
+        free(n->e.doc);
+    free(n);
+}
+
+/* A node holding a copy of the len bytes of doc, with the rest of its fields from like
+ * (when not NULL); NULL on OOM. */
+static node *new_node(const char *doc, size_t len, const node *like)
+{
+    node *n = malloc(sizeof *n + len + 1);
+    if (!n)
+        return NULL;
+    if (like)
+        *n = *like;
+    else
+        memset(n, 0, sizeof *n);
+    memcpy(n->text, doc, len + 1);
+    n->e.doc = n->text;
+    return n;
+}
+
 static void shard_clear(store *s, shard *sh)
 {
     for (size_t b = 0; b < sh->nbuckets; b++) {
@@ -87,8 +114,7 @@ static void shard_clear(store *s, shard *sh)
         while (n) {
             node *next = n->next;
             atomic_fetch_sub(&s->bytes, strlen(n->e.doc));
-            free(n->e.doc);
-            free(n);
+            free_node(n);
             n = next;
         }
         sh->buckets[b] = NULL;
@@ -247,7 +273,9 @@ int store_insert(store *s, const char *id, char *doc, const char *country, int64
     }
     if (now + s->ttl_s <= atomic_load(&s->swept_at)) /* a clock set back: it may expire first */
         atomic_store(&s->swept_at, INT64_MIN);
-    n = calloc(1, sizeof *n);
+    n = new_node(doc, len, NULL);
+    free(doc);
+    doc = NULL;
     if (!n) {
         atomic_fetch_sub(&s->count, 1);
         atomic_fetch_sub(&s->bytes, len);
@@ -257,7 +285,6 @@ int store_insert(store *s, const char *id, char *doc, const char *country, int64
     h = hash_id(id);
     n->hash = h;
     memcpy(n->id, id, STORE_ID_LEN + 1);
-    n->e.doc = doc;
     n->e.created_at = now;
     n->e.updated_at = now;
     snprintf(n->e.country, sizeof n->e.country, "%s", country ? country : "");
@@ -268,7 +295,7 @@ int store_insert(store *s, const char *id, char *doc, const char *country, int64
         pthread_mutex_unlock(&sh->mu);
         atomic_fetch_sub(&s->count, 1);
         atomic_fetch_sub(&s->bytes, len);
-        free(n);
+        free_node(n);
         rc = STORE_DUPLICATE;
         goto fail;
     }
@@ -289,8 +316,19 @@ static void unlink_node(store *s, shard *sh, node **pp)
     sh->count--;
     atomic_fetch_sub(&s->count, 1);
     atomic_fetch_sub(&s->bytes, strlen(n->e.doc));
-    free(n->e.doc);
-    free(n);
+    free_node(n);
+}
+
+/* After a store_fn gave e a new document: moves it into a node of its size (the old
+ * node and text are freed). On OOM the node keeps the separate block. */
+static void rehome(node **pp)
+{
+    node *old = *pp, *n = new_node(old->e.doc, strlen(old->e.doc), old);
+    if (!n)
+        return;
+    free(old->e.doc);
+    free(old);
+    *pp = n;
 }
 
 int store_with(store *s, const char *id, int64_t now, store_fn fn, void *arg)
@@ -306,7 +344,13 @@ int store_with(store *s, const char *id, int64_t now, store_fn fn, void *arg)
         unlink_node(s, sh, pp);
         rc = STORE_NOT_FOUND;
     } else {
+        char *doc = (*pp)->e.doc;
         rc = fn(&(*pp)->e, arg);
+        if ((*pp)->e.doc != doc) {
+            if (doc != (*pp)->text)
+                free(doc);
+            rehome(pp);
+        }
         if (store_expires_at(s, &(*pp)->e) <= atomic_load(&s->swept_at))
             atomic_store(&s->swept_at, INT64_MIN);
     }

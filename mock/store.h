@@ -15,7 +15,7 @@
 #define STORE_ID_LEN 36
 
 typedef struct store_entry {
-    char *doc;          /* the session document as compact JSON text (owned) */
+    char *doc;          /* the session document as compact JSON text (the store's) */
     int64_t created_at; /* mock-clock seconds */
     int64_t updated_at; /* mock-clock seconds of the last accepted update (= created_at at first) */
     bool complete;      /* an order was placed (admin API) */
@@ -29,8 +29,9 @@ enum { STORE_OK = 0, STORE_FULL = -1, STORE_NOMEM = -2, STORE_DUPLICATE = -3 };
 /* Returned by store_with when the id is unknown or its session has expired. */
 #define STORE_NOT_FOUND (-1000)
 
-/* Runs under the shard lock with the live entry; may change doc (free the old text),
- * updated_at or complete. Returns a caller-defined code (not STORE_NOT_FOUND). */
+/* Runs under the shard lock with the live entry; may change updated_at, complete or
+ * doc: a new malloc'd text whose ownership passes to the store, which frees the old one
+ * (a store_fn never frees doc). Returns a caller-defined code (not STORE_NOT_FOUND). */
 typedef int (*store_fn)(store_entry *e, void *arg);
 /* Visits one entry under its shard lock; returns nonzero to stop the walk. */
 typedef int (*store_visit_fn)(const char *id, const store_entry *e, bool expired, void *arg);

@@ -2,6 +2,7 @@
  * text; the Klarna-error matcher against joined, reordered and annotated messages. */
 #define _GNU_SOURCE /* asprintf */
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,25 +36,26 @@ static const judged TABLE[] = {
      "Content-Type: text/html", "", 0, ""},
     {"header equals fails", "{\"headers\": {\"Content-Type\": {\"equals\": \"text/html\"}}}", 401,
      "content-type: application/json", "", 1,
-     "header Content-Type: expected \"text/html\", got \"application/json\""},
+     "header \"Content-Type\": expected \"text/html\", got \"application/json\""},
     {"header regex", "{\"headers\": {\"WWW-Authenticate\": {\"regex\": \"^Basic realm=\"}}}", 401,
      "www-authenticate: Basic realm=\"x\"", "", 0, ""},
     {"header regex fails", "{\"headers\": {\"content-type\": {\"regex\": \"^text/html\"}}}", 401,
      "Content-Type: application/json", "", 1,
-     "header content-type: expected to match /^text/html/, got \"application/json\""},
+     "header \"content-type\": expected to match \"^text/html\", got \"application/json\""},
     {"header regex on a missing header",
      "{\"headers\": {\"content-type\": {\"regex\": \"^text/html\"}}}", 401, "", "", 1,
-     "header content-type: expected to match /^text/html/, but the response has no such header"},
+     "header \"content-type\": expected to match \"^text/html\", but the response has no such "
+     "header"},
     {"header exists", "{\"headers\": {\"www-authenticate\": {\"exists\": true}}}", 401,
      "WWW-Authenticate: Basic", "", 0, ""},
     {"header exists fails", "{\"headers\": {\"www-authenticate\": {\"exists\": true}}}", 401,
      "Content-Type: text/html", "", 1,
-     "header www-authenticate: expected to be present, but the response has no such header"},
+     "header \"www-authenticate\": expected to be present, but the response has no such header"},
     {"header absent", "{\"headers\": {\"klarna-correlation-id\": {\"absent\": true}}}", 401, "", "",
      0, ""},
     {"header absent fails", "{\"headers\": {\"klarna-correlation-id\": {\"absent\": true}}}", 401,
      "Klarna-Correlation-Id: " CID, "", 1,
-     "header klarna-correlation-id: expected to be absent, got \"" CID "\""},
+     "header \"klarna-correlation-id\": expected to be absent, got \"" CID "\""},
     /* body kinds */
     {"body empty", "{\"body\": \"empty\"}", 204, "", "", 0, ""},
     {"body empty fails", "{\"body\": \"empty\"}", 204, "", "{\"a\":1}", 1,
@@ -82,7 +84,7 @@ static const judged TABLE[] = {
     {"regex", "{\"json\": [{\"pointer\": \"/id\", \"regex\": \"^[0-9a-f-]{36}$\"}]}", 200, "",
      "{\"id\": \"" CID "\"}", 0, ""},
     {"regex on a number fails", "{\"json\": [{\"pointer\": \"/id\", \"regex\": \"^1$\"}]}", 200, "",
-     "{\"id\": 1}", 1, "json /id: expected a string matching /^1$/, got 1 (a number)"},
+     "{\"id\": 1}", 1, "json /id: expected a string matching \"^1$\", got 1 (a number)"},
     {"type integer", "{\"json\": [{\"pointer\": \"/q\", \"type\": \"integer\"}]}", 200, "",
      "{\"q\": 3}", 0, ""},
     {"type integer fails on a fraction",
@@ -413,4 +415,101 @@ Test(case_assert, recognises_uuids)
     cr_expect(!case_klarna_is_uuid("0b5c2f9e-7d1a-4c3b-9e8f-123456789ab"));
     cr_expect(!case_klarna_is_uuid("0b5c2f9e-7d1a-4c3b-9e8f-123456789abg"));
     cr_expect(!case_klarna_is_uuid(""));
+}
+
+#define A10  "aaaaaaaaaa"
+#define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
+
+/* A value a regex is matched against, at the bound or past it: where and how long. */
+typedef struct subject_case {
+    const char *name;
+    bool in_header;   /* else the JSON string at /t */
+    size_t len;       /* bytes of 'a' */
+    const char *also; /* a second value of the header, or NULL */
+    const char *re;
+    int result;
+    const char *why; /* the exact failure text */
+} subject_case;
+
+static const subject_case SUBJECTS[] = {
+    {"a JSON string at the bound is matched", false, CASE_EXPECT_MAX_SUBJECT, NULL, "^a+$", 0, ""},
+    {"a JSON string one byte over is not", false, CASE_EXPECT_MAX_SUBJECT + 1, NULL, "^a+$", 1,
+     "json /t: expected a string matching \"^a+$\", got a string of 16385 bytes, longer than "
+     "the 16384 a regex is matched against"},
+    {"a JSON string at the bound that does not match shows its start", false,
+     CASE_EXPECT_MAX_SUBJECT, NULL, "b", 1,
+     "json /t: expected a string matching \"b\", got \"" A100 A10 A10 A10 A10 A10 A10 A10 A10 A10
+     "aaaaaaaaa... (16386 bytes) (a string)"}, /* 199 a: a value is cut at CASE_MAX_SHOWN */
+    {"a header value at the bound is matched", true, CASE_EXPECT_MAX_SUBJECT, NULL, "^a+$", 0, ""},
+    {"a header value one byte over is not", true, CASE_EXPECT_MAX_SUBJECT + 1, NULL, "^a+$", 1,
+     "header \"x-long\": expected to match \"^a+$\", got a value of 16385 bytes, longer than the "
+     "16384 a regex is matched against"},
+    {"a header value over the bound beside one that matches", true, CASE_EXPECT_MAX_SUBJECT + 1,
+     "short", "^(a+|short)$", 0, ""},
+};
+
+Test(case_assert, matches_a_regex_against_values_up_to_the_bound_only)
+{
+    for (size_t i = 0; i < sizeof SUBJECTS / sizeof SUBJECTS[0]; i++) {
+        const subject_case *t = &SUBJECTS[i];
+        char *value = malloc(t->len + 1), *body = NULL, *expect = NULL;
+        cr_assert(value);
+        memset(value, 'a', t->len);
+        value[t->len] = '\0';
+        case_header hs[2] = {{.name = "X-Long", .value = value},
+                             {.name = "x-long", .value = (char *)t->also}};
+        case_response r = {.status = 200,
+                           .headers = hs,
+                           .n_headers = t->also ? 2 : 1,
+                           .body = "{}",
+                           .body_len = 2};
+        if (t->in_header) {
+            cr_assert(asprintf(&expect, "{\"headers\": {\"x-long\": {\"regex\": \"%s\"}}}", t->re) >
+                      0);
+        } else {
+            cr_assert(asprintf(&body, "{\"t\": \"%s\"}", value) > 0);
+            r.body = body;
+            r.body_len = strlen(body);
+            cr_assert(asprintf(&expect, "{\"json\": [{\"pointer\": \"/t\", \"regex\": \"%s\"}]}",
+                               t->re) > 0);
+        }
+        cJSON *exp = cJSON_Parse(expect), *parsed = cJSON_Parse(r.body);
+        cr_assert(exp && parsed, "\"%s\": bad JSON", t->name);
+        kbuf why;
+        kbuf_init(&why, 1u << 16);
+        int rc = case_expect_judge(exp, &r, parsed, &why);
+        if (why.len && why.data[why.len - 1] == '\n')
+            why.data[--why.len] = '\0';
+        cr_expect_eq(rc, t->result, "\"%s\": result %d, want %d (%s)", t->name, rc, t->result,
+                     kbuf_str(&why));
+        cr_expect_str_eq(kbuf_str(&why), t->why, "\"%s\":\n got: %s\nwant: %s", t->name,
+                         kbuf_str(&why), t->why);
+        kbuf_free(&why);
+        cJSON_Delete(exp);
+        cJSON_Delete(parsed);
+        free(body);
+        free(expect);
+        free(value);
+    }
+}
+
+Test(case_assert, redacts_the_header_name_and_regex_of_a_failure)
+{
+    static const char secret[] = "TOPSECRET-0123456789";
+    redact_reset();
+    cr_assert_eq(redact_add(secret), 0);
+    case_header hs[1] = {{.name = "x-TOPSECRET-0123456789", .value = "other"}};
+    case_response r = {.status = 200, .headers = hs, .n_headers = 1, .body = "", .body_len = 0};
+    cJSON *exp = cJSON_Parse("{\"headers\": {\"x-TOPSECRET-0123456789\": "
+                             "{\"regex\": \"^TOPSECRET-0123456789$\"}}}");
+    cr_assert(exp);
+    kbuf why;
+    kbuf_init(&why, 1u << 16);
+    cr_expect_eq(case_expect_judge(exp, &r, NULL, &why), 1);
+    cr_expect(!strstr(kbuf_str(&why), "TOPSECRET"), "the secret shows: %s", kbuf_str(&why));
+    cr_expect(strstr(kbuf_str(&why), "header \"x-"), "%s", kbuf_str(&why));
+    cr_expect(strstr(kbuf_str(&why), "expected to match \"^"), "%s", kbuf_str(&why));
+    kbuf_free(&why);
+    cJSON_Delete(exp);
+    redact_reset();
 }

@@ -13,6 +13,7 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,5 +455,180 @@ Test(mock_print, writes_every_fixture_as_cjson_does)
             free(got);
             cJSON_Delete(doc);
         }
+    }
+}
+
+/* What mock_parse_object and mock_parse_json must return: cJSON's own parse of exactly
+ * one value, isspace allowed after it. */
+static cJSON *cjson_parse_whole(const char *text, size_t len, bool object)
+{
+    const char *end = NULL;
+    cJSON *doc = len ? cJSON_ParseWithLengthOpts(text, len, &end, 0) : NULL;
+    while (doc && end && (size_t)(end - text) < len && isspace((unsigned char)*end))
+        end++;
+    if (doc && (!end || (size_t)(end - text) != len || (object && !cJSON_IsObject(doc)))) {
+        cJSON_Delete(doc);
+        doc = NULL;
+    }
+    return doc;
+}
+
+/* True when a and b are the same tree in every field cJSON keeps. */
+static bool same_tree(const cJSON *a, const cJSON *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->type != b->type || a->valueint != b->valueint ||
+        memcmp(&a->valuedouble, &b->valuedouble, sizeof a->valuedouble) != 0 ||
+        !a->string != !b->string || (a->string && strcmp(a->string, b->string) != 0) ||
+        !a->valuestring != !b->valuestring ||
+        (a->valuestring && strcmp(a->valuestring, b->valuestring) != 0))
+        return false;
+    const cJSON *x = a->child, *y = b->child, *last_x = NULL, *last_y = NULL;
+    for (; x && y; x = x->next, y = y->next) {
+        if (!same_tree(x, y))
+            return false;
+        last_x = x;
+        last_y = y;
+    }
+    /* cJSON finds the end of a list through its first member's prev */
+    return !x && !y && (!a->child || (a->child->prev == last_x && b->child->prev == last_y));
+}
+
+static void expect_same_parse(const char *text, size_t len, const char *what)
+{
+    cJSON *want = cjson_parse_whole(text, len, true), *got = mock_parse_object(text, len);
+    cr_assert(same_tree(got, want), "mock_parse_object differs from cJSON on %s: %.*s", what,
+              (int)len, text);
+    cJSON_Delete(want);
+    cJSON_Delete(got);
+    want = cjson_parse_whole(text, len, false);
+    got = mock_parse_json(text, len);
+    cr_assert(same_tree(got, want), "mock_parse_json differs from cJSON on %s: %.*s", what,
+              (int)len, text);
+    cJSON_Delete(want);
+    cJSON_Delete(got);
+}
+
+/* The fast reader takes a subset of JSON itself and leaves the rest to cJSON: at every
+ * border of that subset (numbers, escapes, literals, blanks, nesting, garbage) the tree
+ * must be cJSON's, or both must refuse. */
+Test(mock_parse, reads_every_text_as_cjson_does)
+{
+    static const char *const rows[] = {
+        "{}",
+        " {} ",
+        "{}\n\t\r\v\f",
+        "{} x",
+        "{}{}",
+        "[]",
+        "[1,2]",
+        "\"s\"",
+        "1",
+        "true",
+        "{\"a\":1}",
+        "{ \"a\" : 1 , \"b\" : [ 1 , 2 ] }",
+        "{\"a\":1,}",
+        "{\"a\":1 \"b\":2}",
+        "{\"a\"}",
+        "{\"a\":}",
+        "{a:1}",
+        "{\"a\":1",
+        "{\"a\":[1,]}",
+        "{\"a\":[,1]}",
+        "{\"n\":0,\"m\":-0,\"k\":-1,\"l\":999999999999999,\"h\":1000000000000000}",
+        "{\"n\":01}",
+        "{\"n\":-}",
+        "{\"n\":1.5}",
+        "{\"n\":1e3}",
+        "{\"n\":1E+3}",
+        "{\"n\":-0.0}",
+        "{\"n\":2147483647,\"o\":2147483648,\"p\":-2147483648,\"q\":-2147483649}",
+        "{\"n\":1-2}",
+        "{\"n\":1.2.3}",
+        "{\"n\":+1}",
+        "{\"n\":.5}",
+        "{\"n\":1x}",
+        "{\"t\":true,\"f\":false,\"z\":null}",
+        "{\"t\":tru}",
+        "{\"t\":truex}",
+        "{\"t\":nul}",
+        "{\"t\":True}",
+        "{\"s\":\"a\\\"b\\\\c\\/d\\be\\ff\\ng\\rh\\ti\"}",
+        "{\"s\":\"\\x\"}",
+        "{\"s\":\"\\u00e5\\ud83d\\ude00\"}",
+        "{\"s\":\"\\u0000\"}",
+        "{\"s\":\"\\ud800\"}",
+        "{\"s\":\"tab\there\"}",
+        "{\"s\":\"\x01\"}",
+        "{\"s\":\"\xc3\xa5\xff\"}",
+        "{\"s\":\"open}",
+        "{\"s\":\"\\",
+        "{\"\":\"\"}",
+        "{\"k\\n\\u0041\":1}",
+        "{\"dup\":1,\"dup\":2}",
+        "\xef\xbb\xbf{}",
+        "{\"a\":{\"b\":{\"c\":[[[]]]}}}",
+        "\x01{}",
+        "{}\x01",
+        "{\"a\":1}\x00",
+        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+        "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        "{\"purchase_country\":\"SE\",\"order_lines\":[{\"name\":\"Boot\",\"quantity\":1}]}",
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        size_t len = strlen(rows[i]);
+        if (strcmp(rows[i], "{\"a\":1}") == 0)
+            len++; /* and once with its NUL as a trailing byte */
+        expect_same_parse(rows[i], strlen(rows[i]), "a row");
+        expect_same_parse(rows[i], len, "a row with its NUL");
+    }
+}
+
+/* Every one-byte change (replaced, inserted, removed) of a session-shaped text, with the
+ * bytes that matter to a JSON reader: each variant reads as cJSON reads it. */
+Test(mock_parse, reads_every_one_byte_variant_as_cjson_does)
+{
+    static const char seed[] =
+        "{\"a\":[1,-20,true,false,null,{}],\"s\":\"x\\ny\",\"n\":{\"k\":-0,\"d\":10}}";
+    static const char bytes[] = "{}[]:,\" \t\n\\-+.0159eEtfnlu/x\x01\x7f\xc3";
+    char text[sizeof seed + 1];
+    size_t n = sizeof seed - 1, variants = 0;
+    for (size_t at = 0; at <= n; at++) {
+        for (size_t b = 0; b < sizeof bytes - 1; b++) {
+            memcpy(text, seed, at);
+            text[at] = bytes[b]; /* inserted */
+            memcpy(text + at + 1, seed + at, n - at);
+            expect_same_parse(text, n + 1, "an insertion");
+            if (at < n) { /* replaced */
+                memcpy(text, seed, n);
+                text[at] = bytes[b];
+                expect_same_parse(text, n, "a replacement");
+            }
+            variants++;
+        }
+        if (at < n) { /* removed */
+            memcpy(text, seed, at);
+            memcpy(text + at, seed + at + 1, n - at - 1);
+            expect_same_parse(text, n - 1, "a removal");
+        }
+    }
+    cr_assert_gt(variants, 1000);
+}
+
+/* Past the fast reader's depth cJSON reads on, up to its own limit and not beyond. */
+Test(mock_parse, leaves_deep_nesting_to_cjson)
+{
+    static const size_t depths[] = {199, 200, 201, 999, 1000, 1001};
+    for (size_t d = 0; d < sizeof depths / sizeof *depths; d++) {
+        size_t n = depths[d];
+        char *text = malloc(2 * n + 8);
+        cr_assert_not_null(text);
+        memcpy(text, "{\"a\":", 5);
+        memset(text + 5, '[', n - 1);
+        memset(text + 5 + n - 1, ']', n - 1);
+        text[5 + 2 * (n - 1)] = '}';
+        expect_same_parse(text, 5 + 2 * (n - 1) + 1, "deep nesting");
+        free(text);
     }
 }

@@ -242,3 +242,29 @@ Test(redact, cuts_after_redacting_so_no_part_of_a_secret_is_left_at_the_cut)
     free(s);
     redact_reset();
 }
+
+/* Found by tests/fuzz/fuzz_match: a base64 run that reaches the end of the text made the
+ * scan for its end look one byte past it (for a %2B). The text here is a heap copy with
+ * no NUL after it, so the ASan and valgrind runs see any such read. */
+Test(redact, reads_no_byte_past_the_end_of_a_text_that_ends_in_base64)
+{
+    redact_reset();
+    cr_assert_eq(redact_add("secret-value"), 0);
+    static const char src[] = "b64: QUFBQUFBc2VjcmV0LXZhbHVl";
+    size_t len = sizeof src - 1;
+    char *text = malloc(len);
+    cr_assert(text);
+    memcpy(text, src, len);
+    kbuf b;
+    kbuf_init(&b, 1024);
+    cr_assert_eq(redact(text, len, &b), 0);
+    cr_expect_str_eq(kbuf_str(&b), "b64: ***");
+    kbuf_reset(&b);
+    bool cut = true;
+    cr_assert_eq(redact_cut(text, len, 64, &b, &cut), 0);
+    cr_expect_str_eq(kbuf_str(&b), "b64: ***");
+    cr_expect(!cut);
+    kbuf_free(&b);
+    free(text);
+    redact_reset();
+}

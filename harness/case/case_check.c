@@ -384,7 +384,10 @@ void case_check_suite(case_checker *L, const case_doc *doc)
     case_get_str(c, doc, root, "title", "a suite", &problems);
     if (suite) {
         const cJSON *sv = cJSON_GetObjectItemCaseSensitive(root, "suite");
-        if (!case_matches_charset(suite, CASE_LOWER_ID)) {
+        if (strlen(suite) > CASE_MAX_ID_BYTES) {
+            case_err(c, doc, sv, false, "suite name is %zu bytes, over %d (CASE_MAX_ID_BYTES)",
+                     strlen(suite), CASE_MAX_ID_BYTES);
+        } else if (!case_matches_charset(suite, CASE_LOWER_ID)) {
             case_err(c, doc, sv, false, "suite name \"%s\" must match [a-z0-9_]+", suite);
         } else {
             for (size_t i = 0; i < L->n_suites; i++)

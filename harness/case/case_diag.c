@@ -241,12 +241,18 @@ const char *case_get_str(case_lctx *c, const case_doc *doc, const cJSON *obj, co
     return v->valuestring;
 }
 
-/* Reports an id (of a clause, case or variant: kind, read from obj's "id") outside
- * [a-z0-9_.-]+; NULL (absent or not a string, reported by case_get_str) passes. */
+/* Reports an id (of a clause, case or variant: kind, read from obj's "id") too long or
+ * outside [a-z0-9_.-]+; NULL (absent or not a string, reported by case_get_str) passes. */
 void case_check_id(case_lctx *c, const case_doc *doc, const cJSON *obj, const char *id,
                    const char *kind, int *problems)
 {
-    if (id && !case_matches_charset(id, CASE_LOWER_ID ".-")) {
+    if (id && strlen(id) > CASE_MAX_ID_BYTES) {
+        /* not shown: it is long, and may not be text */
+        case_err(c, doc, cJSON_GetObjectItemCaseSensitive(obj, "id"), false,
+                 "%s id is %zu bytes, over %d (CASE_MAX_ID_BYTES)", kind, strlen(id),
+                 CASE_MAX_ID_BYTES);
+        (*problems)++;
+    } else if (id && !case_matches_charset(id, CASE_LOWER_ID ".-")) {
         case_err(c, doc, cJSON_GetObjectItemCaseSensitive(obj, "id"), false,
                  "%s id \"%s\" must match [a-z0-9_.-]+", kind, id);
         (*problems)++;

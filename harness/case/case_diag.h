@@ -53,8 +53,10 @@ bool case_matches_charset(const char *s, const char *charset);
 /* Whether a member before m in obj has m's key (cJSON keeps both of a duplicate). */
 bool case_key_seen_before(const cJSON *obj, const cJSON *m);
 
-/* The bytes of lower-case ids (suites; with ".-" also clauses, cases, variants). */
-#define CASE_LOWER_ID "abcdefghijklmnopqrstuvwxyz0123456789_"
+/* The bytes of lower-case ids (suites; with ".-" also clauses, cases, variants), and the
+ * longest id (a test's id joins a case's and a variant's; every report names it). */
+#define CASE_LOWER_ID     "abcdefghijklmnopqrstuvwxyz0123456789_"
+#define CASE_MAX_ID_BYTES 200
 
 /* Reports unknown and duplicate keys of obj (what names it) and missing required keys
  * (required may be NULL); returns the number of problems. */
@@ -68,8 +70,9 @@ const char *case_get_str(case_lctx *c, const case_doc *doc, const cJSON *obj, co
  * when absent or wrong (reported, counted in *problems). */
 const cJSON *case_get_str_array(case_lctx *c, const case_doc *doc, const cJSON *obj,
                                 const char *key, const char *what, bool nonempty, int *problems);
-/* Reports an id (of a clause, case or variant: kind, read from obj's "id") outside
- * [a-z0-9_.-]+; NULL (absent or not a string, reported by case_get_str) passes. */
+/* Reports an id (of a clause, case or variant: kind, read from obj's "id") longer than
+ * CASE_MAX_ID_BYTES or outside [a-z0-9_.-]+; NULL (absent or not a string, reported by
+ * case_get_str) passes. */
 void case_check_id(case_lctx *c, const case_doc *doc, const cJSON *obj, const char *id,
                    const char *kind, int *problems);
 

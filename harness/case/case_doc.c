@@ -8,6 +8,7 @@
 
 #include "case_fs.h"
 #include "jsonpos.h"
+#include "utf8.h"
 
 int case_doc_reserve(case_lctx *c, size_t n)
 {
@@ -59,6 +60,38 @@ static void report_syntax(case_lctx *c, const char *path, const char *text, size
                                                                                       : '?');
 }
 
+/* Finds the first byte of text that is not valid UTF-8, or the first \u0000 escape in a
+ * string (key or value: cJSON would cut the string there without a word). Returns its
+ * offset, or -1 when there is none; *nul_escape tells which it is. */
+static long find_bad_text(const char *text, size_t len, bool *nul_escape)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    bool in_string = false;
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] >= 0x80) {
+            size_t n = utf8_seq(s + i, len - i, NULL);
+            if (n == 0) {
+                *nul_escape = false;
+                return (long)i;
+            }
+            i += n;
+            continue;
+        }
+        if (s[i] == '"') {
+            in_string = !in_string;
+        } else if (s[i] == '\\' && in_string && i + 1 < len && s[i + 1] < 0x80) {
+            if (len - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0) {
+                *nul_escape = true;
+                return (long)i;
+            }
+            i++; /* the escaped byte: an escaped quote does not end the string */
+        }
+        i++;
+    }
+    return -1;
+}
+
 const case_doc *case_doc_parse(case_lctx *c, const char *path, const char *text, size_t len)
 {
     case_set *set = c->set;
@@ -73,6 +106,19 @@ const case_doc *case_doc_parse(case_lctx *c, const char *path, const char *text,
         int line, col;
         jsonpos_linecol(text, len, (size_t)(nul - text), &line, &col);
         case_ferr(c, path, line, col, "NUL byte in a JSON file");
+        return NULL;
+    }
+    bool nul_escape;
+    long bad = find_bad_text(text, len, &nul_escape);
+    if (bad >= 0) {
+        int line, col;
+        jsonpos_linecol(text, len, (size_t)bad, &line, &col);
+        if (nul_escape)
+            case_ferr(c, path, line, col,
+                      "\\u0000 in a string: a case-file string cannot hold a NUL character");
+        else
+            case_ferr(c, path, line, col, "invalid UTF-8 (byte 0x%02X): a JSON file must be UTF-8",
+                      (unsigned char)text[bad]);
         return NULL;
     }
     long deep = jsonpos_too_deep(text, len, CASE_MAX_DEPTH);

@@ -1,6 +1,6 @@
 /* case_doc: one JSON document of a case folder — its bounded parse (size, NUL bytes,
- * nesting, syntax, trailing text) with file:line:col diagnostics, and the source
- * positions its checks report at. Calls case_fs (for reading), jsonpos and case_diag.
+ * UTF-8, \u0000 escapes, nesting, syntax, trailing text) with file:line:col diagnostics, and the
+ * source positions its checks report at. Calls case_fs (for reading), jsonpos and case_diag.
  * Ownership: documents live in set->docs, in slots reserved before loading (callers
  * keep pointers into it, so it never moves), and are freed by case_doc_clear from
  * case_set_free; the text given to case_doc_parse is borrowed. */

@@ -15,6 +15,7 @@
 #include "case_body.h"
 #include "case_diag.h"
 #include "case_klarna.h"
+#include "case_regex.h"
 #include "case_show.h"
 #include "case_vars.h"
 
@@ -24,6 +25,12 @@ static int check_regex(case_lctx *c, const case_doc *doc, const cJSON *re)
 {
     if (!cJSON_IsString(re)) {
         case_err(c, doc, re, false, "\"regex\" must be a string, not %s", case_json_type_name(re));
+        return 1;
+    }
+    /* judged before regcomp, which a costly regex can keep busy for gigabytes */
+    char why[160];
+    if (case_regex_check(re->valuestring, strlen(re->valuestring), why, sizeof why) != 0) {
+        case_err(c, doc, re, false, "%s", why);
         return 1;
     }
     regex_t rx;
@@ -322,14 +329,26 @@ fail:
 
 /* ---- judging ---- */
 
-static bool regex_match(const char *re, const char *s)
+/* Matches s against re: 1 when it matches, 0 when not, -1 when s is longer than
+ * CASE_EXPECT_MAX_SUBJECT and is not matched at all (glibc's regexec takes time quadratic
+ * in the subject on a failing search, and the subject comes from the target). */
+static int regex_match(const char *re, const char *s)
 {
+    if (strlen(s) > CASE_EXPECT_MAX_SUBJECT)
+        return -1;
     regex_t rx;
     if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
-        return false;
-    bool ok = regexec(&rx, s, 0, NULL, 0) == 0;
+        return 0;
+    int hit = regexec(&rx, s, 0, NULL, 0) == 0;
     regfree(&rx);
-    return ok;
+    return hit;
+}
+
+/* Appends why a value of len bytes was not matched against a regex. */
+static void show_too_long(kbuf *why, const char *what, size_t len)
+{
+    kbuf_printf(why, ", got %s of %zu bytes, longer than the %d a regex is matched against\n", what,
+                len, CASE_EXPECT_MAX_SUBJECT);
 }
 
 static bool status_in(const cJSON *spec, long status)
@@ -347,7 +366,7 @@ static void judge_headers(const cJSON *spec, const case_response *resp, kbuf *wh
     for (const cJSON *e = spec->child; e; e = e->next) {
         const cJSON *m = e->child;
         const char *name = e->string;
-        size_t seen = 0;
+        size_t seen = 0, too_long = 0; /* too_long: bytes of the first value too long */
         bool hit = false;
         for (size_t i = 0; i < resp->n_headers; i++) {
             const case_header *h = &resp->headers[i];
@@ -357,8 +376,12 @@ static void judge_headers(const cJSON *spec, const case_response *resp, kbuf *wh
             const char *val = h->value ? h->value : "";
             if (strcmp(m->string, "equals") == 0)
                 hit = hit || strcmp(val, m->valuestring) == 0;
-            else if (strcmp(m->string, "regex") == 0)
-                hit = hit || regex_match(m->valuestring, val);
+            else if (strcmp(m->string, "regex") == 0 && !hit) {
+                int rx = regex_match(m->valuestring, val);
+                hit = rx == 1;
+                if (rx < 0 && too_long == 0)
+                    too_long = strlen(val);
+            }
         }
         bool want_present = strcmp(m->string, "absent") == 0   ? cJSON_IsFalse(m)
                             : strcmp(m->string, "exists") == 0 ? cJSON_IsTrue(m)
@@ -371,16 +394,23 @@ static void judge_headers(const cJSON *spec, const case_response *resp, kbuf *wh
         if (ok)
             continue;
         (*failed)++;
-        kbuf_printf(why, "header %s: expected ", name);
+        kbuf_puts(why, "header ");
+        case_show_text(why, name, strlen(name));
+        kbuf_puts(why, ": expected ");
         if (strcmp(m->string, "equals") == 0) {
             case_show_text(why, m->valuestring, strlen(m->valuestring));
         } else if (strcmp(m->string, "regex") == 0) {
-            kbuf_printf(why, "to match /%s/", m->valuestring);
+            kbuf_puts(why, "to match ");
+            case_show_text(why, m->valuestring, strlen(m->valuestring));
         } else {
             kbuf_puts(why, want_present ? "to be present" : "to be absent");
         }
         if (seen == 0) {
             kbuf_puts(why, ", but the response has no such header\n");
+            continue;
+        }
+        if (too_long) {
+            show_too_long(why, "a value", too_long);
             continue;
         }
         kbuf_puts(why, ", got ");
@@ -528,6 +558,7 @@ static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int 
     const char *k = m->string;
     const cJSON *actual = cJSONUtils_GetPointerCaseSensitive((cJSON *)body, ptr);
     bool ok;
+    int rx = 0; /* what regex_match said, for a regex */
     bool absent_wanted = (strcmp(k, "absent") == 0 && cJSON_IsTrue(m)) ||
                          (strcmp(k, "exists") == 0 && cJSON_IsFalse(m));
     bool presence_only = strcmp(k, "absent") == 0 || strcmp(k, "exists") == 0;
@@ -538,7 +569,8 @@ static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int 
     } else if (strcmp(k, "equals") == 0) {
         ok = cJSON_Compare(actual, m, true);
     } else if (strcmp(k, "regex") == 0) {
-        ok = cJSON_IsString(actual) && regex_match(m->valuestring, actual->valuestring);
+        rx = cJSON_IsString(actual) ? regex_match(m->valuestring, actual->valuestring) : 0;
+        ok = rx == 1;
     } else if (strcmp(k, "type") == 0) {
         ok = type_is(actual, m->valuestring);
     } else if (strcmp(k, "contains") == 0) {
@@ -581,7 +613,8 @@ static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int 
     if (strcmp(k, "equals") == 0) {
         case_show_json(why, m);
     } else if (strcmp(k, "regex") == 0) {
-        kbuf_printf(why, "a string matching /%s/", m->valuestring);
+        kbuf_puts(why, "a string matching ");
+        case_show_text(why, m->valuestring, strlen(m->valuestring));
     } else if (strcmp(k, "type") == 0) {
         kbuf_printf(why, "type %s", m->valuestring);
     } else if (presence_only) {
@@ -607,6 +640,10 @@ static void judge_json_check(const cJSON *ck, const cJSON *body, kbuf *why, int 
     }
     if (!actual) {
         kbuf_printf(why, ", but nothing is at %s\n", ptr);
+        return;
+    }
+    if (rx < 0) {
+        show_too_long(why, "a string", strlen(actual->valuestring));
         return;
     }
     kbuf_puts(why, ", got ");

@@ -15,6 +15,10 @@
 #include "case_vars.h"
 #include "kbuf.h"
 
+/* The longest value a regex is matched against, in bytes: glibc's regexec takes time
+ * quadratic in it when a search fails, and a longer value fails its check unmatched. */
+#define CASE_EXPECT_MAX_SUBJECT 16384
+
 /* Checks an "expect" object at load time; returns the number of problems. */
 int case_expect_check(case_lctx *c, const case_doc *doc, const cJSON *expect,
                       const case_var_scope *scope);

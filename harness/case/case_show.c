@@ -9,26 +9,37 @@
 #include "case_model.h"
 #include "redact.h"
 
-/* Values are redacted before they are cut: a cut made first could split a secret and
- * leave its first part where the filter no longer recognises it. */
+/* Values are redacted and cut by the redactor (redact_cut), which reads as far as it must
+ * so that the cut splits no secret and leaves no part of a base64 run that holds one; a
+ * cut made afterwards could leave the first part of a secret where the filter no longer
+ * recognises it. */
 
-/* Redacts the part of s that can be shown (plus room for a secret straddling the cut)
- * into red (initialised here; caller frees); returns how many of its bytes to show: at
- * most CASE_MAX_SHOWN, cut on a character boundary, with *more set when s was cut. */
+/* Redacts s into red (initialised here; caller frees) up to CASE_MAX_SHOWN bytes; returns
+ * how many of them to show (the cut moved back to a character boundary), with *more set
+ * when s was cut. */
 static size_t redact_for_show(kbuf *red, const char *s, size_t len, bool *more)
 {
-    kbuf_init(red, 3 * (CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES) + 64);
-    size_t scan =
-        len > CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES ? CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES : len;
-    if (redact(s, scan, red) != 0) {
+    kbuf_init(red, CASE_MAX_SHOWN + 64);
+    bool cut = false;
+    if (redact_cut(s, len, CASE_MAX_SHOWN, red, &cut) != 0) {
         kbuf_reset(red);
         kbuf_puts(red, "[value withheld: redaction ran out of room]");
+        cut = false;
     }
-    size_t rn = red->len;
-    *more = rn > CASE_MAX_SHOWN || len > CASE_MAX_SHOWN + CASE_MAX_VAR_BYTES;
-    size_t n = rn > CASE_MAX_SHOWN ? CASE_MAX_SHOWN : rn;
-    while (n < rn && n > 0 && ((unsigned char)red->data[n] & 0xC0) == 0x80)
-        n--;
+    size_t n = red->len;
+    if (cut && n > 0) {
+        /* the last character may have lost its tail at the cut */
+        size_t lead = n;
+        while (lead > 0 && ((unsigned char)red->data[lead - 1] & 0xC0) == 0x80)
+            lead--;
+        if (lead > 0) {
+            unsigned char b = (unsigned char)red->data[lead - 1];
+            size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+            if (n - (lead - 1) < need)
+                n = lead - 1;
+        }
+    }
+    *more = cut;
     return n;
 }
 

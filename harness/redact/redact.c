@@ -288,10 +288,10 @@ static int hex_value(char c)
                                   : -1;
 }
 
-/* The byte of a %XX escape at t[j], or -1. */
+/* The byte of a %XX escape at t[j], or -1 (also at the end of t, j == len). */
 static int percent_byte(const char *t, size_t len, size_t j)
 {
-    if (t[j] != '%' || len - j < 3 || hex_value(t[j + 1]) < 0 || hex_value(t[j + 2]) < 0)
+    if (len - j < 3 || t[j] != '%' || hex_value(t[j + 1]) < 0 || hex_value(t[j + 2]) < 0)
         return -1;
     return hex_value(t[j + 1]) * 16 + hex_value(t[j + 2]);
 }
