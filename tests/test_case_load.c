@@ -320,6 +320,26 @@ static const broken BROKEN[] = {
      "for market SE: the path finds nothing\n"
      "s.json:7:117: patch[1] (remove /extra) does not apply to the variant_target step's body "
      "for market US: the path finds nothing"},
+    /* the member the step's patch set (a large order_lines, say) is shared by the bases
+     * of every market: a variant's change to it stays with that variant */
+    {"variants tried one after another on a member the step's patch set",
+     HEAD CASE
+     " \"variants\": [\n"
+     "  {\"id\": \"v1\", \"patch\": [{\"op\": \"remove\", \"path\": \"/order_lines/1\"}]},\n"
+     "  {\"id\": \"v2\", \"patch\": [{\"op\": \"replace\", \"path\": "
+     "\"/order_lines/1/name\", \"value\": \"x\"}, {\"op\": \"remove\", \"path\": "
+     "\"/order_lines/1\"}]},\n"
+     "  {\"id\": \"v3\", \"patch\": [{\"op\": \"test\", \"path\": \"/order_lines/1/name\", "
+     "\"value\": \"b\"}, {\"op\": \"remove\", \"path\": \"/order_lines\"}]},\n"
+     "  {\"id\": \"v4\", \"patch\": [{\"op\": \"remove\", \"path\": \"/order_lines/2\"}]}],\n"
+     " \"steps\": [{\"request\": {\"method\": \"POST\", \"path\": \"/x\", \"body\": "
+     "{\"fixture\": \"session\", \"patch\": [{\"op\": \"replace\", \"path\": "
+     "\"/order_lines\", \"value\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}]}}, "
+     "\"expect\": {}, \"variant_target\": true}]}\n]}\n",
+     "s.json:7:51: patch[0] (remove /order_lines/2) does not apply to the variant_target step's "
+     "body for market SE: the path finds nothing\n"
+     "s.json:7:51: patch[0] (remove /order_lines/2) does not apply to the variant_target step's "
+     "body for market US: the path finds nothing"},
     {"variants tried one after another on an inline body",
      HEAD CASE
      " \"variants\": [\n"
@@ -428,6 +448,31 @@ Test(case_load, reports_a_duplicate_suite_name_in_another_file)
     char *got = case_tree_load(root, NULL);
     cr_expect_str_eq(got, "sub/b.json:1:11: duplicate suite name \"s\" (first in "
                           "a.json:1:11)");
+    free(got);
+    case_tree_free(root);
+}
+
+/* each file keeps only some of its positions once checked: those reported across files
+ * (its cases', variants' and ids', its suite name) must still be exact */
+Test(case_load, reports_duplicates_across_files_at_their_exact_positions)
+{
+    char *root = case_tree_new();
+    case_tree_write(
+        root, "a.json",
+        HEAD CASE CSTEPS(STEP) ",\n"
+                               "{\"id\": \"v\", \"title\": \"t\", \"clauses\": [],\n"
+                               " \"variants\": [{\"id\": \"one\"},\n   {\"id\": \"two\"}],\n"
+                               " \"steps\": [{" GET
+                               ", \"expect\": {}, \"variant_target\": true}]}\n]}\n");
+    case_tree_write(
+        root, "b.json",
+        HEAD "{\"id\": \"a\", \"title\": \"t\", \"clauses\": [],\n" CSTEPS(
+            STEP) ",\n"
+                  "  {\"id\": \"v.two\", \"title\": \"t\", \"clauses\": [],\n" STEPS(STEP));
+    char *got = case_tree_load(root, NULL);
+    cr_expect_str_eq(got, "b.json:1:11: duplicate suite name \"s\" (first in a.json:1:11)\n"
+                          "b.json:2:8: duplicate test id \"a\" (first at a.json:2:8)\n"
+                          "b.json:4:10: duplicate test id \"v.two\" (first at a.json:6:11)");
     free(got);
     case_tree_free(root);
 }

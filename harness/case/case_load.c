@@ -56,9 +56,14 @@ static void load_suites(case_lctx *c, char **paths, size_t n_paths, bool have_ca
     case_checker k;
     if (case_checker_init(&k, c, have_catalog, n_paths) == 0) {
         for (size_t i = 0; i < n_paths && !c->full; i++) {
+            size_t first_case = c->set->n_cases;
             const case_doc *doc = case_doc_load(c, paths[i]);
-            if (doc)
-                case_check_suite(&k, doc);
+            if (!doc)
+                continue;
+            case_check_suite(&k, doc);
+            /* a document's positions are big (16 bytes an item): keep only what the
+             * expansion and the checks of later suites still report at */
+            case_select_retain_positions(c->set, &c->set->docs[doc - c->set->docs], first_case);
         }
     }
     case_checker_free(&k);

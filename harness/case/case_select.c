@@ -400,6 +400,32 @@ out:
     return rc;
 }
 
+void case_select_retain_positions(case_set *set, case_doc *doc, size_t first_case)
+{
+    size_t n = 1;
+    for (size_t i = first_case; i < set->n_cases; i++) {
+        const cJSON *variants = cJSON_GetObjectItemCaseSensitive(set->cases[i]->json, "variants");
+        n += 2 + 2 * (size_t)cJSON_GetArraySize(variants);
+    }
+    const cJSON **items = malloc(n * sizeof *items);
+    if (!items)
+        return;
+    size_t k = 0;
+    items[k++] = cJSON_GetObjectItemCaseSensitive(doc->root, "suite");
+    for (size_t i = first_case; i < set->n_cases; i++) {
+        const cJSON *cj = set->cases[i]->json;
+        items[k++] = cj;
+        items[k++] = cJSON_GetObjectItemCaseSensitive(cj, "id");
+        const cJSON *variants = cJSON_GetObjectItemCaseSensitive(cj, "variants");
+        for (const cJSON *v = variants ? variants->child : NULL; v; v = v->next) {
+            items[k++] = v;
+            items[k++] = cJSON_GetObjectItemCaseSensitive(v, "id");
+        }
+    }
+    jsonpos_retain(doc->pos, items, k);
+    free(items);
+}
+
 /* ---- selection for a run ---- */
 
 int case_set_select(const case_set *set, const case_filter *f, const case_test ***out,

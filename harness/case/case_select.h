@@ -15,5 +15,10 @@ unsigned case_target_bit(const char *name);
  * set->tests, one copy per situation whose skip reasons differ from the mock's, and
  * reports duplicate test ids with case_err. Returns 0, or -1 on OOM. */
 int case_set_expand(case_lctx *c);
+/* Once doc's own checks are done and its cases are set->cases[first_case..]: forgets
+ * every source position of doc but those expansion and the later checks report at (each
+ * case and variant, its "id", the suite's "suite"), so that a load holds the positions of
+ * one suite document at a time. Keeps them all when memory is short. */
+void case_select_retain_positions(case_set *set, case_doc *doc, size_t first_case);
 
 #endif

@@ -57,6 +57,78 @@ static int by_address(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Whether member name equals the first reference token of ptr ("/tok..."), decoded. */
+static bool first_token_is(const char *ptr, const char *name)
+{
+    const char *p = ptr + 1;
+    for (; *p && *p != '/'; p++, name++) {
+        char ch = *p;
+        if (ch == '~') {
+            ch = p[1] == '1' ? '/' : '~';
+            p++;
+        }
+        if (*name != ch)
+            return false;
+    }
+    return *name == '\0';
+}
+
+/* Puts repl where member is in parent's list and takes member out (prev NULL marks it
+ * out: a listed member's prev is never NULL). */
+static void swap_member(cJSON *parent, cJSON *member, cJSON *repl)
+{
+    repl->next = member->next;
+    repl->prev = member->prev;
+    if (member == parent->child)
+        parent->child = repl;
+    else
+        repl->prev->next = repl;
+    if (repl->next)
+        repl->next->prev = repl;
+    else
+        parent->child->prev = repl;
+    member->next = member->prev = NULL;
+}
+
+/* Whether ptr is "/name" for the member name (a single reference token, decoded). */
+static bool names_member(const char *ptr, const char *name)
+{
+    return ptr && ptr[0] == '/' && !strchr(ptr + 1, '/') && first_token_is(ptr, name);
+}
+
+/* Swaps each member of base that the step's patch set ("add" or "replace" of a whole
+ * member with an array or object, e.g. a thousand order lines) for a reference to the
+ * patch's value, so that the bases of every market share that value instead of each
+ * holding a copy. A trial never changes a member in place (copy_on_write copies what
+ * its ops reach, and a copy of a reference is a full copy), and the document the patch
+ * is in outlives the trial. Left as it is when a reference cannot be allocated. */
+static void share_patched_members(cJSON *base, const cJSON *step_patch)
+{
+    for (const cJSON *op = step_patch ? step_patch->child : NULL; op; op = op->next) {
+        const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
+        const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"));
+        const cJSON *value = cJSON_GetObjectItemCaseSensitive(op, "value");
+        if (!o || (strcmp(o, "add") != 0 && strcmp(o, "replace") != 0) || !value ||
+            !(cJSON_IsArray(value) || cJSON_IsObject(value)) || !value->child)
+            continue;
+        for (cJSON *m = base->child; m; m = m->next) {
+            /* the value a later op changed again is not the patch's any more */
+            if (!m->string || m->type & cJSON_IsReference || !names_member(path, m->string) ||
+                !cJSON_Compare(m, value, 1))
+                continue;
+            cJSON *ref = cJSON_IsArray(value) ? cJSON_CreateArrayReference(value->child)
+                                              : cJSON_CreateObjectReference(value->child);
+            if (!ref)
+                return;
+            ref->string = m->string; /* the key moves over */
+            m->string = NULL;
+            swap_member(base, m, ref);
+            cJSON_Delete(m);
+            break;
+        }
+    }
+}
+
 /* Builds the base of market m (NULL: the inline body) into b; b->json stays NULL when the
  * body cannot be built or the step's own patch does not apply. Returns 0, or -1 on OOM. */
 static int trial_base_build(trial_base *b, const cJSON *body, const case_market *m)
@@ -72,6 +144,8 @@ static int trial_base_build(trial_base *b, const cJSON *body, const case_market 
             cJSON_Delete(b->json);
             b->json = NULL;
         }
+        if (cJSON_IsObject(b->json))
+            share_patched_members(b->json, step_patch);
     } else {
         b->json = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(body, "inline"), 1);
     }
@@ -135,39 +209,6 @@ static bool reaches_members_only(const cJSON *patch)
             return false;
     }
     return true;
-}
-
-/* Whether member name equals the first reference token of ptr ("/tok..."), decoded. */
-static bool first_token_is(const char *ptr, const char *name)
-{
-    const char *p = ptr + 1;
-    for (; *p && *p != '/'; p++, name++) {
-        char ch = *p;
-        if (ch == '~') {
-            ch = p[1] == '1' ? '/' : '~';
-            p++;
-        }
-        if (*name != ch)
-            return false;
-    }
-    return *name == '\0';
-}
-
-/* Puts repl where member is in parent's list and takes member out (prev NULL marks it
- * out: a listed member's prev is never NULL). */
-static void swap_member(cJSON *parent, cJSON *member, cJSON *repl)
-{
-    repl->next = member->next;
-    repl->prev = member->prev;
-    if (member == parent->child)
-        parent->child = repl;
-    else
-        repl->prev->next = repl;
-    if (repl->next)
-        repl->next->prev = repl;
-    else
-        parent->child->prev = repl;
-    member->next = member->prev = NULL;
 }
 
 /* Swaps every member of b that ptr's first token names for a copy; returns 0, or -1 on

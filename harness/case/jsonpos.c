@@ -6,16 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Where one item starts. Offsets are 32-bit: jsonpos_build refuses longer texts. */
 typedef struct slot {
     const cJSON *item;
-    size_t key_off; /* SIZE_MAX: no key */
-    size_t val_off;
+    uint32_t key_off; /* NO_KEY: no key */
+    uint32_t val_off;
 } slot;
 
+#define NO_KEY UINT32_MAX
+
+/* 16 bytes an item and 4 a line, sized once: the slots are written in document order
+ * and then sorted by item address for a binary search (a document's map lives as long
+ * as its load, beside a cJSON tree of 64 bytes an item). */
 struct jsonpos {
-    slot *slots; /* open addressing on the item pointer */
-    size_t cap;  /* power of two */
-    size_t *line_starts;
+    slot *slots; /* sorted by item address once built */
+    size_t n_slots, cap_slots;
+    uint32_t *line_starts;
     size_t n_lines;
 };
 
@@ -26,34 +32,25 @@ typedef struct scan {
     int ok;
 } scan;
 
-static size_t hash_ptr(const void *p, size_t cap)
-{
-    uintptr_t v = (uintptr_t)p;
-    v ^= v >> 17;
-    v *= (uintptr_t)0x9e3779b97f4a7c15u;
-    v ^= v >> 29;
-    return (size_t)v & (cap - 1);
-}
-
 static void put(jsonpos *m, const cJSON *item, size_t key_off, size_t val_off)
 {
-    size_t h = hash_ptr(item, m->cap);
-    while (m->slots[h].item && m->slots[h].item != item)
-        h = (h + 1) & (m->cap - 1);
-    m->slots[h] = (slot){item, key_off, val_off};
+    if (m->n_slots < m->cap_slots)
+        m->slots[m->n_slots++] =
+            (slot){item, key_off == SIZE_MAX ? NO_KEY : (uint32_t)key_off, (uint32_t)val_off};
+}
+
+static int by_item(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const slot *)a)->item, y = (uintptr_t)((const slot *)b)->item;
+    return (x > y) - (x < y);
 }
 
 static const slot *find(const jsonpos *m, const cJSON *item)
 {
-    if (!m || !item || !m->cap)
+    if (!m || !item || !m->n_slots)
         return NULL;
-    size_t h = hash_ptr(item, m->cap);
-    while (m->slots[h].item) {
-        if (m->slots[h].item == item)
-            return &m->slots[h];
-        h = (h + 1) & (m->cap - 1);
-    }
-    return NULL;
+    slot key = {.item = item};
+    return bsearch(&key, m->slots, m->n_slots, sizeof *m->slots, by_item);
 }
 
 static void skip_ws(scan *sc)
@@ -131,19 +128,18 @@ static size_t count_items(const cJSON *item)
 
 jsonpos *jsonpos_build(const char *text, size_t len, const cJSON *root)
 {
+    if (len >= UINT32_MAX)
+        return NULL;
     jsonpos *m = calloc(1, sizeof *m);
     if (!m)
         return NULL;
     size_t n = root ? 1 + count_items(root->child) : 0;
-    size_t cap = 16;
-    while (cap < 2 * n)
-        cap <<= 1;
     size_t lines = 1;
     for (size_t i = 0; i < len; i++)
         if (text[i] == '\n')
             lines++;
-    m->cap = cap;
-    m->slots = calloc(cap, sizeof *m->slots);
+    m->cap_slots = n;
+    m->slots = malloc((n ? n : 1) * sizeof *m->slots);
     m->line_starts = malloc(lines * sizeof *m->line_starts);
     if (!m->slots || !m->line_starts)
         goto fail;
@@ -151,16 +147,48 @@ jsonpos *jsonpos_build(const char *text, size_t len, const cJSON *root)
     m->line_starts[m->n_lines++] = 0;
     for (size_t i = 0; i < len; i++)
         if (text[i] == '\n')
-            m->line_starts[m->n_lines++] = i + 1;
+            m->line_starts[m->n_lines++] = (uint32_t)(i + 1);
     scan sc = {text, len, 0, m, 1};
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         sc.i = 3;
     if (root)
         scan_value(&sc, root, SIZE_MAX);
+    qsort(m->slots, m->n_slots, sizeof *m->slots, by_item);
     return m;
 fail:
     jsonpos_free(m);
     return NULL;
+}
+
+static int by_address(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (const cJSON *const *)a, y = (uintptr_t) * (const cJSON *const *)b;
+    return (x > y) - (x < y);
+}
+
+void jsonpos_retain(jsonpos *p, const cJSON **items, size_t n)
+{
+    if (!p)
+        return;
+    qsort(items, n, sizeof *items, by_address);
+    /* items and slots are both in address order: each search starts after the slot last
+     * found, and the kept slots move down into places already searched past */
+    size_t from = 0, kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!items[i] || (i > 0 && items[i] == items[i - 1]))
+            continue;
+        slot key = {.item = items[i]};
+        const slot *s =
+            bsearch(&key, p->slots + from, p->n_slots - from, sizeof *p->slots, by_item);
+        if (!s)
+            continue;
+        from = (size_t)(s - p->slots) + 1;
+        p->slots[kept++] = *s;
+    }
+    p->n_slots = p->cap_slots = kept;
+    slot *smaller = realloc(p->slots, (kept ? kept : 1) * sizeof *p->slots);
+    if (smaller)
+        p->slots = smaller;
 }
 
 void jsonpos_free(jsonpos *p)
@@ -206,7 +234,7 @@ int jsonpos_key(const jsonpos *p, const cJSON *item, int *line, int *col)
         *col = 1;
         return -1;
     }
-    off_to_linecol(p, s->key_off == SIZE_MAX ? s->val_off : s->key_off, line, col);
+    off_to_linecol(p, s->key_off == NO_KEY ? s->val_off : s->key_off, line, col);
     return 0;
 }
 
