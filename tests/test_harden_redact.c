@@ -5,13 +5,9 @@
  * for each form and decoded every way a reader could decode it (tests/leak_check.c). */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
-#include <dirent.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +15,7 @@
 #include "kbuf.h"
 #include "kfile.h"
 #include "leak_check.h"
+#include "loopback.h"
 #include "test_tmp.h"
 
 #define USER "K4711_shop eu"
@@ -84,32 +81,12 @@ static void base64_forms(kbuf *o, const char *pair)
     }
 }
 
-typedef struct echo_server {
-    int fd;
-    int port;
-    pthread_t th;
-} echo_server;
-
-static void answer(int c)
+static void answer(void *ctx, int c)
 {
+    (void)ctx;
     kbuf req;
     kbuf_init(&req, 1 << 20);
-    char buf[65536];
-    size_t head_end = 0, want = 0;
-    for (;;) {
-        ssize_t n = read(c, buf, sizeof buf);
-        if (n <= 0)
-            break;
-        kbuf_append(&req, buf, (size_t)n);
-        const char *e = req.data ? strstr(req.data, "\r\n\r\n") : NULL;
-        if (e && !head_end) {
-            head_end = (size_t)(e - req.data) + 4;
-            const char *cl = strcasestr(req.data, "\r\ncontent-length:");
-            want = cl && cl < e ? strtoul(cl + 17, NULL, 10) : 0;
-        }
-        if (head_end && req.len >= head_end + want)
-            break;
-    }
+    loopback_read_request(c, &req);
     char *pair = strdup("");
     const char *auth = req.data ? strcasestr(req.data, "\r\nauthorization: basic ") : NULL;
     if (auth) {
@@ -148,48 +125,11 @@ static void answer(int c)
                 "X-Echo: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
                 pair, body.len);
     kbuf_append(&resp, body.data, body.len);
-    for (size_t off = 0; off < resp.len;) {
-        ssize_t n = write(c, resp.data + off, resp.len - off);
-        if (n <= 0)
-            break;
-        off += (size_t)n;
-    }
+    loopback_write_all(c, resp.data, resp.len);
     free(pair);
     kbuf_free(&req);
     kbuf_free(&body);
     kbuf_free(&resp);
-}
-
-static void *echo_loop(void *arg)
-{
-    echo_server *s = arg;
-    for (;;) {
-        int c = accept(s->fd, NULL, NULL);
-        if (c < 0)
-            return NULL;
-        answer(c);
-        close(c);
-    }
-}
-
-static void echo_start(echo_server *s)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    s->fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert(s->fd >= 0);
-    cr_assert_eq(bind(s->fd, (struct sockaddr *)&a, sizeof a), 0);
-    cr_assert_eq(listen(s->fd, 64), 0);
-    getsockname(s->fd, (struct sockaddr *)&a, &al);
-    s->port = ntohs(a.sin_port);
-    cr_assert_eq(pthread_create(&s->th, NULL, echo_loop, s), 0);
-}
-
-static void echo_stop(echo_server *s)
-{
-    shutdown(s->fd, SHUT_RDWR);
-    close(s->fd);
-    pthread_join(s->th, NULL);
 }
 
 /* ---- the run -------------------------------------------------------------------- */
@@ -202,29 +142,14 @@ static const char suite[] =
     "\"/payments/v1/sessions\", \"body\": {\"fixture\": \"session\"}},\n"
     "    \"expect\": {\"status\": 200}}]}]}\n";
 
-static char *slurp(const char *path, size_t *len)
-{
-    char err[256];
-    char *s = kfile_read(path, 64u << 20, len, err, sizeof err);
-    cr_assert_not_null(s, "%s: %s", path, err);
-    return s;
-}
-
-static void expect_no_leak(const char *path, bool *saw_marker)
-{
-    size_t len = 0;
-    char *s = slurp(path, &len), why[512];
-    cr_expect(!leak_check(s, len, secrets, 3, why, sizeof why), "%s: %s", path, why);
-    if (memmem(s, len, "echo_marker", 11))
-        *saw_marker = true;
-    free(s);
-}
+/* The echo's mark: an output holding it shows the echo reached that output. */
+static const char *const markers[] = {"echo_marker", NULL};
 
 Test(harden_redact, no_output_of_a_run_holds_a_credential_in_any_encoding)
 {
     char tree[256], out[300], cmd[1024], url[64], path[600];
-    echo_server srv;
-    echo_start(&srv);
+    loopback srv;
+    loopback_start(&srv, answer, NULL);
     snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.port);
     cr_assert_not_null(test_tmp_dir(tree, sizeof tree, "kpct-echo"));
     snprintf(out, sizeof out, "%s/out", tree);
@@ -253,26 +178,12 @@ Test(harden_redact, no_output_of_a_run_holds_a_credential_in_any_encoding)
     int st = 0;
     waitpid(pid, &st, 0);
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "kpct should fail the test: %d", st);
-    bool marker = false;
-    expect_no_leak(so, &marker);
-    expect_no_leak(se, &marker);
-    /* every file of the run folder, whichever reporters there are */
-    DIR *d = opendir(out);
-    cr_assert_not_null(d, "%s", out);
-    size_t files = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", out, e->d_name);
-        bool m = false;
-        expect_no_leak(path, &m);
-        marker = marker || m;
-        files++;
-    }
-    closedir(d);
+    /* stdout, stderr, and every file of the run folder, whichever reporters there are */
+    unsigned seen = 0;
+    size_t files = leak_check_run(tree, out, secrets, 3, markers, &seen);
     cr_expect_geq(files, 3, "junit.xml, results.json and coverage.json at least");
-    cr_expect(marker, "the echoed body reached no output: the test proved nothing");
-    echo_stop(&srv);
+    cr_expect(seen & 1, "the echoed body reached no output: the test proved nothing");
+    loopback_stop(&srv);
 }
 
 /* The checker itself finds what it must, or the test above proves nothing. */
