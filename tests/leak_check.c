@@ -259,3 +259,35 @@ size_t leak_check_run(const char *dir, const char *out, const char *const *secre
         *seen |= bits;
     return files;
 }
+
+void leak_check_pct(kbuf *o, const char *s, bool lower, bool plus, bool reserved_only)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        bool unreserved = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                          (*p >= '0' && *p <= '9') || strchr("-._~", *p);
+        bool keep = unreserved || (reserved_only && *p >= 0x21 && *p < 0x7F &&
+                                   !strchr(":/?#[]@!$&'()*+,;=%\"<>\\^`{|}", *p));
+        if (keep)
+            kbuf_append(o, (const char *)p, 1);
+        else if (plus && *p == ' ')
+            kbuf_puts(o, "+");
+        else
+            kbuf_printf(o, lower ? "%%%02x" : "%%%02X", *p);
+    }
+    kbuf_puts(o, " ");
+}
+
+/* JSON as Python writes it: \uXXXX for non-ASCII, \/ for a slash. */
+void leak_check_json_ascii(kbuf *o, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '/')
+            kbuf_puts(o, "\\/");
+        else if (*p == 0xC3 && p[1]) {
+            kbuf_printf(o, "\\u%04x", ((*p & 0x1F) << 6) | (p[1] & 0x3F));
+            p++;
+        } else
+            kbuf_append(o, (const char *)p, 1);
+    }
+    kbuf_puts(o, " ");
+}

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kbuf.h"
+
 /* True when one of the n secrets can be read out of text; why then says which and how. */
 bool leak_check(const char *text, size_t len, const char *const *secrets, size_t n, char *why,
                 size_t whylen);
@@ -21,5 +23,13 @@ unsigned leak_check_file(const char *path, const char *const *secrets, size_t n,
  * held. */
 size_t leak_check_run(const char *dir, const char *out, const char *const *secrets, size_t n,
                       const char *const *markers, unsigned *seen);
+
+/* The forms an echoing test server writes a secret in, each appended to o with a space
+ * after. Percent-encoding: unreserved bytes kept (with reserved_only, every printable byte
+ * outside RFC 3986's reserved and unsafe sets too), hex digits lower or upper, a space as
+ * '+' when plus is set. */
+void leak_check_pct(kbuf *o, const char *s, bool lower, bool plus, bool reserved_only);
+/* JSON as Python writes it: \uXXXX for non-ASCII, \/ for a slash. */
+void leak_check_json_ascii(kbuf *o, const char *s);
 
 #endif

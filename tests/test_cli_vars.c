@@ -214,35 +214,6 @@ typedef struct echo_server {
     atomic_int saw_secret; /* requests whose header and body both carried it */
 } echo_server;
 
-static void pct(kbuf *o, const char *s, bool lower, bool plus)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~", *p))
-            kbuf_append(o, (const char *)p, 1);
-        else if (plus && *p == ' ')
-            kbuf_puts(o, "+");
-        else
-            kbuf_printf(o, lower ? "%%%02x" : "%%%02X", *p);
-    }
-    kbuf_puts(o, " ");
-}
-
-/* JSON as Python writes it: \uXXXX for non-ASCII, \/ for a slash. */
-static void json_ascii(kbuf *o, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '/')
-            kbuf_puts(o, "\\/");
-        else if (*p == 0xC3 && p[1]) {
-            kbuf_printf(o, "\\u%04x", ((*p & 0x1F) << 6) | (p[1] & 0x3F));
-            p++;
-        } else
-            kbuf_append(o, (const char *)p, 1);
-    }
-    kbuf_puts(o, " ");
-}
-
 /* The header's value in every form: raw, percent-encoded four ways, JSON-escaped, and
  * base64 and base64url at each offset. */
 static void forms(kbuf *o, const char *v)
@@ -250,8 +221,8 @@ static void forms(kbuf *o, const char *v)
     kbuf_printf(o, "%s ", v);
     for (int lower = 0; lower < 2; lower++)
         for (int plus = 0; plus < 2; plus++)
-            pct(o, v, lower, plus);
-    json_ascii(o, v);
+            leak_check_pct(o, v, lower, plus, false);
+    leak_check_json_ascii(o, v);
     for (int a = 0; a < 3; a++) {
         kbuf in;
         kbuf_init(&in, 4096);

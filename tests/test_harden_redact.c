@@ -26,38 +26,6 @@ static const char *const secrets[] = {USER, PASS, PAIR};
 
 /* ---- the echoing server --------------------------------------------------------- */
 
-static void pct(kbuf *o, const char *s, bool lower, bool plus, bool reserved_only)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        bool unreserved = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                          (*p >= '0' && *p <= '9') || strchr("-._~", *p);
-        bool keep = unreserved || (reserved_only && *p >= 0x21 && *p < 0x7F &&
-                                   !strchr(":/?#[]@!$&'()*+,;=%\"<>\\^`{|}", *p));
-        if (keep)
-            kbuf_append(o, (const char *)p, 1);
-        else if (plus && *p == ' ')
-            kbuf_puts(o, "+");
-        else
-            kbuf_printf(o, lower ? "%%%02x" : "%%%02X", *p);
-    }
-    kbuf_puts(o, " ");
-}
-
-/* JSON as Python writes it: \uXXXX for non-ASCII, \/ for a slash. */
-static void json_ascii(kbuf *o, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '/')
-            kbuf_puts(o, "\\/");
-        else if (*p == 0xC3 && p[1]) {
-            kbuf_printf(o, "\\u%04x", ((*p & 0x1F) << 6) | (p[1] & 0x3F));
-            p++;
-        } else
-            kbuf_append(o, (const char *)p, 1);
-    }
-    kbuf_puts(o, " ");
-}
-
 /* base64 of pair with a bytes before it (and 3 - a after), both alphabets, padded and
  * not, and percent-encoded as a form body would carry it. */
 static void base64_forms(kbuf *o, const char *pair)
@@ -72,7 +40,7 @@ static void base64_forms(kbuf *o, const char *pair)
             char *e = b64_encode(in.data, in.len, url);
             kbuf_printf(o, "%s ", e);
             if (!url) {
-                pct(o, e, false, false, false);
+                leak_check_pct(o, e, false, false, false);
                 kbuf_printf(o, "b64=%s; ", e + 1); /* a run starting mid-quantum */
             }
             free(e);
@@ -107,15 +75,15 @@ static void answer(void *ctx, int c)
     if (colon) {
         *colon = '\0';
         kbuf_printf(&body, "user=%s pass=%s ", pair, colon + 1);
-        pct(&body, pair, false, true, false);
-        pct(&body, colon + 1, true, false, false);
+        leak_check_pct(&body, pair, false, true, false);
+        leak_check_pct(&body, colon + 1, true, false, false);
         *colon = ':';
     }
     for (int lower = 0; lower < 2; lower++)
         for (int plus = 0; plus < 2; plus++)
             for (int reserved = 0; reserved < 2; reserved++)
-                pct(&body, pair, lower, plus, reserved);
-    json_ascii(&body, pair);
+                leak_check_pct(&body, pair, lower, plus, reserved);
+    leak_check_json_ascii(&body, pair);
     base64_forms(&body, pair);
     kbuf_puts(&body, "\"}");
     kbuf resp;
@@ -207,8 +175,8 @@ Test(harden_redact, the_leak_check_sees_through_every_encoding)
     cr_expect_eq(caught, forms);
     kbuf c;
     kbuf_init(&c, 4096);
-    pct(&c, PASS, true, true, true);
-    json_ascii(&c, PASS);
+    leak_check_pct(&c, PASS, true, true, true);
+    leak_check_json_ascii(&c, PASS);
     cr_expect(leak_check(c.data, c.len, secrets, 3, why, sizeof why));
     kbuf_free(&b);
     kbuf_free(&c);
