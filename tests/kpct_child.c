@@ -2,6 +2,7 @@
 #include "kpct_child.h"
 
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,8 @@ static char *slurp(const char *path)
     return s ? s : strdup("");
 }
 
-kpct_child kpct_child_run(const char *const *args, const char *const *env)
+kpct_child kpct_child_run_signal(const char *const *args, const char *const *env,
+                                 int signal_after_ms, int sig)
 {
     kpct_child r = {0};
     char out_path[512], err_path[512];
@@ -45,6 +47,10 @@ kpct_child kpct_child_run(const char *const *args, const char *const *env)
         execv(argv[0], (char *const *)argv);
         _exit(98);
     }
+    if (signal_after_ms > 0) {
+        usleep((useconds_t)signal_after_ms * 1000);
+        kill(pid, sig);
+    }
     int st;
     waitpid(pid, &st, 0);
     free(argv);
@@ -52,6 +58,11 @@ kpct_child kpct_child_run(const char *const *args, const char *const *env)
     r.out = slurp(out_path);
     r.err = slurp(err_path);
     return r;
+}
+
+kpct_child kpct_child_run(const char *const *args, const char *const *env)
+{
+    return kpct_child_run_signal(args, env, 0, 0);
 }
 
 void kpct_child_free(kpct_child *c)

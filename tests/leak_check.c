@@ -2,9 +2,13 @@
 #define _GNU_SOURCE
 #include "leak_check.h"
 
+#include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "kfile.h"
 
 typedef struct text {
     char *p;
@@ -213,4 +217,77 @@ bool leak_check(const char *raw, size_t len, const char *const *secrets, size_t 
     for (int k = 0; k < 9; k++)
         free(v[k].p);
     return leaked;
+}
+
+unsigned leak_check_file(const char *path, const char *const *secrets, size_t n,
+                         const char *const *markers)
+{
+    char err[256], why[512];
+    size_t len = 0;
+    char *s = kfile_read(path, 64u << 20, &len, err, sizeof err);
+    cr_assert_not_null(s, "%s: %s", path, err);
+    cr_expect(!leak_check(s, len, secrets, n, why, sizeof why), "%s: %s", path, why);
+    unsigned seen = 0;
+    for (unsigned i = 0; markers && markers[i] && i < 8; i++)
+        if (memmem(s, len, markers[i], strlen(markers[i])))
+            seen |= 1u << i;
+    free(s);
+    return seen;
+}
+
+size_t leak_check_run(const char *dir, const char *out, const char *const *secrets, size_t n,
+                      const char *const *markers, unsigned *seen)
+{
+    char path[700];
+    unsigned bits = 0;
+    snprintf(path, sizeof path, "%s/stdout", dir);
+    bits |= leak_check_file(path, secrets, n, markers);
+    snprintf(path, sizeof path, "%s/stderr", dir);
+    bits |= leak_check_file(path, secrets, n, markers);
+    DIR *d = opendir(out);
+    cr_assert_not_null(d, "%s", out);
+    size_t files = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", out, e->d_name);
+        bits |= leak_check_file(path, secrets, n, markers);
+        files++;
+    }
+    closedir(d);
+    if (seen)
+        *seen |= bits;
+    return files;
+}
+
+void leak_check_pct(kbuf *o, const char *s, bool lower, bool plus, bool reserved_only)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        bool unreserved = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                          (*p >= '0' && *p <= '9') || strchr("-._~", *p);
+        bool keep = unreserved || (reserved_only && *p >= 0x21 && *p < 0x7F &&
+                                   !strchr(":/?#[]@!$&'()*+,;=%\"<>\\^`{|}", *p));
+        if (keep)
+            kbuf_append(o, (const char *)p, 1);
+        else if (plus && *p == ' ')
+            kbuf_puts(o, "+");
+        else
+            kbuf_printf(o, lower ? "%%%02x" : "%%%02X", *p);
+    }
+    kbuf_puts(o, " ");
+}
+
+/* JSON as Python writes it: \uXXXX for non-ASCII, \/ for a slash. */
+void leak_check_json_ascii(kbuf *o, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '/')
+            kbuf_puts(o, "\\/");
+        else if (*p == 0xC3 && p[1]) {
+            kbuf_printf(o, "\\u%04x", ((*p & 0x1F) << 6) | (p[1] & 0x3F));
+            p++;
+        } else
+            kbuf_append(o, (const char *)p, 1);
+    }
+    kbuf_puts(o, " ");
 }

@@ -5,7 +5,6 @@
  * and the key never reaches the console, the -vv trace or any file of the run folder. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,6 +19,7 @@
 #include "kfile.h"
 #include "kpct_child.h"
 #include "leak_check.h"
+#include "loopback.h"
 #include "test_mock_util.h"
 
 /* Bytes that every encoding changes: a space, +, /, @, :, % and a non-ASCII letter. */
@@ -181,43 +181,12 @@ Test(cli_header, bounds_the_count_and_the_bytes_of_the_headers)
 /* A gateway in front of a kpmock: a request with X-Api-Key: SECRET is passed on (one per
  * connection, closed after the answer); any other is answered 401 by the gateway itself. */
 typedef struct gateway {
-    int fd, port, mock_port;
-    pthread_t th;
+    loopback srv; /* srv.port: where kpct reaches the gateway */
+    int mock_port;
     pthread_mutex_t lock;
     char *lines[GW_LOG_MAX]; /* "+ GET /path" (with the key) or "- GET /path" (without) */
     size_t n_lines;
 } gateway;
-
-/* Reads one request (head and Content-Length body) into req. */
-static void read_request(int c, kbuf *req)
-{
-    char buf[65536];
-    size_t head_end = 0, want = 0;
-    for (;;) {
-        ssize_t n = read(c, buf, sizeof buf);
-        if (n <= 0)
-            return;
-        kbuf_append(req, buf, (size_t)n);
-        const char *e = strstr(kbuf_str(req), "\r\n\r\n");
-        if (e && !head_end) {
-            head_end = (size_t)(e - req->data) + 4;
-            const char *cl = strcasestr(req->data, "\r\ncontent-length:");
-            want = cl && cl < e ? strtoul(cl + 17, NULL, 10) : 0;
-        }
-        if (head_end && req->len >= head_end + want)
-            return;
-    }
-}
-
-static void write_all(int fd, const char *p, size_t n)
-{
-    for (size_t off = 0; off < n;) {
-        ssize_t w = write(fd, p + off, n - off);
-        if (w <= 0)
-            return;
-        off += (size_t)w;
-    }
-}
 
 /* Passes the request on to the mock, asking it to close, and relays its answer. */
 static void pass_on(const gateway *g, int c, const kbuf *req)
@@ -232,9 +201,9 @@ static void pass_on(const gateway *g, int c, const kbuf *req)
         return;
     }
     size_t line_end = (size_t)(strstr(req->data, "\r\n") - req->data) + 2;
-    write_all(up, req->data, line_end);
-    write_all(up, "Connection: close\r\n", 19);
-    write_all(up, req->data + line_end, req->len - line_end);
+    loopback_write_all(up, req->data, line_end);
+    loopback_write_all(up, "Connection: close\r\n", 19);
+    loopback_write_all(up, req->data + line_end, req->len - line_end);
     /* the answer, with the key echoed back after its status line, raw and in base64, so
      * the run's traces and stories would show it if redaction missed it */
     char buf[65536];
@@ -242,15 +211,15 @@ static void pass_on(const gateway *g, int c, const kbuf *req)
     for (ssize_t n; (n = read(up, buf, sizeof buf)) > 0;) {
         const char *eol = echoed ? NULL : memmem(buf, (size_t)n, "\r\n", 2);
         if (!eol) {
-            write_all(c, buf, (size_t)n);
+            loopback_write_all(c, buf, (size_t)n);
             continue;
         }
         char *b64 = b64_encode(SECRET, strlen(SECRET), false), *echo = NULL;
         int len = asprintf(&echo, "X-Echo-Key: %s\r\nX-Echo-Key-B64: %s\r\n", SECRET, b64);
-        write_all(c, buf, (size_t)(eol + 2 - buf));
+        loopback_write_all(c, buf, (size_t)(eol + 2 - buf));
         if (len > 0)
-            write_all(c, echo, (size_t)len);
-        write_all(c, eol + 2, (size_t)(buf + n - (eol + 2)));
+            loopback_write_all(c, echo, (size_t)len);
+        loopback_write_all(c, eol + 2, (size_t)(buf + n - (eol + 2)));
         free(b64);
         free(echo);
         echoed = true;
@@ -258,11 +227,12 @@ static void pass_on(const gateway *g, int c, const kbuf *req)
     close(up);
 }
 
-static void answer(gateway *g, int c)
+static void answer(void *ctx, int c)
 {
+    gateway *g = ctx;
     kbuf req;
     kbuf_init(&req, 4u << 20);
-    read_request(c, &req);
+    loopback_read_request(c, &req);
     if (!req.len || !strstr(kbuf_str(&req), "\r\n")) {
         kbuf_free(&req);
         return;
@@ -296,37 +266,17 @@ static void answer(gateway *g, int c)
             "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
             "WWW-Authenticate: ApiKey\r\nContent-Length: 26\r\n"
             "Connection: close\r\n\r\n{\"error\":\"gateway: no key\"}";
-        write_all(c, denied, sizeof denied - 1);
+        loopback_write_all(c, denied, sizeof denied - 1);
     }
     kbuf_free(&req);
 }
 
-static void *gateway_loop(void *arg)
-{
-    gateway *g = arg;
-    for (;;) {
-        int c = accept(g->fd, NULL, NULL);
-        if (c < 0)
-            return NULL;
-        answer(g, c);
-        close(c);
-    }
-}
-
 static void gateway_start(gateway *g, int mock_port)
 {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
     memset(g, 0, sizeof *g);
     pthread_mutex_init(&g->lock, NULL);
     g->mock_port = mock_port;
-    g->fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert(g->fd >= 0);
-    cr_assert_eq(bind(g->fd, (struct sockaddr *)&a, sizeof a), 0);
-    cr_assert_eq(listen(g->fd, 64), 0);
-    getsockname(g->fd, (struct sockaddr *)&a, &al);
-    g->port = ntohs(a.sin_port);
-    cr_assert_eq(pthread_create(&g->th, NULL, gateway_loop, g), 0);
+    loopback_start(&g->srv, answer, g);
 }
 
 /* How many logged lines start with prefix. */
@@ -351,9 +301,7 @@ static void gateway_forget(gateway *g)
 
 static void gateway_stop(gateway *g)
 {
-    shutdown(g->fd, SHUT_RDWR);
-    close(g->fd);
-    pthread_join(g->th, NULL);
+    loopback_stop(&g->srv);
     gateway_forget(g);
     pthread_mutex_destroy(&g->lock);
 }
@@ -370,35 +318,10 @@ static int port_of(const char *url)
 
 static const char *const secrets[] = {SECRET};
 
-static void expect_no_leak(const char *path)
-{
-    char err[256], why[512];
-    size_t len = 0;
-    char *s = kfile_read(path, 64u << 20, &len, err, sizeof err);
-    cr_assert_not_null(s, "%s: %s", path, err);
-    cr_expect(!leak_check(s, len, secrets, 1, why, sizeof why), "%s: %s", path, why);
-    free(s);
-}
-
 /* Every output of the run: its stdout and stderr, and each file of the run folder. */
 static void expect_no_leak_anywhere(const kpct_child *c, const char *out)
 {
-    char path[700];
-    snprintf(path, sizeof path, "%s/stdout", c->dir);
-    expect_no_leak(path);
-    snprintf(path, sizeof path, "%s/stderr", c->dir);
-    expect_no_leak(path);
-    DIR *d = opendir(out);
-    cr_assert_not_null(d, "%s", out);
-    size_t files = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", out, e->d_name);
-        expect_no_leak(path);
-        files++;
-    }
-    closedir(d);
+    size_t files = leak_check_run(c->dir, out, secrets, 1, NULL, NULL);
     cr_expect_geq(files, 5, "junit.xml, results.json, coverage.json, report.html, summary.md");
 }
 
@@ -412,7 +335,7 @@ Test(cli_header, passes_a_gateway_that_wants_its_key_on_every_request_and_never_
     mock_server *mock = tm_start(&cfg);
     gateway g;
     gateway_start(&g, port_of(mock_server_url(mock)));
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", g.port);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", g.srv.port);
     kpct_child_tree(tree, gateway_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     static const char *const env[] = {"KLARNA_USERNAME=gw-shop-user",

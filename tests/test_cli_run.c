@@ -14,16 +14,11 @@
 #include "b64.h"
 #include "hostile/hostile.h"
 #include "kfile.h"
+#include "kpct_child.h"
 #include "mock.h"
 #include "report_check.h"
 #include "test_mock_util.h"
 #include "test_tmp.h"
-
-typedef struct proc_out {
-    int status; /* exit status, or 128 + signal */
-    char *out, *err;
-    char dir[256]; /* where stdout and stderr were kept */
-} proc_out;
 
 static char *slurp(const char *path)
 {
@@ -31,64 +26,6 @@ static char *slurp(const char *path)
     size_t len;
     char *s = kfile_read(path, 64u << 20, &len, err, sizeof err);
     return s ? s : strdup("");
-}
-
-/* Runs kpct with args (NULL-terminated) and extra "K=V" environment entries; when
- * signal_after_ms > 0, sends sig after that long. */
-static proc_out run_kpct_sig(const char *const *args, const char *const *env, int signal_after_ms,
-                             int sig)
-{
-    proc_out r = {0};
-    char out_path[512], err_path[512];
-    const char *argv[64];
-    size_t n = 0;
-    cr_assert_not_null(test_tmp_dir(r.dir, sizeof r.dir, "kpct-cli"));
-    snprintf(out_path, sizeof out_path, "%s/stdout", r.dir);
-    snprintf(err_path, sizeof err_path, "%s/stderr", r.dir);
-    argv[n++] = getenv("KPCT_BIN");
-    for (size_t i = 0; args[i] && n < 63; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        unsetenv("KLARNA_USERNAME");
-        unsetenv("KLARNA_PASSWORD");
-        for (size_t i = 0; env && env[i]; i++)
-            putenv((char *)env[i]);
-        if (!freopen(out_path, "w", stdout) || !freopen(err_path, "w", stderr))
-            _exit(99);
-        execv(argv[0], (char *const *)argv);
-        _exit(98);
-    }
-    if (signal_after_ms > 0) {
-        usleep((useconds_t)signal_after_ms * 1000);
-        kill(pid, sig);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r.out = slurp(out_path);
-    r.err = slurp(err_path);
-    return r;
-}
-
-static proc_out run_kpct(const char *const *args, const char *const *env)
-{
-    return run_kpct_sig(args, env, 0, 0);
-}
-
-/* Frees the output and removes the folder that held it. */
-static void proc_free(proc_out *p)
-{
-    char path[600];
-    free(p->out);
-    free(p->err);
-    snprintf(path, sizeof path, "%s/stdout", p->dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/stderr", p->dir);
-    unlink(path);
-    rmdir(p->dir);
 }
 
 /* Writes a case tree with the SE and DE fixtures of the real cases/ and one suite file. */
@@ -181,25 +118,25 @@ Test(cli_usage, rejects_bad_command_lines_with_status_64)
             args[k] = rows[i].args[k] && !strcmp(rows[i].args[k], KPCT_CASES_PLACEHOLDER)
                           ? getenv("KPCT_CASES")
                           : rows[i].args[k];
-        proc_out p = run_kpct(args, NULL);
+        kpct_child p = kpct_child_run(args, NULL);
         cr_expect_eq(p.status, 64, "row %zu: status %d", i, p.status);
         cr_expect(strstr(p.err, rows[i].message), "row %zu: stderr \"%s\"", i, p.err);
-        proc_free(&p);
+        kpct_child_free(&p);
     }
 }
 
 Test(cli_usage, prints_help_and_version)
 {
     const char *help[] = {"--help", NULL}, *version[] = {"--version", NULL};
-    proc_out p = run_kpct(help, NULL);
+    kpct_child p = kpct_child_run(help, NULL);
     cr_expect_eq(p.status, 0);
     cr_expect(strstr(p.out, "Usage: kpct run"));
     cr_expect(strstr(p.out, "--min-coverage"));
-    proc_free(&p);
-    p = run_kpct(version, NULL);
+    kpct_child_free(&p);
+    p = kpct_child_run(version, NULL);
     cr_expect_eq(p.status, 0);
     cr_expect_str_eq(p.out, "kpct 0.1.0\n");
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_targets, refuses_production_hosts_and_missing_credentials_with_status_64)
@@ -213,48 +150,48 @@ Test(cli_targets, refuses_production_hosts_and_missing_credentials_with_status_6
     make_tree(tree, passing_suite);
     for (size_t i = 0; i < sizeof prod / sizeof prod[0]; i++) {
         const char *args[] = {"run", tree, "--target", prod[i], NULL};
-        proc_out p = run_kpct(args, env);
+        kpct_child p = kpct_child_run(args, env);
         cr_expect_eq(p.status, 64, "%s: %d", prod[i], p.status);
         cr_expect(strstr(p.err, "refusing the Klarna production host"), "%s: %s", prod[i], p.err);
-        proc_free(&p);
+        kpct_child_free(&p);
     }
     const char *args[] = {"run", tree, "--target", "playground-eu", NULL};
-    proc_out p = run_kpct(args, NULL);
+    kpct_child p = kpct_child_run(args, NULL);
     cr_expect_eq(p.status, 64);
     cr_expect(strstr(p.err, "set KLARNA_USERNAME and KLARNA_PASSWORD"), "%s", p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
     static const char *const short_env[] = {"KLARNA_USERNAME=shop-user", "KLARNA_PASSWORD=pw",
                                             NULL};
     const char *playground[] = {"run", tree, "--target", "playground-eu", NULL};
-    p = run_kpct(playground, short_env);
+    p = kpct_child_run(playground, short_env);
     cr_expect_eq(p.status, 64, "a password too short to redact must stop the run: %d", p.status);
     cr_expect(strstr(p.err, "must each be at least 4 bytes"), "%s", p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
     static char huge[80000];
     snprintf(huge, sizeof huge, "KLARNA_PASSWORD=");
     memset(huge + 16, 'p', sizeof huge - 17);
     const char *const huge_env[] = {"KLARNA_USERNAME=shop-user", huge, NULL};
-    p = run_kpct(playground, huge_env);
+    p = kpct_child_run(playground, huge_env);
     cr_expect_eq(p.status, 64, "a password too long to redact must stop the run: %d", p.status);
     cr_expect(strstr(p.err, "may have at most 65536 bytes"), "%s", p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *bad[] = {"run", tree, "--target", "ftp://example.com", NULL};
-    p = run_kpct(bad, env);
+    p = kpct_child_run(bad, env);
     cr_expect_eq(p.status, 64);
     cr_expect(strstr(p.err, "unknown target"), "%s", p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
     char inside[512];
     snprintf(inside, sizeof inside, "%s/reports", tree);
     const char *nested[] = {"run", tree, "--out", inside, NULL};
-    p = run_kpct(nested, NULL);
+    p = kpct_child_run(nested, NULL);
     cr_expect_eq(p.status, 64);
     cr_expect(strstr(p.err, "the next run would read the reports as case files"), "%s", p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *market[] = {"run", tree, "--market", "JP", NULL};
-    p = run_kpct(market, NULL);
+    p = kpct_child_run(market, NULL);
     cr_expect_eq(p.status, 64);
     cr_expect(strstr(p.err, "market \"JP\" has no fixtures"), "%s", p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_cases, reports_bad_case_files_as_file_line_col_with_status_65_and_runs_nothing)
@@ -264,14 +201,14 @@ Test(cli_cases, reports_bad_case_files_as_file_line_col_with_status_65_and_runs_
                     "  {\"id\": \"a\", \"title\": \"t\", \"clauses\": [], \"stepz\": []}]}\n");
     snprintf(out, sizeof out, "%s-out", tree);
     const char *lint[] = {"lint", tree, NULL}, *run[] = {"run", tree, "--out", out, NULL};
-    proc_out p = run_kpct(lint, NULL);
+    kpct_child p = kpct_child_run(lint, NULL);
     cr_expect_eq(p.status, 65);
     cr_expect(strstr(p.err, "/suite.json:2:"), "%s", p.err);
-    proc_free(&p);
-    p = run_kpct(run, NULL);
+    kpct_child_free(&p);
+    p = kpct_child_run(run, NULL);
     cr_expect_eq(p.status, 65);
     cr_expect(access(out, F_OK) != 0, "reports were written for bad case files");
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_run, passes_against_the_embedded_mock_and_writes_valid_reports)
@@ -280,12 +217,12 @@ Test(cli_run, passes_against_the_embedded_mock_and_writes_valid_reports)
     make_tree(tree, passing_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out", out, NULL};
-    proc_out p = run_kpct(args, NULL);
+    kpct_child p = kpct_child_run(args, NULL);
     cr_expect_eq(p.status, 0, "stdout %s stderr %s", p.out, p.err);
     cr_expect(strstr(p.out, "PASS smoke.create_read ("), "%s", p.out);
     cr_expect(strstr(p.out, "\n2 passed, 0 failed, 0 errored, 0 skipped\n"), "%s", p.out);
     expect_reports(out, "2");
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_run, exits_70_before_running_anything_when_the_report_folder_cannot_be_written)
@@ -297,12 +234,12 @@ Test(cli_run, exits_70_before_running_anything_when_the_report_folder_cannot_be_
     cr_assert_eq(kfile_write_atomic(file, "x", 1, err, sizeof err), 0, "%s", err);
     snprintf(out, sizeof out, "%s/reports", file);
     const char *args[] = {"run", tree, "--out", out, NULL};
-    proc_out p = run_kpct(args, NULL);
+    kpct_child p = kpct_child_run(args, NULL);
     cr_expect_eq(p.status, 70, "stdout %s stderr %s", p.out, p.err);
     cr_expect(strstr(p.err, "cannot write reports to"), "%s", p.err);
     cr_expect(strstr(p.err, "nothing was run"), "%s", p.err);
     cr_expect(!strstr(p.out, "PASS"), "tests ran: %s", p.out);
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 /* Runs kpct on a terminal (util-linux script gives it a pty) and returns what it showed. */
@@ -330,10 +267,10 @@ Test(cli_run, colours_only_a_terminal_and_never_with_no_color)
     cr_expect(!strstr(tty, "\x1b[3"), "colour despite NO_COLOR: %s", tty);
     free(tty);
     const char *args[] = {"run", tree, "--out", out, NULL};
-    proc_out p = run_kpct(args, NULL);
+    kpct_child p = kpct_child_run(args, NULL);
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
     cr_expect(!strchr(p.out, '\x1b'), "escape sequences on a file: %s", p.out);
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 /* Writes the suite examples of cases/README.md into tree as ex<N>.json; returns how many. */
@@ -366,11 +303,11 @@ Test(cli_run, runs_the_format_reference_examples_green_against_the_embedded_mock
     cr_assert_geq(write_readme_examples(tree), 2, "cases/README.md lost its suite examples");
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out", out, "--market", "all", NULL};
-    proc_out p = run_kpct(args, NULL);
+    kpct_child p = kpct_child_run(args, NULL);
     cr_expect_eq(p.status, 0, "stdout %s stderr %s", p.out, p.err);
     cr_expect(strstr(p.out, " passed, 0 failed, 0 errored, 0 skipped\n"), "%s", p.out);
     cr_expect(!strstr(p.out, "\n0 passed"), "%s", p.out);
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_run, keeps_classname_and_name_unique_across_markets)
@@ -379,14 +316,14 @@ Test(cli_run, keeps_classname_and_name_unique_across_markets)
     make_tree(tree, passing_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out", out, "--market", "all", "-j", "3", NULL};
-    proc_out p = run_kpct(args, NULL);
+    kpct_child p = kpct_child_run(args, NULL);
     cr_expect_eq(p.status, 0, "stdout %s stderr %s", p.out, p.err);
     expect_reports(out, "4");
     snprintf(path, sizeof path, "%s/junit.xml", out);
     char *v = report_check_xpath(path, "count(//testcase[@classname='smoke.DE'])");
     cr_expect_str_eq(v, "2");
     free(v);
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_run, exits_1_on_a_failure_and_shows_the_story)
@@ -396,7 +333,7 @@ Test(cli_run, exits_1_on_a_failure_and_shows_the_story)
     make_tree(tree, failing_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out", out, NULL};
-    proc_out p = run_kpct(args, env);
+    kpct_child p = kpct_child_run(args, env);
     cr_expect_eq(p.status, 1, "stdout %s stderr %s", p.out, p.err);
     cr_expect(strstr(p.out, "FAIL smoke.wrong ("), "%s", p.out);
     expect_reports(out, "1");
@@ -405,7 +342,7 @@ Test(cli_run, exits_1_on_a_failure_and_shows_the_story)
     cr_expect(strstr(v, "step 1 \"create\""), "%s", v);
     free(v);
     cr_expect(report_check_contains(path, "curl -sS -X POST"));
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_run, exits_2_quickly_when_the_endpoint_is_down)
@@ -417,7 +354,7 @@ Test(cli_run, exits_2_quickly_when_the_endpoint_is_down)
     snprintf(out, sizeof out, "%s-out", tree);
     hostile_dead_url(url, sizeof url);
     const char *args[] = {"run", tree, "--out", out, "--target", url, NULL};
-    proc_out p = run_kpct(args, env);
+    kpct_child p = kpct_child_run(args, env);
     cr_expect_eq(p.status, 2, "stdout %s stderr %s", p.out, p.err);
     cr_expect(strstr(p.out, "0 passed, 0 failed, 2 errored, 0 skipped"), "%s", p.out);
     expect_reports(out, "2");
@@ -425,7 +362,7 @@ Test(cli_run, exits_2_quickly_when_the_endpoint_is_down)
     char *v = report_check_xpath(path, "count(//testcase/error)");
     cr_expect_str_eq(v, "2");
     free(v);
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 static mock_server *start_mock(const char *user, const char *pass, bool tls)
@@ -456,25 +393,25 @@ Test(cli_run, runs_against_a_separate_mock_over_http_and_https)
     mock_server *plain = start_mock("shop-user", "shop-pass", false),
                 *tls = start_mock("shop-user", "shop-pass", true);
     const char *http[] = {"run", tree, "--out", out, "--target", mock_server_url(plain), NULL};
-    proc_out p = run_kpct(http, env);
+    kpct_child p = kpct_child_run(http, env);
     cr_expect_eq(p.status, 0, "http: %s %s", p.out, p.err);
     expect_reports(out, "2");
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *https[] = {"run",      tree,   "--out", out, "--target", mock_server_url(tls),
                            "--cacert", cacert, NULL};
-    p = run_kpct(https, env);
+    p = kpct_child_run(https, env);
     cr_expect_eq(p.status, 0, "https: %s %s", p.out, p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *unverified[] = {"run", tree, "--out", out, "--target", mock_server_url(tls), NULL};
-    p = run_kpct(unverified, env);
+    p = kpct_child_run(unverified, env);
     cr_expect_eq(p.status, 2, "https without the CA: %s %s", p.out, p.err);
     cr_expect(strstr(p.err, "certificate") && strstr(p.err, "--cacert"), "%s", p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *insecure[] = {"run",        tree, "--out", out, "--target", mock_server_url(tls),
                               "--insecure", NULL};
-    p = run_kpct(insecure, env);
+    p = kpct_child_run(insecure, env);
     cr_expect_eq(p.status, 0, "https --insecure: %s %s", p.out, p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
     mock_server_stop(plain);
     mock_server_stop(tls);
 }
@@ -494,7 +431,7 @@ Test(cli_secrets, never_writes_a_secret_or_its_base64_anywhere)
     snprintf(out, sizeof out, "%s-out", tree);
     mock_server *srv = start_mock("leaky-user-4711", "leaky-pass-0815", false);
     const char *args[] = {"run", tree, "--out", out, "--target", mock_server_url(srv), "-vv", NULL};
-    proc_out p = run_kpct(args, env);
+    kpct_child p = kpct_child_run(args, env);
     cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
     cr_expect(strstr(p.err, "X-Shop-Token: ***"), "the trace does not show the header: %s", p.err);
     const char *plain[] = {"leaky-user-4711", "leaky-pass-0815", "leaky-token-2342",
@@ -514,7 +451,7 @@ Test(cli_secrets, never_writes_a_secret_or_its_base64_anywhere)
     }
     for (size_t i = 0; i < n; i++)
         free(needles[i]);
-    proc_free(&p);
+    kpct_child_free(&p);
     mock_server_stop(srv);
 }
 
@@ -536,7 +473,7 @@ Test(cli_secrets, redacts_secrets_with_quotes_and_backslashes_in_every_escaped_f
     make_tree(tree, quoting_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out", out, "-vv", NULL};
-    proc_out p = run_kpct(args, env);
+    kpct_child p = kpct_child_run(args, env);
     cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
     cr_expect(strstr(p.err, "X-Shop-Token: ***"), "the trace does not show the header: %s", p.err);
     /* the distinctive middle of the value, which survives every escaping */
@@ -547,7 +484,7 @@ Test(cli_secrets, redacts_secrets_with_quotes_and_backslashes_in_every_escaped_f
         for (size_t i = 0; i < 2; i++)
             cr_expect(!file_has(path, needles[i]), "%s contains %s", path, needles[i]);
     }
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_run, writes_valid_partial_reports_when_interrupted)
@@ -561,7 +498,7 @@ Test(cli_run, writes_valid_partial_reports_when_interrupted)
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out",     out,  "--target", hostile_url(h),
                           "-j",  "1",  "--timeout", "60", NULL};
-    proc_out p = run_kpct_sig(args, env, 500, SIGINT);
+    kpct_child p = kpct_child_run_signal(args, env, 500, SIGINT);
     cr_expect_eq(p.status, 130, "%s %s", p.out, p.err);
     expect_reports(out, "2");
     snprintf(path, sizeof path, "%s/junit.xml", out);
@@ -571,7 +508,7 @@ Test(cli_run, writes_valid_partial_reports_when_interrupted)
     v = report_check_xpath(path, "count(//testcase/skipped)");
     cr_expect_str_eq(v, "1");
     free(v);
-    proc_free(&p);
+    kpct_child_free(&p);
     hostile_stop(h);
 }
 
@@ -590,14 +527,14 @@ Test(cli_run, leaves_no_stale_reports_of_an_earlier_run_when_killed)
     }
     const char *args[] = {"run", tree, "--out",     out,  "--target", hostile_url(h),
                           "-j",  "1",  "--timeout", "60", NULL};
-    proc_out p = run_kpct_sig(args, env, 800, SIGKILL);
+    kpct_child p = kpct_child_run_signal(args, env, 800, SIGKILL);
     cr_expect_eq(p.status, 128 + SIGKILL);
     /* a CI job must not publish the last run's reports as this run's */
     for (size_t i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", out, names[i]);
         cr_expect(access(path, F_OK) != 0, "%s survived a run that was killed", path);
     }
-    proc_free(&p);
+    kpct_child_free(&p);
     hostile_stop(h);
 }
 
@@ -636,22 +573,22 @@ Test(cli_run, runs_mock_only_cases_on_a_kpmock_program_and_skips_them_elsewhere)
     tm_child mock = start_kpmock(url, sizeof url);
     const char *on_kpmock[] = {"run", tree,       "--out", out, "--target",
                                url,   "--cacert", cacert,  NULL};
-    proc_out p = run_kpct(on_kpmock, env);
+    kpct_child p = kpct_child_run(on_kpmock, env);
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
     cr_expect(strstr(p.out, "PASS clock.moves"), "%s", p.out);
-    proc_free(&p);
+    kpct_child_free(&p);
     kill(mock.pid, SIGTERM);
     tm_wait_exit(mock.pid);
     fclose(mock.out);
 
     hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
     const char *elsewhere[] = {"run", tree, "--out", out, "--target", hostile_url(h), NULL};
-    p = run_kpct(elsewhere, env);
+    p = kpct_child_run(elsewhere, env);
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
     cr_expect(strstr(p.out, "SKIP clock.moves: "), "%s", p.out);
     cr_expect_eq(hostile_requests(h), 0);
     expect_reports(out, "1");
-    proc_free(&p);
+    kpct_child_free(&p);
     hostile_stop(h);
 }
 
@@ -675,15 +612,15 @@ Test(cli_run, exits_1_when_contract_coverage_is_below_min_coverage)
     snprintf(path, sizeof path, "%s/contract.json", tree);
     cr_assert_eq(kfile_write_atomic(path, contract, strlen(contract), err, sizeof err), 0);
     const char *strict[] = {"run", tree, "--out", out, "--min-coverage", "100", NULL};
-    proc_out p = run_kpct(strict, NULL);
+    kpct_child p = kpct_child_run(strict, NULL);
     cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
     cr_expect(strstr(p.out, "1 passed, 0 failed, 0 errored, 0 skipped"), "%s", p.out);
     cr_expect(strstr(p.err, "is below --min-coverage 100.0%"), "%s", p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *lenient[] = {"run", tree, "--out", out, "--min-coverage", "50", NULL};
-    p = run_kpct(lenient, NULL);
+    p = kpct_child_run(lenient, NULL);
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 /* Runs the real suite (SE) into out with args after "run CASES --out out". */
@@ -694,9 +631,9 @@ static void run_suite(const char *out, const char *const *extra, const char *con
     for (size_t i = 0; extra && extra[i] && n < 15; i++)
         args[n++] = extra[i];
     args[n] = NULL;
-    proc_out p = run_kpct(args, env);
+    kpct_child p = kpct_child_run(args, env);
     cr_assert_eq(p.status, 0, "%s %s", p.out, p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_diff, finds_no_difference_between_two_faithful_mocks_and_names_a_defects_clause)
@@ -711,10 +648,10 @@ Test(cli_diff, finds_no_difference_between_two_faithful_mocks_and_names_a_defect
     run_suite(a, seed1, NULL);
     run_suite(b, seed2, NULL);
     const char *same[] = {"diff", a, b, "--out", out, NULL};
-    proc_out p = run_kpct(same, NULL);
+    kpct_child p = kpct_child_run(same, NULL);
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
     cr_expect_str_eq(p.out, "no differences\n");
-    proc_free(&p);
+    kpct_child_free(&p);
 
     /* a mock that accepts any currency */
     static const char *const defect[] = {"no-currency-check"};
@@ -730,14 +667,14 @@ Test(cli_diff, finds_no_difference_between_two_faithful_mocks_and_names_a_defect
                                       NULL};
     const char *run[] = {"run",      getenv("KPCT_CASES"), "--out", c,
                          "--target", mock_server_url(srv), NULL};
-    p = run_kpct(run, env);
+    p = kpct_child_run(run, env);
     cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
     mock_server_stop(srv);
     char results[400];
     snprintf(results, sizeof results, "%s/results.json", c);
     const char *differ[] = {"diff", a, results, "--out", out, NULL};
-    p = run_kpct(differ, NULL);
+    p = kpct_child_run(differ, NULL);
     cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
     static const char *const lines[] = {
         "clause update.bad_value.purchase_currency.wrong_country [SE]: passing -> failing\n",
@@ -750,7 +687,7 @@ Test(cli_diff, finds_no_difference_between_two_faithful_mocks_and_names_a_defect
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         cr_expect(strstr(p.out, lines[i]), "missing: %s\nin:\n%s", lines[i], p.out);
     cr_expect(strstr(p.out, "on confirmed clauses: the runs disagree\n"), "%s", p.out);
-    proc_free(&p);
+    kpct_child_free(&p);
     char path[400];
     snprintf(path, sizeof path, "%s/diff.json", out);
     char *json = slurp(path);
@@ -764,10 +701,10 @@ Test(cli_diff, finds_no_difference_between_two_faithful_mocks_and_names_a_defect
     free(md);
 
     const char *missing[] = {"diff", a, "/nonexistent/run", "--out", out, NULL};
-    p = run_kpct(missing, NULL);
+    p = kpct_child_run(missing, NULL);
     cr_expect_eq(p.status, 65, "%s %s", p.out, p.err);
     cr_expect_str_eq(p.err, "kpct: /nonexistent/run/results.json: not found\n");
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_mutate, names_the_survivor_and_exits_1_or_0_when_every_defect_is_killed)
@@ -781,7 +718,7 @@ Test(cli_mutate, names_the_survivor_and_exits_1_or_0_when_every_defect_is_killed
                          "-j",       "2",
                          "--out",    out,
                          NULL};
-    proc_out p = run_kpct(two, NULL);
+    kpct_child p = kpct_child_run(two, NULL);
     cr_expect_eq(p.status, 1, "%s %s", p.out, p.err);
     cr_expect(strstr(p.out, "SURVIVED no-us-sales-tax-model ("), "%s", p.out);
     cr_expect(strstr(p.out, "no test fails against it (clause "
@@ -789,7 +726,7 @@ Test(cli_mutate, names_the_survivor_and_exits_1_or_0_when_every_defect_is_killed
               "%s", p.out);
     cr_expect(strstr(p.out, "KILLED   update-200 ("), "%s", p.out);
     cr_expect(strstr(p.out, "1/2 defects killed ("), "%s", p.out);
-    proc_free(&p);
+    kpct_child_free(&p);
     snprintf(path, sizeof path, "%s/mutate.json", out);
     char *json = slurp(path);
     cr_expect(strstr(json, "\"schema\":\t\"kpct-mutate/1\""), "%s", json);
@@ -799,17 +736,17 @@ Test(cli_mutate, names_the_survivor_and_exits_1_or_0_when_every_defect_is_killed
     const char *us[] = {
         "mutate", getenv("KPCT_CASES"), "--defect", "no-us-sales-*", "--market", "US", "--out", out,
         NULL};
-    p = run_kpct(us, NULL);
+    p = kpct_child_run(us, NULL);
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
     cr_expect(strstr(p.out, "1/1 defects killed ("), "%s", p.out);
-    proc_free(&p);
+    kpct_child_free(&p);
 
     const char *none[] = {"mutate", getenv("KPCT_CASES"), "--defect", "nope-*", NULL};
-    p = run_kpct(none, NULL);
+    p = kpct_child_run(none, NULL);
     cr_expect_eq(p.status, 64, "%s %s", p.out, p.err);
     cr_expect_str_eq(p.err, "kpct: no built-in defect matches --defect (kpmock --list-defects "
                             "lists them)\nTry 'kpct --help'.\n");
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 /* ---- the preflight ---------------------------------------------------------------- */
@@ -855,7 +792,7 @@ Test(cli_preflight, ends_a_run_against_a_broken_target_in_a_few_lines_with_statu
         const preflight_row *r = &preflight_rows[i];
         const char *args[] = {"run",   tree,       "--out", out, "--target",
                               urls[i], "--market", "SE,DE", NULL};
-        proc_out p = run_kpct(args, env);
+        kpct_child p = kpct_child_run(args, env);
         cr_expect_eq(p.status, 2, "%s: %s %s", r->what, p.out, p.err);
         cr_expect(strstr(p.err, r->cause), "%s: %s", r->what, p.err);
         cr_expect(strstr(p.err, r->hint), "%s: %s", r->what, p.err);
@@ -874,7 +811,7 @@ Test(cli_preflight, ends_a_run_against_a_broken_target_in_a_few_lines_with_statu
         snprintf(path, sizeof path, "%s/results.json", out);
         snprintf(needle, sizeof needle, "\"not run: ");
         cr_expect(file_has(path, needle), "%s", r->what);
-        proc_free(&p);
+        kpct_child_free(&p);
     }
     cr_expect_eq(hostile_requests(garbage), 1, "one probe, no test");
     hostile_stop(garbage);
@@ -891,10 +828,10 @@ Test(cli_preflight, lets_a_klarna_shaped_answer_through)
     make_tree(tree, passing_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     const char *args[] = {"run", tree, "--out", out, "--target", mock_server_url(m), NULL};
-    proc_out p = run_kpct(args, env);
+    kpct_child p = kpct_child_run(args, env);
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
     cr_expect_str_eq(p.err, "");
-    proc_free(&p);
+    kpct_child_free(&p);
     mock_server_stop(m);
 }
 
@@ -914,7 +851,7 @@ Test(cli_unconfirmed, warn_reports_a_failing_unconfirmed_test_as_reading_differs
     make_tree(tree, unconfirmed_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     const char *warn[] = {"run", tree, "--out", out, "--unconfirmed", "warn", NULL};
-    proc_out p = run_kpct(warn, NULL);
+    kpct_child p = kpct_child_run(warn, NULL);
     cr_expect_eq(p.status, 0, "%s %s", p.out, p.err);
     cr_expect(strstr(p.out, "DIFF reading.guess ("), "%s", p.out);
     cr_expect(strstr(p.out, "step 1 \"read\": status: expected 410, got 404\n"), "%s", p.out);
@@ -935,18 +872,18 @@ Test(cli_unconfirmed, warn_reports_a_failing_unconfirmed_test_as_reading_differs
     snprintf(path, sizeof path, "%s/results.json", out);
     cr_expect(file_has(path, "\"reading-differs\""));
     cr_expect(file_has(path, "\"reading_differs\":"));
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *fail[] = {"run", tree, "--out", out, NULL};
-    p = run_kpct(fail, NULL);
+    p = kpct_child_run(fail, NULL);
     cr_expect_eq(p.status, 1, "the mock's default is fail: %s %s", p.out, p.err);
     cr_expect(strstr(p.out, "FAIL reading.guess ("), "%s", p.out);
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *bad[] = {"run", tree, "--unconfirmed", "maybe", NULL};
-    p = run_kpct(bad, NULL);
+    p = kpct_child_run(bad, NULL);
     cr_expect_eq(p.status, 64);
     cr_expect_str_eq(p.err, "kpct: --unconfirmed wants warn or fail, not \"maybe\"\n"
                             "Try 'kpct --help'.\n");
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 /* ---- command-line papercuts ------------------------------------------------------- */
@@ -968,12 +905,12 @@ Test(cli_papercuts, markets_in_any_case_repeat_and_add_up)
     char tree[256];
     make_tree(tree, tagged_suite);
     const char *args[] = {"list", tree, "--market", "se", "--market", "de,SE", NULL};
-    proc_out p = run_kpct(args, NULL);
+    kpct_child p = kpct_child_run(args, NULL);
     cr_expect_eq(p.status, 0, "%s", p.err);
     cr_expect_str_eq(p.out, "SE\tsmoke.good\tgood\nSE\tsmoke.bad\tbad\n"
                             "DE\tsmoke.good\tgood\nDE\tsmoke.bad\tbad\n");
     cr_expect_str_eq(p.err, "4 tests\n");
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_papercuts, lists_tags_excludes_tags_and_prints_the_version_after_a_command)
@@ -981,19 +918,19 @@ Test(cli_papercuts, lists_tags_excludes_tags_and_prints_the_version_after_a_comm
     char tree[256];
     make_tree(tree, tagged_suite);
     const char *tags[] = {"list", tree, "--tags", NULL};
-    proc_out p = run_kpct(tags, NULL);
+    kpct_child p = kpct_child_run(tags, NULL);
     cr_expect_str_eq(p.out, "flow\t2\nslow\t1\n");
     cr_expect_str_eq(p.err, "2 tags\n");
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *exclude[] = {"list", tree, "--exclude-tag", "slow", NULL};
-    p = run_kpct(exclude, NULL);
+    p = kpct_child_run(exclude, NULL);
     cr_expect_str_eq(p.out, "smoke.good\tgood\n");
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *version[] = {"run", tree, "--version", NULL};
-    p = run_kpct(version, NULL);
+    p = kpct_child_run(version, NULL);
     cr_expect_eq(p.status, 0);
     cr_expect_str_eq(p.out, "kpct " KPCT_VERSION "\n");
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 Test(cli_papercuts, last_failed_reruns_only_what_failed_there)
@@ -1002,18 +939,18 @@ Test(cli_papercuts, last_failed_reruns_only_what_failed_there)
     make_tree(tree, tagged_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     const char *first[] = {"run", tree, "--out", out, NULL};
-    proc_out p = run_kpct(first, NULL);
+    kpct_child p = kpct_child_run(first, NULL);
     cr_expect_eq(p.status, 1, "%s", p.out);
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *again[] = {"list", tree, "--last-failed", out, NULL};
-    p = run_kpct(again, NULL);
+    p = kpct_child_run(again, NULL);
     cr_expect_str_eq(p.out, "smoke.bad\tbad\n");
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *missing[] = {"list", tree, "--last-failed", "/nonexistent", NULL};
-    p = run_kpct(missing, NULL);
+    p = kpct_child_run(missing, NULL);
     cr_expect_eq(p.status, 64);
     cr_expect(!strncmp(p.err, "kpct: --last-failed /nonexistent: ", 34), "%s", p.err);
-    proc_free(&p);
+    kpct_child_free(&p);
 }
 
 /* The reports a run streams as its tests end, read back and written whole by `kpct merge`,
@@ -1025,13 +962,13 @@ Test(cli_stream, writes_the_reports_a_merge_of_its_folder_writes_again)
     snprintf(out, sizeof out, "%s-out", tree);
     snprintf(merged, sizeof merged, "%s-merged", tree);
     const char *run[] = {"run", tree, "--out", out, "-j", "4", NULL};
-    proc_out p = run_kpct(run, NULL);
+    kpct_child p = kpct_child_run(run, NULL);
     cr_expect_eq(p.status, 1, "%s %s", p.out, p.err); /* a failing test has a story */
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *merge[] = {"merge", out, "--out", merged, NULL};
-    p = run_kpct(merge, NULL);
+    p = kpct_child_run(merge, NULL);
     cr_expect_eq(p.status, 1, "%s %s", p.out, p.err); /* the merged run failed too */
-    proc_free(&p);
+    kpct_child_free(&p);
     const char *files[] = {"junit.xml", "results.json", "report.html", "summary.md"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char a_path[600], b_path[600];

@@ -4,14 +4,10 @@
  * every encoding never reaches the console, the -vv trace or any file of the run folder. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
-#include <dirent.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -21,6 +17,7 @@
 #include "kfile.h"
 #include "kpct_child.h"
 #include "leak_check.h"
+#include "loopback.h"
 
 /* Bytes that every encoding changes: a space, +, /, @, :, % and a non-ASCII letter. */
 #define SECRET "gw S3cr+t/k@y:%\xc3\xa9!"
@@ -213,39 +210,9 @@ Test(cli_vars, stops_run_and_list_on_an_undefined_variable_with_status_64_and_li
 /* ---- the echoing server ---------------------------------------------------------------- */
 
 typedef struct echo_server {
-    int fd, port;
-    pthread_t th;
+    loopback srv;
     atomic_int saw_secret; /* requests whose header and body both carried it */
 } echo_server;
-
-static void pct(kbuf *o, const char *s, bool lower, bool plus)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~", *p))
-            kbuf_append(o, (const char *)p, 1);
-        else if (plus && *p == ' ')
-            kbuf_puts(o, "+");
-        else
-            kbuf_printf(o, lower ? "%%%02x" : "%%%02X", *p);
-    }
-    kbuf_puts(o, " ");
-}
-
-/* JSON as Python writes it: \uXXXX for non-ASCII, \/ for a slash. */
-static void json_ascii(kbuf *o, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '/')
-            kbuf_puts(o, "\\/");
-        else if (*p == 0xC3 && p[1]) {
-            kbuf_printf(o, "\\u%04x", ((*p & 0x1F) << 6) | (p[1] & 0x3F));
-            p++;
-        } else
-            kbuf_append(o, (const char *)p, 1);
-    }
-    kbuf_puts(o, " ");
-}
 
 /* The header's value in every form: raw, percent-encoded four ways, JSON-escaped, and
  * base64 and base64url at each offset. */
@@ -254,8 +221,8 @@ static void forms(kbuf *o, const char *v)
     kbuf_printf(o, "%s ", v);
     for (int lower = 0; lower < 2; lower++)
         for (int plus = 0; plus < 2; plus++)
-            pct(o, v, lower, plus);
-    json_ascii(o, v);
+            leak_check_pct(o, v, lower, plus, false);
+    leak_check_json_ascii(o, v);
     for (int a = 0; a < 3; a++) {
         kbuf in;
         kbuf_init(&in, 4096);
@@ -270,26 +237,12 @@ static void forms(kbuf *o, const char *v)
     }
 }
 
-static void answer(echo_server *s, int c)
+static void answer(void *ctx, int c)
 {
+    echo_server *s = ctx;
     kbuf req;
     kbuf_init(&req, 1 << 20);
-    char buf[65536];
-    size_t head_end = 0, want = 0;
-    for (;;) {
-        ssize_t n = read(c, buf, sizeof buf);
-        if (n <= 0)
-            break;
-        kbuf_append(&req, buf, (size_t)n);
-        const char *e = req.data ? strstr(req.data, "\r\n\r\n") : NULL;
-        if (e && !head_end) {
-            head_end = (size_t)(e - req.data) + 4;
-            const char *cl = strcasestr(req.data, "\r\ncontent-length:");
-            want = cl && cl < e ? strtoul(cl + 17, NULL, 10) : 0;
-        }
-        if (head_end && req.len >= head_end + want)
-            break;
-    }
+    size_t head_end = loopback_read_request(c, &req);
     const char *key = req.data ? strcasestr(req.data, "\r\nx-gateway-key: ") : NULL;
     char *value = strndup(key ? key + 17 : "", key ? strcspn(key + 17, "\r\n") : 0);
     if (!strcmp(value, SECRET) && head_end && strstr(req.data + head_end, SECRET))
@@ -308,12 +261,7 @@ static void answer(echo_server *s, int c)
                 "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
                 "X-Echo-Key: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
                 value, strlen(text), text);
-    for (size_t off = 0; off < resp.len;) {
-        ssize_t n = write(c, resp.data + off, resp.len - off);
-        if (n <= 0)
-            break;
-        off += (size_t)n;
-    }
+    loopback_write_all(c, resp.data, resp.len);
     free(text);
     cJSON_Delete(body);
     free(value);
@@ -322,62 +270,25 @@ static void answer(echo_server *s, int c)
     kbuf_free(&req);
 }
 
-static void *echo_loop(void *arg)
-{
-    echo_server *s = arg;
-    for (;;) {
-        int c = accept(s->fd, NULL, NULL);
-        if (c < 0)
-            return NULL;
-        answer(s, c);
-        close(c);
-    }
-}
-
 static void echo_start(echo_server *s)
 {
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
     atomic_init(&s->saw_secret, 0);
-    s->fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert(s->fd >= 0);
-    cr_assert_eq(bind(s->fd, (struct sockaddr *)&a, sizeof a), 0);
-    cr_assert_eq(listen(s->fd, 64), 0);
-    getsockname(s->fd, (struct sockaddr *)&a, &al);
-    s->port = ntohs(a.sin_port);
-    cr_assert_eq(pthread_create(&s->th, NULL, echo_loop, s), 0);
-}
-
-static void echo_stop(echo_server *s)
-{
-    shutdown(s->fd, SHUT_RDWR);
-    close(s->fd);
-    pthread_join(s->th, NULL);
+    loopback_start(&s->srv, answer, s);
 }
 
 /* ---- the secret never comes out ------------------------------------------------------ */
 
 static const char *const secrets[] = {SECRET};
 
-/* Whether the file leaks the secret (reported); *marker tells whether the echo reached it. */
-static void expect_no_leak(const char *path, bool *marker, bool *tenant)
-{
-    char err[256], why[512];
-    size_t len = 0;
-    char *s = kfile_read(path, 64u << 20, &len, err, sizeof err);
-    cr_assert_not_null(s, "%s: %s", path, err);
-    cr_expect(!leak_check(s, len, secrets, 1, why, sizeof why), "%s: %s", path, why);
-    *marker |= memmem(s, len, "echo_marker", 11) != NULL;
-    *tenant |= memmem(s, len, TENANT, strlen(TENANT)) != NULL;
-    free(s);
-}
+/* What the outputs must hold: the echo (else the test proved nothing) and the --var. */
+static const char *const markers[] = {"echo_marker", TENANT, NULL};
 
 Test(cli_vars, sends_a_secret_and_never_writes_it_anywhere_in_any_encoding)
 {
-    char tree[256], out[300], url[64], path[700];
+    char tree[256], out[300], url[64];
     echo_server srv;
     echo_start(&srv);
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.port);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.srv.port);
     kpct_child_tree(tree, gateway_suite);
     snprintf(out, sizeof out, "%s-out", tree);
     static const char *const env[] = {"KLARNA_USERNAME=shop-user", "KLARNA_PASSWORD=shop-pass",
@@ -390,25 +301,11 @@ Test(cli_vars, sends_a_secret_and_never_writes_it_anywhere_in_any_encoding)
     cr_expect_eq(atomic_load(&srv.saw_secret), 1, "the secret went out in the header and body");
     cr_expect(strstr(c.err, "-H 'X-Gateway-Key: ***'"), "the trace: %s", c.err);
     cr_expect(strstr(c.err, "-H 'X-Tenant: " TENANT "'"), "a --var is not a secret: %s", c.err);
-    bool marker = false, tenant = false;
-    snprintf(path, sizeof path, "%s/stdout", c.dir);
-    expect_no_leak(path, &marker, &tenant);
-    snprintf(path, sizeof path, "%s/stderr", c.dir);
-    expect_no_leak(path, &marker, &tenant);
-    DIR *d = opendir(out);
-    cr_assert_not_null(d, "%s", out);
-    size_t files = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", out, e->d_name);
-        expect_no_leak(path, &marker, &tenant);
-        files++;
-    }
-    closedir(d);
+    unsigned seen = 0;
+    size_t files = leak_check_run(c.dir, out, secrets, 1, markers, &seen);
     cr_expect_geq(files, 5, "junit.xml, results.json, coverage.json, report.html, summary.md");
-    cr_expect(marker, "the echo reached no output: the test proved nothing");
-    cr_expect(tenant, "the --var reached no output");
+    cr_expect(seen & 1, "the echo reached no output: the test proved nothing");
+    cr_expect(seen & 2, "the --var reached no output");
     kpct_child_free(&c);
-    echo_stop(&srv);
+    loopback_stop(&srv.srv);
 }

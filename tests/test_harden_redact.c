@@ -5,13 +5,9 @@
  * for each form and decoded every way a reader could decode it (tests/leak_check.c). */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
-#include <dirent.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +15,7 @@
 #include "kbuf.h"
 #include "kfile.h"
 #include "leak_check.h"
+#include "loopback.h"
 #include "test_tmp.h"
 
 #define USER "K4711_shop eu"
@@ -28,38 +25,6 @@
 static const char *const secrets[] = {USER, PASS, PAIR};
 
 /* ---- the echoing server --------------------------------------------------------- */
-
-static void pct(kbuf *o, const char *s, bool lower, bool plus, bool reserved_only)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        bool unreserved = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                          (*p >= '0' && *p <= '9') || strchr("-._~", *p);
-        bool keep = unreserved || (reserved_only && *p >= 0x21 && *p < 0x7F &&
-                                   !strchr(":/?#[]@!$&'()*+,;=%\"<>\\^`{|}", *p));
-        if (keep)
-            kbuf_append(o, (const char *)p, 1);
-        else if (plus && *p == ' ')
-            kbuf_puts(o, "+");
-        else
-            kbuf_printf(o, lower ? "%%%02x" : "%%%02X", *p);
-    }
-    kbuf_puts(o, " ");
-}
-
-/* JSON as Python writes it: \uXXXX for non-ASCII, \/ for a slash. */
-static void json_ascii(kbuf *o, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '/')
-            kbuf_puts(o, "\\/");
-        else if (*p == 0xC3 && p[1]) {
-            kbuf_printf(o, "\\u%04x", ((*p & 0x1F) << 6) | (p[1] & 0x3F));
-            p++;
-        } else
-            kbuf_append(o, (const char *)p, 1);
-    }
-    kbuf_puts(o, " ");
-}
 
 /* base64 of pair with a bytes before it (and 3 - a after), both alphabets, padded and
  * not, and percent-encoded as a form body would carry it. */
@@ -75,7 +40,7 @@ static void base64_forms(kbuf *o, const char *pair)
             char *e = b64_encode(in.data, in.len, url);
             kbuf_printf(o, "%s ", e);
             if (!url) {
-                pct(o, e, false, false, false);
+                leak_check_pct(o, e, false, false, false);
                 kbuf_printf(o, "b64=%s; ", e + 1); /* a run starting mid-quantum */
             }
             free(e);
@@ -84,32 +49,12 @@ static void base64_forms(kbuf *o, const char *pair)
     }
 }
 
-typedef struct echo_server {
-    int fd;
-    int port;
-    pthread_t th;
-} echo_server;
-
-static void answer(int c)
+static void answer(void *ctx, int c)
 {
+    (void)ctx;
     kbuf req;
     kbuf_init(&req, 1 << 20);
-    char buf[65536];
-    size_t head_end = 0, want = 0;
-    for (;;) {
-        ssize_t n = read(c, buf, sizeof buf);
-        if (n <= 0)
-            break;
-        kbuf_append(&req, buf, (size_t)n);
-        const char *e = req.data ? strstr(req.data, "\r\n\r\n") : NULL;
-        if (e && !head_end) {
-            head_end = (size_t)(e - req.data) + 4;
-            const char *cl = strcasestr(req.data, "\r\ncontent-length:");
-            want = cl && cl < e ? strtoul(cl + 17, NULL, 10) : 0;
-        }
-        if (head_end && req.len >= head_end + want)
-            break;
-    }
+    loopback_read_request(c, &req);
     char *pair = strdup("");
     const char *auth = req.data ? strcasestr(req.data, "\r\nauthorization: basic ") : NULL;
     if (auth) {
@@ -130,15 +75,15 @@ static void answer(int c)
     if (colon) {
         *colon = '\0';
         kbuf_printf(&body, "user=%s pass=%s ", pair, colon + 1);
-        pct(&body, pair, false, true, false);
-        pct(&body, colon + 1, true, false, false);
+        leak_check_pct(&body, pair, false, true, false);
+        leak_check_pct(&body, colon + 1, true, false, false);
         *colon = ':';
     }
     for (int lower = 0; lower < 2; lower++)
         for (int plus = 0; plus < 2; plus++)
             for (int reserved = 0; reserved < 2; reserved++)
-                pct(&body, pair, lower, plus, reserved);
-    json_ascii(&body, pair);
+                leak_check_pct(&body, pair, lower, plus, reserved);
+    leak_check_json_ascii(&body, pair);
     base64_forms(&body, pair);
     kbuf_puts(&body, "\"}");
     kbuf resp;
@@ -148,48 +93,11 @@ static void answer(int c)
                 "X-Echo: %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
                 pair, body.len);
     kbuf_append(&resp, body.data, body.len);
-    for (size_t off = 0; off < resp.len;) {
-        ssize_t n = write(c, resp.data + off, resp.len - off);
-        if (n <= 0)
-            break;
-        off += (size_t)n;
-    }
+    loopback_write_all(c, resp.data, resp.len);
     free(pair);
     kbuf_free(&req);
     kbuf_free(&body);
     kbuf_free(&resp);
-}
-
-static void *echo_loop(void *arg)
-{
-    echo_server *s = arg;
-    for (;;) {
-        int c = accept(s->fd, NULL, NULL);
-        if (c < 0)
-            return NULL;
-        answer(c);
-        close(c);
-    }
-}
-
-static void echo_start(echo_server *s)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t al = sizeof a;
-    s->fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert(s->fd >= 0);
-    cr_assert_eq(bind(s->fd, (struct sockaddr *)&a, sizeof a), 0);
-    cr_assert_eq(listen(s->fd, 64), 0);
-    getsockname(s->fd, (struct sockaddr *)&a, &al);
-    s->port = ntohs(a.sin_port);
-    cr_assert_eq(pthread_create(&s->th, NULL, echo_loop, s), 0);
-}
-
-static void echo_stop(echo_server *s)
-{
-    shutdown(s->fd, SHUT_RDWR);
-    close(s->fd);
-    pthread_join(s->th, NULL);
 }
 
 /* ---- the run -------------------------------------------------------------------- */
@@ -202,29 +110,14 @@ static const char suite[] =
     "\"/payments/v1/sessions\", \"body\": {\"fixture\": \"session\"}},\n"
     "    \"expect\": {\"status\": 200}}]}]}\n";
 
-static char *slurp(const char *path, size_t *len)
-{
-    char err[256];
-    char *s = kfile_read(path, 64u << 20, len, err, sizeof err);
-    cr_assert_not_null(s, "%s: %s", path, err);
-    return s;
-}
-
-static void expect_no_leak(const char *path, bool *saw_marker)
-{
-    size_t len = 0;
-    char *s = slurp(path, &len), why[512];
-    cr_expect(!leak_check(s, len, secrets, 3, why, sizeof why), "%s: %s", path, why);
-    if (memmem(s, len, "echo_marker", 11))
-        *saw_marker = true;
-    free(s);
-}
+/* The echo's mark: an output holding it shows the echo reached that output. */
+static const char *const markers[] = {"echo_marker", NULL};
 
 Test(harden_redact, no_output_of_a_run_holds_a_credential_in_any_encoding)
 {
     char tree[256], out[300], cmd[1024], url[64], path[600];
-    echo_server srv;
-    echo_start(&srv);
+    loopback srv;
+    loopback_start(&srv, answer, NULL);
     snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.port);
     cr_assert_not_null(test_tmp_dir(tree, sizeof tree, "kpct-echo"));
     snprintf(out, sizeof out, "%s/out", tree);
@@ -253,26 +146,12 @@ Test(harden_redact, no_output_of_a_run_holds_a_credential_in_any_encoding)
     int st = 0;
     waitpid(pid, &st, 0);
     cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "kpct should fail the test: %d", st);
-    bool marker = false;
-    expect_no_leak(so, &marker);
-    expect_no_leak(se, &marker);
-    /* every file of the run folder, whichever reporters there are */
-    DIR *d = opendir(out);
-    cr_assert_not_null(d, "%s", out);
-    size_t files = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", out, e->d_name);
-        bool m = false;
-        expect_no_leak(path, &m);
-        marker = marker || m;
-        files++;
-    }
-    closedir(d);
+    /* stdout, stderr, and every file of the run folder, whichever reporters there are */
+    unsigned seen = 0;
+    size_t files = leak_check_run(tree, out, secrets, 3, markers, &seen);
     cr_expect_geq(files, 3, "junit.xml, results.json and coverage.json at least");
-    cr_expect(marker, "the echoed body reached no output: the test proved nothing");
-    echo_stop(&srv);
+    cr_expect(seen & 1, "the echoed body reached no output: the test proved nothing");
+    loopback_stop(&srv);
 }
 
 /* The checker itself finds what it must, or the test above proves nothing. */
@@ -296,8 +175,8 @@ Test(harden_redact, the_leak_check_sees_through_every_encoding)
     cr_expect_eq(caught, forms);
     kbuf c;
     kbuf_init(&c, 4096);
-    pct(&c, PASS, true, true, true);
-    json_ascii(&c, PASS);
+    leak_check_pct(&c, PASS, true, true, true);
+    leak_check_json_ascii(&c, PASS);
     cr_expect(leak_check(c.data, c.len, secrets, 3, why, sizeof why));
     kbuf_free(&b);
     kbuf_free(&c);

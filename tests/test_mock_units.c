@@ -3,6 +3,7 @@
  * windows, session id syntax, and the mock's JSON printer against cJSON's. */
 #include "auth.h"
 #include "b64.h"
+#include "cjson_oracle.h"
 #include "clock.h"
 #include "fault.h"
 #include "journal.h"
@@ -13,7 +14,6 @@
 
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,54 +458,17 @@ Test(mock_print, writes_every_fixture_as_cjson_does)
     }
 }
 
-/* What mock_parse_object and mock_parse_json must return: cJSON's own parse of exactly
- * one value, isspace allowed after it. */
-static cJSON *cjson_parse_whole(const char *text, size_t len, bool object)
-{
-    const char *end = NULL;
-    cJSON *doc = len ? cJSON_ParseWithLengthOpts(text, len, &end, 0) : NULL;
-    while (doc && end && (size_t)(end - text) < len && isspace((unsigned char)*end))
-        end++;
-    if (doc && (!end || (size_t)(end - text) != len || (object && !cJSON_IsObject(doc)))) {
-        cJSON_Delete(doc);
-        doc = NULL;
-    }
-    return doc;
-}
-
-/* True when a and b are the same tree in every field cJSON keeps. */
-static bool same_tree(const cJSON *a, const cJSON *b)
-{
-    if (!a || !b)
-        return a == b;
-    if (a->type != b->type || a->valueint != b->valueint ||
-        memcmp(&a->valuedouble, &b->valuedouble, sizeof a->valuedouble) != 0 ||
-        !a->string != !b->string || (a->string && strcmp(a->string, b->string) != 0) ||
-        !a->valuestring != !b->valuestring ||
-        (a->valuestring && strcmp(a->valuestring, b->valuestring) != 0))
-        return false;
-    const cJSON *x = a->child, *y = b->child, *last_x = NULL, *last_y = NULL;
-    for (; x && y; x = x->next, y = y->next) {
-        if (!same_tree(x, y))
-            return false;
-        last_x = x;
-        last_y = y;
-    }
-    /* cJSON finds the end of a list through its first member's prev */
-    return !x && !y && (!a->child || (a->child->prev == last_x && b->child->prev == last_y));
-}
-
 static void expect_same_parse(const char *text, size_t len, const char *what)
 {
-    cJSON *want = cjson_parse_whole(text, len, true), *got = mock_parse_object(text, len);
-    cr_assert(same_tree(got, want), "mock_parse_object differs from cJSON on %s: %.*s", what,
-              (int)len, text);
+    cJSON *want = cjson_oracle_parse_whole(text, len, true), *got = mock_parse_object(text, len);
+    cr_assert(cjson_oracle_same_tree(got, want), "mock_parse_object differs from cJSON on %s: %.*s",
+              what, (int)len, text);
     cJSON_Delete(want);
     cJSON_Delete(got);
-    want = cjson_parse_whole(text, len, false);
+    want = cjson_oracle_parse_whole(text, len, false);
     got = mock_parse_json(text, len);
-    cr_assert(same_tree(got, want), "mock_parse_json differs from cJSON on %s: %.*s", what,
-              (int)len, text);
+    cr_assert(cjson_oracle_same_tree(got, want), "mock_parse_json differs from cJSON on %s: %.*s",
+              what, (int)len, text);
     cJSON_Delete(want);
     cJSON_Delete(got);
 }

@@ -5,7 +5,6 @@
  * same node for node and print to the same cJSON_PrintUnformatted text; mock_print of either
  * tree is that text byte for byte, and mock_print_string of every string and member name is
  * what cJSON prints for that string. A difference prints both sides and traps. */
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,44 +13,9 @@
 
 #include <cJSON.h>
 
+#include "../cjson_oracle.h"
 #include "fuzz_util.h"
 #include "mock_internal.h"
-
-/* The mock's parse as it was before json.c: cJSON's, exactly one value, isspace after it. */
-static cJSON *cjson_parse_whole(const char *text, size_t len, bool object)
-{
-    const char *end = NULL;
-    cJSON *doc = len ? cJSON_ParseWithLengthOpts(text, len, &end, 0) : NULL;
-    while (doc && end && (size_t)(end - text) < len && isspace((unsigned char)*end))
-        end++;
-    if (doc && (!end || (size_t)(end - text) != len || (object && !cJSON_IsObject(doc)))) {
-        cJSON_Delete(doc);
-        doc = NULL;
-    }
-    return doc;
-}
-
-/* True when a and b are the same tree in every field cJSON keeps. */
-static bool same_tree(const cJSON *a, const cJSON *b)
-{
-    if (!a || !b)
-        return a == b;
-    if (a->type != b->type || a->valueint != b->valueint ||
-        memcmp(&a->valuedouble, &b->valuedouble, sizeof a->valuedouble) != 0 ||
-        !a->string != !b->string || (a->string && strcmp(a->string, b->string) != 0) ||
-        !a->valuestring != !b->valuestring ||
-        (a->valuestring && strcmp(a->valuestring, b->valuestring) != 0))
-        return false;
-    const cJSON *x = a->child, *y = b->child, *last_x = NULL, *last_y = NULL;
-    for (; x && y; x = x->next, y = y->next) {
-        if (!same_tree(x, y))
-            return false;
-        last_x = x;
-        last_y = y;
-    }
-    /* cJSON finds the end of a list through its first member's prev */
-    return !x && !y && (!a->child || (a->child->prev == last_x && b->child->prev == last_y));
-}
 
 static _Noreturn void mismatch(const char *what, const char *text, size_t len, const char *mock,
                                const char *cjson)
@@ -101,7 +65,7 @@ static void check_strings(const cJSON *tree, const char *text, size_t len)
 static void check_parse(const char *text, size_t len, bool object)
 {
     const char *name = object ? "mock_parse_object" : "mock_parse_json";
-    cJSON *want = cjson_parse_whole(text, len, object);
+    cJSON *want = cjson_oracle_parse_whole(text, len, object);
     cJSON *got = object ? mock_parse_object(text, len) : mock_parse_json(text, len);
     char *want_text = want ? cJSON_PrintUnformatted(want) : NULL;
     char *got_text = got ? cJSON_PrintUnformatted(got) : NULL;
@@ -110,7 +74,7 @@ static void check_parse(const char *text, size_t len, bool object)
         snprintf(what, sizeof what, "%s and cJSON disagree", name);
         mismatch(what, text, len, got ? got_text : "refused", want ? want_text : "refused");
     }
-    if (!same_tree(got, want)) {
+    if (!cjson_oracle_same_tree(got, want)) {
         snprintf(what, sizeof what, "%s builds another tree than cJSON (same print)", name);
         mismatch(what, text, len, got_text, want_text);
     }
