@@ -236,6 +236,17 @@ Test(redact, cuts_after_redacting_so_no_part_of_a_secret_is_left_at_the_cut)
     cr_expect_str_eq(s, "*********");
     cr_expect(cut);
     free(s);
+    /* a cut inside an escape of the run (%2F, \/) is inside the run: it all goes too */
+    s = redacted_cut_text("b64: QU%2Fc2VjcmV0LXZhbHVl end", 8, &cut);
+    cr_expect_str_eq(s, "b64: ***");
+    cr_expect(cut);
+    free(s);
+    s = redacted_cut_text("b64: QU%2Fc2VjcmV0LXZhbHVl end", 10, &cut);
+    cr_expect_str_eq(s, "b64: *** e");
+    free(s);
+    s = redacted_cut_text("b64: QU\\/c2VjcmV0LXZhbHVl end", 8, &cut);
+    cr_expect_str_eq(s, "b64: ***");
+    free(s);
     s = redacted_cut_text("short secret-value", 64, &cut);
     cr_expect_str_eq(s, "short ***");
     cr_expect(!cut);

@@ -495,6 +495,21 @@ static bool emit(kbuf *out, const char *p, size_t n, size_t *left, bool *cut, in
  * (so looking ahead in the whole text), and stops once max bytes of output are written
  * and nothing further can reach back before the cut: a base64 run that the cut falls
  * into is read to its end first, since a match in it replaces it from its start. */
+/* Where a cut wanted at c may stop: c itself, unless c falls inside a run of base64 text
+ * or just after one (the run may hold a secret's encoding further on, and the whole run
+ * is blanked then), where it is the run's end. c may split one of the run's escapes
+ * (%2B, %2F, \/), which then counts as inside it. */
+static size_t cut_stop(const char *text, size_t len, size_t start, size_t c)
+{
+    for (size_t back = 1; back <= 2 && c - start >= back; back++) {
+        size_t k = c - back;
+        if ((b64_percent(text, len, k) && k + 3 > c) ||
+            (back == 1 && text[k] == '\\' && len - k >= 2 && text[k + 1] == '/'))
+            return run_end(text, len, k);
+    }
+    return run_start(text, start, c) < c ? run_end(text, len, c) : c;
+}
+
 static int redact_locked(const char *text, size_t len, size_t max, kbuf *out, bool *cut)
 {
     int rc = 0;
@@ -504,7 +519,7 @@ static int redact_locked(const char *text, size_t len, size_t max, kbuf *out, bo
         if (i - start >= left) {
             size_t c = start + left;
             if (stop_at == SIZE_MAX)
-                stop_at = c > start && b64_char(text[c - 1]) ? run_end(text, len, c) : c;
+                stop_at = cut_stop(text, len, start, c);
             if (i >= stop_at) {
                 emit(out, text + start, i - start, &left, cut, &rc);
                 *cut = true;
