@@ -74,6 +74,18 @@ static const built TABLE[] = {
      "{\"fixture\": \"session\", \"patch\": [{\"op\": \"add\", \"path\": \"/x\", \"value\": 1}, "
      "{\"op\": \"replace\", \"path\": \"/nope\", \"value\": 1}]}",
      NULL, NULL, "the step's patch: patch[1] (replace /nope): the path finds nothing"},
+    /* JSON Pointer compares names exactly: cJSON_Utils alone would take out "order_amount" */
+    {"a remove, replace or move whose name differs only in case finds nothing",
+     "{\"fixture\": \"session\"}", "[{\"op\": \"remove\", \"path\": \"/Order_amount\"}]", NULL,
+     "the variant's patch: patch[0] (remove /Order_amount): the path finds nothing"},
+    {"a replace whose name differs only in case",
+     "{\"fixture\": \"session\", \"patch\": [{\"op\": \"replace\", \"path\": "
+     "\"/billing_address/City\", \"value\": 1}]}",
+     NULL, NULL,
+     "the step's patch: patch[0] (replace /billing_address/City): the path finds nothing"},
+    {"a move from a name that differs only in case", "{\"fixture\": \"session\"}",
+     "[{\"op\": \"move\", \"from\": \"/Order_amount\", \"path\": \"/x\"}]", NULL,
+     "the variant's patch: patch[0] (move /x): \"from\" finds nothing"},
     {"a failing test op",
      "{\"fixture\": \"session\", \"patch\": [{\"op\": \"test\", \"path\": \"/order_amount\", "
      "\"value\": \"${amount}\"}]}",

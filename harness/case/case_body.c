@@ -145,6 +145,25 @@ static const char *patch_reason(int status)
     }
 }
 
+/* The object that holds the member ptr names, and that member's key (decoded; the
+ * caller frees it); NULL when ptr's parent is not an object, or on OOM. */
+static cJSON *member_parent(cJSON *doc, const char *ptr, char **key)
+{
+    *key = NULL;
+    const char *slash = ptr ? strrchr(ptr, '/') : NULL;
+    if (!slash)
+        return NULL;
+    char *parent_ptr = strndup(ptr, (size_t)(slash - ptr));
+    if (!parent_ptr)
+        return NULL;
+    cJSON *parent = cJSONUtils_GetPointerCaseSensitive(doc, parent_ptr);
+    free(parent_ptr);
+    if (!cJSON_IsObject(parent))
+        return NULL;
+    next_token(slash, key);
+    return *key ? parent : NULL;
+}
+
 /* A "replace" of an object member, done in place so the member keeps its position
  * (cJSON_Utils removes and re-adds it at the end). Returns 0 done, 1 not handled. */
 static int replace_in_place(cJSON *doc, const cJSON *op)
@@ -154,17 +173,10 @@ static int replace_in_place(cJSON *doc, const cJSON *op)
     const cJSON *value = cJSON_GetObjectItemCaseSensitive(op, "value");
     if (!o || strcmp(o, "replace") != 0 || !path || !value)
         return 1;
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return 1;
-    char *parent_ptr = strndup(path, (size_t)(slash - path));
-    char *key = NULL;
+    char *key;
+    cJSON *parent = member_parent(doc, path, &key);
     int rc = 1;
-    if (!parent_ptr)
-        goto out;
-    cJSON *parent = cJSONUtils_GetPointerCaseSensitive(doc, parent_ptr);
-    next_token(slash, &key);
-    if (!cJSON_IsObject(parent) || !key || !cJSON_GetObjectItemCaseSensitive(parent, key))
+    if (!parent || !cJSON_GetObjectItemCaseSensitive(parent, key))
         goto out;
     cJSON *copy = cJSON_Duplicate(value, 1);
     if (copy && cJSON_ReplaceItemInObjectCaseSensitive(parent, key, copy))
@@ -172,15 +184,35 @@ static int replace_in_place(cJSON *doc, const cJSON *op)
     else
         cJSON_Delete(copy);
 out:
-    free(parent_ptr);
     free(key);
     return rc;
+}
+
+/* Whether ptr names a member of an object that has no member of exactly that name.
+ * cJSON_Utils takes out the member of a "remove", "replace" or "move" without regard to
+ * case, even in its case-sensitive functions (detach_path calls
+ * cJSON_DetachItemFromObject), so "/Name" would take out "name"; JSON Pointer (RFC 6901)
+ * compares names exactly, so such an op finds nothing. */
+static bool member_missing(cJSON *doc, const char *ptr)
+{
+    char *key;
+    cJSON *parent = member_parent(doc, ptr, &key);
+    bool missing = parent && !cJSON_GetObjectItemCaseSensitive(parent, key);
+    free(key);
+    return missing;
 }
 
 static int apply_one(cJSON *doc, const cJSON *op)
 {
     if (replace_in_place(doc, op) == 0)
         return 0;
+    const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
+    const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"));
+    const char *from = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "from"));
+    if (o && (strcmp(o, "remove") == 0 || strcmp(o, "replace") == 0) && member_missing(doc, path))
+        return 13;
+    if (o && strcmp(o, "move") == 0 && member_missing(doc, from))
+        return 5;
     cJSON *arr = cJSON_CreateArray();
     if (!arr || !cJSON_AddItemReferenceToArray(arr, (cJSON *)op)) {
         cJSON_Delete(arr);
