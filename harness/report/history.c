@@ -160,6 +160,39 @@ const char **history_group_markets(const history *h, size_t g, size_t *n)
     return out;
 }
 
+size_t history_clause_changes(const history *h, size_t g, const char *market,
+                              history_change_fn *each, void *ctx)
+{
+    const history_run *last = history_group_latest(h, g);
+    size_t n_markets = 0, count = 0;
+    const char **markets = last ? history_group_markets(h, g, &n_markets) : NULL;
+    for (size_t m = 0; m < n_markets; m++) {
+        if (market && strcmp(market, markets[m]))
+            continue;
+        for (size_t c = 0; c < last->run.n_clauses; c++) {
+            const char *clause = last->run.clauses[c].id;
+            int prev = -1;
+            size_t seen = 0;
+            for (size_t i = 0; i < h->n_runs; i++) {
+                int s = h->runs[i].group == g
+                            ? history_clause_status(&h->runs[i], markets[m], clause)
+                            : -1;
+                if (s < 0)
+                    continue;
+                if (prev >= 0 && s != prev) {
+                    if (each)
+                        each(ctx, markets[m], clause, prev, s, i, seen == 0);
+                    if (!seen++)
+                        count++;
+                }
+                prev = s;
+            }
+        }
+    }
+    free(markets);
+    return count;
+}
+
 const test_result *history_find_test(const history_run *r, const char *market, const char *id)
 {
     for (size_t i = 0; i < r->run.count; i++) {

@@ -58,6 +58,15 @@ const char **history_group_markets(const history *h, size_t g, size_t *n);
 /* The latest run of group g (runs are ordered by start time), whose catalog the group is
  * read by (a group's runs share their clause ids); NULL when the group has no run. */
 const history_run *history_group_latest(const history *h, size_t g);
+/* One change of a clause's status in a group: in market, clause went from status `from`
+ * to `to` (clause_status values) in run i of h; first: its first change in that market. */
+typedef void history_change_fn(void *ctx, const char *market, const char *clause, int from, int to,
+                               size_t i, bool first);
+/* Calls each (NULL: none) for every status change of every clause of group g in market
+ * (NULL: every market), by market, clause and run; returns how many (market, clause)
+ * pairs changed. */
+size_t history_clause_changes(const history *h, size_t g, const char *market,
+                              history_change_fn *each, void *ctx);
 /* The result of test id in market mk of run r, or NULL when it is not there. */
 const test_result *history_find_test(const history_run *r, const char *market, const char *id);
 

@@ -84,52 +84,41 @@ static void matrix(html *o, const history *h, size_t g, const char *market)
     html_put(o, "</tbody>\n</table>\n");
 }
 
-/* Lists every clause and market whose status changed in the group; returns how many
- * changed in market (all markets when market is NULL), writing nothing when quiet. */
-static size_t changes(html *o, const history *h, size_t g, const char *market, bool quiet)
+/* The list changes() writes: where, and how many items it has so far. */
+typedef struct change_list {
+    html *o;
+    const history *h;
+    size_t items;
+} change_list;
+
+/* One clause's status change as part of its item in the list. */
+static void change_item(void *ctx, const char *market, const char *clause, int from, int to,
+                        size_t i, bool first)
 {
-    const history_run *last = history_group_latest(h, g);
-    size_t n_markets = 0, count = 0;
-    const char **markets = history_group_markets(h, g, &n_markets);
-    for (size_t m = 0; m < n_markets; m++) {
-        if (market && strcmp(market, markets[m]))
-            continue;
-        for (size_t c = 0; c < last->run.n_clauses; c++) {
-            const char *clause = last->run.clauses[c].id;
-            int prev = -1;
-            size_t seen = 0;
-            for (size_t i = 0; i < h->n_runs; i++) {
-                int s = h->runs[i].group == g
-                            ? history_clause_status(&h->runs[i], markets[m], clause)
-                            : -1;
-                if (s < 0)
-                    continue;
-                if (prev >= 0 && s != prev && !quiet) {
-                    if (!seen) {
-                        html_put(o, count ? "<li><code>" : "<ul>\n<li><code>");
-                        html_text(o, clause);
-                        html_put(o, "</code> [");
-                        html_text(o, markets[m]);
-                        html_putf(o, "]: %s", coverage_status_name((clause_status)prev));
-                    }
-                    html_putf(o, " &rarr; <span class=\"s s-%s\">%s %s</span> in #%zu (",
-                              coverage_status_name((clause_status)s), clause_icon[s],
-                              coverage_status_name((clause_status)s), i + 1);
-                    html_text(o, h->runs[i].run.started_at);
-                    html_put(o, ")");
-                }
-                if (prev >= 0 && s != prev && !seen++)
-                    count++;
-                prev = s;
-            }
-            if (seen && !quiet)
-                html_put(o, "</li>\n");
-        }
+    change_list *l = ctx;
+    html *o = l->o;
+    if (first) {
+        html_put(o, l->items++ ? "</li>\n<li><code>" : "<ul>\n<li><code>");
+        html_text(o, clause);
+        html_put(o, "</code> [");
+        html_text(o, market);
+        html_putf(o, "]: %s", coverage_status_name((clause_status)from));
     }
-    if (count && !quiet)
-        html_put(o, "</ul>\n");
-    free(markets);
-    return count;
+    html_putf(o, " &rarr; <span class=\"s s-%s\">%s %s</span> in #%zu (",
+              coverage_status_name((clause_status)to), clause_icon[to],
+              coverage_status_name((clause_status)to), i + 1);
+    html_text(o, l->h->runs[i].run.started_at);
+    html_put(o, ")");
+}
+
+/* Lists every clause and market whose status changed in the group; returns how many. */
+static size_t changes(html *o, const history *h, size_t g)
+{
+    change_list l = {o, h, 0};
+    size_t n = history_clause_changes(h, g, NULL, change_item, &l);
+    if (n)
+        html_put(o, "</li>\n</ul>\n");
+    return n;
 }
 
 static void flips(html *o, const history *h, size_t g)
@@ -194,11 +183,11 @@ int history_html_render(const history *h, kbuf *b)
         html_put(&o, "</h2>\n");
         runs_table(&o, h, g);
         html_put(&o, "<h3>Clause status changes</h3>\n");
-        if (!changes(&o, h, g, NULL, false))
+        if (!changes(&o, h, g))
             html_put(&o, "<p>No clause changed status.</p>\n");
         /* a market's matrix opens when something in it changed */
         for (size_t m = 0; m < n_markets; m++) {
-            size_t n = changes(&o, h, g, markets[m], true);
+            size_t n = history_clause_changes(h, g, markets[m], NULL, NULL);
             html_putf(&o, "<details%s><summary>Clause drift in ", n ? " open" : "");
             html_text(&o, markets[m]);
             html_putf(&o, ": %zu %s changed</summary>\n", n, n == 1 ? "clause" : "clauses");

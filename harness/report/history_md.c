@@ -63,46 +63,39 @@ static void runs_table(out *o, const history *h, size_t g)
     }
 }
 
+/* The list clause_changes() writes: where, and the history its run numbers are of. */
+typedef struct change_list {
+    out *o;
+    const history *h;
+    size_t items;
+} change_list;
+
+/* One clause's status change as part of its line in the list. */
+static void change_item(void *ctx, const char *market, const char *clause, int from, int to,
+                        size_t i, bool first)
+{
+    change_list *l = ctx;
+    out *o = l->o;
+    if (first) {
+        put(o, l->items++ ? "\n- " : "- ");
+        id(o, clause);
+        put(o, " [");
+        text(o, market, 64);
+        put(o, "]: %s", coverage_status_name((clause_status)from));
+    }
+    put(o, " \xE2\x86\x92 %s in #%zu (", coverage_status_name((clause_status)to), i + 1);
+    text(o, l->h->runs[i].run.started_at, 64);
+    put(o, ")");
+}
+
 static void clause_changes(out *o, const history *h, size_t g)
 {
-    size_t n_markets = 0, lines = 0;
-    const char **markets = history_group_markets(h, g, &n_markets);
-    const history_run *last = history_group_latest(h, g);
     put(o, "\n#### Clause status changes\n\n");
-    for (size_t m = 0; m < n_markets; m++)
-        for (size_t c = 0; c < last->run.n_clauses; c++) {
-            const char *clause = last->run.clauses[c].id;
-            int prev = -1;
-            size_t changes = 0;
-            for (size_t i = 0; i < h->n_runs; i++) {
-                int s = h->runs[i].group == g
-                            ? history_clause_status(&h->runs[i], markets[m], clause)
-                            : -1;
-                if (s < 0)
-                    continue;
-                if (prev >= 0 && s != prev) {
-                    if (!changes++) {
-                        put(o, "- ");
-                        id(o, clause);
-                        put(o, " [");
-                        text(o, markets[m], 64);
-                        put(o, "]: %s", coverage_status_name((clause_status)prev));
-                    }
-                    put(o, " \xE2\x86\x92 %s in #%zu (", coverage_status_name((clause_status)s),
-                        i + 1);
-                    text(o, h->runs[i].run.started_at, 64);
-                    put(o, ")");
-                }
-                prev = s;
-            }
-            if (changes) {
-                put(o, "\n");
-                lines++;
-            }
-        }
-    if (!lines)
+    change_list l = {o, h, 0};
+    if (history_clause_changes(h, g, NULL, change_item, &l))
+        put(o, "\n");
+    else
         put(o, "No clause changed status.\n");
-    free(markets);
 }
 
 static void flips(out *o, const history *h, size_t g)
