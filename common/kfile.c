@@ -124,3 +124,16 @@ fail:
     free(tmp);
     return -1;
 }
+
+int kfile_check_writable(const char *dir, char *err, size_t errlen)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/" KFILE_WRITE_CHECK, dir) >= (int)sizeof path) {
+        snprintf(err, errlen, "the folder name is too long");
+        return -1;
+    }
+    if (kfile_write_atomic(path, "", 0, err, errlen) < 0)
+        return -1;
+    unlink(path);
+    return 0;
+}

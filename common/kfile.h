@@ -13,4 +13,11 @@ char *kfile_read(const char *path, size_t max, size_t *len, char *err, size_t er
  * or -1 with a reason in err; on failure the old file (if any) is left untouched. */
 int kfile_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen);
 
+/* The file kfile_check_writable writes and removes (its temporaries carry the suffix
+ * kfile_write_atomic gives them), for the code that clears what a kill left behind. */
+#define KFILE_WRITE_CHECK ".kpct-write-check"
+/* Proves, before the work that will write there, that an atomic write into dir succeeds:
+ * writes KFILE_WRITE_CHECK there and removes it. Returns 0, or -1 with a reason in err. */
+int kfile_check_writable(const char *dir, char *err, size_t errlen);
+
 #endif

@@ -87,11 +87,9 @@ fail:
  * earlier mutate.json goes, so a killed measurement is never read as this one. */
 static int out_prepare(const char *out_dir, char *err, size_t errlen)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/.kpct-write-check", out_dir);
-    if (kfile_write_atomic(path, "", 0, err, errlen) < 0)
+    if (kfile_check_writable(out_dir, err, errlen) < 0)
         return -1;
-    unlink(path);
+    char path[4096];
     snprintf(path, sizeof path, "%s/mutate.json", out_dir);
     if (unlink(path) != 0 && errno != ENOENT) {
         snprintf(err, errlen, "cannot remove the earlier mutate.json: %s", strerror(errno));

@@ -185,8 +185,8 @@ static void out_remove_leftovers(const char *out_dir)
     if (!d)
         return;
     for (struct dirent *e; (e = readdir(d));) {
-        bool ours = !strcmp(e->d_name, ".kpct-write-check") ||
-                    atomic_temp_of(e->d_name, ".kpct-write-check");
+        bool ours =
+            !strcmp(e->d_name, KFILE_WRITE_CHECK) || atomic_temp_of(e->d_name, KFILE_WRITE_CHECK);
         for (size_t i = 0; i < n_reports && !ours; i++)
             ours = atomic_temp_of(e->d_name, reports[i].file);
         if (ours && snprintf(path, sizeof path, "%s/%s", out_dir, e->d_name) < (int)sizeof path)
@@ -197,12 +197,10 @@ static void out_remove_leftovers(const char *out_dir)
 
 static int out_prepare(const char *out_dir, char *err, size_t errlen)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/.kpct-write-check", out_dir);
-    if (kfile_write_atomic(path, "", 0, err, errlen) < 0)
+    if (kfile_check_writable(out_dir, err, errlen) < 0)
         return -1;
-    unlink(path);
     out_remove_leftovers(out_dir);
+    char path[4096];
     size_t n_reports;
     const reporter *reports = report_table(&n_reports);
     for (size_t i = 0; i < n_reports; i++) {
