@@ -24,6 +24,8 @@ static int kbuf_reserve(kbuf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
+    if (cap - 1 > b->max)
+        cap = b->max + 1; /* never more than the ceiling can use (need is within it) */
     char *p = realloc(b->data, cap);
     if (!p)
         return -1;
@@ -50,12 +52,23 @@ int kbuf_puts(kbuf *b, const char *s)
 
 int kbuf_vprintf(kbuf *b, const char *fmt, va_list ap)
 {
+    /* first into the room already there; only a longer text needs a second pass */
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     va_list copy;
     va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, copy);
     va_end(copy);
-    if (n < 0 || kbuf_reserve(b, (size_t)n) < 0)
+    if (n < 0)
         return -1;
+    if ((size_t)n < room) { /* cap never passes max + 1, so what fitted is within the ceiling */
+        b->len += (size_t)n;
+        return 0;
+    }
+    if (kbuf_reserve(b, (size_t)n) < 0) {
+        if (b->data)
+            b->data[b->len] = '\0';
+        return -1;
+    }
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
     return 0;
@@ -78,6 +91,14 @@ int kbuf_append_cut(kbuf *b, const void *p, size_t n)
         n = room;
     }
     return kbuf_append(b, p, n);
+}
+
+int kbuf_reserve_max(kbuf *b)
+{
+    if (kbuf_reserve(b, b->max - b->len) < 0)
+        return -1;
+    b->data[b->len] = '\0';
+    return 0;
 }
 
 void kbuf_reset(kbuf *b)

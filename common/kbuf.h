@@ -30,6 +30,9 @@ int kbuf_vprintf(kbuf *b, const char *fmt, va_list ap);
 /* Appends as much of p as fits under the ceiling, sets b->truncated if some was cut; returns 0, -1
  * on OOM. */
 int kbuf_append_cut(kbuf *b, const void *p, size_t n);
+/* Allocates room for the whole ceiling now, so that appends never allocate later; returns
+ * 0, or -1 when memory runs out (buffer unchanged). */
+int kbuf_reserve_max(kbuf *b);
 /* Empties the buffer, keeping its allocation and ceiling. */
 void kbuf_reset(kbuf *b);
 /* Returns the contents as a C string ("" when empty); valid until the next append. */

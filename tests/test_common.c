@@ -58,6 +58,61 @@ Test(kbuf, steal_hands_over_an_empty_string_for_an_empty_buffer)
     free(s);
 }
 
+Test(kbuf, printf_fills_the_room_it_has_and_grows_only_for_a_longer_text)
+{
+    kbuf b;
+    kbuf_init(&b, 1000);
+    cr_assert_eq(kbuf_printf(&b, "%s", "abc"), 0);
+    size_t cap = b.cap;
+    char *data = b.data;
+    /* fits in the room the first append made: written in one pass, no new allocation */
+    cr_assert_eq(kbuf_printf(&b, "%d|%s", 42, "x"), 0);
+    cr_assert_eq(b.cap, cap);
+    cr_assert_eq(b.data, data);
+    cr_assert_str_eq(kbuf_str(&b), "abc42|x");
+    /* longer than the room left: grows and writes the whole text, the old one kept */
+    cr_assert_eq(kbuf_printf(&b, "%*s", 600, "y"), 0);
+    cr_assert_eq(b.len, 7 + 600);
+    cr_assert_eq(b.data[b.len - 1], 'y');
+    cr_assert_eq(b.data[b.len], '\0');
+    cr_assert_eq(memcmp(b.data, "abc42|x ", 8), 0);
+    kbuf_free(&b);
+}
+
+Test(kbuf, printf_past_the_ceiling_leaves_the_buffer_as_it_was_whatever_its_room)
+{
+    kbuf b;
+    kbuf_init(&b, 10);
+    cr_assert_eq(kbuf_reserve_max(&b), 0);
+    cr_assert_eq(b.cap, 11, "room for the ceiling and the NUL, no more");
+    cr_assert_eq(kbuf_puts(&b, "123456"), 0);
+    cr_assert_eq(kbuf_printf(&b, "%s", "abcde"), -1, "4 bytes left, 5 asked");
+    cr_assert_str_eq(kbuf_str(&b), "123456");
+    cr_assert_eq(b.len, 6);
+    cr_assert_eq(kbuf_printf(&b, "%s", "abcd"), 0, "exactly up to the ceiling");
+    cr_assert_str_eq(kbuf_str(&b), "123456abcd");
+    cr_assert_eq(kbuf_printf(&b, "%s", ""), 0, "nothing more is still within it");
+    cr_assert_eq(kbuf_printf(&b, "%c", 'z'), -1);
+    cr_assert_str_eq(kbuf_str(&b), "123456abcd");
+    kbuf_free(&b);
+}
+
+Test(kbuf, reserve_max_makes_later_appends_allocation_free)
+{
+    kbuf b;
+    kbuf_init(&b, 5000);
+    cr_assert_eq(kbuf_reserve_max(&b), 0);
+    cr_assert_eq(b.len, 0);
+    cr_assert_str_eq(kbuf_str(&b), "");
+    char *data = b.data;
+    for (int i = 0; i < 1000; i++)
+        cr_assert_eq(kbuf_puts(&b, "abcde"), 0);
+    cr_assert_eq(b.data, data);
+    cr_assert_eq(b.len, 5000);
+    cr_assert_eq(kbuf_puts(&b, "f"), -1);
+    kbuf_free(&b);
+}
+
 static const struct {
     const char *plain, *std, *url;
 } b64_rows[] = {

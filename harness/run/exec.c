@@ -120,14 +120,6 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Grows b to its ceiling once, so that later appends never allocate (see story_request). */
-static int grow_to_ceiling(kbuf *b)
-{
-    int rc = kbuf_printf(b, "%*s", (int)b->max, "");
-    kbuf_reset(b);
-    return rc;
-}
-
 static int engine_start(engine *e, char *err, size_t errlen)
 {
     /* every result describes its test before anything runs: the results own their copy */
@@ -152,7 +144,8 @@ static int engine_start(engine *e, char *err, size_t errlen)
     for (size_t i = 0; i < e->n_slots; i++) {
         slot *s = &e->slots[i];
         kbuf_init(&s->request_story, EXEC_MAX_DETAIL_BYTES);
-        if (grow_to_ceiling(&s->request_story) != 0)
+        /* grown to its ceiling once, so that later appends never allocate (story_request) */
+        if (kbuf_reserve_max(&s->request_story) != 0)
             goto oom;
         if (transfer_init(&s->xfer) != 0) {
             snprintf(err, errlen, "libcurl could not create a transfer");
