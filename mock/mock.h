@@ -63,6 +63,10 @@ int mock_server_start(const mock_config *cfg, mock_server **out, char *err, size
 uint16_t mock_server_port(const mock_server *srv);
 /* Returns the base URL, e.g. "http://127.0.0.1:41234" (https with TLS); valid until stop. */
 const char *mock_server_url(const mock_server *srv);
+/* Forgets session id at once, as if its 48 hours had passed: for a caller that knows
+ * nobody will ask for it again (kpct's embedded mock, as each test ends). Returns true
+ * when there was such a session; safe while serving. */
+bool mock_server_forget(mock_server *srv, const char *id);
 /* Stops serving, waits for in-flight requests, frees everything; accepts NULL. */
 void mock_server_stop(mock_server *srv);
 

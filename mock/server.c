@@ -718,6 +718,11 @@ const char *mock_server_url(const mock_server *srv)
     return srv->url;
 }
 
+bool mock_server_forget(mock_server *srv, const char *id)
+{
+    return store_remove(srv->store, id);
+}
+
 void mock_server_stop(mock_server *srv)
 {
     if (!srv)

@@ -395,6 +395,19 @@ size_t store_evict_expired(store *s, int64_t now)
     return evicted;
 }
 
+bool store_remove(store *s, const char *id)
+{
+    uint64_t h = hash_id(id);
+    shard *sh = shard_of(s, h);
+    pthread_mutex_lock(&sh->mu);
+    node **pp = find_slot(sh, h, id);
+    bool found = *pp != NULL;
+    if (found)
+        unlink_node(s, sh, pp);
+    pthread_mutex_unlock(&sh->mu);
+    return found;
+}
+
 void store_clear(store *s)
 {
     for (size_t i = 0; i < SHARDS; i++) {

@@ -72,6 +72,8 @@ int store_with(store *s, const char *id, int64_t now, store_fn fn, void *arg);
 void store_each(store *s, int64_t now, store_visit_fn fn, void *arg);
 /* Evicts every session expired at now; returns how many were evicted. */
 size_t store_evict_expired(store *s, int64_t now);
+/* Removes session id, live or expired; returns true when there was one. */
+bool store_remove(store *s, const char *id);
 /* Removes every session. */
 void store_clear(store *s);
 

@@ -288,6 +288,27 @@ Test(mock_sessions, region_follows_the_market_in_the_token)
     free(id);
 }
 
+Test(mock_sessions, a_forgotten_session_is_gone_and_the_others_stay)
+{
+    char *keep = tm_create(base, TM_SESSION_SE), *drop = tm_create(base, TM_SESSION_SE);
+    cr_assert(mock_server_forget(srv, drop));
+    cr_assert_not(mock_server_forget(srv, drop), "a second time there is nothing to forget");
+    cr_assert_not(mock_server_forget(srv, "not-a-session-id"));
+    char *p = path_of(drop);
+    tm_resp r;
+    tm_request(base, "GET", p, NULL, TM_USERPWD, NULL, &r);
+    free(tm_assert_klarna_error(&r, 404, "NOT_FOUND"));
+    tm_resp_free(&r);
+    free(p);
+    p = path_of(keep);
+    tm_request(base, "POST", p, TM_UPDATE_SE, TM_USERPWD, NULL, &r);
+    cr_assert_eq(r.status, 204, "%s", r.body);
+    tm_resp_free(&r);
+    free(p);
+    free(keep);
+    free(drop);
+}
+
 Test(mock_sessions, ids_are_deterministic_with_a_seed)
 {
     mock_config cfg;
