@@ -13,6 +13,7 @@ struct case_run {
     const fake_script *script;
     const case_env *env;
     size_t next;
+    size_t judged; /* steps judged: the fake "captures" each one's path */
     char url[2048];
 };
 
@@ -83,6 +84,7 @@ int case_run_next(case_run *run, case_request *req, char *err, size_t errlen)
 int case_run_judge(case_run *run, const case_response *resp, kbuf *why)
 {
     const fake_step *st = &run->script->steps[run->next - 1];
+    run->judged = run->next;
     if (resp->status != st->expect_status) {
         kbuf_printf(why, "expected status %ld, got %ld\n", st->expect_status, resp->status);
         return 1;
@@ -92,6 +94,13 @@ int case_run_judge(case_run *run, const case_response *resp, kbuf *why)
         return 1;
     }
     return 0;
+}
+
+void case_run_each_captured(const case_run *run, void (*fn)(void *arg, const char *value),
+                            void *arg)
+{
+    for (size_t i = 0; i < run->judged; i++)
+        fn(arg, run->script->steps[i].path);
 }
 
 void case_run_free(case_run *run)

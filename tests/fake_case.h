@@ -1,6 +1,7 @@
 /* fake_case: a test double of harness/case.h for the executor's tests — a test is a
  * fixed list of steps (method, path, body, expected status, expected body text), so
- * exec.c can be tested without the real case module. */
+ * exec.c can be tested without the real case module. What a fake test "captures" is the
+ * path of each step judged so far. */
 #ifndef KPCT_TEST_FAKE_CASE_H
 #define KPCT_TEST_FAKE_CASE_H
 

@@ -94,6 +94,11 @@ static int judge(case_run *run, long status, const char *body, kbuf *why)
     return case_run_judge(run, &r, why);
 }
 
+static void note_captured(void *arg, const char *value)
+{
+    kbuf_printf(arg, "%s;", value);
+}
+
 Test(case_run, builds_each_step_and_carries_captures_forward, .init = setup, .fini = teardown)
 {
     setenv("KPCT_RUN_PW", "pw-from-env-123", 1);
@@ -137,6 +142,11 @@ Test(case_run, builds_each_step_and_carries_captures_forward, .init = setup, .fi
     cr_expect_eq(judge(run, 204, "", &why), 1, "the variant's expect replaces the step's");
     cr_expect_str_eq(kbuf_str(&why), "status: expected 400, got 204");
     cr_expect_eq(case_run_next(run, &req, err, sizeof err), 0, "a failed step ends the test");
+    kbuf seen;
+    kbuf_init(&seen, 256);
+    case_run_each_captured(run, note_captured, &seen);
+    cr_expect_str_eq(kbuf_str(&seen), "abc-1;", "the string captures (sid), not the number (n)");
+    kbuf_free(&seen);
     case_run_free(run);
 
     t = find_test("SE", TARGET_MOCK, false, "flow.create_update.plain");

@@ -66,6 +66,39 @@ Test(exec_engine, runs_many_multi_step_tests_concurrently_and_passes_them_all)
     hostile_stop(h);
 }
 
+typedef struct forgotten {
+    size_t calls, sessions_path;
+} forgotten;
+
+static void note_forget(void *ctx, const char *captured)
+{
+    forgotten *f = ctx;
+    f->calls++;
+    f->sessions_path += strncmp(captured, "/payments/v1/sessions", 21) == 0;
+}
+
+Test(exec_engine, hands_every_finished_tests_captures_to_the_forget_hook_once)
+{
+    hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
+    case_test tests[N_TESTS];
+    test_result res[N_TESTS];
+    forgotten f = {0};
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    for (size_t i = 0; i < N_TESTS; i++)
+        fake_test(&tests[i], "many", "many.case", i % 2 ? &passing : &failing);
+    exec_config_defaults(&cfg);
+    cfg.jobs = 4;
+    cfg.forget = note_forget;
+    cfg.forget_ctx = &f;
+    fake_run(&cfg, hostile_url(h), tests, N_TESTS, res);
+    /* a passing test judged its 3 steps; a failing one its 1 step, then ended */
+    cr_expect_eq(f.calls, (N_TESTS / 2) * 3 + (N_TESTS / 2) * 1);
+    cr_expect_eq(f.sessions_path, (N_TESTS / 2) * 3);
+    results_free(res, N_TESTS);
+    hostile_stop(h);
+}
+
 Test(exec_engine, skips_tests_that_carry_a_skip_reason_without_sending_anything)
 {
     hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);

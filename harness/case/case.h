@@ -247,6 +247,10 @@ int case_run_next(case_run *run, case_request *req, char *err, size_t errlen);
  * every expectation holds; 1 when one does not, with the whole story (expected vs
  * actual) appended to why; -1 when a capture fails (reason in why; an error). */
 int case_run_judge(case_run *run, const case_response *resp, kbuf *why);
+/* Calls fn with each string value the test has captured so far (in capture order); a
+ * run's captures are what it learnt from the target, such as the ids of its sessions. */
+void case_run_each_captured(const case_run *run, void (*fn)(void *arg, const char *value),
+                            void *arg);
 /* Frees a run; accepts NULL. */
 void case_run_free(case_run *run);
 

@@ -103,6 +103,13 @@ case_run *case_run_new(const case_set *set, const case_test *test, const case_en
     return r;
 }
 
+void case_run_each_captured(const case_run *r, void (*fn)(void *arg, const char *value), void *arg)
+{
+    for (size_t i = 0; i < r->vars.count; i++)
+        if (cJSON_IsString(r->vars.values[i]))
+            fn(arg, r->vars.values[i]->valuestring);
+}
+
 void case_run_free(case_run *r)
 {
     if (!r)

@@ -237,6 +237,10 @@ static void run_config(const cli_options *o, const plan *p, console_ctx *cc, exe
     cfg->stop = &stop_signal;
     cfg->on_result = print_result;
     cfg->ctx = cc;
+    if (p->tgt.mock) {
+        cfg->forget = target_forget_session;
+        cfg->forget_ctx = p->tgt.mock;
+    }
 }
 
 /* Where the cases came from, and which slice of the plan this run is: the case-set

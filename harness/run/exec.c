@@ -313,6 +313,15 @@ static void attempts_free(result_attempt *a, size_t n)
     free(a);
 }
 
+/* Frees the slot's test state, after the forget hook has seen what the test captured. */
+static void drop_run(engine *e, slot *s)
+{
+    if (e->cfg->forget && s->run)
+        case_run_each_captured(s->run, e->cfg->forget, e->cfg->forget_ctx);
+    case_run_free(s->run);
+    s->run = NULL;
+}
+
 /* Ends the slot's test: hands its result (with its retries and steps) over, frees the
  * slot's test state and trips fail-fast. Takes message and detail. */
 static void finish(engine *e, slot *s, result_status status, char *message, char *detail)
@@ -327,8 +336,7 @@ static void finish(engine *e, slot *s, result_status status, char *message, char
     s->n_steps = 0;
     s->retries = NULL;
     s->n_retries = 0;
-    case_run_free(s->run);
-    s->run = NULL;
+    drop_run(e, s);
     s->state = SLOT_IDLE;
     if (e->alone == s)
         e->alone = NULL;
@@ -740,8 +748,7 @@ static void attempt_failed(engine *e, slot *s, end_kind kind, kbuf *story, long 
     result_steps_free(s->steps, s->n_steps); /* results keep the last attempt's exchanges */
     s->steps = NULL;
     s->n_steps = 0;
-    case_run_free(s->run);
-    s->run = NULL;
+    drop_run(e, s); /* the retry starts over with sessions of its own */
     s->state = SLOT_WAITING;
     s->wake_at = now_s() + (double)backoff_ms(e, s->attempt, retry_after_s) / 1000.0;
     s->attempt++;

@@ -15,6 +15,7 @@
 
 #include "exec.h"
 #include "mock.h"
+#include "target.h"
 
 typedef struct pool {
     const mutate_config *cfg;
@@ -113,6 +114,8 @@ static int run_one(const mutate_config *cfg, const case_set *set, const char *de
     exec_config_defaults(&ec);
     ec.jobs = cfg->jobs ? cfg->jobs : ec.jobs;
     ec.stop = cfg->stop;
+    ec.forget = target_forget_session;
+    ec.forget_ctx = srv;
     if (exec_run(&ec, set, jobs, n_jobs, results, why, sizeof why) < 0) {
         snprintf(err, errlen, "the engine did not start: %s", why);
         goto out;
