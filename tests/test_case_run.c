@@ -145,7 +145,9 @@ Test(case_run, builds_each_step_and_carries_captures_forward, .init = setup, .fi
     kbuf seen;
     kbuf_init(&seen, 256);
     case_run_each_captured(run, note_captured, &seen);
-    cr_expect_str_eq(kbuf_str(&seen), "abc-1;", "the string captures (sid), not the number (n)");
+    cr_expect_str_eq(kbuf_str(&seen), "abc-1;abc-1;",
+                     "the id the create was answered with, then the string captures (sid), not "
+                     "the number (n)");
     kbuf_free(&seen);
     case_run_free(run);
 

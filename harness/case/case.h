@@ -237,6 +237,9 @@ typedef struct case_response {
 
 typedef struct case_run case_run;
 
+#define CASE_RUN_MAX_MADE    64  /* sessions a run remembers having created */
+#define CASE_RUN_MAX_MADE_ID 128 /* bytes of a session id it remembers */
+
 /* Starts a test; returns a new run, or NULL on OOM. */
 case_run *case_run_new(const case_set *set, const case_test *test, const case_env *env);
 /* Builds the next step's request. Returns 1 and fills *req; 0 when the test has no
@@ -247,8 +250,9 @@ int case_run_next(case_run *run, case_request *req, char *err, size_t errlen);
  * every expectation holds; 1 when one does not, with the whole story (expected vs
  * actual) appended to why; -1 when a capture fails (reason in why; an error). */
 int case_run_judge(case_run *run, const case_response *resp, kbuf *why);
-/* Calls fn with each string value the test has captured so far (in capture order); a
- * run's captures are what it learnt from the target, such as the ids of its sessions. */
+/* Calls fn with what the test has learnt from the target so far: the session id each of
+ * its creates was answered with (the first CASE_RUN_MAX_MADE, of at most
+ * CASE_RUN_MAX_MADE_ID bytes), then each string value it captured, in capture order. */
 void case_run_each_captured(const case_run *run, void (*fn)(void *arg, const char *value),
                             void *arg);
 /* Frees a run; accepts NULL. */

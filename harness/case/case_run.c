@@ -36,9 +36,13 @@ struct case_run {
     size_t n_run_headers;
     case_vars_table vars;
     kprng rng;
-    size_t next;  /* index of the next step to build */
-    long pending; /* step awaiting its response, or -1 */
-    bool stopped; /* a step failed or errored: no more steps */
+    size_t next;         /* index of the next step to build */
+    long pending;        /* step awaiting its response, or -1 */
+    bool stopped;        /* a step failed or errored: no more steps */
+    bool pending_create; /* the step awaiting its response creates a session */
+    /* the session ids the test's creates were answered with, for case_run_each_captured */
+    char *made[CASE_RUN_MAX_MADE];
+    size_t n_made;
     /* the current request's storage */
     char *url, *body, *req_user, *req_pass;
     case_header headers[CASE_MAX_REQ_HEADERS];
@@ -105,6 +109,8 @@ case_run *case_run_new(const case_set *set, const case_test *test, const case_en
 
 void case_run_each_captured(const case_run *r, void (*fn)(void *arg, const char *value), void *arg)
 {
+    for (size_t i = 0; i < r->n_made; i++)
+        fn(arg, r->made[i]);
     for (size_t i = 0; i < r->vars.count; i++)
         if (cJSON_IsString(r->vars.values[i]))
             fn(arg, r->vars.values[i]->valuestring);
@@ -116,6 +122,8 @@ void case_run_free(case_run *r)
         return;
     free_request(r);
     case_vars_clear(&r->vars);
+    for (size_t i = 0; i < r->n_made; i++)
+        free(r->made[i]);
     free(r->base_url);
     free(r->market_code);
     free(r->username);
@@ -240,6 +248,7 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
     size_t path_len = strcspn(url.data + path_at, "?#");
     req->is_create = !strcmp(method, "POST") && path_len == strlen(CASE_SESSIONS_PATH) &&
                      !strncmp(url.data + path_at, CASE_SESSIONS_PATH, path_len);
+    r->pending_create = req->is_create;
     r->url = kbuf_steal(&url);
     if (!r->url) {
         snprintf(err, errlen, "out of memory");
@@ -373,6 +382,18 @@ static void trim_newline(kbuf *why, size_t from)
         why->data[--why->len] = '\0';
 }
 
+/* Keeps the session id a create was answered with (a string of plausible length). */
+static void note_made(case_run *r, const cJSON *body)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(body, "session_id");
+    if (!r->pending_create || !cJSON_IsString(id) || r->n_made == CASE_RUN_MAX_MADE ||
+        strlen(id->valuestring) > CASE_RUN_MAX_MADE_ID)
+        return;
+    char *copy = strdup(id->valuestring);
+    if (copy) /* out of memory: the session is only kept longer */
+        r->made[r->n_made++] = copy;
+}
+
 int case_run_judge(case_run *r, const case_response *resp, kbuf *why)
 {
     int rc = -1;
@@ -385,6 +406,7 @@ int case_run_judge(case_run *r, const case_response *resp, kbuf *why)
     const case_step_def *st = &r->def->steps[r->pending];
     r->pending = -1;
     body = parse_body(resp);
+    note_made(r, body);
     if (st->admin) {
         if (resp->status >= 200 && resp->status < 300) {
             rc = 0;
