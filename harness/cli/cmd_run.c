@@ -390,12 +390,16 @@ static int run_status(const cli_options *o, const run_report *rep, bool unwritab
 
 /* The embedded mock answers on threads of its own, and glibc gives each thread that
  * allocates its own arena (up to 8 per core), whose freed memory is kept apart: two
- * arenas hold a whole-suite run at 37 MiB peak instead of 52, at no cost in time. Set
- * before any thread starts. */
+ * arenas hold a whole-suite run at 37 MiB peak instead of 52, at no cost in time.
+ * A fixed mmap threshold keeps every block of 256 KiB or more (the oversize-body cases'
+ * 1-2 MB bodies, on both sides) in a mapping of its own, given back when freed; glibc
+ * would otherwise raise the threshold after the first such free and keep the next ones
+ * in the heap. Set before any thread starts. */
 static void arenas_bound(void)
 {
 #ifdef __GLIBC__
     mallopt(M_ARENA_MAX, 2);
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 }
 
