@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kfile.h"
+
 extern char **environ;
 
 enum { FOUND = GITHEAD_FOUND, NONE = GITHEAD_NONE, UNSURE = GITHEAD_UNSURE };
@@ -44,31 +46,17 @@ static int is_object_name(const char *s, size_t n)
 }
 
 /* Reads a small file whole into buf (NUL-terminated, one trailing newline dropped).
- * Returns its length, -1 when it does not exist, or -2 when it cannot be read or is
- * larger than SMALL_FILE_MAX. */
+ * Returns its length, -1 when it does not exist, or -2 when it cannot be read, is not a
+ * regular file, holds a NUL or is larger than SMALL_FILE_MAX. */
 static long read_small(const char *path, char buf[SMALL_FILE_MAX + 1])
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT || errno == ENOTDIR ? -1 : -2;
+    char err[PATH_MAX + 128];
     size_t len = 0;
-    for (;;) {
-        ssize_t n = read(fd, buf + len, SMALL_FILE_MAX + 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            close(fd);
-            return -2;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        if (len > SMALL_FILE_MAX) {
-            close(fd);
-            return -2;
-        }
-    }
-    close(fd);
+    char *data = kfile_read(path, SMALL_FILE_MAX, &len, err, sizeof err);
+    if (!data)
+        return access(path, F_OK) != 0 && (errno == ENOENT || errno == ENOTDIR) ? -1 : -2;
+    memcpy(buf, data, len);
+    free(data);
     if (len > 0 && buf[len - 1] == '\n')
         len--;
     if (len > 0 && buf[len - 1] == '\r')
@@ -82,12 +70,6 @@ static int join(char out[PATH_MAX], const char *a, const char *b)
 {
     int n = b[0] == '/' ? snprintf(out, PATH_MAX, "%s", b) : snprintf(out, PATH_MAX, "%s/%s", a, b);
     return n < 0 || n >= PATH_MAX ? -1 : 0;
-}
-
-static int is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* Finds the repository of dir: its git dir (where HEAD is) and common dir (where the
@@ -121,7 +103,7 @@ static int find_repo(const char *dir, char gitdir[PATH_MAX], char common[PATH_MA
                 memcpy(common, gitdir, PATH_MAX);
             else if (join(common, gitdir, buf) < 0)
                 return UNSURE;
-            if (join(probe, common, "reftable") < 0 || is_dir(probe))
+            if (join(probe, common, "reftable") < 0 || access(probe, F_OK) == 0)
                 return UNSURE; /* refs in a binary table */
             return FOUND;
         }
@@ -307,12 +289,9 @@ int githead_git(const char *dir, long timeout_ms, char out[GITHEAD_MAX])
 
 int githead_commit(const char *dir, long timeout_ms, char out[GITHEAD_MAX])
 {
-    char direct[GITHEAD_MAX];
-    int rc = githead_read(dir, direct);
-    if (rc == FOUND) {
-        memcpy(out, direct, sizeof direct);
+    int rc = githead_read(dir, out); /* writes out only when it found the commit */
+    if (rc == FOUND)
         return 0;
-    }
     if (rc == NONE)
         return -1;
     return githead_git(dir, timeout_ms, out);
