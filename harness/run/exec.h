@@ -59,9 +59,11 @@ typedef struct exec_config {
     int verbose;         /* 1: one trace line per exchange; 2: plus headers and bodies */
     FILE *trace;         /* where traces go (default stderr) */
     const volatile sig_atomic_t *stop; /* when it becomes non-zero: stop, finish reports */
-    /* Called with each string a test captured as the test ends, before its state is freed;
-     * may be NULL. With the embedded mock it forgets the sessions those name, so a run's
-     * memory does not grow with its tests (nobody asks for a finished test's sessions). */
+    /* Called, as a test or an attempt ends and before its state is freed, with each thing
+     * it learnt from the target (case_run_each_captured: its creates' session ids, its
+     * string captures); may be NULL. With the embedded mock it forgets the sessions those
+     * name, so a run's memory does not grow with its tests (nobody asks for a finished
+     * test's sessions). */
     void (*forget)(void *forget_ctx, const char *captured);
     void *forget_ctx;
     /* Called as each test ends (in completion order); may be NULL. */

@@ -78,7 +78,7 @@ int target_credentials(target *t, uint64_t seed, char *err, size_t errlen);
  * probes a URL target's /__admin/health for kpmock. Returns 0, or -1 with a reason. */
 int target_open(target *t, const target_options *opt, char *err, size_t errlen);
 /* The engine's forget hook (exec_config.forget) for an embedded mock srv (a struct
- * mock_server *): forgets the session named by a finished test's captured value. */
+ * mock_server *): forgets the session a finished test's value names, if any. */
 void target_forget_session(void *srv, const char *captured);
 /* Stops the embedded mock and frees the target's contents; accepts NULL. */
 void target_close(target *t);
