@@ -240,11 +240,14 @@ typedef struct case_run case_run;
 #define CASE_RUN_MAX_MADE    64  /* sessions a run remembers having created */
 #define CASE_RUN_MAX_MADE_ID 128 /* bytes of a session id it remembers */
 
-/* Starts a test; returns a new run, or NULL on OOM. */
+/* Starts a test; returns a new run, or NULL on OOM. A set keeps few of its suite
+ * files parsed: the run reads its test's file back when needed and holds it until
+ * case_run_free (any thread may run tests of one set). */
 case_run *case_run_new(const case_set *set, const case_test *test, const case_env *env);
 /* Builds the next step's request. Returns 1 and fills *req; 0 when the test has no
  * more steps; -1 when the step cannot be built (undefined variable, patch that does
- * not apply, ...) with the reason in err: the test is then an error, not a failure. */
+ * not apply, its case file changed or went away since the load, ...) with the reason in
+ * err: the test is then an error, not a failure. */
 int case_run_next(case_run *run, case_request *req, char *err, size_t errlen);
 /* Judges the response to the last request and applies its captures. Returns 0 when
  * every expectation holds; 1 when one does not, with the whole story (expected vs

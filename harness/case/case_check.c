@@ -18,10 +18,8 @@
 int case_checker_init(case_checker *k, case_lctx *c, bool have_catalog, size_t n_files)
 {
     *k = (case_checker){.c = c, .have_catalog = have_catalog, .cap_suites = n_files + 1};
-    k->suite_names = calloc(n_files + 1, sizeof *k->suite_names);
-    k->suite_docs = calloc(n_files + 1, sizeof *k->suite_docs);
-    k->suite_items = calloc(n_files + 1, sizeof *k->suite_items);
-    if (k->suite_names && k->suite_docs && k->suite_items)
+    k->suites = calloc(n_files + 1, sizeof *k->suites);
+    if (k->suites)
         return 0;
     case_oom(c);
     return -1;
@@ -29,12 +27,8 @@ int case_checker_init(case_checker *k, case_lctx *c, bool have_catalog, size_t n
 
 void case_checker_free(case_checker *k)
 {
-    free(k->suite_names);
-    free(k->suite_docs);
-    free(k->suite_items);
-    k->suite_names = NULL;
-    k->suite_docs = NULL;
-    k->suite_items = NULL;
+    free(k->suites);
+    k->suites = NULL;
 }
 
 /* Parses a "targets" array into TGT_* bits; 0 on error (reported). */
@@ -67,7 +61,9 @@ static void market_push(const case_market **list, size_t *n, const case_market *
         list[(*n)++] = m;
 }
 
-/* Parses a "markets" array into a list of markets (set-owned); n = 0 means every market. */
+/* Parses a "markets" array into a new list of markets (the caller frees it; NULL when
+ * absent, wrong or out of memory); n = 0 means every market. Lists like this one serve
+ * the check only: a test's own list is built by the expansion (case_select.c). */
 static const case_market **parse_markets(case_lctx *c, const case_doc *doc, const cJSON *obj,
                                          const char *what, size_t *n, int *problems)
 {
@@ -76,9 +72,11 @@ static const case_market **parse_markets(case_lctx *c, const case_doc *doc, cons
     const cJSON *v = case_get_str_array(c, doc, obj, "markets", what, true, problems);
     if (!v)
         return NULL;
-    const case_market **list = case_set_alloc(set, (size_t)cJSON_GetArraySize(v) * sizeof *list);
-    if (!list)
+    const case_market **list = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *list);
+    if (!list) {
+        case_oom(c);
         return NULL;
+    }
     for (const cJSON *e = v->child; e; e = e->next) {
         const case_market *m = case_set_market(set, e->valuestring);
         if (!m) {
@@ -138,11 +136,12 @@ typedef struct case_work {
     case_def *def;
     const case_market **markets; /* the case's own "markets" (NULL: absent or wrong) */
     size_t n_markets;
-    case_var_scope scope;    /* what the steps may refer to */
-    names captured;          /* names captured by the steps so far */
-    size_t *captured_before; /* captured.count before each step */
-    bool variant_body_json;  /* the variant_target step has a JSON body */
-    case_trial *trial;       /* that body per market, kept from one variant to the next */
+    case_var_scope scope;              /* what the steps may refer to */
+    const case_market **scope_markets; /* the list scope.markets points to, when allocated */
+    names captured;                    /* names captured by the steps so far */
+    size_t *captured_before;           /* captured.count before each step */
+    bool variant_body_json;            /* the variant_target step has a JSON body */
+    case_trial *trial;                 /* that body per market, kept from one variant to the next */
     int problems;
 } case_work;
 
@@ -172,13 +171,13 @@ static int set_scope_markets(case_work *w)
 {
     case_set *set = w->set;
     w->scope = (case_var_scope){NULL, 0, w->markets, w->n_markets};
-    const case_market **all = case_set_alloc(set, (set->n_markets + 1) * sizeof *all);
-    if (!all)
-        return -1;
-    for (size_t i = 0; i < set->n_markets; i++)
-        all[i] = &set->markets[i];
     if (!cJSON_GetObjectItemCaseSensitive(w->cj, "markets")) {
-        w->scope.markets = all;
+        const case_market **all = calloc(set->n_markets + 1, sizeof *all);
+        if (!all)
+            return -1;
+        for (size_t i = 0; i < set->n_markets; i++)
+            all[i] = &set->markets[i];
+        w->scope.markets = w->scope_markets = all;
         w->scope.n_markets = set->n_markets;
     } else if (w->markets) {
         /* a variant's markets are added to the case's: its steps run in all of them */
@@ -186,7 +185,7 @@ static int set_scope_markets(case_work *w)
         size_t extra = 0;
         for (const cJSON *v = cJSON_IsArray(vs) ? vs->child : NULL; v; v = v->next)
             extra += (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(v, "markets"));
-        const case_market **wide = case_set_alloc(set, (w->n_markets + extra + 1) * sizeof *wide);
+        const case_market **wide = calloc(w->n_markets + extra + 1, sizeof *wide);
         if (!wide)
             return -1;
         memcpy(wide, w->markets, w->n_markets * sizeof *wide);
@@ -196,7 +195,7 @@ static int set_scope_markets(case_work *w)
             for (const cJSON *e = cJSON_IsArray(vm) ? vm->child : NULL; e; e = e->next)
                 market_push(wide, &nw, case_set_market(set, cJSON_GetStringValue(e)));
         }
-        w->scope.markets = wide;
+        w->scope.markets = w->scope_markets = wide;
         w->scope.n_markets = nw;
     }
     return 0;
@@ -208,7 +207,7 @@ static int check_steps(case_work *w, const cJSON *steps)
     case_def *def = w->def;
     size_t n = steps ? (size_t)cJSON_GetArraySize(steps) : 0;
     def->steps = case_set_alloc(w->set, n * sizeof *def->steps);
-    w->captured_before = case_set_alloc(w->set, (n + 1) * sizeof *w->captured_before);
+    w->captured_before = calloc(n + 1, sizeof *w->captured_before);
     if (!def->steps || !w->captured_before)
         return -1;
     size_t i = 0;
@@ -255,16 +254,20 @@ static int check_variant(case_work *w, const cJSON *v, const case_step_def *vst)
     const cJSON *vc = case_get_str_array(c, doc, v, "clauses", "a variant", false, &w->problems);
     check_clause_ids(w->L, doc, vc);
     parse_targets(c, doc, v, "a variant", &w->problems);
+    int rc = 0;
     size_t vn = 0;
     const case_market **vm = parse_markets(c, doc, v, "a variant", &vn, &w->problems);
+    const case_market **both = NULL;
     case_var_scope vscope = w->scope;
     vscope.captured = w->captured.items;
     vscope.n_captured = w->captured_before[w->def->variant_step];
     if (cJSON_GetObjectItemCaseSensitive(v, "markets") && w->markets) {
         /* the case's markets plus the variant's */
-        const case_market **both = case_set_alloc(w->set, (w->n_markets + vn + 1) * sizeof *both);
-        if (!both)
-            return -1;
+        both = calloc(w->n_markets + vn + 1, sizeof *both);
+        if (!both) {
+            rc = -1;
+            goto out;
+        }
         memcpy(both, w->markets, w->n_markets * sizeof *both);
         size_t nb = w->n_markets;
         for (size_t k = 0; k < vn; k++)
@@ -277,7 +280,7 @@ static int check_variant(case_work *w, const cJSON *v, const case_step_def *vst)
         w->problems += case_expect_check(c, doc, ve, &vscope);
     const cJSON *vp = cJSON_GetObjectItemCaseSensitive(v, "patch");
     if (!vp)
-        return 0;
+        goto out;
     const cJSON *body =
         vst->request ? cJSON_GetObjectItemCaseSensitive(vst->request, "body") : NULL;
     if (!w->variant_body_json) {
@@ -285,14 +288,17 @@ static int check_variant(case_work *w, const cJSON *v, const case_step_def *vst)
                  "a variant patch needs a JSON body (inline or fixture) in the variant_target "
                  "step");
         w->problems++;
-        return 0;
+        goto out;
     }
     int pp = case_patch_check(c, doc, vp, &vscope);
     w->problems += pp;
     /* the trial runs only on a case clean so far: its failures would repeat earlier ones */
     if (!pp && !w->problems)
         w->problems += case_trial_variant(c, doc, body, vp, &vscope, &w->trial);
-    return 0;
+out:
+    free(vm);
+    free(both);
+    return rc;
 }
 
 /* Checks "variants" (or the variant_target mark without them). Returns 0, or -1 on OOM. */
@@ -339,8 +345,15 @@ static int check_case(case_checker *L, const case_doc *doc, const cJSON *cj, con
     }
     const char *id = NULL, *title = NULL;
     check_head(&w, &id, &title);
-    if (set_scope_markets(&w) != 0)
+    /* copied: the definition outlives the document's tree (case_keep.h) */
+    if (id && !(id = case_set_text(w.set, id, NULL, NULL, NULL)))
         goto out;
+    if (title && !(title = case_set_text(w.set, title, NULL, NULL, NULL)))
+        goto out;
+    if (set_scope_markets(&w) != 0) {
+        case_oom(w.c);
+        goto out;
+    }
     w.def = case_set_alloc(w.set, sizeof *w.def);
     if (!w.def)
         goto out;
@@ -357,12 +370,17 @@ static int check_case(case_checker *L, const case_doc *doc, const cJSON *cj, con
         w.problems++;
         steps = NULL;
     }
-    if (check_steps(&w, steps) != 0 || check_variants(&w, steps != NULL) != 0)
+    if (check_steps(&w, steps) != 0 || check_variants(&w, steps != NULL) != 0) {
+        case_oom(w.c);
         goto out;
+    }
     if (!w.problems && id && title)
         *out = w.def;
 out:
     free(w.captured.items);
+    free(w.captured_before);
+    free(w.markets);
+    free(w.scope_markets);
     case_trial_free(w.trial);
     return w.problems;
 }
@@ -391,21 +409,23 @@ void case_check_suite(case_checker *L, const case_doc *doc)
             case_err(c, doc, sv, false, "suite name \"%s\" must match [a-z0-9_]+", suite);
         } else {
             for (size_t i = 0; i < L->n_suites; i++)
-                if (strcmp(L->suite_names[i], suite) == 0) {
-                    int line, col;
-                    jsonpos_value(L->suite_docs[i]->pos, L->suite_items[i], &line, &col);
+                if (strcmp(L->suites[i].name, suite) == 0) {
+                    const case_suite_seen *first = &L->suites[i];
                     case_err(c, doc, sv, false, "duplicate suite name \"%s\" (first in %s:%d:%d)",
-                             suite, L->suite_docs[i]->path, line, col);
+                             suite, first->path, first->line, first->col);
                     break;
                 }
             if (L->n_suites == L->cap_suites) {
                 case_oom(c); /* more suites than documents: cannot happen */
                 return;
             }
-            L->suite_names[L->n_suites] = suite;
-            L->suite_docs[L->n_suites] = doc;
-            L->suite_items[L->n_suites] = sv;
-            L->n_suites++;
+            /* copied: the cases' definitions outlive the document's tree (case_keep.h) */
+            suite = case_set_text(set, suite, NULL, NULL, NULL);
+            if (!suite)
+                return;
+            case_suite_seen *seen = &L->suites[L->n_suites++];
+            *seen = (case_suite_seen){.name = suite, .path = doc->path};
+            jsonpos_value(doc->pos, sv, &seen->line, &seen->col);
         }
     }
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases");

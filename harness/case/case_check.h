@@ -15,12 +15,18 @@
 #include "case_diag.h"
 #include "case_model.h"
 
+/* A suite name seen so far, for duplicate names across files: where it is, kept as a
+ * line and column because its document's tree and positions go once it is loaded. */
+typedef struct case_suite_seen {
+    const char *name; /* set-owned */
+    const char *path;
+    int line, col;
+} case_suite_seen;
+
 typedef struct case_checker {
     case_lctx *c;
     bool have_catalog; /* clause ids are checked against the catalog only when there is one */
-    const char **suite_names; /* suites seen so far, for duplicate names across files */
-    const case_doc **suite_docs;
-    const cJSON **suite_items;
+    case_suite_seen *suites;
     size_t n_suites, cap_suites;
 } case_checker;
 

@@ -1,7 +1,8 @@
 /* case_load: the loader's entry points — a cases/ folder (fixtures, the clause catalog,
  * every suite file) or one suite document held in memory, each read, checked and
- * expanded into tests in that order; the work is done one floor down (case_fs,
- * case_doc, case_fixture, case_catalog, case_check, case_select). */
+ * expanded into tests in that order, one suite document at a time; the work is done one
+ * floor down (case_fs, case_doc, case_fixture, case_catalog, case_check, case_select,
+ * case_keep). */
 #include "case.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "case_doc.h"
 #include "case_fixture.h"
 #include "case_fs.h"
+#include "case_keep.h"
 #include "case_mem.h"
 #include "case_model.h"
 #include "case_select.h"
@@ -27,10 +29,10 @@ void case_set_free(case_set *set)
     for (size_t i = 0; i < set->n_docs; i++)
         case_doc_clear(&set->docs[i]);
     free(set->docs);
+    case_keep_free(set);
     case_set_free_owned(set);
     free(set->cases);
-    for (int s = 0; s < SIT_COUNT; s++)
-        free(set->tests[s]);
+    free(set->tests);
     free(set);
 }
 
@@ -42,7 +44,9 @@ static case_set *begin(case_lctx *c, case_diags *diags, const char *what)
     if (case_lctx_init(c, NULL, diags, what) != 0)
         return NULL;
     c->set = calloc(1, sizeof *c->set);
-    if (!c->set) {
+    if (!c->set || case_keep_init(c->set) != 0) {
+        free(c->set);
+        c->set = NULL;
         case_oom(c);
         case_lctx_finish(c);
         return NULL;
@@ -50,30 +54,43 @@ static case_set *begin(case_lctx *c, case_diags *diags, const char *what)
     return c->set;
 }
 
-/* Checks the suites of paths (already collected) and expands the set into tests. */
+/* Checks one suite document and expands its cases into tests. Then the document keeps
+ * nothing of its own but its path and digest: its positions go, and its tree is dropped
+ * when the keeper has others idle (case_keep.h), so that a load holds about one document
+ * whatever the size of the folder. */
+static void load_suite(case_lctx *c, case_checker *k, const case_doc *loaded, bool from_file)
+{
+    case_set *set = c->set;
+    case_doc *doc = &set->docs[loaded - set->docs];
+    size_t first_case = set->n_cases;
+    case_check_suite(k, doc);
+    if (!c->oom && case_set_expand_doc(c, first_case) != 0)
+        case_oom(c);
+    jsonpos_free(doc->pos);
+    doc->pos = NULL;
+    if (from_file)
+        case_keep_loaded(set, doc, first_case, set->n_cases - first_case);
+}
+
+/* Checks the suites of paths (already collected) and expands them into tests. */
 static void load_suites(case_lctx *c, char **paths, size_t n_paths, bool have_catalog)
 {
     case_checker k;
     if (case_checker_init(&k, c, have_catalog, n_paths) == 0) {
         for (size_t i = 0; i < n_paths && !c->full; i++) {
-            size_t first_case = c->set->n_cases;
             const case_doc *doc = case_doc_load(c, paths[i]);
-            if (!doc)
-                continue;
-            case_check_suite(&k, doc);
-            /* a document's positions are big (16 bytes an item): keep only what the
-             * expansion and the checks of later suites still report at */
-            case_select_retain_positions(c->set, &c->set->docs[doc - c->set->docs], first_case);
+            if (doc)
+                load_suite(c, &k, doc, true);
         }
     }
     case_checker_free(&k);
 }
 
-/* Ends a load: expands the set into tests, then hands it out in *out when nothing
- * failed (returns 0), or frees it (returns -1, every problem in c->diags). */
+/* Ends a load: ends the expansion into tests, then hands the set out in *out when
+ * nothing failed (returns 0), or frees it (returns -1, every problem in c->diags). */
 static int finish(case_lctx *c, case_set *set, const char *root, case_set **out)
 {
-    if (!c->oom && case_set_expand(c) != 0)
+    if (!c->oom && case_set_expand_end(c) != 0)
         case_oom(c);
     if (!c->oom && case_digest_compute(set, root) != 0)
         case_oom(c);
@@ -131,8 +148,9 @@ int case_suite_parse(const char *name, const char *text, size_t len, case_set **
     if (case_doc_reserve(&c, 1) == 0) {
         const case_doc *doc = case_doc_parse(&c, name, text, len);
         case_checker k = {0};
+        /* a document from memory cannot be read back: its tree stays */
         if (doc && case_checker_init(&k, &c, false, 1) == 0)
-            case_check_suite(&k, doc);
+            load_suite(&c, &k, doc, false);
         case_checker_free(&k);
     }
     return finish(&c, set, NULL, out);

@@ -1,5 +1,5 @@
-/* case_mem: set-owned allocations (one registry freed with the set) and the market and
- * fixture lookups every checker uses. */
+/* case_mem: set-owned allocations (one registry freed with the set), short texts cut from
+ * set-owned blocks, and the market and fixture lookups every checker uses. */
 #define _GNU_SOURCE /* vasprintf */
 #include "case_mem.h"
 
@@ -50,6 +50,53 @@ char *case_set_printf(case_set *set, const char *fmt, ...)
     return case_set_own(set, s);
 }
 
+/* Starts a new text block of at least n bytes; returns 0, or -1 on OOM. */
+static int text_refill(case_set *set, size_t n)
+{
+    size_t size = n > CASE_TEXT_BLOCK ? n : CASE_TEXT_BLOCK;
+    char *block = case_set_own(set, malloc(size));
+    if (!block)
+        return -1;
+    set->text_at = block;
+    set->text_left = size;
+    return 0;
+}
+
+const char *case_set_text(case_set *set, const char *a, const char *b, const char *c, const char *d)
+{
+    const char *parts[] = {a, b, c, d};
+    size_t len[4] = {0}, total = 1, n = 0;
+    for (; n < 4 && parts[n]; n++)
+        total += len[n] = strlen(parts[n]);
+    if (total > set->text_left && text_refill(set, total) != 0)
+        return NULL;
+    char *r = set->text_at, *o = r;
+    for (size_t i = 0; i < n; o += len[i], i++)
+        memcpy(o, parts[i], len[i]);
+    *o = '\0';
+    set->text_at += total;
+    set->text_left -= total;
+    return r;
+}
+
+const char *case_set_text_json(case_set *set, const cJSON *json)
+{
+    for (int fresh = 0; fresh < 2; fresh++) {
+        /* cJSON may want up to 5 bytes more than it writes */
+        if (set->text_left > 5 &&
+            cJSON_PrintPreallocated((cJSON *)json, set->text_at, (int)(set->text_left - 5), 0)) {
+            char *r = set->text_at;
+            size_t n = strlen(r) + 1;
+            set->text_at += n;
+            set->text_left -= n;
+            return r;
+        }
+        if (!fresh && text_refill(set, CASE_TEXT_BLOCK) != 0)
+            return NULL;
+    }
+    return case_set_own(set, cJSON_PrintUnformatted(json)); /* longer than a block */
+}
+
 void case_set_free_owned(case_set *set)
 {
     for (size_t i = 0; i < set->n_owned; i++)
@@ -57,6 +104,8 @@ void case_set_free_owned(case_set *set)
     free(set->owned);
     set->owned = NULL;
     set->n_owned = set->cap_owned = 0;
+    set->text_at = NULL;
+    set->text_left = 0;
 }
 
 const case_market *case_set_market(const case_set *set, const char *code)

@@ -1,5 +1,5 @@
-/* case_mem: memory that lives as long as a case set, and lookups of its markets and
- * fixtures. The bottom floor of the loader: it calls nothing else of the module.
+/* case_mem: memory that lives as long as a case set (allocations and short texts), and lookups of
+ * its markets and fixtures. The bottom floor of the loader: it calls nothing else of the module.
  * Ownership: what case_set_own and the case_set_* allocators return belongs to the set
  * and is freed by case_set_free_owned (called from case_set_free); a failed allocation
  * frees what it was given and marks the set (set->oom) so that its load fails. */
@@ -19,6 +19,17 @@ void *case_set_alloc(case_set *set, size_t n);
 char *case_set_strdup(case_set *set, const char *s);
 /* printf into a new string owned by the set; NULL on OOM. */
 char *case_set_printf(case_set *set, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Short texts that live as long as the set (test ids and titles, tags, patch texts,
+ * names copied out of a document whose tree is dropped) are cut from set-owned blocks of
+ * CASE_TEXT_BLOCK bytes: one allocation per block, not per string. */
+#define CASE_TEXT_BLOCK 65536
+/* The concatenation of a, b, c and d (NULL: the rest are absent) in the set's text
+ * blocks; NULL on OOM. */
+const char *case_set_text(case_set *set, const char *a, const char *b, const char *c,
+                          const char *d);
+/* json as compact JSON (what cJSON_PrintUnformatted prints) in the set's text blocks;
+ * NULL on OOM. */
+const char *case_set_text_json(case_set *set, const cJSON *json);
 /* Frees everything registered with the set and the registry itself. */
 void case_set_free_owned(case_set *set);
 /* Finds a market by code (NULL code: none); returns it or NULL. */

@@ -28,12 +28,18 @@ enum { SIT_MOCK, SIT_PLAYGROUND, SIT_URL, SIT_URL_KPMOCK, SIT_COUNT };
 /* Target bits as case files name them. */
 enum { TGT_MOCK = 1, TGT_PLAYGROUND = 2, TGT_URL = 4, TGT_ALL = 7 };
 
-/* A parsed file, with its source positions (positions live only while loading). */
+/* A parsed file, with its source positions (positions live only while loading). A suite
+ * file's tree is dropped once it is loaded and read back while a test of it runs
+ * (case_keep.h): root is NULL meanwhile. */
 typedef struct case_doc {
     char *path;
     cJSON *root;
     jsonpos *pos;
     char sha256[SHA256_HEX]; /* of the bytes read, for the set's digest (case_digest.h) */
+    bool droppable;          /* a loaded suite file: root may be dropped and read back */
+    unsigned holds;          /* running tests (and walks) that use root */
+    size_t first_case;       /* its cases are set->cases[first_case .. + n_cases) */
+    size_t n_cases;
 } case_doc;
 
 typedef struct case_fixture {
@@ -52,7 +58,7 @@ typedef struct case_market {
 
 typedef struct case_step_def {
     const cJSON *json;
-    const char *name;
+    const char *name; /* set-owned */
     size_t index;
     bool admin;
     const cJSON *admin_action;                 /* the single member of "admin" */
@@ -64,6 +70,8 @@ typedef struct case_step_def {
     bool variant_target;
 } case_step_def;
 
+/* A case. Its strings are set-owned; json, the steps' cJSON members and the variants of
+ * its tests point into doc->root, valid while the document is held (case_keep.h). */
 typedef struct case_def {
     const char *id;
     const char *title;
@@ -72,8 +80,10 @@ typedef struct case_def {
     const cJSON *json;
     case_step_def *steps;
     size_t n_steps;
-    long variant_step; /* -1: none */
-    long first_admin;  /* -1: none */
+    long variant_step;            /* -1: none */
+    long first_admin;             /* -1: none */
+    struct case_test_priv *privs; /* its tests' private parts, one per variant */
+    size_t n_variants;            /* 0: the case has no variants (one test, privs[0]) */
 } case_def;
 
 /* case_test.priv of every test. */
@@ -82,7 +92,9 @@ typedef struct case_test_priv {
     const cJSON *variant; /* NULL for a case without variants */
     unsigned targets;     /* TGT_* bits */
     const char *const *markets;
-    size_t n_markets; /* 0: every market */
+    size_t n_markets;            /* 0: every market */
+    const char *skip[SIT_COUNT]; /* its skip reason in each situation */
+    int id_line, id_col;         /* where its "id" is, for a duplicate found later */
 } case_test_priv;
 
 struct case_set {
@@ -97,9 +109,12 @@ struct case_set {
     size_t n_clauses;
     case_def **cases;
     size_t n_cases;
-    case_test *tests[SIT_COUNT]; /* the same tests, with the skip reason of each situation
-                                    (NULL: the same skip reasons as SIT_MOCK's) */
+    case_test *tests; /* with the mock's skip reasons (case_keep_tests: the others) */
     size_t n_tests;
+    size_t cap_tests; /* room in tests */
+    char *text_at;    /* the current text block (case_mem.h) */
+    size_t text_left;
+    struct case_keep *keep;  /* what is made on demand after the load (case_keep.h) */
     bool oom;                /* an allocation of the set failed: the load that made it fails */
     char digest[SHA256_HEX]; /* of every document read (case_digest.h); "" until loaded */
 };

@@ -15,6 +15,7 @@
 #include "cJSON_Utils.h"
 
 #include "case_expect.h"
+#include "case_keep.h"
 #include "case_mem.h"
 #include "case_show.h"
 #include "case_vars.h"
@@ -31,6 +32,8 @@ struct case_run {
     const case_market *market;
     char *base_url, *market_code, *username, *password;
     bool is_kpmock;
+    bool held;                      /* it holds its case's document (case_keep.h) */
+    char *hold_err;                 /* why it could not: the first step errors with it */
     const case_vars_defs *defs;     /* the run's --var and --secret, borrowed */
     const case_header *run_headers; /* the run's --header, borrowed */
     size_t n_run_headers;
@@ -78,8 +81,15 @@ case_run *case_run_new(const case_set *set, const case_test *test, const case_en
     r->set = set;
     r->test = test;
     r->def = p->def;
-    r->variant = p->variant;
     r->pending = -1;
+    char err[512];
+    if (case_keep_hold(set, p->def, err, sizeof err) == 0) {
+        r->held = true;
+        r->variant = p->variant; /* bound by the hold */
+    } else if (!(r->hold_err = strdup(err))) {
+        case_run_free(r);
+        return NULL;
+    }
     r->is_kpmock = env->is_kpmock;
     r->defs = env->defs;
     r->run_headers = env->headers;
@@ -121,6 +131,9 @@ void case_run_free(case_run *r)
     if (!r)
         return;
     free_request(r);
+    if (r->held)
+        case_keep_release(r->set, r->def);
+    free(r->hold_err);
     case_vars_clear(&r->vars);
     for (size_t i = 0; i < r->n_made; i++)
         free(r->made[i]);
@@ -330,6 +343,11 @@ int case_run_next(case_run *r, case_request *req, char *err, size_t errlen)
 {
     if (r->stopped || r->next >= r->def->n_steps)
         return 0;
+    if (r->hold_err) {
+        snprintf(err, errlen, "%s", r->hold_err);
+        r->stopped = true;
+        return -1;
+    }
     free_request(r);
     const case_step_def *st = &r->def->steps[r->next];
     *req = (case_request){0};

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "case_diag.h"
+#include "case_keep.h"
 #include "case_mem.h"
 
 static const char *const TARGET_NAMES[] = {"mock", "playground", "url"};
@@ -25,87 +26,28 @@ unsigned case_target_bit(const char *name)
  * A case may expand into tens of thousands of variants, so the expansion costs each
  * variant only what it adds: what the tests of a case share (tag, clause and market
  * lists, targets, skip reasons) is built once per case and borrowed by every variant
- * that adds none of its own; ids, titles and patch texts are cut from large blocks; the
- * plan's array is sized once; and a situation whose skip reasons are all the mock's
- * shares the mock's array (set->tests[s] NULL). */
+ * that adds none of its own; ids, titles and patch texts are cut from the set's text
+ * blocks; and the plan's array grows once per document, by doubling. The tests carry the
+ * mock's skip reasons; another situation's copy is made when a run first selects it
+ * (case_keep_tests). Every string a test keeps is a copy: its document's tree is dropped
+ * after the expansion (case_keep.h). */
 
-#define TEXT_BLOCK 65536 /* bytes of each block test ids, titles and patches are cut from */
-
-/* Set-owned blocks that short texts are cut from. */
-typedef struct text_pool {
-    case_set *set;
-    char *at;
-    size_t left;
-} text_pool;
-
-/* Starts a new block of at least n bytes; returns 0, or -1 on OOM. */
-static int pool_refill(text_pool *p, size_t n)
-{
-    size_t size = n > TEXT_BLOCK ? n : TEXT_BLOCK;
-    char *block = case_set_own(p->set, malloc(size));
-    if (!block)
-        return -1;
-    p->at = block;
-    p->left = size;
-    return 0;
-}
-
-/* n bytes from the pool; NULL on OOM. */
-static char *pool_take(text_pool *p, size_t n)
-{
-    if (n > p->left && pool_refill(p, n) != 0)
-        return NULL;
-    char *r = p->at;
-    p->at += n;
-    p->left -= n;
-    return r;
-}
-
-/* The concatenation of a, b, c and d (NULL: the rest are absent) in the pool. */
-static const char *pool_join(text_pool *p, const char *a, const char *b, const char *c,
-                             const char *d)
-{
-    const char *parts[] = {a, b, c, d};
-    size_t len[4] = {0}, total = 1, n = 0;
-    for (; n < 4 && parts[n]; n++)
-        total += len[n] = strlen(parts[n]);
-    char *r = pool_take(p, total);
-    if (!r)
-        return NULL;
-    char *o = r;
-    for (size_t i = 0; i < n; o += len[i], i++)
-        memcpy(o, parts[i], len[i]);
-    *o = '\0';
-    return r;
-}
-
-/* json as compact JSON (what cJSON_PrintUnformatted prints) in the pool; NULL on OOM. */
-static const char *pool_print(text_pool *p, const cJSON *json)
-{
-    for (int fresh = 0; fresh < 2; fresh++) {
-        /* cJSON may want up to 5 bytes more than it writes */
-        if (p->left > 5 && cJSON_PrintPreallocated((cJSON *)json, p->at, (int)(p->left - 5), 0)) {
-            char *r = p->at;
-            size_t n = strlen(r) + 1;
-            p->at += n;
-            p->left -= n;
-            return r;
-        }
-        if (!fresh && pool_refill(p, TEXT_BLOCK) != 0)
-            return NULL;
-    }
-    return case_set_own(p->set, cJSON_PrintUnformatted(json)); /* longer than a block */
-}
-
-static void append_unique(const char **list, size_t *n, const cJSON *arr)
+/* Appends the strings of arr to list, each once, as set-owned copies: the list outlives
+ * the document's tree. A market's name is its set-owned code. Returns 0, or -1 on OOM. */
+static int append_unique(case_set *set, const char **list, size_t *n, const cJSON *arr)
 {
     for (const cJSON *e = arr ? arr->child : NULL; e; e = e->next) {
         bool dup = false;
         for (size_t i = 0; i < *n && !dup; i++)
             dup = strcmp(list[i], e->valuestring) == 0;
-        if (!dup)
-            list[(*n)++] = e->valuestring;
+        if (dup)
+            continue;
+        const case_market *m = case_set_market(set, e->valuestring);
+        list[*n] = m ? m->code : case_set_text(set, e->valuestring, NULL, NULL, NULL);
+        if (!list[(*n)++])
+            return -1;
     }
+    return 0;
 }
 
 /* The strings of a and then b without repeats, in a new set-owned list; NULL on OOM. */
@@ -114,10 +56,8 @@ static const char **unique_list(case_set *set, const cJSON *a, const cJSON *b, s
     const char **list = case_set_alloc(
         set, (size_t)(cJSON_GetArraySize(a) + cJSON_GetArraySize(b) + 1) * sizeof *list);
     *n = 0;
-    if (list) {
-        append_unique(list, n, a);
-        append_unique(list, n, b);
-    }
+    if (list && (append_unique(set, list, n, a) != 0 || append_unique(set, list, n, b) != 0))
+        return NULL;
     return list;
 }
 
@@ -225,11 +165,11 @@ static int test_facts_of(case_set *set, const case_def *def, const cJSON *varian
     return 0;
 }
 
-/* Writes the test of def (or of one of its variants) at set->tests[SIT_MOCK][n_tests],
- * its skip reason in each situation at skips[n_tests * SIT_COUNT ...], with priv as its
- * private part. Returns 0, or -1 on OOM. */
-static int add_test(case_set *set, text_pool *pool, const case_def *def, const cJSON *variant,
-                    const test_facts *shared, case_test_priv *priv, const char **skips)
+/* Writes the test of def (or of one of its variants) at set->tests[n_tests],
+ * with priv as its private part (its skip reason in each situation there). Returns 0, or
+ * -1 on OOM. */
+static int add_test(case_set *set, const case_def *def, const cJSON *variant,
+                    const test_facts *shared, case_test_priv *priv)
 {
     test_facts f;
     if (test_facts_of(set, def, variant, shared, &f) != 0)
@@ -240,19 +180,22 @@ static int add_test(case_set *set, text_pool *pool, const case_def *def, const c
                              .targets = f.targets,
                              .markets = f.markets,
                              .n_markets = f.n_markets};
+    memcpy(priv->skip, f.skip, sizeof f.skip);
     t.suite = def->suite;
     t.file = def->doc->path;
     t.priv = priv;
     t.n_steps = def->n_steps;
     int col;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(variant ? variant : def->json, "id");
+    jsonpos_value(def->doc->pos, id, &priv->id_line, &priv->id_col);
     if (variant) {
-        const char *vid = cJSON_GetObjectItemCaseSensitive(variant, "id")->valuestring;
         const char *vt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(variant, "title"));
-        t.id = pool_join(pool, def->id, ".", vid, NULL);
-        t.title = vt ? vt : pool_join(pool, def->title, " (", vid, ")");
+        t.id = case_set_text(set, def->id, ".", id->valuestring, NULL);
+        t.title = vt ? case_set_text(set, vt, NULL, NULL, NULL)
+                     : case_set_text(set, def->title, " (", id->valuestring, ")");
         jsonpos_value(def->doc->pos, variant, &t.line, &col);
         const cJSON *patch = cJSON_GetObjectItemCaseSensitive(variant, "patch");
-        if (patch && !(t.patch_text = pool_print(pool, patch)))
+        if (patch && !(t.patch_text = case_set_text_json(set, patch)))
             return -1;
     } else {
         t.id = def->id;
@@ -267,56 +210,29 @@ static int add_test(case_set *set, text_pool *pool, const case_def *def, const c
     t.clauses = f.clauses;
     t.n_clauses = f.n_clauses;
     t.skip_reason = f.skip[SIT_MOCK];
-    memcpy(&skips[set->n_tests * SIT_COUNT], f.skip, sizeof f.skip);
-    set->tests[SIT_MOCK][set->n_tests++] = t;
+    set->tests[set->n_tests++] = t;
     return 0;
 }
 
 /* Appends the tests of def: its variants', or its own. Returns 0, or -1 on OOM. */
-static int add_case(case_set *set, text_pool *pool, const case_def *def, const char **skips)
+static int add_case(case_set *set, case_def *def)
 {
     const cJSON *variants = cJSON_GetObjectItemCaseSensitive(def->json, "variants");
     size_t n = variants ? (size_t)cJSON_GetArraySize(variants) : 1;
-    case_test_priv *privs = case_set_alloc(set, n * sizeof *privs);
-    if (!privs)
+    def->privs = case_set_alloc(set, n * sizeof *def->privs);
+    if (!def->privs)
         return -1;
     if (!variants)
-        return add_test(set, pool, def, NULL, NULL, privs, skips);
+        return add_test(set, def, NULL, NULL, def->privs);
+    def->n_variants = n;
     test_facts shared;
     if (test_facts_of(set, def, NULL, NULL, &shared) != 0)
         return -1;
     size_t i = 0;
     for (const cJSON *v = variants->child; v; v = v->next, i++)
-        if (add_test(set, pool, def, v, &shared, &privs[i], skips) != 0)
+        if (add_test(set, def, v, &shared, &def->privs[i]) != 0)
             return -1;
     return 0;
-}
-
-/* Gives situation s an array of its own when one of its skip reasons differs from the
- * mock's; leaves set->tests[s] NULL otherwise. Returns 0, or -1 on OOM. */
-static int situation_tests(case_set *set, int s, const char *const *skips)
-{
-    bool same = true;
-    for (size_t i = 0; i < set->n_tests && same; i++) {
-        const char *a = skips[i * SIT_COUNT + s], *b = skips[i * SIT_COUNT + SIT_MOCK];
-        same = a == b || (a && b && strcmp(a, b) == 0);
-    }
-    if (same)
-        return 0;
-    case_test *own = malloc(set->n_tests * sizeof *own);
-    if (!own)
-        return -1;
-    memcpy(own, set->tests[SIT_MOCK], set->n_tests * sizeof *own);
-    for (size_t i = 0; i < set->n_tests; i++)
-        own[i].skip_reason = skips[i * SIT_COUNT + s];
-    set->tests[s] = own;
-    return 0;
-}
-
-/* The "id" member a test's id comes from: its variant's, or its case's. */
-static const cJSON *id_item(const case_test_priv *p)
-{
-    return cJSON_GetObjectItemCaseSensitive(p->variant ? p->variant : p->def->json, "id");
 }
 
 /* A test's id and its position in the plan, sorted by id then position: equal ids end
@@ -338,7 +254,7 @@ static int by_id_then_index(const void *a, const void *b)
  * the first test of that id. */
 static void check_duplicate_ids(case_lctx *c, case_set *set)
 {
-    const case_test *t = set->tests[SIT_MOCK];
+    const case_test *t = set->tests;
     size_t n = set->n_tests;
     if (n == 0)
         return;
@@ -361,69 +277,51 @@ static void check_duplicate_ids(case_lctx *c, case_set *set)
         if (first[i] == i)
             continue;
         const case_test_priv *pi = t[i].priv, *pk = t[first[i]].priv;
-        int line, col;
-        jsonpos_value(pk->def->doc->pos, id_item(pk), &line, &col);
-        case_err(c, pi->def->doc, id_item(pi), false,
-                 "duplicate test id \"%s\" (first at %s:%d:%d)", t[i].id, pk->def->doc->path, line,
-                 col);
+        case_ferr(c, t[i].file, pi->id_line, pi->id_col,
+                  "duplicate test id \"%s\" (first at %s:%d:%d)", t[i].id, t[first[i]].file,
+                  pk->id_line, pk->id_col);
     }
     free(sorted);
     free(first);
 }
 
-int case_set_expand(case_lctx *c)
+int case_set_expand_doc(case_lctx *c, size_t first_case)
 {
     case_set *set = c->set;
-    size_t n = 0;
-    for (size_t i = 0; i < set->n_cases; i++) {
+    size_t n = set->n_tests;
+    for (size_t i = first_case; i < set->n_cases; i++) {
         const cJSON *variants = cJSON_GetObjectItemCaseSensitive(set->cases[i]->json, "variants");
         n += variants ? (size_t)cJSON_GetArraySize(variants) : 1;
     }
-    int rc = -1;
-    text_pool pool = {.set = set};
-    /* each test's skip reason in each situation, until it is known which situations
-     * need an array of their own */
-    const char **skips = malloc((n + 1) * SIT_COUNT * sizeof *skips);
-    set->tests[SIT_MOCK] = malloc((n + 1) * sizeof *set->tests[SIT_MOCK]);
-    if (!skips || !set->tests[SIT_MOCK])
-        goto out;
-    for (size_t i = 0; i < set->n_cases; i++)
-        if (add_case(set, &pool, set->cases[i], skips) != 0)
-            goto out;
-    for (int s = 0; s < SIT_COUNT; s++)
-        if (s != SIT_MOCK && situation_tests(set, s, skips) != 0)
-            goto out;
-    check_duplicate_ids(c, set);
-    rc = 0;
-out:
-    free(skips);
-    return rc;
+    if (n + 1 > set->cap_tests) {
+        size_t cap = set->cap_tests ? set->cap_tests : 64;
+        while (cap < n + 1)
+            cap *= 2;
+        case_test *grown = realloc(set->tests, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        set->tests = grown;
+        set->cap_tests = cap;
+    }
+    for (size_t i = first_case; i < set->n_cases; i++)
+        if (add_case(set, set->cases[i]) != 0)
+            return -1;
+    return 0;
 }
 
-void case_select_retain_positions(case_set *set, case_doc *doc, size_t first_case)
+int case_set_expand_end(case_lctx *c)
 {
-    size_t n = 1;
-    for (size_t i = first_case; i < set->n_cases; i++) {
-        const cJSON *variants = cJSON_GetObjectItemCaseSensitive(set->cases[i]->json, "variants");
-        n += 2 + 2 * (size_t)cJSON_GetArraySize(variants);
-    }
-    const cJSON **items = malloc(n * sizeof *items);
-    if (!items)
-        return;
-    size_t k = 0;
-    items[k++] = cJSON_GetObjectItemCaseSensitive(doc->root, "suite");
-    for (size_t i = first_case; i < set->n_cases; i++) {
-        const cJSON *cj = set->cases[i]->json;
-        items[k++] = cj;
-        items[k++] = cJSON_GetObjectItemCaseSensitive(cj, "id");
-        const cJSON *variants = cJSON_GetObjectItemCaseSensitive(cj, "variants");
-        for (const cJSON *v = variants ? variants->child : NULL; v; v = v->next) {
-            items[k++] = v;
-            items[k++] = cJSON_GetObjectItemCaseSensitive(v, "id");
+    case_set *set = c->set;
+    if (set->n_tests + 1 < set->cap_tests) {
+        /* the doubling's slack would stay for the set's life */
+        case_test *fit = realloc(set->tests, (set->n_tests + 1) * sizeof *fit);
+        if (fit) {
+            set->tests = fit;
+            set->cap_tests = set->n_tests + 1;
         }
     }
-    jsonpos_retain(doc->pos, items, k);
-    free(items);
+    check_duplicate_ids(c, set);
+    return 0;
 }
 
 /* ---- selection for a run ---- */
@@ -445,14 +343,16 @@ int case_set_select(const case_set *set, const case_filter *f, const case_test *
               : f->target == TARGET_PLAYGROUND ? SIT_PLAYGROUND
               : f->target_is_kpmock            ? SIT_URL_KPMOCK
                                                : SIT_URL;
+    const case_test *tests = case_keep_tests(set, sit);
     const case_test **list = malloc((set->n_tests + 1) * sizeof *list);
-    if (!list) {
+    if (!tests || !list) {
+        free(list);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     size_t n = 0;
     for (size_t i = 0; i < set->n_tests; i++) {
-        const case_test *t = &(set->tests[sit] ? set->tests[sit] : set->tests[SIT_MOCK])[i];
+        const case_test *t = &tests[i];
         const case_test_priv *p = t->priv;
         if (p->n_markets) {
             bool ok = false;

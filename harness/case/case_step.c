@@ -211,6 +211,8 @@ int case_step_check(case_lctx *c, const case_doc *doc, const cJSON *sj, size_t i
             facts->captures_ok = cp == 0;
         }
     }
-    st->name = name ? name : case_set_printf(c->set, "step %zu", i + 1);
+    /* copied: the step outlives its document's tree (case_keep.h) */
+    st->name = name ? case_set_text(c->set, name, NULL, NULL, NULL)
+                    : case_set_printf(c->set, "step %zu", i + 1);
     return problems;
 }

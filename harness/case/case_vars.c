@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "case_diag.h"
+#include "case_keep.h"
 #include "case_mem.h"
 #include "redact.h"
 
@@ -371,8 +372,13 @@ size_t case_vars_undefined(const case_set *set, const case_test *test, const cha
 {
     const case_test_priv *p = test->priv;
     const case_market *m = case_set_market(set, market);
-    return walk_undefined(p->def->json, m, d, 0, each, ctx) +
-           walk_undefined(p->variant, m, d, 1, each, ctx);
+    char err[512];
+    if (case_keep_hold(set, p->def, err, sizeof err) != 0)
+        return 0; /* the test errors with the reason when it starts */
+    size_t n = walk_undefined(p->def->json, m, d, 0, each, ctx) +
+               walk_undefined(p->variant, m, d, 1, each, ctx);
+    case_keep_release(set, p->def);
+    return n;
 }
 
 /* ---- substitution ---- */
