@@ -474,3 +474,87 @@ Test(case_run, an_auth_member_left_out_keeps_the_runs_own)
     case_set_free(set);
     case_tree_free(tree);
 }
+
+/* The load tries every variant's patch on the variant_target step's body in each market,
+ * sharing what the patches do not reach with the fixtures and the patches themselves
+ * (case_trial.c): nested ops, two ops under one member, a whole member set and then
+ * changed. The runs must then build the bodies the files say, and the patch texts must
+ * be the files': a trial that changed what it shares would show in both. */
+#define TRIAL_FIXTURE                                                                              \
+    "{\"order_amount\": 10, \"billing_address\": {\"city\": \"Lund\", \"zip\": \"1\"},"            \
+    " \"order_lines\": [{\"name\": \"a\", \"quantity\": 1}, {\"name\": \"b\", \"quantity\": 2}]}"
+
+static const struct {
+    const char *variant;
+    const char *body; /* in SE: the fixture, the step's patch, the variant's */
+    const char *patch_text;
+} TRIALS[] = {
+    {"plain",
+     "{\"order_amount\":10,\"billing_address\":{\"city\":\"Malmo\",\"zip\":\"2\"},"
+     "\"order_lines\":[{\"name\":\"a\",\"quantity\":1},{\"name\":\"b\",\"quantity\":2}]}",
+     NULL},
+    {"nested",
+     "{\"order_amount\":10,\"billing_address\":{\"city\":\"Malmo\"},\"order_lines\":[{\"name\":"
+     "\"a\",\"quantity\":5},{\"name\":\"z\",\"quantity\":2},{\"name\":\"c\"}]}",
+     "[{\"op\":\"replace\",\"path\":\"/order_lines/0/quantity\",\"value\":5},{\"op\":\"replace\","
+     "\"path\":\"/order_lines/1/name\",\"value\":\"z\"},{\"op\":\"remove\",\"path\":\"/"
+     "billing_address/zip\"},{\"op\":\"add\",\"path\":\"/order_lines/"
+     "-\",\"value\":{\"name\":\"c\"}}]"},
+    {"whole_then_inside",
+     "{\"order_amount\":10,\"billing_address\":{\"city\":\"Malmo\",\"zip\":\"2\"},"
+     "\"order_lines\":[{\"name\":\"y\"}]}",
+     "[{\"op\":\"replace\",\"path\":\"/order_lines\",\"value\":[{\"name\":\"x\"}]},{\"op\":"
+     "\"replace\",\"path\":\"/order_lines/0/name\",\"value\":\"y\"}]"},
+    {"whole",
+     "{\"order_amount\":10,\"billing_address\":{\"city\":\"Malmo\",\"zip\":\"2\"},"
+     "\"order_lines\":[{\"name\":\"only\"}]}",
+     "[{\"op\":\"replace\",\"path\":\"/order_lines\",\"value\":[{\"name\":\"only\"}]}]"},
+};
+
+Test(case_run, variant_trials_at_load_change_nothing_they_share)
+{
+    char *tree = case_tree_new();
+    case_tree_write(tree, "fixtures/SE/lines.json", TRIAL_FIXTURE);
+    case_tree_write(tree, "fixtures/US/lines.json", TRIAL_FIXTURE);
+    case_tree_write(
+        tree, "trial.json",
+        "{\"suite\": \"trial\", \"title\": \"t\", \"cases\": [{\"id\": \"trial\", \"title\": \"t\","
+        " \"clauses\": [], \"markets\": [\"SE\", \"US\"], \"steps\": [{\"request\": {\"method\":"
+        " \"POST\", \"path\": \"/p\", \"body\": {\"fixture\": \"lines\", \"patch\": [{\"op\":"
+        " \"replace\", \"path\": \"/billing_address\", \"value\": {\"city\": \"Malmo\", \"zip\":"
+        " \"2\"}}]}}, \"expect\": {\"status\": 204}, \"variant_target\": true}],"
+        " \"variants\": [{\"id\": \"nested\", \"patch\": ["
+        "  {\"op\": \"replace\", \"path\": \"/order_lines/0/quantity\", \"value\": 5},"
+        "  {\"op\": \"replace\", \"path\": \"/order_lines/1/name\", \"value\": \"z\"},"
+        "  {\"op\": \"remove\", \"path\": \"/billing_address/zip\"},"
+        "  {\"op\": \"add\", \"path\": \"/order_lines/-\", \"value\": {\"name\": \"c\"}}]},"
+        " {\"id\": \"whole_then_inside\", \"patch\": ["
+        "  {\"op\": \"replace\", \"path\": \"/order_lines\", \"value\": [{\"name\": \"x\"}]},"
+        "  {\"op\": \"replace\", \"path\": \"/order_lines/0/name\", \"value\": \"y\"}]},"
+        " {\"id\": \"whole\", \"patch\": ["
+        "  {\"op\": \"replace\", \"path\": \"/order_lines\", \"value\": [{\"name\": \"only\"}]}]},"
+        " {\"id\": \"plain\"}]}]}");
+    char *diags = case_tree_load(tree, &set);
+    cr_assert_str_eq(diags, "");
+    free(diags);
+    for (size_t i = 0; i < sizeof TRIALS / sizeof TRIALS[0]; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "trial.%s", TRIALS[i].variant);
+        const case_test *t = find_test("SE", TARGET_MOCK, false, id);
+        if (TRIALS[i].patch_text)
+            cr_expect_str_eq(t->patch_text, TRIALS[i].patch_text, "%s", id);
+        else
+            cr_expect_null(t->patch_text, "%s", id);
+        case_env env = {"http://h", "SE", NULL, NULL, true, NULL, NULL, 0};
+        case_run *run = case_run_new(set, t, &env);
+        case_request req;
+        char err[512];
+        cr_assert_eq(case_run_next(run, &req, err, sizeof err), 1, "%s: %s", id, err);
+        cr_expect_eq(req.body_len, strlen(TRIALS[i].body), "%s", id);
+        cr_expect_str_eq(req.body, TRIALS[i].body, "%s", id);
+        case_run_free(run);
+    }
+    case_set_free(set);
+    set = NULL;
+    case_tree_free(tree);
+}

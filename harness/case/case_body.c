@@ -28,6 +28,47 @@ bool case_pointer_valid(const char *p)
     return true;
 }
 
+bool case_pointer_first_is(const char *ptr, const char *name)
+{
+    const char *p = ptr + 1;
+    for (; *p && *p != '/'; p++, name++) {
+        char ch = *p;
+        if (ch == '~') {
+            ch = p[1] == '1' ? '/' : '~';
+            p++;
+        }
+        if (*name != ch)
+            return false;
+    }
+    return *name == '\0';
+}
+
+/* Whether op, unless it is a "test", reaches the document's member name, or the whole
+ * document, through its path or its from. */
+static bool op_reaches(const cJSON *op, const char *name)
+{
+    const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
+    if (o && strcmp(o, "test") == 0)
+        return false;
+    const char *at[] = {
+        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path")),
+        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "from")),
+    };
+    for (int k = 0; k < 2; k++)
+        if (at[k] && (at[k][0] != '/' || case_pointer_first_is(at[k], name)))
+            return true;
+    return false;
+}
+
+/* Whether an op of patch reaches the document's member name (op_reaches). */
+static bool patch_reaches(const cJSON *patch, const char *name)
+{
+    for (const cJSON *op = patch ? patch->child : NULL; op; op = op->next)
+        if (op_reaches(op, name))
+            return true;
+    return false;
+}
+
 /* ---- picks ---- */
 
 /* Decodes the next reference token of a pointer into tok (malloc'd); returns the rest. */
@@ -165,8 +206,9 @@ static cJSON *member_parent(cJSON *doc, const char *ptr, char **key)
 }
 
 /* A "replace" of an object member, done in place so the member keeps its position
- * (cJSON_Utils removes and re-adds it at the end). Returns 0 done, 1 not handled. */
-static int replace_in_place(cJSON *doc, const cJSON *op)
+ * (cJSON_Utils removes and re-adds it at the end); with borrow, an array or object value
+ * is the op's own (a cJSON reference), not a copy. Returns 0 done, 1 not handled. */
+static int replace_in_place(cJSON *doc, const cJSON *op, bool borrow)
 {
     const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
     const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"));
@@ -178,7 +220,10 @@ static int replace_in_place(cJSON *doc, const cJSON *op)
     int rc = 1;
     if (!parent || !cJSON_GetObjectItemCaseSensitive(parent, key))
         goto out;
-    cJSON *copy = cJSON_Duplicate(value, 1);
+    cJSON *copy = !borrow || !(cJSON_IsArray(value) || cJSON_IsObject(value))
+                      ? cJSON_Duplicate(value, 1)
+                  : cJSON_IsArray(value) ? cJSON_CreateArrayReference(value->child)
+                                         : cJSON_CreateObjectReference(value->child);
     if (copy && cJSON_ReplaceItemInObjectCaseSensitive(parent, key, copy))
         rc = 0;
     else
@@ -202,9 +247,9 @@ static bool member_missing(cJSON *doc, const char *ptr)
     return missing;
 }
 
-static int apply_one(cJSON *doc, const cJSON *op)
+static int apply_one(cJSON *doc, const cJSON *op, bool borrow)
 {
-    if (replace_in_place(doc, op) == 0)
+    if (replace_in_place(doc, op, borrow) == 0)
         return 0;
     const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
     const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"));
@@ -227,7 +272,7 @@ int case_patch_apply(cJSON *doc, const cJSON *patch, char *err, size_t errlen)
 {
     size_t i = 0;
     for (const cJSON *op = patch ? patch->child : NULL; op; op = op->next, i++) {
-        int status = apply_one(doc, op);
+        int status = apply_one(doc, op, false);
         if (status) {
             snprintf(err, errlen, "patch[%zu] (%s %s): %s", i,
                      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op")),
@@ -343,14 +388,32 @@ int case_patch_check(case_lctx *c, const case_doc *doc, const cJSON *patch,
     return problems;
 }
 
-int case_patch_try(cJSON *target, const cJSON *patch, const cJSON **failed, size_t *at)
+/* Whether an op after op reaches the member that op's path starts with (or the whole
+ * document): then what op sets will be changed, and must be a copy. */
+static bool later_op_reaches(const cJSON *op)
+{
+    const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"));
+    char name[256];
+    size_t n = path && path[0] == '/' ? strcspn(path + 1, "/") : sizeof name;
+    /* an escaped (~) or long token is taken as reached: a copy is always safe */
+    if (n >= sizeof name || memchr(path + 1, '~', n))
+        return true;
+    memcpy(name, path + 1, n);
+    name[n] = '\0';
+    for (const cJSON *later = op->next; later; later = later->next)
+        if (op_reaches(later, name))
+            return true;
+    return false;
+}
+
+int case_patch_try(cJSON *target, const cJSON *patch, bool borrow, const cJSON **failed, size_t *at)
 {
     size_t i = 0;
     for (const cJSON *op = patch->child; op; op = op->next, i++) {
         const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
         if (o && strcmp(o, "test") == 0)
             continue;
-        int status = apply_one(target, op);
+        int status = apply_one(target, op, borrow && !later_op_reaches(op));
         if (status) {
             *failed = op;
             *at = i;
@@ -361,11 +424,11 @@ int case_patch_try(cJSON *target, const cJSON *patch, const cJSON **failed, size
 }
 
 int case_patch_trial(case_lctx *c, const case_doc *doc, const cJSON *patch, cJSON *target,
-                     const char *what)
+                     bool borrow, const char *what)
 {
     const cJSON *op = NULL;
     size_t i = 0;
-    int status = case_patch_try(target, patch, &op, &i);
+    int status = case_patch_try(target, patch, borrow, &op, &i);
     if (!status)
         return 0;
     const cJSON *path = cJSON_GetObjectItemCaseSensitive(op, "path");
@@ -375,22 +438,56 @@ int case_patch_trial(case_lctx *c, const case_doc *doc, const cJSON *patch, cJSO
     return 1;
 }
 
-cJSON *case_body_fixture_base(const case_market *m, const cJSON *body, char *err, size_t errlen)
+/* The fixture of market m that body names; NULL with err when there is none. */
+static const case_fixture *fixture_of(const case_market *m, const cJSON *body, char *err,
+                                      size_t errlen)
 {
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "fixture"));
     const case_fixture *f = name ? case_market_fixture(m, name) : NULL;
-    if (!f) {
+    if (!f)
         snprintf(err, errlen, "no fixture \"%s\" for market %s", name ? name : "?",
                  m ? m->code : "?");
-        return NULL;
+    return f;
+}
+
+/* The members of the object fixture in a new object: each member that patch reaches is a
+ * copy; every other array or object borrows the fixture's (a cJSON reference), and each
+ * key is the fixture's (a constant key). NULL on OOM. */
+static cJSON *borrow_members(const cJSON *fixture, const cJSON *patch)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (const cJSON *e = fixture->child; o && e; e = e->next) {
+        cJSON *m;
+        if (cJSON_IsArray(e) && !patch_reaches(patch, e->string))
+            m = cJSON_CreateArrayReference(e->child);
+        else if (cJSON_IsObject(e) && !patch_reaches(patch, e->string))
+            m = cJSON_CreateObjectReference(e->child);
+        else
+            m = cJSON_Duplicate(e, 1);
+        if (!m || !cJSON_AddItemToObjectCS(o, e->string, m)) {
+            cJSON_Delete(m);
+            cJSON_Delete(o);
+            o = NULL;
+        }
     }
+    return o;
+}
+
+cJSON *case_body_fixture_base(const case_market *m, const cJSON *body, const cJSON *reach,
+                              char *err, size_t errlen)
+{
+    const case_fixture *f = fixture_of(m, body, err, errlen);
+    if (!f)
+        return NULL;
     const cJSON *picks = cJSON_GetObjectItemCaseSensitive(body, "pick");
     if (picks)
         return pick(f->json, picks, err, errlen);
-    cJSON *copy = cJSON_Duplicate(f->json, 1);
-    if (!copy)
+    cJSON *base = reach && cJSON_IsObject(f->json) && !patch_reaches(reach, "")
+                      ? borrow_members(f->json, reach)
+                      : cJSON_Duplicate(f->json, 1);
+    if (!base)
         snprintf(err, errlen, "out of memory");
-    return copy;
+    return base;
 }
 
 /* Checks {"generate": {"bytes": N}}; returns the number of problems. */
@@ -460,9 +557,9 @@ static int check_fixture_in_market(case_lctx *c, const case_doc *doc, const cJSO
         cJSON_Delete(one);
     }
     problems += bad_picks;
-    if (bad_picks)
-        return problems;
-    cJSON *base = case_body_fixture_base(m, body, err, sizeof err);
+    if (bad_picks || (!patch && !picks))
+        return problems; /* nothing more to try: the body is the fixture as it is */
+    cJSON *base = case_body_fixture_base(m, body, patch, err, sizeof err);
     if (!base) {
         case_err(c, doc, picks ? picks : fixture, false, "%s (market %s)", err, m->code);
         return problems + 1;
@@ -470,7 +567,7 @@ static int check_fixture_in_market(case_lctx *c, const case_doc *doc, const cJSO
     if (patch) {
         char what[128];
         snprintf(what, sizeof what, "fixtures/%s/%s.json", m->code, name);
-        problems += case_patch_trial(c, doc, patch, base, what);
+        problems += case_patch_trial(c, doc, patch, base, true, what);
     }
     cJSON_Delete(base);
     return problems;
@@ -626,10 +723,14 @@ cJSON *case_body_json(const case_vars_ctx *v, const case_market *m, const cJSON 
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(body, "inline");
     if (x)
         return case_vars_subst_json(v, x, err, errlen);
-    base = case_body_fixture_base(m, body, err, errlen);
-    if (!base)
+    /* the substitution makes a new tree: a fixture without picks needs no copy first */
+    const case_fixture *f = fixture_of(m, body, err, errlen);
+    if (!f)
         return NULL;
-    json = case_vars_subst_json(v, base, err, errlen);
+    const cJSON *picks = cJSON_GetObjectItemCaseSensitive(body, "pick");
+    if (picks && !(base = pick(f->json, picks, err, errlen)))
+        return NULL;
+    json = case_vars_subst_json(v, picks ? base : f->json, err, errlen);
     cJSON_Delete(base);
     if (!json)
         return NULL;

@@ -57,22 +57,6 @@ static int by_address(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Whether member name equals the first reference token of ptr ("/tok..."), decoded. */
-static bool first_token_is(const char *ptr, const char *name)
-{
-    const char *p = ptr + 1;
-    for (; *p && *p != '/'; p++, name++) {
-        char ch = *p;
-        if (ch == '~') {
-            ch = p[1] == '1' ? '/' : '~';
-            p++;
-        }
-        if (*name != ch)
-            return false;
-    }
-    return *name == '\0';
-}
-
 /* Puts repl where member is in parent's list and takes member out (prev NULL marks it
  * out: a listed member's prev is never NULL). */
 static void swap_member(cJSON *parent, cJSON *member, cJSON *repl)
@@ -93,7 +77,7 @@ static void swap_member(cJSON *parent, cJSON *member, cJSON *repl)
 /* Whether ptr is "/name" for the member name (a single reference token, decoded). */
 static bool names_member(const char *ptr, const char *name)
 {
-    return ptr && ptr[0] == '/' && !strchr(ptr + 1, '/') && first_token_is(ptr, name);
+    return ptr && ptr[0] == '/' && !strchr(ptr + 1, '/') && case_pointer_first_is(ptr, name);
 }
 
 /* Swaps each member of base that the step's patch set ("add" or "replace" of a whole
@@ -136,11 +120,11 @@ static int trial_base_build(trial_base *b, const cJSON *body, const case_market 
     *b = (trial_base){.market = m};
     if (m) {
         char err[256];
-        b->json = case_body_fixture_base(m, body, err, sizeof err);
         const cJSON *step_patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
+        b->json = case_body_fixture_base(m, body, step_patch, err, sizeof err);
         const cJSON *op = NULL;
         size_t at = 0;
-        if (b->json && step_patch && case_patch_try(b->json, step_patch, &op, &at) != 0) {
+        if (b->json && step_patch && case_patch_try(b->json, step_patch, true, &op, &at) != 0) {
             cJSON_Delete(b->json);
             b->json = NULL;
         }
@@ -211,19 +195,111 @@ static bool reaches_members_only(const cJSON *patch)
     return true;
 }
 
-/* Swaps every member of b that ptr's first token names for a copy; returns 0, or -1 on
- * OOM. */
+/* An array or object borrowed (a cJSON reference to its items), or a copy of a scalar;
+ * NULL on OOM. */
+static cJSON *borrow(const cJSON *item)
+{
+    if (cJSON_IsArray(item))
+        return cJSON_CreateArrayReference(item->child);
+    if (cJSON_IsObject(item))
+        return cJSON_CreateObjectReference(item->child);
+    return cJSON_Duplicate(item, 1);
+}
+
+/* ptr past its first reference token: "" or "/...". */
+static const char *past_first_token(const char *ptr)
+{
+    const char *rest = strchr(ptr + 1, '/');
+    return rest ? rest : ptr + strlen(ptr);
+}
+
+/* Whether child, the k-th item of container, is the one the first token of ptr names. */
+static bool token_names(const cJSON *container, const cJSON *child, size_t k, const char *ptr)
+{
+    if (cJSON_IsObject(container))
+        return child->string && case_pointer_first_is(ptr, child->string);
+    char *end;
+    unsigned long index = strtoul(ptr + 1, &end, 10);
+    return ptr[1] >= '0' && ptr[1] <= '9' && end == past_first_token(ptr) && index == k;
+}
+
+/* Gives item the key of the item it copies, as a constant (never freed): the original
+ * outlives the copy. */
+static void key_from(cJSON *item, const char *key)
+{
+    if (item->string && !(item->type & cJSON_StringIsConst))
+        cJSON_free(item->string); /* cJSON_Duplicate's copy of it */
+    item->string = (char *)key;
+    item->type |= cJSON_StringIsConst;
+}
+
+/* A copy of item that owns the containers on the way down ptr (the rest of a JSON
+ * Pointer below item, "" at its end) and borrows everything else: an op at ptr changes
+ * the container its last token is in, which is the copy's; the rest stays shared. Keys
+ * are the original's. NULL on OOM. */
+static cJSON *copy_along(const cJSON *item, const char *ptr)
+{
+    if (!*ptr || !(cJSON_IsArray(item) || cJSON_IsObject(item)))
+        return borrow(item);
+    cJSON *copy = cJSON_IsArray(item) ? cJSON_CreateArray() : cJSON_CreateObject();
+    size_t k = 0;
+    for (const cJSON *e = item->child; copy && e; e = e->next, k++) {
+        cJSON *c = token_names(item, e, k, ptr) ? copy_along(e, past_first_token(ptr)) : borrow(e);
+        if (!c || !(cJSON_IsArray(item) ? cJSON_AddItemToArray(copy, c)
+                                        : cJSON_AddItemToObjectCS(copy, e->string, c))) {
+            cJSON_Delete(c);
+            cJSON_Delete(copy);
+            return NULL;
+        }
+    }
+    return copy;
+}
+
+/* Makes the containers on the way down ptr inside item (a copy made by copy_along) the
+ * copy's own too: a borrowed one on the way is swapped for a copy along ptr. Returns 0,
+ * or -1 on OOM. */
+static int own_along(cJSON *item, const char *ptr)
+{
+    if (!*ptr)
+        return 0;
+    size_t k = 0;
+    for (cJSON *e = item->child; e; e = e->next, k++) {
+        if (!token_names(item, e, k, ptr) || !(cJSON_IsArray(e) || cJSON_IsObject(e)))
+            continue;
+        if (!(e->type & cJSON_IsReference))
+            return own_along(e, past_first_token(ptr));
+        cJSON *copy = copy_along(e, past_first_token(ptr));
+        if (!copy)
+            return -1;
+        key_from(copy, e->string);
+        cJSON_ReplaceItemViaPointer(item, e, copy); /* frees the reference, not its items */
+        return 0;
+    }
+    return 0;
+}
+
+/* Makes what ptr reaches in b the trial's own: a member of b it names is swapped for a
+ * copy along ptr (copy_along), or, swapped already by an earlier op, made owned along ptr
+ * too. The members of the base are never changed. Returns 0, or -1 on OOM. */
 static int copy_on_write(trial_base *b, const char *ptr)
 {
     for (size_t i = 0; i < b->n_members; i++) {
         cJSON *m = b->members[i];
         /* a member without a key (cJSON's replace when its key copy ran out of memory)
          * is reached by no path */
-        if (!m->prev || !m->string || !first_token_is(ptr, m->string))
+        if (!m->string || !case_pointer_first_is(ptr, m->string))
             continue;
-        cJSON *copy = cJSON_Duplicate(m, 1);
+        if (!m->prev) {
+            /* its copy is in the list under the same key */
+            for (cJSON *e = b->json->child; e; e = e->next)
+                if (e->string == m->string && own_along(e, past_first_token(ptr)) != 0)
+                    return -1;
+            continue;
+        }
+        cJSON *copy = copy_along(m, past_first_token(ptr));
         if (!copy)
             return -1;
+        key_from(copy, m->string);
         swap_member(b->json, m, copy);
     }
     return 0;
@@ -269,7 +345,7 @@ static int trial_in_place(case_lctx *c, const case_doc *doc, const cJSON *patch,
             goto out;
         }
     }
-    problems = case_patch_trial(c, doc, patch, b->json, what);
+    problems = case_patch_trial(c, doc, patch, b->json, true, what);
 out:
     trial_restore(b);
     return problems;
@@ -284,7 +360,7 @@ static int trial_on_copy(case_lctx *c, const case_doc *doc, const cJSON *patch, 
         case_oom(c);
         return 1;
     }
-    int problems = case_patch_trial(c, doc, patch, copy, what);
+    int problems = case_patch_trial(c, doc, patch, copy, true, what);
     cJSON_Delete(copy);
     return problems;
 }
@@ -295,15 +371,16 @@ static int trial_from_scratch(case_lctx *c, const case_doc *doc, const cJSON *bo
                               const cJSON *patch, const case_market *m, const char *what)
 {
     char err[256];
-    cJSON *base = case_body_fixture_base(m, body, err, sizeof err);
+    cJSON *base = case_body_fixture_base(m, body, NULL, err, sizeof err);
     if (!base) {
         case_err(c, doc, patch, true, "%s (market %s)", err, m->code);
         return 1;
     }
     const cJSON *step_patch = cJSON_GetObjectItemCaseSensitive(body, "patch");
     int problems = 0;
-    if (!step_patch || case_patch_trial(c, doc, step_patch, base, what) == 0)
-        problems = case_patch_trial(c, doc, patch, base, what);
+    /* no borrowing: the variant's patch may change what the step's sets */
+    if (!step_patch || case_patch_trial(c, doc, step_patch, base, false, what) == 0)
+        problems = case_patch_trial(c, doc, patch, base, false, what);
     cJSON_Delete(base);
     return problems;
 }
