@@ -79,6 +79,17 @@ const char *case_set_text(case_set *set, const char *a, const char *b, const cha
     return r;
 }
 
+const char *case_set_intern(case_set *set, const char *s)
+{
+    for (size_t i = 0; i < set->n_interned; i++)
+        if (strcmp(set->interned[i], s) == 0)
+            return set->interned[i];
+    const char *copy = case_set_text(set, s, NULL, NULL, NULL);
+    if (copy && set->n_interned < CASE_SET_INTERNED)
+        set->interned[set->n_interned++] = copy;
+    return copy;
+}
+
 const char *case_set_text_json(case_set *set, const cJSON *json)
 {
     for (int fresh = 0; fresh < 2; fresh++) {
@@ -106,6 +117,7 @@ void case_set_free_owned(case_set *set)
     set->n_owned = set->cap_owned = 0;
     set->text_at = NULL;
     set->text_left = 0;
+    set->n_interned = 0;
 }
 
 const case_market *case_set_market(const case_set *set, const char *code)

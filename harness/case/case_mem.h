@@ -27,6 +27,10 @@ char *case_set_printf(case_set *set, const char *fmt, ...) __attribute__((format
  * blocks; NULL on OOM. */
 const char *case_set_text(case_set *set, const char *a, const char *b, const char *c,
                           const char *d);
+/* s in the set's text blocks once: the same pointer for every later call with the same
+ * text, for the first CASE_SET_INTERNED distinct texts (a copy each after them). For the
+ * few texts tests repeat by the thousand (skip reasons); NULL on OOM. */
+const char *case_set_intern(case_set *set, const char *s);
 /* json as compact JSON (what cJSON_PrintUnformatted prints) in the set's text blocks;
  * NULL on OOM. */
 const char *case_set_text_json(case_set *set, const cJSON *json);

@@ -21,6 +21,7 @@
 #define CASE_MAX_SHOWN         200 /* bytes of a value shown in a failure text */
 #define CASE_MAX_CAPTURE_NAME  64  /* bytes of a variable name */
 #define CASE_MAX_CLOCK_ADVANCE (10L * 366 * 24 * 3600)
+#define CASE_SET_INTERNED      64 /* distinct texts a set shares (case_set_intern) */
 
 /* The four situations a test can meet a target in; skip reasons differ per situation. */
 enum { SIT_MOCK, SIT_PLAYGROUND, SIT_URL, SIT_URL_KPMOCK, SIT_COUNT };
@@ -114,6 +115,8 @@ struct case_set {
     size_t cap_tests; /* room in tests */
     char *text_at;    /* the current text block (case_mem.h) */
     size_t text_left;
+    const char *interned[CASE_SET_INTERNED]; /* case_set_intern's texts (case_mem.h) */
+    size_t n_interned;
     struct case_keep *keep;  /* what is made on demand after the load (case_keep.h) */
     bool oom;                /* an allocation of the set failed: the load that made it fails */
     char digest[SHA256_HEX]; /* of every document read (case_digest.h); "" until loaded */
