@@ -11,59 +11,72 @@ static void free_strings(char **v, size_t n)
     free(v);
 }
 
-/* A copy of n strings (NULLs read as ""), or NULL on OOM; n == 0 gives NULL too, so
- * *ok says which. */
-static char **copy_strings(const char *const *v, size_t n, bool *ok)
+/* The bytes of s with its NUL (NULL reads as ""). */
+static size_t text_size(const char *s)
 {
-    *ok = true;
-    if (n == 0)
-        return NULL;
-    char **out = calloc(n, sizeof *out);
-    for (size_t i = 0; out && i < n; i++)
-        if (!(out[i] = strdup(v[i] ? v[i] : ""))) {
-            free_strings(out, i);
-            out = NULL;
-        }
-    *ok = out != NULL;
-    return out;
+    return (s ? strlen(s) : 0) + 1;
+}
+
+/* Copies s (NULL reads as "") to *at and moves *at past it; returns the copy. */
+static char *put_text(char **at, const char *s)
+{
+    size_t n = text_size(s);
+    char *r = memcpy(*at, s ? s : "", n);
+    *at += n;
+    return r;
+}
+
+/* Frees the description of t, however it was made. */
+static void description_clear(test_result *t)
+{
+    if (t->described) {
+        free(t->described);
+    } else {
+        free(t->suite);
+        free(t->id);
+        free(t->title);
+        free(t->file);
+        free(t->market);
+        free_strings(t->clauses, t->n_clauses);
+        free_strings(t->tags, t->n_tags);
+    }
+    t->described = t->suite = t->id = t->title = t->file = t->market = NULL;
+    t->clauses = t->tags = NULL;
+    t->n_clauses = t->n_tags = 0;
 }
 
 int test_result_describe(test_result *t, const char *suite, const char *id, const char *title,
                          const char *file, int line, const char *const *clauses, size_t n_clauses,
                          const char *const *tags, size_t n_tags, const char *market)
 {
-    bool ok_c, ok_t;
-    char *s = strdup(suite ? suite : ""), *i = strdup(id ? id : ""),
-         *ti = strdup(title ? title : ""), *f = strdup(file ? file : ""),
-         *m = strdup(market ? market : "");
-    char **c = copy_strings(clauses, n_clauses, &ok_c), **tg = copy_strings(tags, n_tags, &ok_t);
-    if (!s || !i || !ti || !f || !m || !ok_c || !ok_t) {
-        free(f);
-        free(s);
-        free(i);
-        free(ti);
-        free(m);
-        free_strings(c, ok_c ? n_clauses : 0);
-        free_strings(tg, ok_t ? n_tags : 0);
+    /* the two lists of pointers first (malloc's alignment), then every text */
+    size_t size = (n_clauses + n_tags) * sizeof(char *) + text_size(suite) + text_size(id) +
+                  text_size(title) + text_size(file) + text_size(market);
+    for (size_t i = 0; i < n_clauses; i++)
+        size += text_size(clauses[i]);
+    for (size_t i = 0; i < n_tags; i++)
+        size += text_size(tags[i]);
+    char *block = malloc(size);
+    if (!block)
         return -1;
-    }
-    free(t->suite);
-    free(t->id);
-    free(t->title);
-    free(t->file);
-    free(t->market);
-    free_strings(t->clauses, t->n_clauses);
-    free_strings(t->tags, t->n_tags);
-    t->file = f;
-    t->line = line;
-    t->suite = s;
-    t->id = i;
-    t->title = ti;
-    t->market = m;
-    t->clauses = c;
+    description_clear(t);
+    char **lists = (char **)(void *)block;
+    char *at = block + (n_clauses + n_tags) * sizeof(char *);
+    t->described = block;
+    t->clauses = n_clauses ? lists : NULL;
     t->n_clauses = n_clauses;
-    t->tags = tg;
+    for (size_t i = 0; i < n_clauses; i++)
+        lists[i] = put_text(&at, clauses[i]);
+    t->tags = n_tags ? lists + n_clauses : NULL;
     t->n_tags = n_tags;
+    for (size_t i = 0; i < n_tags; i++)
+        lists[n_clauses + i] = put_text(&at, tags[i]);
+    t->suite = put_text(&at, suite);
+    t->id = put_text(&at, id);
+    t->title = put_text(&at, title);
+    t->file = put_text(&at, file);
+    t->market = put_text(&at, market);
+    t->line = line;
     return 0;
 }
 
@@ -83,16 +96,7 @@ void test_result_clear(test_result *t)
 {
     if (!t)
         return;
-    free(t->suite);
-    free(t->id);
-    free(t->title);
-    free(t->file);
-    free(t->market);
-    free_strings(t->clauses, t->n_clauses);
-    free_strings(t->tags, t->n_tags);
-    t->suite = t->id = t->title = t->file = t->market = NULL;
-    t->clauses = t->tags = NULL;
-    t->n_clauses = t->n_tags = 0;
+    description_clear(t);
     free(t->message);
     free(t->detail);
     free(t->patch);

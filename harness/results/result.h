@@ -57,7 +57,9 @@ typedef struct test_result {
     size_t n_clauses;
     char **tags;
     size_t n_tags;
-    char *market; /* market the test ran for */
+    char *market;    /* market the test ran for */
+    char *described; /* non-NULL: suite .. market above live in this one block (made by
+                        test_result_describe); NULL: each was allocated on its own */
     result_status status;
     double seconds;
     char *message; /* one line, redacted; NULL when passed */
@@ -111,8 +113,9 @@ typedef struct run_report {
     unsigned shard_k, shard_n; /* --shard K/N of this run; 0/0 = the whole plan */
 } run_report;
 
-/* Sets the description of a test (copies every string); returns 0, or -1 on OOM with
- * nothing changed. */
+/* Sets the description of a test (copies every string, all into one block: a run keeps
+ * the description of each of its tests to the end); returns 0, or -1 on OOM with nothing
+ * changed. */
 int test_result_describe(test_result *t, const char *suite, const char *id, const char *title,
                          const char *file, int line, const char *const *clauses, size_t n_clauses,
                          const char *const *tags, size_t n_tags, const char *market);
