@@ -75,54 +75,87 @@ static int make_parents(const char *path, char *err, size_t errlen)
     return 0;
 }
 
-int kfile_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
+int kfile_begin(kfile_atomic *f, const char *path, char *err, size_t errlen)
 {
+    *f = (kfile_atomic){.fd = -1};
     if (make_parents(path, err, errlen) < 0)
         return -1;
     size_t tmplen = strlen(path) + 16;
-    char *tmp = malloc(tmplen);
-    if (!tmp) {
+    f->path = strdup(path);
+    f->tmp = malloc(tmplen);
+    if (!f->path || !f->tmp) {
         snprintf(err, errlen, "out of memory");
-        return -1;
+        goto fail;
     }
-    snprintf(tmp, tmplen, "%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-        free(tmp);
-        return -1;
+    snprintf(f->tmp, tmplen, "%s.XXXXXX", path);
+    if ((f->fd = mkstemp(f->tmp)) < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", f->tmp, strerror(errno));
+        goto fail;
     }
+    return 0;
+fail:
+    free(f->path);
+    free(f->tmp);
+    *f = (kfile_atomic){.fd = -1};
+    return -1;
+}
+
+int kfile_put(kfile_atomic *f, const void *data, size_t len)
+{
     const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t n = write(fd, p, left);
+    while (len > 0 && !f->failed_errno) {
+        ssize_t n = write(f->fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-            goto fail;
+            f->failed_errno = errno;
+            break;
         }
         p += n;
-        left -= (size_t)n;
+        len -= (size_t)n;
     }
-    if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        goto fail;
+    return f->failed_errno ? -1 : 0;
+}
+
+void kfile_abandon(kfile_atomic *f)
+{
+    if (f->fd >= 0)
+        close(f->fd);
+    if (f->tmp)
+        unlink(f->tmp);
+    free(f->path);
+    free(f->tmp);
+    *f = (kfile_atomic){.fd = -1};
+}
+
+int kfile_commit(kfile_atomic *f, char *err, size_t errlen)
+{
+    if (f->failed_errno || fchmod(f->fd, 0644) < 0 || fsync(f->fd) < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", f->path,
+                 strerror(f->failed_errno ? f->failed_errno : errno));
+        kfile_abandon(f);
+        return -1;
     }
-    close(fd);
-    fd = -1;
-    if (rename(tmp, path) < 0) {
-        snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-        goto fail;
+    close(f->fd);
+    f->fd = -1;
+    if (rename(f->tmp, f->path) < 0) {
+        snprintf(err, errlen, "cannot rename %s to %s: %s", f->tmp, f->path, strerror(errno));
+        kfile_abandon(f);
+        return -1;
     }
-    free(tmp);
+    free(f->path);
+    free(f->tmp);
+    *f = (kfile_atomic){.fd = -1};
     return 0;
-fail:
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-    free(tmp);
-    return -1;
+}
+
+int kfile_write_atomic(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    kfile_atomic f;
+    if (kfile_begin(&f, path, err, errlen) < 0)
+        return -1;
+    kfile_put(&f, data, len); /* a failure is kfile_commit's to report */
+    return kfile_commit(&f, err, errlen);
 }
 
 int kfile_check_writable(const char *dir, char *err, size_t errlen)

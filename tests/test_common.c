@@ -3,9 +3,11 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -209,6 +211,84 @@ Test(kfile, a_failed_write_leaves_the_old_file_untouched)
     cr_assert_eq(kfile_write_atomic(err, "old", 3, err, sizeof err), 0);
     cr_assert_eq(kfile_write_atomic(path, "new", 3, err, sizeof err), -1);
     cr_assert(strstr(err, "cannot create"), "%s", err);
+    remove_dir(dir);
+}
+
+/* The names in dir: "" when it is empty, else "name;name;...". */
+static char *names_in(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "ls -A %s | tr '\\n' ';'", dir);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    char buf[512] = "";
+    size_t n = fread(buf, 1, sizeof buf - 1, p);
+    buf[n] = '\0';
+    pclose(p);
+    return strdup(buf);
+}
+
+Test(kfile, writes_in_steps_and_names_the_file_only_when_complete)
+{
+    char *dir = temp_dir();
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/new/page.html", dir);
+    kfile_atomic f;
+    cr_assert_eq(kfile_begin(&f, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(kfile_put(&f, "<p>", 3), 0);
+    cr_assert_eq(access(path, F_OK), -1, "the name appears only once the file is complete");
+    cr_assert_eq(kfile_put(&f, "one</p>", 7), 0);
+    cr_assert_eq(kfile_commit(&f, err, sizeof err), 0, "%s", err);
+    size_t len = 0;
+    char *data = kfile_read(path, 100, &len, err, sizeof err);
+    cr_assert_str_eq(data, "<p>one</p>");
+    free(data);
+    snprintf(err, sizeof err, "%s/new", dir);
+    char *names = names_in(err);
+    cr_expect_str_eq(names, "page.html;", "no temporary file is left");
+    free(names);
+
+    /* abandoned: the old file stays, the temporary goes */
+    cr_assert_eq(kfile_begin(&f, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(kfile_put(&f, "half", 4), 0);
+    kfile_abandon(&f);
+    kfile_abandon(&f); /* twice is harmless */
+    data = kfile_read(path, 100, &len, err, sizeof err);
+    cr_expect_str_eq(data, "<p>one</p>");
+    free(data);
+    snprintf(err, sizeof err, "%s/new", dir);
+    names = names_in(err);
+    cr_expect_str_eq(names, "page.html;");
+    free(names);
+    remove_dir(dir);
+}
+
+Test(kfile, a_write_that_fails_midway_is_reported_by_the_commit_and_leaves_nothing)
+{
+    char *dir = temp_dir();
+    char path[512], err[256];
+    snprintf(path, sizeof path, "%s/big.json", dir);
+    /* a file size limit: write fails with EFBIG (the disk-full case), not a signal */
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit lim = {.rlim_cur = 4096, .rlim_max = RLIM_INFINITY};
+    kfile_atomic f;
+    cr_assert_eq(kfile_begin(&f, path, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    char block[1024];
+    memset(block, 'x', sizeof block);
+    int failed_at = -1;
+    for (int i = 0; i < 8 && failed_at < 0; i++)
+        if (kfile_put(&f, block, sizeof block) < 0)
+            failed_at = i;
+    cr_expect_eq(failed_at, 4, "the fifth kilobyte is over the limit");
+    cr_expect_eq(kfile_put(&f, "more", 4), -1, "puts after a failure do nothing");
+    cr_expect_eq(kfile_commit(&f, err, sizeof err), -1);
+    lim.rlim_cur = RLIM_INFINITY;
+    setrlimit(RLIMIT_FSIZE, &lim);
+    cr_expect(strstr(err, "cannot write ") && strstr(err, "big.json: File too large"), "%s", err);
+    char *names = names_in(dir);
+    cr_expect_str_eq(names, "", "neither the file nor its temporary");
+    free(names);
     remove_dir(dir);
 }
 

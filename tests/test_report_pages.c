@@ -16,6 +16,7 @@
 #include "kbuf.h"
 #include "kfile.h"
 #include "report.h"
+#include "html.h"
 #include "report_html.h"
 #include "report_md.h"
 #include "report_sample.h"
@@ -346,4 +347,54 @@ Test(report_rebuild, gives_the_pages_the_run_wrote_from_its_folder_alone)
     char path[400];
     snprintf(path, sizeof path, "%s/junit.xml", out);
     cr_expect_neq(access(path, F_OK), 0, "only the pages for people are rebuilt");
+}
+
+/* A run of thousands of tests makes a page of megabytes, which html_report_write sends to
+ * the file as it renders: the file must be the page html_report_render makes in memory,
+ * byte for byte, and appear only complete. */
+Test(report_html, writes_a_page_of_megabytes_in_pieces_byte_for_byte)
+{
+    run_report run = every_outcome("mock", "2026-11-25T19:00:00Z", true);
+    size_t extra = 20000;
+    run.results = realloc(run.results, (run.count + extra) * sizeof *run.results);
+    cr_assert_not_null(run.results);
+    for (size_t i = 0; i < extra; i++) {
+        test_result *t = &run.results[run.count++];
+        *t = (test_result){.status = i % 2000 ? RESULT_PASS : RESULT_FAIL, .seconds = 0.001};
+        char id[64];
+        snprintf(id, sizeof id, "bulk.case_%05zu <&>", i);
+        const char *clauses[] = {"update.ok"};
+        cr_assert_eq(test_result_describe(t, "bulk", id, "A \"bulk\" test", "cases/bulk.json",
+                                          (int)i, clauses, 1, NULL, 0, i % 2 ? "SE" : "US"),
+                     0);
+        if (t->status == RESULT_FAIL) {
+            t->message = strdup("status: expected 204, got 400");
+            t->detail = strdup("step 1 \"update\": status: expected 204, got 400\n" CURRENCY);
+        }
+    }
+    char *page = render(&run, html_report_render);
+    size_t page_len = strlen(page);
+    cr_assert_gt(page_len, 32 * HTML_DRAIN_BYTES, "the page spans many drains: %zu bytes",
+                 page_len);
+
+    char dir[256], path[300], err[512];
+    cr_assert_not_null(test_tmp_dir(dir, sizeof dir, "kpct-page"));
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    coverage *cov = NULL;
+    cr_assert_eq(coverage_compute(&run, &cov), 0);
+    cr_assert_eq(html_report_write(&run, cov, path, err, sizeof err), 0, "%s", err);
+    size_t len = 0;
+    char *file = kfile_read(path, 1u << 26, &len, err, sizeof err);
+    cr_assert_not_null(file, "%s", err);
+    cr_expect_eq(len, page_len);
+    cr_expect(len == page_len && memcmp(file, page, len) == 0, "the file is the page");
+    free(file);
+
+    /* a folder that cannot be made: the reason, and no file */
+    snprintf(path, sizeof path, "%s/report.html/inside.html", dir);
+    cr_expect_eq(html_report_write(&run, cov, path, err, sizeof err), -1);
+    cr_expect(strstr(err, "cannot create"), "%s", err);
+    coverage_free(cov);
+    free(page);
+    run_report_free(&run);
 }

@@ -7,10 +7,18 @@
 #include "report_assets.h"
 #include "xml.h"
 
+/* Hands what out holds to the drain once it is HTML_DRAIN_BYTES or more. */
+static void settle(html *h)
+{
+    if (!h->full && h->drain && h->out->len >= HTML_DRAIN_BYTES && h->drain(h->ctx, h->out) != 0)
+        h->full = true;
+}
+
 void html_put(html *h, const char *markup)
 {
     if (!h->full && kbuf_puts(h->out, markup) < 0)
         h->full = true;
+    settle(h);
 }
 
 void html_putf(html *h, const char *fmt, ...)
@@ -20,6 +28,7 @@ void html_putf(html *h, const char *fmt, ...)
     if (!h->full && kbuf_vprintf(h->out, fmt, ap) < 0)
         h->full = true;
     va_end(ap);
+    settle(h);
 }
 
 void html_text_cut(html *h, const char *s, size_t max)
@@ -27,6 +36,7 @@ void html_text_cut(html *h, const char *s, size_t max)
     size_t n = s ? strlen(s) : 0;
     if (!h->full && s && xml_escape(h->out, s, n < max ? n : max, XML_TEXT) < 0)
         h->full = true;
+    settle(h);
 }
 
 void html_text(html *h, const char *s)
@@ -38,6 +48,7 @@ void html_attr(html *h, const char *s)
 {
     if (!h->full && s && xml_escape_str(h->out, s, XML_ATTR | XML_ONE_LINE) < 0)
         h->full = true;
+    settle(h);
 }
 
 void html_head(html *h, const char *title)

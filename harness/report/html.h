@@ -11,9 +11,16 @@
 
 #include "kbuf.h"
 
+#define HTML_DRAIN_BYTES (64u << 10) /* what a draining writer holds before it drains */
+
 typedef struct html {
     kbuf *out;
-    bool full; /* an append hit out's ceiling (or memory ran out): the page is not usable */
+    bool full; /* an append hit out's ceiling (or memory ran out), or a drain failed: the page
+                  is not usable */
+    /* NULL, or called once out holds HTML_DRAIN_BYTES, to take them (and reset out):
+     * returns 0, or -1 to end the page (full) */
+    int (*drain)(void *ctx, kbuf *out);
+    void *ctx;
 } html;
 
 /* Appends raw markup. */

@@ -524,9 +524,11 @@ static void listed(html *h, const run_report *run)
     html_put(h, "</section>\n");
 }
 
-int html_report_render(const run_report *run, const coverage *cov, kbuf *out)
+/* Renders the page into out, which drain (NULL: none) empties as it fills. */
+static int render(const run_report *run, const coverage *cov, kbuf *out,
+                  int (*drain)(void *ctx, kbuf *out), void *ctx)
 {
-    html h = {.out = out};
+    html h = {.out = out, .drain = drain, .ctx = ctx};
     header(&h, run, cov);
     run_facts(&h, run);
     market_totals(&h, run, cov);
@@ -541,17 +543,56 @@ int html_report_render(const run_report *run, const coverage *cov, kbuf *out)
     return h.full ? -1 : 0;
 }
 
+int html_report_render(const run_report *run, const coverage *cov, kbuf *out)
+{
+    return render(run, cov, out, NULL, NULL);
+}
+
+/* The page's file as it is written: a run of thousands of tests makes a page of
+ * megabytes, which goes to the file as it is rendered rather than first into memory. */
+typedef struct page_file {
+    kfile_atomic file;
+    size_t written;
+    bool over; /* the page passed HTML_REPORT_MAX_BYTES */
+} page_file;
+
+static int page_drain(void *ctx, kbuf *out)
+{
+    page_file *p = ctx;
+    if (out->len > HTML_REPORT_MAX_BYTES - p->written) {
+        p->over = true;
+        return -1;
+    }
+    if (kfile_put(&p->file, out->data, out->len) < 0)
+        return -1;
+    p->written += out->len;
+    kbuf_reset(out);
+    return 0;
+}
+
 int html_report_write(const run_report *run, const coverage *cov, const char *path, char *err,
                       size_t errlen)
 {
+    page_file p = {0};
     kbuf out;
-    int rc = -1;
+    if (kfile_begin(&p.file, path, err, errlen) < 0)
+        return -1;
+    /* a drain leaves under HTML_DRAIN_BYTES, and one append is bounded (a story is cut at
+     * HTML_REPORT_STORY_MAX): out never holds more than its ceiling */
     kbuf_init(&out, HTML_REPORT_MAX_BYTES);
-    if (html_report_render(run, cov, &out) < 0)
-        snprintf(err, errlen, "%s: the page exceeds its %u-byte bound or memory ran out", path,
+    int rc = render(run, cov, &out, page_drain, &p);
+    if (rc == 0 && out.len)
+        rc = page_drain(&p, &out);
+    kbuf_free(&out);
+    if (rc == 0)
+        return kfile_commit(&p.file, err, errlen); /* also says why a write failed */
+    if (p.file.failed_errno)
+        return kfile_commit(&p.file, err, errlen);
+    kfile_abandon(&p.file);
+    if (p.over)
+        snprintf(err, errlen, "%s: the page exceeds its %u-byte bound", path,
                  HTML_REPORT_MAX_BYTES);
     else
-        rc = kfile_write_atomic(path, out.data, out.len, err, errlen);
-    kbuf_free(&out);
-    return rc;
+        snprintf(err, errlen, "%s: out of memory rendering the page", path);
+    return -1;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "kbuf.h"
+#include "kfile.h"
 #include "report_json.h"
 #include "report_junit.h"
 
@@ -133,21 +134,28 @@ int report_stream_add(report_stream *s, const run_report *run, size_t i)
 
 /* The report being assembled: its temporary file and the bytes not yet written to it. */
 typedef struct assembly {
-    int fd;
+    kfile_atomic file;
     body *from;
     kbuf out;
     int failed_errno; /* a write or read failed; 0 = none */
 } assembly;
+
+/* Writes n bytes to the report; returns 0, or -1 (the reason kept in failed_errno). */
+static int assembly_put(assembly *a, const char *p, size_t n)
+{
+    if (kfile_put(&a->file, p, n) == 0)
+        return 0;
+    a->failed_errno = a->file.failed_errno;
+    return -1;
+}
 
 static int drain(void *ctx, kbuf *out)
 {
     assembly *a = ctx;
     if (out->len < STREAM_DRAIN)
         return 0;
-    if (write_all(a->fd, out->data, out->len) < 0) {
-        a->failed_errno = errno;
+    if (assembly_put(a, out->data, out->len) < 0)
         return -1;
-    }
     kbuf_reset(out);
     return 0;
 }
@@ -158,10 +166,8 @@ static int copy_piece(void *ctx, const run_report *run, size_t i, kbuf *out)
     assembly *a = ctx;
     char chunk[STREAM_DRAIN];
     (void)run;
-    if (write_all(a->fd, out->data ? out->data : "", out->len) < 0) {
-        a->failed_errno = errno;
+    if (assembly_put(a, out->data ? out->data : "", out->len) < 0)
         return -1;
-    }
     kbuf_reset(out);
     const piece *p = &a->from->pieces[i];
     for (size_t done = 0; done < p->len;) {
@@ -169,52 +175,40 @@ static int copy_piece(void *ctx, const run_report *run, size_t i, kbuf *out)
         ssize_t r = pread(a->from->fd, chunk, want, p->off + (off_t)done);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0 || write_all(a->fd, chunk, (size_t)r) < 0) {
+        if (r <= 0) {
             a->failed_errno = r == 0 ? EIO : errno;
             return -1;
         }
+        if (assembly_put(a, chunk, (size_t)r) < 0)
+            return -1;
         done += (size_t)r;
     }
     return 0;
 }
 
 /* Creates path's temporary file for the assembly; returns 0, or -1 with a reason. */
-static int assembly_open(assembly *a, body *from, const char *path, char *tmp, size_t tmplen,
-                         char *err, size_t errlen)
+static int assembly_open(assembly *a, body *from, const char *path, char *err, size_t errlen)
 {
     a->from = from;
     a->failed_errno = 0;
     kbuf_init(&a->out, 1u << 30);
-    if (snprintf(tmp, tmplen, "%s.XXXXXX", path) >= (int)tmplen) {
-        snprintf(err, errlen, "%s: path longer than %zu bytes", path, tmplen);
-        return -1;
-    }
-    if ((a->fd = mkstemp(tmp)) < 0) {
-        snprintf(err, errlen, "cannot create a temporary file for %s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return kfile_begin(&a->file, path, err, errlen);
 }
 
 /* Writes what is left, makes the file durable and renames it to path; on failure
  * (ok false: the assembly itself failed, the reason already in err) removes it. */
-static int assembly_close(assembly *a, bool ok, const char *tmp, const char *path, char *err,
-                          size_t errlen)
+static int assembly_close(assembly *a, bool ok, char *err, size_t errlen)
 {
-    if (ok && (write_all(a->fd, a->out.data ? a->out.data : "", a->out.len) < 0 ||
-               fchmod(a->fd, 0644) < 0 || fsync(a->fd) < 0)) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        ok = false;
+    int rc = -1;
+    if (ok) {
+        /* a failure to write the rest is kfile_commit's to report */
+        assembly_put(a, a->out.data ? a->out.data : "", a->out.len);
+        rc = kfile_commit(&a->file, err, errlen);
+    } else {
+        kfile_abandon(&a->file);
     }
-    close(a->fd);
     kbuf_free(&a->out);
-    if (ok && rename(tmp, path) < 0) {
-        snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-        ok = false;
-    }
-    if (!ok)
-        unlink(tmp);
-    return ok ? 0 : -1;
+    return rc;
 }
 
 /* Writes the tests the run settled without the stream (a preflight that stopped the run);
@@ -234,23 +228,20 @@ static int add_missing(report_stream *s, const run_report *run, char *err, size_
 int report_stream_finish_junit(report_stream *s, const run_report *run, const char *path, char *err,
                                size_t errlen)
 {
-    char tmp[STREAM_MAX_PATH + 16];
     assembly a;
-    if (add_missing(s, run, err, errlen) < 0 ||
-        assembly_open(&a, &s->junit, path, tmp, sizeof tmp, err, errlen) < 0)
+    if (add_missing(s, run, err, errlen) < 0 || assembly_open(&a, &s->junit, path, err, errlen) < 0)
         return -1;
     junit_source src = {.testcase = copy_piece, .drain = drain, .ctx = &a};
     bool ok = junit_render_with(run, &src, &a.out) == 0;
     if (!ok)
         snprintf(err, errlen, "cannot write %s: %s", path,
                  a.failed_errno ? strerror(a.failed_errno) : "out of memory");
-    return assembly_close(&a, ok, tmp, path, err, errlen);
+    return assembly_close(&a, ok, err, errlen);
 }
 
 int report_stream_finish_json(report_stream *s, const run_report *run, const char *path, char *err,
                               size_t errlen)
 {
-    char tmp[STREAM_MAX_PATH + 16];
     char *head = NULL, *tail = NULL;
     assembly a;
     if (add_missing(s, run, err, errlen) < 0)
@@ -259,7 +250,7 @@ int report_stream_finish_json(report_stream *s, const run_report *run, const cha
         snprintf(err, errlen, "out of memory building %s", path);
         return -1;
     }
-    if (assembly_open(&a, &s->json, path, tmp, sizeof tmp, err, errlen) < 0) {
+    if (assembly_open(&a, &s->json, path, err, errlen) < 0) {
         free(head);
         free(tail);
         return -1;
@@ -273,7 +264,7 @@ int report_stream_finish_json(report_stream *s, const run_report *run, const cha
                  a.failed_errno ? strerror(a.failed_errno) : "out of memory");
     free(head);
     free(tail);
-    return assembly_close(&a, ok, tmp, path, err, errlen);
+    return assembly_close(&a, ok, err, errlen);
 }
 
 static void body_close(body *b)
