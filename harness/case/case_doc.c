@@ -148,6 +148,7 @@ const case_doc *case_doc_parse(case_lctx *c, const char *path, const char *text,
         report_syntax(c, path, text, len, end);
         return NULL;
     }
+    d.bytes = len;
     d.pos = jsonpos_build(text, len, d.root);
     d.path = strdup(path);
     if (!d.pos || !d.path || sha256_hex(text, len, d.sha256) < 0) {

@@ -127,13 +127,17 @@ out:
     return rc;
 }
 
-/* Adds doc (a tree, no hold) to the idle list, dropping the oldest beyond the bound.
- * Under the lock. */
+/* Adds doc (a tree, no hold) to the idle list, then drops the oldest idle documents
+ * while they are too many or too big, all but doc. Under the lock. */
 static void idle_push(const case_set *set, case_doc *doc)
 {
     struct case_keep *k = set->keep;
     k->idle[k->n_idle++] = doc;
-    if (k->n_idle > CASE_KEEP_IDLE) {
+    size_t bytes = 0;
+    for (size_t i = 0; i < k->n_idle; i++)
+        bytes += k->idle[i]->bytes;
+    while (k->n_idle > 1 && (k->n_idle > CASE_KEEP_IDLE || bytes > CASE_KEEP_IDLE_BYTES)) {
+        bytes -= k->idle[0]->bytes;
         drop(set, k->idle[0]);
         memmove(k->idle, k->idle + 1, --k->n_idle * sizeof *k->idle);
     }

@@ -2,8 +2,8 @@
  * memory is its tests' facts and not its documents.
  * Suite documents keep their JSON tree only while used. A
  * suite file is read, checked and expanded into tests once, at load; then its tree is
- * dropped, except for the CASE_KEEP_IDLE documents used last, and read back from its file
- * when a test of it starts. The bytes read back must be the bytes loaded (their SHA-256 is
+ * dropped, except for the few documents used last, and read back from its file when a
+ * test of it starts. The bytes read back must be the bytes loaded (their SHA-256 is
  * the one in the set's digest), so a run never runs a case it did not check. The tests in
  * flight hold a few documents, whatever the size of the folder. Fixtures, market facts,
  * the catalog and documents parsed from memory (case_suite_parse) are never dropped.
@@ -20,15 +20,19 @@
 
 #include "case_model.h"
 
-#define CASE_KEEP_IDLE 4 /* documents no test holds that keep their tree, the last used */
+/* Documents no test holds keep their tree while there are at most CASE_KEEP_IDLE of them
+ * and their texts total at most CASE_KEEP_IDLE_BYTES (a tree is about 10x its text); the
+ * last one released keeps it in any case, the others go oldest first. */
+#define CASE_KEEP_IDLE       4
+#define CASE_KEEP_IDLE_BYTES (256u << 10)
 
 /* Gives set its keeper (every set has one); returns 0, or -1 on OOM (set->oom marked). */
 int case_keep_init(case_set *set);
 /* Frees the keeper and what it made; accepts a set without one. */
 void case_keep_free(case_set *set);
 /* Marks doc, a suite document just checked and expanded whose cases are
- * set->cases[first_case .. + n_cases), as one whose tree may go: it goes when more than
- * CASE_KEEP_IDLE documents are idle. */
+ * set->cases[first_case .. + n_cases), as one whose tree may go: it goes when other
+ * documents were used since (CASE_KEEP_IDLE, CASE_KEEP_IDLE_BYTES). */
 void case_keep_loaded(case_set *set, case_doc *doc, size_t first_case, size_t n_cases);
 /* Holds the document of def, so that def's trees (its json, its steps' members, its
  * variants) are there until case_keep_release: reads it back first when it was dropped.

@@ -37,6 +37,7 @@ typedef struct case_doc {
     cJSON *root;
     jsonpos *pos;
     char sha256[SHA256_HEX]; /* of the bytes read, for the set's digest (case_digest.h) */
+    size_t bytes;            /* of the text read */
     bool droppable;          /* a loaded suite file: root may be dropped and read back */
     unsigned holds;          /* running tests (and walks) that use root */
     size_t first_case;       /* its cases are set->cases[first_case .. + n_cases) */
