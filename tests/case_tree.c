@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "case_tree.h"
 
+#include <criterion/criterion.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,4 +124,19 @@ char *case_tree_load(const char *root, case_set **out)
         case_set_free(set);
     char *s = kbuf_steal(&b);
     return s ? s : strdup("");
+}
+
+const case_test *case_tree_test(const case_set *set, const case_filter *f, const char *id)
+{
+    const case_test **list = NULL;
+    size_t n = 0;
+    char err[256];
+    cr_assert_eq(case_set_select(set, f, &list, &n, err, sizeof err), 0, "%s", err);
+    const case_test *t = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i]->id, id) == 0)
+            t = list[i];
+    free(list);
+    cr_assert(t, "no test %s", id);
+    return t;
 }

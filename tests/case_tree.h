@@ -19,4 +19,7 @@ void case_tree_free(char *root);
  * to root), "" when the load succeeded; *set gets the set when non-NULL and loaded. */
 char *case_tree_load(const char *root, case_set **set);
 
+/* The test called id among those f selects from set; aborts the test when there is none. */
+const case_test *case_tree_test(const case_set *set, const case_filter *f, const char *id);
+
 #endif

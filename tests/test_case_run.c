@@ -66,17 +66,7 @@ static const case_test *find_test(const char *market, case_target_kind target, b
                                   const char *id)
 {
     case_filter f = {.market = market, .target = target, .target_is_kpmock = kpmock};
-    const case_test **list = NULL;
-    size_t n = 0;
-    char err[256];
-    cr_assert_eq(case_set_select(set, &f, &list, &n, err, sizeof err), 0, "%s", err);
-    const case_test *t = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i]->id, id) == 0)
-            t = list[i];
-    free(list);
-    cr_assert(t, "no test %s", id);
-    return t;
+    return case_tree_test(set, &f, id);
 }
 
 static const char *header(const case_request *req, const char *name)

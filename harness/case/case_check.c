@@ -362,6 +362,7 @@ static int check_case(case_checker *L, const case_doc *doc, const cJSON *cj, con
                         .suite = suite,
                         .doc = doc,
                         .json = cj,
+                        .mentions_run_vars = case_vars_mention_run(cj),
                         .variant_step = -1,
                         .first_admin = -1};
     const cJSON *steps = cJSON_GetObjectItemCaseSensitive(cj, "steps");

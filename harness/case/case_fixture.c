@@ -9,6 +9,7 @@
 #include "case_doc.h"
 #include "case_fs.h"
 #include "case_mem.h"
+#include "case_vars.h"
 
 static void check_market_facts(case_lctx *c, const case_doc *doc)
 {
@@ -106,6 +107,7 @@ void case_fixture_load_all(case_lctx *c, const char *dir)
                                 m->facts = doc->root;
                         }
                         m->fixtures[m->n_fixtures++] = (case_fixture){name, doc->root, doc};
+                        set->fixtures_mention_run_vars |= case_vars_mention_run(doc->root);
                     }
                 }
             }

@@ -82,6 +82,7 @@ typedef struct case_def {
     const cJSON *json;
     case_step_def *steps;
     size_t n_steps;
+    bool mentions_run_vars;       /* a string of it holds "${var:" (case_vars_mention_run) */
     long variant_step;            /* -1: none */
     long first_admin;             /* -1: none */
     struct case_test_priv *privs; /* its tests' private parts, one per variant */
@@ -118,7 +119,8 @@ struct case_set {
     size_t text_left;
     const char *interned[CASE_SET_INTERNED]; /* case_set_intern's texts (case_mem.h) */
     size_t n_interned;
-    struct case_keep *keep;  /* what is made on demand after the load (case_keep.h) */
+    struct case_keep *keep;         /* what is made on demand after the load (case_keep.h) */
+    bool fixtures_mention_run_vars; /* a fixture's string holds "${var:" */
     bool oom;                /* an allocation of the set failed: the load that made it fails */
     char digest[SHA256_HEX]; /* of every document read (case_digest.h); "" until loaded */
 };

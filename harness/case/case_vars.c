@@ -366,12 +366,24 @@ static size_t walk_undefined(const cJSON *item, const case_market *m, const case
     return found;
 }
 
+bool case_vars_mention_run(const cJSON *item)
+{
+    if (cJSON_IsString(item))
+        return strstr(item->valuestring, "${var:") != NULL;
+    for (const cJSON *ch = item ? item->child : NULL; ch; ch = ch->next)
+        if (case_vars_mention_run(ch))
+            return true;
+    return false;
+}
+
 size_t case_vars_undefined(const case_set *set, const case_test *test, const char *market,
                            const case_vars_defs *d, void (*each)(void *ctx, const char *name),
                            void *ctx)
 {
     const case_test_priv *p = test->priv;
     const case_market *m = case_set_market(set, market);
+    if (!p->def->mentions_run_vars && !set->fixtures_mention_run_vars)
+        return 0; /* known at load: no need to read the file back for the walk */
     char err[512];
     if (case_keep_hold(set, p->def, err, sizeof err) != 0)
         return 0; /* the test errors with the reason when it starts */

@@ -40,6 +40,10 @@ int case_vars_next(const char *s, size_t *pos, case_var_ref *ref, char *err, siz
 /* Whether name is a valid capture name (and not a built-in). */
 bool case_vars_valid_name(const char *name);
 
+/* Whether a string below item (keys aside) holds "${var:": one that may name a run
+ * variable (an escaped "$${var:" counts too: the answer only spares a walk). */
+bool case_vars_mention_run(const cJSON *item);
+
 /* What a string may refer to at load time. */
 typedef struct case_var_scope {
     const char *const *captured; /* names captured by earlier steps */
