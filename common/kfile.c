@@ -165,8 +165,16 @@ int kfile_check_writable(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "the folder name is too long");
         return -1;
     }
-    if (kfile_write_atomic(path, "", 0, err, errlen) < 0)
+    /* the steps of an atomic write but the fsync: nothing written needs to last */
+    kfile_atomic f;
+    if (kfile_begin(&f, path, err, errlen) < 0)
         return -1;
+    int rc = 0;
+    if (fchmod(f.fd, 0644) < 0 || rename(f.tmp, path) < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    kfile_abandon(&f); /* closes it and removes the temporary when the rename failed */
     unlink(path);
-    return 0;
+    return rc;
 }

@@ -39,7 +39,8 @@ void kfile_abandon(kfile_atomic *f);
  * kfile_write_atomic gives them), for the code that clears what a kill left behind. */
 #define KFILE_WRITE_CHECK ".kpct-write-check"
 /* Proves, before the work that will write there, that an atomic write into dir succeeds:
- * writes KFILE_WRITE_CHECK there and removes it. Returns 0, or -1 with a reason in err. */
+ * writes KFILE_WRITE_CHECK there (a temporary renamed, not synced: it is removed at once)
+ * and removes it. Returns 0, or -1 with a reason in err. */
 int kfile_check_writable(const char *dir, char *err, size_t errlen);
 
 #endif

@@ -292,6 +292,21 @@ Test(kfile, a_write_that_fails_midway_is_reported_by_the_commit_and_leaves_nothi
     remove_dir(dir);
 }
 
+Test(kfile, checks_a_folder_is_writable_and_leaves_nothing_there)
+{
+    char *dir = temp_dir();
+    char path[512], err[256];
+    cr_assert_eq(kfile_check_writable(dir, err, sizeof err), 0, "%s", err);
+    char *names = names_in(dir);
+    cr_expect_str_eq(names, "", "neither the check's file nor its temporary stays");
+    free(names);
+    snprintf(path, sizeof path, "%s/plain", dir);
+    cr_assert_eq(kfile_write_atomic(path, "x", 1, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(kfile_check_writable(path, err, sizeof err), -1, "a file is no folder");
+    cr_expect(strstr(err, "cannot create"), "%s", err);
+    remove_dir(dir);
+}
+
 Test(rng, makes_version_4_uuids_that_use_all_their_bits)
 {
     regex_t re;
