@@ -9,7 +9,9 @@
  * case_set_free, and fill a case_diags the caller frees with case_diags_free; tests and
  * clauses returned from a set are borrowed from it and live as long as it does.
  * case_run_new hands out a run freed by case_run_free; a case_request filled by
- * case_run_next is owned by the run and valid until the next call on that run. */
+ * case_run_next is owned by the run and valid until the next case_run_next or
+ * case_run_free on that run (case_run_judge leaves it: the executor tells a failed
+ * request's story after judging). */
 #ifndef KPCT_CASE_H
 #define KPCT_CASE_H
 

@@ -44,7 +44,8 @@ typedef struct slot {
     transfer xfer; /* the current step's exchange */
     case_request req;
     size_t steps_sent;
-    kbuf request_story; /* the request as a curl command, built before judging */
+    kbuf request_story; /* the request as a curl command, built when a story needs it */
+    bool request_told;  /* request_story is the current request's */
     double test_started;
     double wake_at;   /* SLOT_WAITING, SLOT_THROTTLED: move on at this time */
     unsigned attempt; /* 0 = first */
@@ -498,8 +499,7 @@ static void next_step(engine *e, slot *s)
  * error when it cannot be started. */
 static void send_request(engine *e, slot *s)
 {
-    kbuf_reset(&s->request_story);
-    story_request(&s->request_story, &s->req, e->jobs[s->job].env);
+    s->request_told = false;
     if (transfer_prepare(&s->xfer, e->cfg, &s->req, s) != 0) {
         finish_oom(e, s, "building the request headers");
         return;
@@ -595,10 +595,25 @@ static int record_step(slot *s, const case_response *resp, double seconds)
     return 0;
 }
 
-static void trace(const engine *e, const slot *s, const case_response *resp, const char *error)
+/* The request of s as a curl command, for a story or a trace. Built the first time one
+ * needs it after the transfer, while s->req (the run's) is still the request sent: most
+ * requests pass and no one reads it, and a large body's start is redacted to build it. */
+static const kbuf *request_story(engine *e, slot *s)
 {
+    if (!s->request_told) {
+        kbuf_reset(&s->request_story);
+        story_request(&s->request_story, &s->req, e->jobs[s->job].env);
+        s->request_told = true;
+    }
+    return &s->request_story;
+}
+
+static void trace(engine *e, slot *s, const case_response *resp, const char *error)
+{
+    if (e->cfg->verbose < 1)
+        return;
     story_trace(e->cfg->trace ? e->cfg->trace : stderr, e->cfg->verbose, e->jobs[s->job].test->id,
-                &s->req, &s->request_story, resp, error);
+                &s->req, request_story(e, s), resp, error);
 }
 
 /* The transfer did not bring a whole response (transport error, a bound hit): the
@@ -640,7 +655,7 @@ static void transfer_cut_short(engine *e, slot *s, CURLcode code, curl_off_t con
     char *line = strndup(kbuf_str(&story), story.len);
     trace(e, s, resp, line ? line : "transport error");
     free(line);
-    story_cut_short(&story, &s->request_story, resp);
+    story_cut_short(&story, request_story(e, s), resp);
     attempt_failed(e, s, kind, &story, 0);
     kbuf_free(&story);
 }
@@ -653,7 +668,6 @@ static void transfer_judged(engine *e, slot *s, const case_response *resp)
     kbuf why, story;
     kbuf_init(&why, STORY_WHY_MAX);
     kbuf_init(&story, EXEC_MAX_DETAIL_BYTES);
-    /* step name and index are read before judging: the request belongs to the run */
     story_step(&story, &s->req);
     int rc = case_run_judge(s->run, resp, &why);
     if (rc == 0) {
@@ -662,7 +676,7 @@ static void transfer_judged(engine *e, slot *s, const case_response *resp)
         next_step(e, s);
         return;
     }
-    story_judged(&story, &why, &s->request_story, resp);
+    story_judged(&story, &why, request_story(e, s), resp);
     const char *patch = e->jobs[s->job].test->patch_text;
     if (patch)
         kbuf_printf(&story, "\n\nthe variant's patch: %s", patch);
