@@ -160,37 +160,6 @@ fail:
     return NULL;
 }
 
-static int by_address(const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t) * (const cJSON *const *)a, y = (uintptr_t) * (const cJSON *const *)b;
-    return (x > y) - (x < y);
-}
-
-void jsonpos_retain(jsonpos *p, const cJSON **items, size_t n)
-{
-    if (!p)
-        return;
-    qsort(items, n, sizeof *items, by_address);
-    /* items and slots are both in address order: each search starts after the slot last
-     * found, and the kept slots move down into places already searched past */
-    size_t from = 0, kept = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!items[i] || (i > 0 && items[i] == items[i - 1]))
-            continue;
-        slot key = {.item = items[i]};
-        const slot *s =
-            bsearch(&key, p->slots + from, p->n_slots - from, sizeof *p->slots, by_item);
-        if (!s)
-            continue;
-        from = (size_t)(s - p->slots) + 1;
-        p->slots[kept++] = *s;
-    }
-    p->n_slots = p->cap_slots = kept;
-    slot *smaller = realloc(p->slots, (kept ? kept : 1) * sizeof *p->slots);
-    if (smaller)
-        p->slots = smaller;
-}
-
 void jsonpos_free(jsonpos *p)
 {
     if (!p)

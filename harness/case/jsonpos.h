@@ -15,11 +15,6 @@ typedef struct jsonpos jsonpos;
 /* Maps every item of root (parsed from text[0..len)) to its position; NULL on OOM or when
  * len is 4 GiB or more (offsets are kept in 32 bits). */
 jsonpos *jsonpos_build(const char *text, size_t len, const cJSON *root);
-/* Keeps the positions of the n items (NULLs and items not in the map are skipped) and
- * forgets every other, to hold on to what later diagnostics need once a document's own
- * checks are done; lines and columns stay as they were. The map only shrinks (when the
- * smaller array cannot be had, the old one is kept). items is sorted in place. */
-void jsonpos_retain(jsonpos *p, const cJSON **items, size_t n);
 /* Frees a map; accepts NULL. */
 void jsonpos_free(jsonpos *p);
 /* Where item's value starts; returns 0, or -1 (1:1 given) when item is not in the map. */
