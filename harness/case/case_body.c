@@ -43,6 +43,15 @@ bool case_pointer_first_is(const char *ptr, const char *name)
     return *name == '\0';
 }
 
+cJSON *case_body_borrow(const cJSON *item)
+{
+    if (cJSON_IsArray(item))
+        return cJSON_CreateArrayReference(item->child);
+    if (cJSON_IsObject(item))
+        return cJSON_CreateObjectReference(item->child);
+    return cJSON_Duplicate(item, 1);
+}
+
 /* Whether op, unless it is a "test", reaches the document's member name, or the whole
  * document, through its path or its from. */
 static bool op_reaches(const cJSON *op, const char *name)
@@ -220,10 +229,7 @@ static int replace_in_place(cJSON *doc, const cJSON *op, bool borrow)
     int rc = 1;
     if (!parent || !cJSON_GetObjectItemCaseSensitive(parent, key))
         goto out;
-    cJSON *copy = !borrow || !(cJSON_IsArray(value) || cJSON_IsObject(value))
-                      ? cJSON_Duplicate(value, 1)
-                  : cJSON_IsArray(value) ? cJSON_CreateArrayReference(value->child)
-                                         : cJSON_CreateObjectReference(value->child);
+    cJSON *copy = borrow ? case_body_borrow(value) : cJSON_Duplicate(value, 1);
     if (copy && cJSON_ReplaceItemInObjectCaseSensitive(parent, key, copy))
         rc = 0;
     else
@@ -457,13 +463,7 @@ static cJSON *borrow_members(const cJSON *fixture, const cJSON *patch)
 {
     cJSON *o = cJSON_CreateObject();
     for (const cJSON *e = fixture->child; o && e; e = e->next) {
-        cJSON *m;
-        if (cJSON_IsArray(e) && !patch_reaches(patch, e->string))
-            m = cJSON_CreateArrayReference(e->child);
-        else if (cJSON_IsObject(e) && !patch_reaches(patch, e->string))
-            m = cJSON_CreateObjectReference(e->child);
-        else
-            m = cJSON_Duplicate(e, 1);
+        cJSON *m = patch_reaches(patch, e->string) ? cJSON_Duplicate(e, 1) : case_body_borrow(e);
         if (!m || !cJSON_AddItemToObjectCS(o, e->string, m)) {
             cJSON_Delete(m);
             cJSON_Delete(o);

@@ -51,6 +51,10 @@ cJSON *case_body_json(const case_vars_ctx *v, const case_market *m, const cJSON 
 int case_body_build(const case_vars_ctx *v, const case_market *m, const cJSON *body,
                     const cJSON *variant_patch, char **out, size_t *out_len, char *err,
                     size_t errlen);
+/* item borrowed: an array or object as a cJSON reference to its items (deleting it
+ * leaves them), a scalar as a copy (it is one item). The caller deletes it; item must
+ * outlive it and not change while it is shared. NULL on OOM. */
+cJSON *case_body_borrow(const cJSON *item);
 /* Whether the first reference token of ptr ("/tok...", decoded) is name. */
 bool case_pointer_first_is(const char *ptr, const char *name);
 /* Whether p is a syntactically valid JSON Pointer ("" or "/..." with only ~0 and ~1). */

@@ -195,17 +195,6 @@ static bool reaches_members_only(const cJSON *patch)
     return true;
 }
 
-/* An array or object borrowed (a cJSON reference to its items), or a copy of a scalar;
- * NULL on OOM. */
-static cJSON *borrow(const cJSON *item)
-{
-    if (cJSON_IsArray(item))
-        return cJSON_CreateArrayReference(item->child);
-    if (cJSON_IsObject(item))
-        return cJSON_CreateObjectReference(item->child);
-    return cJSON_Duplicate(item, 1);
-}
-
 /* ptr past its first reference token: "" or "/...". */
 static const char *past_first_token(const char *ptr)
 {
@@ -240,11 +229,12 @@ static void key_from(cJSON *item, const char *key)
 static cJSON *copy_along(const cJSON *item, const char *ptr)
 {
     if (!*ptr || !(cJSON_IsArray(item) || cJSON_IsObject(item)))
-        return borrow(item);
+        return case_body_borrow(item);
     cJSON *copy = cJSON_IsArray(item) ? cJSON_CreateArray() : cJSON_CreateObject();
     size_t k = 0;
     for (const cJSON *e = item->child; copy && e; e = e->next, k++) {
-        cJSON *c = token_names(item, e, k, ptr) ? copy_along(e, past_first_token(ptr)) : borrow(e);
+        cJSON *c = token_names(item, e, k, ptr) ? copy_along(e, past_first_token(ptr))
+                                                : case_body_borrow(e);
         if (!c || !(cJSON_IsArray(item) ? cJSON_AddItemToArray(copy, c)
                                         : cJSON_AddItemToObjectCS(copy, e->string, c))) {
             cJSON_Delete(c);
