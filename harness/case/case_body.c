@@ -214,9 +214,26 @@ static cJSON *member_parent(cJSON *doc, const char *ptr, char **key)
     return *key ? parent : NULL;
 }
 
+/* Whether an op after op reaches the member that op's path ("/...") starts with, or the
+ * whole document: then what op sets is changed later, and must be a copy. */
+static bool later_op_reaches(const cJSON *op, const char *path)
+{
+    char *name = NULL;
+    if (path[0] == '/')
+        next_token(path, &name);
+    if (!name)
+        return true; /* not a member, or out of memory: a copy is always safe */
+    bool reached = false;
+    for (const cJSON *later = op->next; later && !reached; later = later->next)
+        reached = op_reaches(later, name);
+    free(name);
+    return reached;
+}
+
 /* A "replace" of an object member, done in place so the member keeps its position
  * (cJSON_Utils removes and re-adds it at the end); with borrow, an array or object value
- * is the op's own (a cJSON reference), not a copy. Returns 0 done, 1 not handled. */
+ * that no later op of the patch reaches is the op's own (a cJSON reference), not a copy.
+ * Returns 0 done, 1 not handled. */
 static int replace_in_place(cJSON *doc, const cJSON *op, bool borrow)
 {
     const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
@@ -229,6 +246,8 @@ static int replace_in_place(cJSON *doc, const cJSON *op, bool borrow)
     int rc = 1;
     if (!parent || !cJSON_GetObjectItemCaseSensitive(parent, key))
         goto out;
+    borrow =
+        borrow && (cJSON_IsArray(value) || cJSON_IsObject(value)) && !later_op_reaches(op, path);
     cJSON *copy = borrow ? case_body_borrow(value) : cJSON_Duplicate(value, 1);
     if (copy && cJSON_ReplaceItemInObjectCaseSensitive(parent, key, copy))
         rc = 0;
@@ -394,24 +413,6 @@ int case_patch_check(case_lctx *c, const case_doc *doc, const cJSON *patch,
     return problems;
 }
 
-/* Whether an op after op reaches the member that op's path starts with (or the whole
- * document): then what op sets will be changed, and must be a copy. */
-static bool later_op_reaches(const cJSON *op)
-{
-    const char *path = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "path"));
-    char name[256];
-    size_t n = path && path[0] == '/' ? strcspn(path + 1, "/") : sizeof name;
-    /* an escaped (~) or long token is taken as reached: a copy is always safe */
-    if (n >= sizeof name || memchr(path + 1, '~', n))
-        return true;
-    memcpy(name, path + 1, n);
-    name[n] = '\0';
-    for (const cJSON *later = op->next; later; later = later->next)
-        if (op_reaches(later, name))
-            return true;
-    return false;
-}
-
 int case_patch_try(cJSON *target, const cJSON *patch, bool borrow, const cJSON **failed, size_t *at)
 {
     size_t i = 0;
@@ -419,7 +420,7 @@ int case_patch_try(cJSON *target, const cJSON *patch, bool borrow, const cJSON *
         const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(op, "op"));
         if (o && strcmp(o, "test") == 0)
             continue;
-        int status = apply_one(target, op, borrow && !later_op_reaches(op));
+        int status = apply_one(target, op, borrow);
         if (status) {
             *failed = op;
             *at = i;
