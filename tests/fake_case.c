@@ -67,7 +67,8 @@ int case_run_next(case_run *run, case_request *req, char *err, size_t errlen)
     req->method = st->method;
     req->url = run->url;
     req->body = st->body;
-    req->body_len = st->body ? strlen(st->body) : 0;
+    req->body_len = st->generated ? st->generated : st->body ? strlen(st->body) : 0;
+    req->body_generated = st->generated > 0;
     req->send_auth = run->env->username != NULL;
     req->username = run->env->username;
     req->password = run->env->password;

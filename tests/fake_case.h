@@ -16,6 +16,7 @@ typedef struct fake_step {
     const char *expect_body; /* substring the body must contain; NULL = anything */
     bool build_error;        /* case_run_next fails at this step */
     bool admin;              /* an admin-API call (path should be /__admin/...) */
+    size_t generated;        /* > 0: body is NULL and this many bytes are generated */
 } fake_step;
 
 typedef struct fake_script {

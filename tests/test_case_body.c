@@ -128,7 +128,15 @@ Test(case_body, builds_bodies_from_fixtures_patches_and_variables)
         char *out = NULL;
         size_t len = 0;
         err[0] = '\0';
-        int rc = case_body_build(&v, &m, body, vp, &out, &len, err, sizeof err);
+        bool generated = false;
+        int rc = case_body_build(&v, &m, body, vp, &out, &len, &generated, err, sizeof err);
+        cr_expect_eq(generated, cJSON_GetObjectItemCaseSensitive(body, "generate") != NULL, "%s",
+                     b->name);
+        if (generated) { /* not built: made as sent */
+            cr_assert_null(out, "%s", b->name);
+            cr_assert((out = calloc(1, len + 1)) != NULL);
+            cr_expect_eq(case_generated_body(len, 0, out, len + 1), len, "%s", b->name);
+        }
         if (b->out) {
             cr_expect_eq(rc, 0, "%s: %s", b->name, err);
             cJSON *wj = cJSON_Parse(b->out), *gj = out ? cJSON_Parse(out) : NULL;
@@ -155,17 +163,50 @@ Test(case_body, builds_bodies_from_fixtures_patches_and_variables)
 Test(case_body, generates_large_documents_of_the_exact_size)
 {
     cJSON *body = cJSON_Parse("{\"generate\": {\"bytes\": 1100000}}");
-    char *out = NULL;
+    char *out = NULL, err[128];
     size_t len = 0;
-    char err[128];
-    cr_assert_eq(case_body_build(NULL, NULL, body, NULL, &out, &len, err, sizeof err), 0);
+    bool generated = false;
+    cr_assert_eq(case_body_build(NULL, NULL, body, NULL, &out, &len, &generated, err, sizeof err),
+                 0);
+    cr_expect(generated);
+    cr_expect_null(out, "a generated body is not built");
     cr_expect_eq(len, 1100000);
+    cr_assert((out = malloc(len + 1)) != NULL);
+    cr_expect_eq(case_generated_body(len, 0, out, len + 1), len);
+    out[len] = '\0';
     cr_expect_eq(strlen(out), 1100000);
     cJSON *parsed = cJSON_Parse(out);
     cr_expect(parsed != NULL, "the generated body is JSON");
+    cr_expect_eq(strlen(cJSON_GetObjectItemCaseSensitive(parsed, "pad")->valuestring), 1099990);
     cJSON_Delete(parsed);
     free(out);
     cJSON_Delete(body);
+}
+
+/* The executor asks for a generated body in pieces of whatever size libcurl's buffer
+ * has: every piece, from every offset, is the same bytes as the whole. */
+Test(case_body, generated_bodies_read_the_same_in_pieces_from_any_offset)
+{
+    static const size_t sizes[] = {2, 5, 9, 10, 11, 12, 4096, 65539};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s], piece = 7;
+        char *whole = calloc(1, n + 1), *pieces = calloc(1, n + 1);
+        cr_assert(whole && pieces);
+        cr_assert_eq(case_generated_body(n, 0, whole, n + 16), n, "n=%zu", n);
+        cr_expect_eq(whole[0], '{', "n=%zu", n);
+        cr_expect_eq(whole[n - 1], n >= 10 || n == 2 ? '}' : ' ', "n=%zu", n);
+        cJSON *parsed = cJSON_Parse(whole);
+        cr_expect(parsed != NULL, "n=%zu: %s", n, whole);
+        cJSON_Delete(parsed);
+        for (size_t off = 0; off < n; off += piece, piece = piece * 3 % 997 + 1) {
+            size_t got = case_generated_body(n, off, pieces + off, piece);
+            cr_assert_eq(got, piece < n - off ? piece : n - off, "n=%zu off=%zu", n, off);
+        }
+        cr_expect(memcmp(whole, pieces, n) == 0, "n=%zu: pieces differ from the whole", n);
+        cr_expect_eq(case_generated_body(n, n, pieces, 8), 0, "nothing past the end");
+        free(whole);
+        free(pieces);
+    }
 }
 
 Test(case_body, validates_json_pointer_syntax)

@@ -8,6 +8,7 @@
 
 #include "redact.h"
 #include "exec.h"
+#include "sha256.h"
 #include "fake_case.h"
 #include "hostile/hostile.h"
 
@@ -20,12 +21,12 @@ static void results_free(test_result *r, size_t n)
 }
 
 static const fake_step three_steps[] = {
-    {"POST", "/payments/v1/sessions", "{\"a\":1}", 200, "ok", false, false},
-    {"POST", "/payments/v1/sessions/1", "{\"b\":2}", 200, NULL, false, false},
-    {"GET", "/payments/v1/sessions/1", NULL, 200, "true", false, false},
+    {"POST", "/payments/v1/sessions", "{\"a\":1}", 200, "ok", false, false, 0},
+    {"POST", "/payments/v1/sessions/1", "{\"b\":2}", 200, NULL, false, false, 0},
+    {"GET", "/payments/v1/sessions/1", NULL, 200, "true", false, false, 0},
 };
 static const fake_script passing = {three_steps, 3};
-static const fake_step wrong_step[] = {{"GET", "/x", NULL, 201, NULL, false, false}};
+static const fake_step wrong_step[] = {{"GET", "/x", NULL, 201, NULL, false, false, 0}};
 static const fake_script failing = {wrong_step, 1};
 
 typedef struct counter {
@@ -96,6 +97,46 @@ Test(exec_engine, hands_every_finished_tests_captures_to_the_forget_hook_once)
     cr_expect_eq(f.calls, (N_TESTS / 2) * 3 + (N_TESTS / 2) * 1);
     cr_expect_eq(f.sessions_path, (N_TESTS / 2) * 3);
     results_free(res, N_TESTS);
+    hostile_stop(h);
+}
+
+/* A generated body goes out piece by piece, never whole in memory: the server reads
+ * exactly case_generated_body's bytes, below and above the size that asks for
+ * 100-continue, on one connection after a body held in memory. */
+Test(exec_engine, sends_generated_bodies_byte_for_byte_as_announced)
+{
+    static const size_t sizes[] = {12, 70001, 1100000};
+    enum { N = sizeof sizes / sizeof sizes[0] };
+    hostile *h = hostile_start(HOSTILE_DIGEST, 0, NULL, NULL);
+    char want[N][160];
+    fake_step steps[N + 1] = {
+        {"POST", "/payments/v1/sessions", "{\"a\":1}", 200, "\"bytes\":7,", false, false, 0}};
+    cr_assert(h);
+    for (size_t i = 0; i < N; i++) {
+        char *bytes = malloc(sizes[i]), hex[SHA256_HEX];
+        cr_assert(bytes);
+        cr_assert_eq(case_generated_body(sizes[i], 0, bytes, sizes[i]), sizes[i]);
+        cr_assert_eq(sha256_hex(bytes, sizes[i], hex), 0);
+        free(bytes);
+        snprintf(want[i], sizeof want[i], "{\"bytes\":%zu,\"sha256\":\"%s\"}", sizes[i], hex);
+        steps[i + 1] = (fake_step){.method = "POST",
+                                   .path = "/payments/v1/sessions/1",
+                                   .expect_status = 200,
+                                   .expect_body = want[i],
+                                   .generated = sizes[i]};
+    }
+    fake_script script = {steps, N + 1};
+    case_test t;
+    test_result res[1];
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    fake_test(&t, "generated", "generated.case", &script);
+    exec_config_defaults(&cfg);
+    fake_run(&cfg, hostile_url(h), &t, 1, res);
+    cr_expect_eq(res[0].status, RESULT_PASS, "%s", res[0].message ? res[0].message : "");
+    cr_expect_eq(res[0].n_steps, N + 1);
+    cr_expect_eq(hostile_requests(h), N + 1);
+    results_free(res, 1);
     hostile_stop(h);
 }
 
@@ -203,7 +244,7 @@ Test(exec_engine, never_shows_credentials_in_traces_or_stories)
 Test(exec_engine, spaces_create_session_calls_under_the_rate_limit)
 {
     static const fake_step create[] = {
-        {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false}};
+        {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false, 0}};
     static const fake_script creating = {create, 1};
     hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
     case_test tests[5];
@@ -244,7 +285,7 @@ Test(exec_engine, runs_a_test_that_moves_the_mock_clock_alone)
             bool admin = k == 2 && i == 1;
             snprintf(paths[k][i], sizeof paths[k][i], admin ? "/__admin/clock" : "/t%zu/%zu", k, i);
             steps[k][i] =
-                (fake_step){admin ? "POST" : "GET", paths[k][i], NULL, 200, NULL, false, admin};
+                (fake_step){admin ? "POST" : "GET", paths[k][i], NULL, 200, NULL, false, admin, 0};
         }
         scripts[k] = (fake_script){steps[k], 3};
         fake_test(&tests[k], "alone", "alone.case", &scripts[k]);

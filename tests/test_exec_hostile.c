@@ -77,9 +77,11 @@ Test(exec_hostile, ends_each_misbehaviour_as_the_right_outcome_with_valid_report
         const hostile_row *r = &rows[i];
         hostile *h = hostile_start(r->kind, r->status, r->content_type, r->body);
         cr_assert_not_null(h);
-        fake_step step = {
-            "POST", "/payments/v1/sessions/x", "{\"a\":1}", r->expect_status, r->expect_body, false,
-            false};
+        fake_step step = {.method = "POST",
+                          .path = "/payments/v1/sessions/x",
+                          .body = "{\"a\":1}",
+                          .expect_status = r->expect_status,
+                          .expect_body = r->expect_body};
         fake_script script = {&step, 1};
         case_test t;
         test_result res[1];
@@ -112,7 +114,7 @@ Test(exec_hostile, reports_an_endpoint_that_is_down_as_an_error)
 {
     char url[64];
     hostile_dead_url(url, sizeof url);
-    fake_step step = {"GET", "/payments/v1/sessions/x", NULL, 200, NULL, false, false};
+    fake_step step = {"GET", "/payments/v1/sessions/x", NULL, 200, NULL, false, false, 0};
     fake_script script = {&step, 1};
     case_test t;
     test_result res[1];
@@ -129,8 +131,8 @@ Test(exec_hostile, reports_an_endpoint_that_is_down_as_an_error)
 Test(exec_hostile, reports_a_step_that_cannot_be_built_as_an_error)
 {
     hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);
-    fake_step steps[] = {{"GET", "/a", NULL, 200, NULL, false, false},
-                         {"GET", "/b", NULL, 200, NULL, true, false}};
+    fake_step steps[] = {{"GET", "/a", NULL, 200, NULL, false, false, 0},
+                         {"GET", "/b", NULL, 200, NULL, true, false, 0}};
     fake_script script = {steps, 2};
     case_test t;
     test_result res[1];
@@ -152,7 +154,7 @@ Test(exec_hostile, stops_trying_a_target_that_is_down_and_errors_the_rest)
     enum { N = 20 };
     char url[64];
     hostile_dead_url(url, sizeof url);
-    fake_step step = {"GET", "/payments/v1/sessions/x", NULL, 200, NULL, false, false};
+    fake_step step = {"GET", "/payments/v1/sessions/x", NULL, 200, NULL, false, false, 0};
     fake_script script = {&step, 1};
     case_test t[N];
     test_result res[N];
@@ -188,7 +190,7 @@ Test(exec_hostile, stops_trying_a_target_that_is_down_and_errors_the_rest)
 Test(exec_hostile, waits_out_retry_after_before_retrying_a_429)
 {
     hostile *h = hostile_start(HOSTILE_RATE_LIMITED, 0, NULL, NULL);
-    fake_step step = {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false};
+    fake_step step = {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false, 0};
     fake_script script = {&step, 1};
     case_test t;
     test_result res[1];
@@ -224,7 +226,7 @@ Test(exec_hostile, caps_an_absurd_retry_after_instead_of_retrying_at_once)
 {
     /* LONG_MAX seconds: multiplied into milliseconds it overflowed to a negative wait */
     hostile *h = hostile_start(HOSTILE_RATE_LIMITED, 0, NULL, "9223372036854775807");
-    fake_step step = {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false};
+    fake_step step = {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false, 0};
     fake_script script = {&step, 1};
     case_test t;
     test_result res[1];
@@ -255,7 +257,7 @@ Test(exec_hostile, keeps_a_servers_escape_sequences_out_of_the_trace)
     hostile *h = hostile_start(HOSTILE_STATUS, 400, "text/plain",
                                "\x1b]0;pwned\x07\x1b[2Jcleared\xc2\x9b"
                                "31m\r\nline two");
-    fake_step step = {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false};
+    fake_step step = {"POST", "/payments/v1/sessions", "{}", 200, NULL, false, false, 0};
     fake_script script = {&step, 1};
     case_test t;
     test_result res[1];
@@ -289,7 +291,7 @@ Test(exec_hostile, judges_a_413_sent_before_an_oversize_body_was_read)
     memset(big, ' ', sizeof big - 1);
     big[0] = '{';
     big[sizeof big - 2] = '}';
-    fake_step step = {"POST", "/payments/v1/sessions", big, 413, NULL, false, false};
+    fake_step step = {"POST", "/payments/v1/sessions", big, 413, NULL, false, false, 0};
     fake_script script = {&step, 1};
     enum { N = 8 };
     case_test t[N];

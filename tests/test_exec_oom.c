@@ -24,7 +24,7 @@ char *__wrap_strndup(const char *s, size_t n)
     return __real_strndup(s, n);
 }
 
-static const fake_step one_step[] = {{"GET", "/x", NULL, 200, NULL, false, false}};
+static const fake_step one_step[] = {{"GET", "/x", NULL, 200, NULL, false, false, 0}};
 static const fake_script one = {one_step, 1};
 
 Test(exec_oom, ends_a_test_whose_response_cannot_be_kept_as_an_error_that_says_so)

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <strings.h>
 
 #include "kbuf.h"
@@ -208,15 +209,44 @@ static inline const char *case_header_find(const case_header *headers, size_t n,
     return NULL;
 }
 
+/* Bytes [off, off + cap) of the generated body of n bytes ({"generate": {"bytes": n}}):
+ * {"pad":"x...x"}, or "{}" and spaces when n is under 10. Returns how many it wrote (0
+ * from n on). A generated body of up to CASE_MAX_GENERATED_BODY is never in memory: the
+ * executor sends it piece by piece. Inline for the same reason as case_header_find. */
+static inline size_t case_generated_body(size_t n, size_t off, char *out, size_t cap)
+{
+    bool pad = n >= 10; /* room for a member; n is at least 2 (case_body checks it) */
+    const char *head = pad ? "{\"pad\":\"" : "{}", *tail = "\"}";
+    size_t h = pad ? 8 : 2, t = pad ? 2 : 0, k = 0;
+    char fill = pad ? 'x' : ' ';
+    while (k < cap && off + k < n) {
+        size_t i = off + k, run;
+        if (i < h) {
+            out[k++] = head[i];
+            continue;
+        }
+        if (i >= n - t) {
+            out[k++] = tail[i - (n - t)];
+            continue;
+        }
+        run = n - t - i < cap - k ? n - t - i : cap - k;
+        memset(out + k, fill, run);
+        k += run;
+    }
+    return k;
+}
+
 /* A request for the executor to send exactly as given. */
 typedef struct case_request {
     const char *method;
     const char *url;            /* absolute */
     const case_header *headers; /* extra headers besides auth */
     size_t n_headers;
-    const char *body; /* may contain NULs; NULL = no body */
+    const char *body; /* may contain NULs; NULL = no body, or a generated one */
     size_t body_len;
-    bool send_auth; /* add Basic auth with username/password below */
+    bool body_generated; /* body is NULL: its body_len bytes are case_generated_body's,
+                            made as they are sent */
+    bool send_auth;      /* add Basic auth with username/password below */
     const char *username;
     const char *password;
     bool is_create;        /* a create-session call: paced by the create quota, not the other */

@@ -744,14 +744,15 @@ cJSON *case_body_json(const case_vars_ctx *v, const case_market *m, const cJSON 
 }
 
 int case_body_build(const case_vars_ctx *v, const case_market *m, const cJSON *body,
-                    const cJSON *variant_patch, char **out, size_t *out_len, char *err,
-                    size_t errlen)
+                    const cJSON *variant_patch, char **out, size_t *out_len, bool *generated,
+                    char *err, size_t errlen)
 {
     int rc = -1;
     cJSON *json = NULL;
     const cJSON *x;
     *out = NULL;
     *out_len = 0;
+    *generated = false;
     if (!body)
         return 0;
     if ((x = cJSON_GetObjectItemCaseSensitive(body, "raw"))) {
@@ -764,25 +765,9 @@ int case_body_build(const case_vars_ctx *v, const case_market *m, const cJSON *b
         return 0;
     }
     if ((x = cJSON_GetObjectItemCaseSensitive(body, "generate"))) {
-        size_t n = (size_t)cJSON_GetObjectItemCaseSensitive(x, "bytes")->valuedouble;
-        char *b = malloc(n + 1);
-        if (!b) {
-            snprintf(err, errlen, "out of memory generating %zu bytes", n);
-            return -1;
-        }
-        if (n >= 10) {
-            /* {"pad":"xxx...x"} is 10 bytes plus the padding */
-            memcpy(b, "{\"pad\":\"", 8);
-            memset(b + 8, 'x', n - 10);
-            memcpy(b + n - 2, "\"}", 2);
-        } else {
-            /* too small for a member: an empty object and trailing whitespace */
-            memset(b, ' ', n);
-            memcpy(b, "{}", 2);
-        }
-        b[n] = '\0';
-        *out = b;
-        *out_len = n;
+        /* not built: the executor sends case_generated_body's bytes as it goes */
+        *out_len = (size_t)cJSON_GetObjectItemCaseSensitive(x, "bytes")->valuedouble;
+        *generated = true;
         return 0;
     }
     json = case_body_json(v, m, body, err, errlen);

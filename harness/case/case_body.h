@@ -47,10 +47,12 @@ cJSON *case_body_fixture_base(const case_market *m, const cJSON *body, const cJS
  * returns it (caller deletes), or NULL with err. */
 cJSON *case_body_json(const case_vars_ctx *v, const case_market *m, const cJSON *body, char *err,
                       size_t errlen);
-/* Builds a body: returns 0 with *out (caller frees) and *out_len (NULL = no body), or -1. */
+/* Builds a body: returns 0 with *out (caller frees) and *out_len (NULL = no body), or -1.
+ * A generated body is not built: *generated is set, *out stays NULL and *out_len is its
+ * size (its bytes are case_generated_body's). */
 int case_body_build(const case_vars_ctx *v, const case_market *m, const cJSON *body,
-                    const cJSON *variant_patch, char **out, size_t *out_len, char *err,
-                    size_t errlen);
+                    const cJSON *variant_patch, char **out, size_t *out_len, bool *generated,
+                    char *err, size_t errlen);
 /* item borrowed: an array or object as a cJSON reference to its items (deleting it
  * leaves them), a scalar as a copy (it is one item). The caller deletes it; item must
  * outlive it and not change while it is shared. NULL on OOM. */

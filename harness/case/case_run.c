@@ -286,12 +286,15 @@ static int build_request(case_run *r, const case_step_def *st, case_request *req
             goto out;
         }
         size_t len = 0;
-        if (case_body_build(&v, r->market, body, vpatch, &r->body, &len, why, sizeof why) != 0) {
+        bool generated = false;
+        if (case_body_build(&v, r->market, body, vpatch, &r->body, &len, &generated, why,
+                            sizeof why) != 0) {
             snprintf(err, errlen, "body: %s", why);
             goto out;
         }
         req->body = r->body;
         req->body_len = len;
+        req->body_generated = generated;
         if (!case_header_find(r->headers, r->n_headers, "Content-Type") &&
             add_header(r, "Content-Type", strdup("application/json"), err, errlen))
             goto out;

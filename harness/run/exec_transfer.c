@@ -2,6 +2,7 @@
  * response headers and body under exec's bounds. */
 #include "exec_transfer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,13 +57,14 @@ static struct curl_slist *build_headers(const case_request *req)
     }
     /* no "Expect: 100-continue" round trip on bodies over 1 KB, except on bodies big
      * enough to be refused unread (see EXEC_EXPECT_CONTINUE_BYTES) */
-    bool big = req->body && req->body_len >= EXEC_EXPECT_CONTINUE_BYTES;
+    bool has_body = req->body || req->body_generated;
+    bool big = has_body && req->body_len >= EXEC_EXPECT_CONTINUE_BYTES;
     if (!case_header_find(req->headers, req->n_headers, "Expect") && !big) {
         if (!(l = curl_slist_append(list, "Expect:")))
             goto fail;
         list = l;
     }
-    if (req->body && !case_header_find(req->headers, req->n_headers, "Content-Type")) {
+    if (has_body && !case_header_find(req->headers, req->n_headers, "Content-Type")) {
         if (!(l = curl_slist_append(list, "Content-Type: application/json")))
             goto fail;
         list = l;
@@ -77,6 +79,25 @@ fail:
 
 static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata);
 static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata);
+
+/* A generated body, piece by piece as libcurl asks for it. */
+static size_t on_read(char *p, size_t size, size_t nmemb, void *userdata)
+{
+    transfer *t = userdata;
+    size_t n = case_generated_body(t->gen_len, t->gen_off, p, size * nmemb);
+    t->gen_off += n;
+    return n;
+}
+
+/* libcurl rewinds a body it must send again (a connection found dead as it was reused). */
+static int on_seek(void *userdata, curl_off_t offset, int origin)
+{
+    transfer *t = userdata;
+    if (origin != SEEK_SET || offset < 0 || (curl_off_t)t->gen_len < offset)
+        return CURL_SEEKFUNC_CANTSEEK;
+    t->gen_off = (size_t)offset;
+    return CURL_SEEKFUNC_OK;
+}
 
 /* Long only because libcurl takes one option per call; the only decisions are TLS,
  * proxy, auth and how the method carries a body. */
@@ -118,6 +139,16 @@ static void set_options(transfer *t, const exec_config *cfg, const case_request 
                       !strcmp(req->method, "PATCH");
     if (!strcmp(req->method, "HEAD")) {
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    } else if (req->body_generated) {
+        t->gen_len = req->body_len;
+        t->gen_off = 0;
+        curl_easy_setopt(c, CURLOPT_POST, 1L); /* with a size: Content-Length, not chunks */
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+        curl_easy_setopt(c, CURLOPT_READDATA, t);
+        curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
+        curl_easy_setopt(c, CURLOPT_SEEKDATA, t);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
     } else if (req->body || wants_body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
                          (curl_off_t)(req->body ? req->body_len : 0));

@@ -20,9 +20,10 @@ typedef struct transfer {
     case_header *headers; /* of the last response received (after a 100 Continue) */
     size_t n_headers;
     size_t header_bytes;
-    bool body_over;     /* the body passed EXEC_MAX_BODY_BYTES: the transfer was cut */
-    bool headers_over;  /* the headers passed EXEC_MAX_HEADERS or EXEC_MAX_HEADER_BYTES */
-    bool out_of_memory; /* the response could not be kept: the transfer was cut */
+    bool body_over;          /* the body passed EXEC_MAX_BODY_BYTES: the transfer was cut */
+    bool headers_over;       /* the headers passed EXEC_MAX_HEADERS or EXEC_MAX_HEADER_BYTES */
+    bool out_of_memory;      /* the response could not be kept: the transfer was cut */
+    size_t gen_len, gen_off; /* a generated request body: its size, and what was sent */
     char errbuf[CURL_ERROR_SIZE];
 } transfer;
 

@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "sha256.h"
+
 struct hostile {
     hostile_kind kind;
     int status;
@@ -69,8 +71,18 @@ static int listen_loopback(uint16_t *port)
     return fd;
 }
 
-/* Reads one request (headers and Content-Length body); returns 0, or -1 when the peer left. */
-static int read_request(hostile *h, int c, bool *admin)
+static int send_all(int c, const void *p, size_t n);
+
+/* Releases a digest whose value is not wanted (safe on a zeroed one). */
+static void digest_drop(sha256_ctx *md)
+{
+    char unused[SHA256_HEX];
+    sha256_final(md, unused);
+}
+
+/* Reads one request (headers and Content-Length body); returns 0, or -1 when the peer
+ * left. With digest, the body's length and SHA-256 go into *body_len and digest. */
+static int read_request(hostile *h, int c, bool *admin, size_t *body_len, char digest[SHA256_HEX])
 {
     char buf[65536];
     size_t got = 0;
@@ -102,14 +114,30 @@ static int read_request(hostile *h, int c, bool *admin)
             if (!strncasecmp(h, "Content-Length:", 15))
                 want = strtoul(h + 15, NULL, 10);
         size_t have = got - (size_t)(end + 4 - buf);
+        sha256_ctx md = {0};
+        if (digest && sha256_init(&md) != 0)
+            return -1;
+        if (digest)
+            sha256_update(&md, end + 4, have);
+        if (have < want && strcasestr(buf, "\r\nExpect: 100-continue\r\n") &&
+            send_all(c, "HTTP/1.1 100 Continue\r\n\r\n", 25) != 0) {
+            digest_drop(&md);
+            return -1;
+        }
         while (have < want) {
             char sink[4096];
-            if (poll_in(h, c, POLLIN, 5000) <= 0)
+            if (poll_in(h, c, POLLIN, 5000) <= 0 || (n = recv(c, sink, sizeof sink, 0)) <= 0) {
+                digest_drop(&md);
                 return -1;
-            n = recv(c, sink, sizeof sink, 0);
-            if (n <= 0)
-                return -1;
+            }
+            if (digest)
+                sha256_update(&md, sink, (size_t)n);
             have += (size_t)n;
+        }
+        if (digest) {
+            *body_len = have;
+            if (sha256_final(&md, digest) != 0)
+                return -1;
         }
         return 0;
     }
@@ -187,7 +215,10 @@ static void serve(hostile *h, int c)
         }
         return;
     }
-    while (!atomic_load(&h->stopping) && read_request(h, c, &admin) == 0) {
+    size_t body_len = 0;
+    char digest[SHA256_HEX];
+    while (!atomic_load(&h->stopping) &&
+           read_request(h, c, &admin, &body_len, h->kind == HOSTILE_DIGEST ? digest : NULL) == 0) {
         if (admin) { /* the runner's kpmock probe: we are not kpmock */
             answer(c, 404, "text/plain", "no admin here");
             continue;
@@ -197,6 +228,12 @@ static void serve(hostile *h, int c)
         case HOSTILE_OK:
             answer(c, 200, "application/json", "{\"ok\":true}");
             break;
+        case HOSTILE_DIGEST: {
+            char r[160];
+            snprintf(r, sizeof r, "{\"bytes\":%zu,\"sha256\":\"%s\"}", body_len, digest);
+            answer(c, 200, "application/json", r);
+            break;
+        }
         case HOSTILE_FLAKY:
             if (nth == 0)
                 answer(c, 503, "text/plain", "try later");

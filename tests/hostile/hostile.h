@@ -19,16 +19,19 @@ typedef enum {
     HOSTILE_HEADER_FLOOD,   /* 200 with 10,000 response headers */
     HOSTILE_GARBAGE,        /* bytes that are not HTTP, then a close */
     HOSTILE_CHUNKED_HUGE,   /* 200, chunked, no length: 50 MB of chunks */
-    HOSTILE_EARLY_413       /* 413 right after the request head, body never read, close;
+    HOSTILE_EARLY_413,      /* 413 right after the request head, body never read, close;
                                logs " [expect-continue]" after the request line when the
                                client offered to wait */
+    HOSTILE_DIGEST          /* 200 application/json {"bytes":N,"sha256":"<hex>"} of the
+                               request body it read (Content-Length) */
 } hostile_kind;
 
 typedef struct hostile hostile;
 
 #define HOSTILE_LOG_MAX 4096 /* request lines remembered */
 
-/* Every kind answers GET /__admin/... with 404 (the runner's kpmock probe) and does
+/* Every kind but HOSTILE_EARLY_413 answers "Expect: 100-continue" with 100 Continue.
+ * Every kind answers GET /__admin/... with 404 (the runner's kpmock probe) and does
  * not count it as a request. */
 /* Starts a server; status/content_type/body only matter for HOSTILE_STATUS. Returns NULL on
  * failure. */
