@@ -414,6 +414,19 @@ static const broken BROKEN[] = {
      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]"
      "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}\n",
      "s.json:1:70: JSON nested deeper than 64 levels (CASE_MAX_DEPTH)"},
+    {"too deep, then invalid UTF-8: the text is reported first",
+     "{\"a\": "
+     "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]"
+     "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],\n\"b\": \"\xff\"}\n",
+     "s.json:2:7: invalid UTF-8 (byte 0xFF): a JSON file must be UTF-8"},
+    {"brackets and escaped quotes inside strings are not nesting",
+     "{\"suite\": \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\\\"\", "
+     "\"title\": 7}\n",
+     "s.json:1:1: missing required key \"cases\" in a suite\n"
+     "s.json:1:93: \"title\" in a suite must be a string, not a number\n"
+     "s.json:1:11: suite name "
+     "\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"\" "
+     "must match [a-z0-9_]+"},
 };
 
 static void check_broken(const broken *b)

@@ -60,36 +60,52 @@ static void report_syntax(case_lctx *c, const char *path, const char *text, size
                                                                                       : '?');
 }
 
-/* Finds the first byte of text that is not valid UTF-8, or the first \u0000 escape in a
- * string (key or value: cJSON would cut the string there without a word). Returns its
- * offset, or -1 when there is none; *nul_escape tells which it is. */
-static long find_bad_text(const char *text, size_t len, bool *nul_escape)
+/* What the pass before cJSON found: cJSON takes any bytes, cuts a string at a \u0000
+ * without a word and recurses once per level. */
+typedef enum text_problem { TEXT_BAD_UTF8, TEXT_NUL_ESCAPE, TEXT_TOO_DEEP } text_problem;
+
+/* One pass over a file before cJSON reads it: the first byte that is not valid UTF-8 or
+ * the first \u0000 escape in a string (key or value), else the first '{' or '['
+ * nested deeper than CASE_MAX_DEPTH. Returns its offset with *why, or -1. */
+static long find_bad_text(const char *text, size_t len, text_problem *why)
 {
     const unsigned char *s = (const unsigned char *)text;
+    long deep = -1;
+    int depth = 0;
     bool in_string = false;
     size_t i = 0;
     while (i < len) {
-        if (s[i] >= 0x80) {
+        unsigned char b = s[i];
+        if (b >= 0x80) {
             size_t n = utf8_seq(s + i, len - i, NULL);
             if (n == 0) {
-                *nul_escape = false;
+                *why = TEXT_BAD_UTF8;
                 return (long)i;
             }
             i += n;
             continue;
         }
-        if (s[i] == '"') {
+        if (b == '"') {
             in_string = !in_string;
-        } else if (s[i] == '\\' && in_string && i + 1 < len && s[i + 1] < 0x80) {
-            if (len - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0) {
-                *nul_escape = true;
-                return (long)i;
+        } else if (in_string) {
+            if (b == '\\' && i + 1 < len && s[i + 1] < 0x80) {
+                if (len - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0) {
+                    *why = TEXT_NUL_ESCAPE;
+                    return (long)i;
+                }
+                i++; /* the escaped byte: an escaped quote does not end the string */
             }
-            i++; /* the escaped byte: an escaped quote does not end the string */
+        } else if (b == '{' || b == '[') {
+            if (++depth > CASE_MAX_DEPTH && deep < 0)
+                deep = (long)i; /* reported only if the text is sound */
+        } else if (b == '}' || b == ']') {
+            depth--;
         }
         i++;
     }
-    return -1;
+    if (deep >= 0)
+        *why = TEXT_TOO_DEEP;
+    return deep;
 }
 
 const case_doc *case_doc_parse(case_lctx *c, const char *path, const char *text, size_t len)
@@ -108,25 +124,20 @@ const case_doc *case_doc_parse(case_lctx *c, const char *path, const char *text,
         case_ferr(c, path, line, col, "NUL byte in a JSON file");
         return NULL;
     }
-    bool nul_escape;
-    long bad = find_bad_text(text, len, &nul_escape);
+    text_problem why;
+    long bad = find_bad_text(text, len, &why);
     if (bad >= 0) {
         int line, col;
         jsonpos_linecol(text, len, (size_t)bad, &line, &col);
-        if (nul_escape)
+        if (why == TEXT_NUL_ESCAPE)
             case_ferr(c, path, line, col,
                       "\\u0000 in a string: a case-file string cannot hold a NUL character");
+        else if (why == TEXT_TOO_DEEP)
+            case_ferr(c, path, line, col, "JSON nested deeper than %d levels (CASE_MAX_DEPTH)",
+                      CASE_MAX_DEPTH);
         else
             case_ferr(c, path, line, col, "invalid UTF-8 (byte 0x%02X): a JSON file must be UTF-8",
                       (unsigned char)text[bad]);
-        return NULL;
-    }
-    long deep = jsonpos_too_deep(text, len, CASE_MAX_DEPTH);
-    if (deep >= 0) {
-        int line, col;
-        jsonpos_linecol(text, len, (size_t)deep, &line, &col);
-        case_ferr(c, path, line, col, "JSON nested deeper than %d levels (CASE_MAX_DEPTH)",
-                  CASE_MAX_DEPTH);
         return NULL;
     }
     const char *end = NULL;

@@ -2,6 +2,7 @@
  * step with a pre-order walk of the tree (see jsonpos.h). */
 #include "jsonpos.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,12 @@ static void skip_string(scan *sc)
         sc->i++;
 }
 
+/* True for the bytes that end a number or a literal (strchr would also match the NUL). */
+static bool delimiter(char c)
+{
+    return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* Scans one value at the cursor and records it (and its key) for item. */
 static void scan_value(scan *sc, const cJSON *item, size_t key_off)
 {
@@ -112,12 +119,12 @@ static void scan_value(scan *sc, const cJSON *item, size_t key_off)
         skip_string(sc);
     } else {
         /* numbers, true, false, null: everything up to a delimiter */
-        while (sc->i < sc->len && !strchr(",]} \t\r\n", sc->s[sc->i]))
+        while (sc->i < sc->len && !delimiter(sc->s[sc->i]))
             sc->i++;
     }
 }
 
-/* Recursion depth is bounded by the caller's nesting check (jsonpos_too_deep). */
+/* Recursion depth is bounded by the caller's nesting check (case_doc.c, CASE_MAX_DEPTH). */
 static size_t count_items(const cJSON *item)
 {
     size_t n = 0;
@@ -135,9 +142,8 @@ jsonpos *jsonpos_build(const char *text, size_t len, const cJSON *root)
         return NULL;
     size_t n = root ? 1 + count_items(root->child) : 0;
     size_t lines = 1;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n')
-            lines++;
+    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        lines++;
     m->cap_slots = n;
     m->slots = malloc((n ? n : 1) * sizeof *m->slots);
     m->line_starts = malloc(lines * sizeof *m->line_starts);
@@ -145,15 +151,20 @@ jsonpos *jsonpos_build(const char *text, size_t len, const cJSON *root)
         goto fail;
     m->n_lines = 0;
     m->line_starts[m->n_lines++] = 0;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n')
-            m->line_starts[m->n_lines++] = (uint32_t)(i + 1);
+    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        m->line_starts[m->n_lines++] = (uint32_t)(p - text + 1);
     scan sc = {text, len, 0, m, 1};
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         sc.i = 3;
     if (root)
         scan_value(&sc, root, SIZE_MAX);
-    qsort(m->slots, m->n_slots, sizeof *m->slots, by_item);
+    /* cJSON allocates items in document order, often at rising addresses: then the
+     * slots are sorted already */
+    size_t k = 1;
+    while (k < m->n_slots && by_item(&m->slots[k - 1], &m->slots[k]) < 0)
+        k++;
+    if (k < m->n_slots)
+        qsort(m->slots, m->n_slots, sizeof *m->slots, by_item);
     return m;
 fail:
     jsonpos_free(m);
@@ -220,23 +231,4 @@ void jsonpos_linecol(const char *text, size_t len, size_t off, int *line, int *c
         }
     *line = l;
     *col = (int)(off - start + 1);
-}
-
-long jsonpos_too_deep(const char *text, size_t len, int max_depth)
-{
-    int depth = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
-        if (c == '"') {
-            for (i++; i < len && text[i] != '"'; i++)
-                if (text[i] == '\\')
-                    i++;
-        } else if (c == '{' || c == '[') {
-            if (++depth > max_depth)
-                return (long)i;
-        } else if (c == '}' || c == ']') {
-            depth--;
-        }
-    }
-    return -1;
 }

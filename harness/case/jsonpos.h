@@ -23,7 +23,5 @@ int jsonpos_value(const jsonpos *p, const cJSON *item, int *line, int *col);
 int jsonpos_key(const jsonpos *p, const cJSON *item, int *line, int *col);
 /* Converts a byte offset of text to a 1-based line and byte column. */
 void jsonpos_linecol(const char *text, size_t len, size_t off, int *line, int *col);
-/* Returns the offset of the first '{' or '[' nested deeper than max_depth, or -1. */
-long jsonpos_too_deep(const char *text, size_t len, int max_depth);
 
 #endif
