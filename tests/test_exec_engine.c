@@ -140,6 +140,45 @@ Test(exec_engine, sends_generated_bodies_byte_for_byte_as_announced)
     hostile_stop(h);
 }
 
+/* A kept-alive connection the server dropped after reading the request: libcurl sends
+ * it again on a new one, and a generated body must be rewound (the seek callback) to
+ * arrive whole the second time. */
+Test(exec_engine, sends_a_generated_body_again_whole_when_a_reused_connection_dies)
+{
+    enum { SIZE = 70001 };
+    hostile *h = hostile_start(HOSTILE_DROP_REUSED, 0, NULL, NULL);
+    char want[160], hex[SHA256_HEX], *bytes = malloc(SIZE);
+    cr_assert(h && bytes);
+    cr_assert_eq(case_generated_body(SIZE, 0, bytes, SIZE), SIZE);
+    cr_assert_eq(sha256_hex(bytes, SIZE, hex), 0);
+    free(bytes);
+    snprintf(want, sizeof want, "{\"bytes\":%d,\"sha256\":\"%s\"}", SIZE, hex);
+    fake_step steps[] = {
+        {.method = "POST",
+         .path = "/payments/v1/sessions",
+         .body = "{\"a\":1}",
+         .expect_status = 200,
+         .expect_body = "\"bytes\":7,"},
+        {.method = "POST",
+         .path = "/payments/v1/sessions/1",
+         .expect_status = 200,
+         .expect_body = want,
+         .generated = SIZE},
+    };
+    fake_script script = {steps, 2};
+    case_test t;
+    test_result res[1];
+    exec_config cfg;
+    memset(res, 0, sizeof res);
+    fake_test(&t, "rewound", "rewound.case", &script);
+    exec_config_defaults(&cfg);
+    fake_run(&cfg, hostile_url(h), &t, 1, res);
+    cr_expect_eq(res[0].status, RESULT_PASS, "%s", res[0].message ? res[0].message : "");
+    cr_expect_eq(hostile_requests(h), 3, "the dropped request is sent once more");
+    results_free(res, 1);
+    hostile_stop(h);
+}
+
 Test(exec_engine, skips_tests_that_carry_a_skip_reason_without_sending_anything)
 {
     hostile *h = hostile_start(HOSTILE_OK, 0, NULL, NULL);

@@ -215,20 +215,24 @@ static void serve(hostile *h, int c)
         }
         return;
     }
-    size_t body_len = 0;
+    size_t body_len = 0, on_this = 0;
     char digest[SHA256_HEX];
+    bool digests = h->kind == HOSTILE_DIGEST || h->kind == HOSTILE_DROP_REUSED;
     while (!atomic_load(&h->stopping) &&
-           read_request(h, c, &admin, &body_len, h->kind == HOSTILE_DIGEST ? digest : NULL) == 0) {
+           read_request(h, c, &admin, &body_len, digests ? digest : NULL) == 0) {
         if (admin) { /* the runner's kpmock probe: we are not kpmock */
             answer(c, 404, "text/plain", "no admin here");
             continue;
         }
         unsigned nth = atomic_fetch_add(&h->requests, 1);
+        if (++on_this == 2 && h->kind == HOSTILE_DROP_REUSED)
+            return; /* the caller closes the connection */
         switch (h->kind) {
         case HOSTILE_OK:
             answer(c, 200, "application/json", "{\"ok\":true}");
             break;
-        case HOSTILE_DIGEST: {
+        case HOSTILE_DIGEST:
+        case HOSTILE_DROP_REUSED: {
             char r[160];
             snprintf(r, sizeof r, "{\"bytes\":%zu,\"sha256\":\"%s\"}", body_len, digest);
             answer(c, 200, "application/json", r);

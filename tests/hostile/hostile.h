@@ -22,8 +22,11 @@ typedef enum {
     HOSTILE_EARLY_413,      /* 413 right after the request head, body never read, close;
                                logs " [expect-continue]" after the request line when the
                                client offered to wait */
-    HOSTILE_DIGEST          /* 200 application/json {"bytes":N,"sha256":"<hex>"} of the
+    HOSTILE_DIGEST,         /* 200 application/json {"bytes":N,"sha256":"<hex>"} of the
                                request body it read (Content-Length) */
+    HOSTILE_DROP_REUSED     /* like HOSTILE_DIGEST, but the second request on a connection
+                               is read and the connection closed unanswered (a kept-alive
+                               connection the server let go) */
 } hostile_kind;
 
 typedef struct hostile hostile;
