@@ -100,6 +100,36 @@ Test(exec_engine, hands_every_finished_tests_captures_to_the_forget_hook_once)
     hostile_stop(h);
 }
 
+/* The answer of a HOSTILE_DIGEST server to the generated body of n bytes. */
+static void digest_answer(size_t n, char *out, size_t outlen)
+{
+    char *bytes = malloc(n), hex[SHA256_HEX];
+    cr_assert(bytes);
+    cr_assert_eq(case_generated_body(n, 0, bytes, n), n);
+    cr_assert_eq(sha256_hex(bytes, n, hex), 0);
+    free(bytes);
+    snprintf(out, outlen, "{\"bytes\":%zu,\"sha256\":\"%s\"}", n, hex);
+}
+
+/* Runs one test of n steps against h with the default configuration into *res. */
+static void run_steps(hostile *h, const fake_step *steps, size_t n, test_result *res)
+{
+    fake_script script = {steps, n};
+    case_test t;
+    exec_config cfg;
+    memset(res, 0, sizeof *res);
+    fake_test(&t, "generated", "generated.case", &script);
+    exec_config_defaults(&cfg);
+    fake_run(&cfg, hostile_url(h), &t, 1, res);
+}
+
+/* A first step whose body is held in memory, on the connection the next steps reuse. */
+static const fake_step in_memory_step = {.method = "POST",
+                                         .path = "/payments/v1/sessions",
+                                         .body = "{\"a\":1}",
+                                         .expect_status = 200,
+                                         .expect_body = "\"bytes\":7,"};
+
 /* A generated body goes out piece by piece, never whole in memory: the server reads
  * exactly case_generated_body's bytes, below and above the size that asks for
  * 100-continue, on one connection after a body held in memory. */
@@ -109,34 +139,22 @@ Test(exec_engine, sends_generated_bodies_byte_for_byte_as_announced)
     enum { N = sizeof sizes / sizeof sizes[0] };
     hostile *h = hostile_start(HOSTILE_DIGEST, 0, NULL, NULL);
     char want[N][160];
-    fake_step steps[N + 1] = {
-        {"POST", "/payments/v1/sessions", "{\"a\":1}", 200, "\"bytes\":7,", false, false, 0}};
+    fake_step steps[N + 1] = {in_memory_step};
+    test_result res;
     cr_assert(h);
     for (size_t i = 0; i < N; i++) {
-        char *bytes = malloc(sizes[i]), hex[SHA256_HEX];
-        cr_assert(bytes);
-        cr_assert_eq(case_generated_body(sizes[i], 0, bytes, sizes[i]), sizes[i]);
-        cr_assert_eq(sha256_hex(bytes, sizes[i], hex), 0);
-        free(bytes);
-        snprintf(want[i], sizeof want[i], "{\"bytes\":%zu,\"sha256\":\"%s\"}", sizes[i], hex);
+        digest_answer(sizes[i], want[i], sizeof want[i]);
         steps[i + 1] = (fake_step){.method = "POST",
                                    .path = "/payments/v1/sessions/1",
                                    .expect_status = 200,
                                    .expect_body = want[i],
                                    .generated = sizes[i]};
     }
-    fake_script script = {steps, N + 1};
-    case_test t;
-    test_result res[1];
-    exec_config cfg;
-    memset(res, 0, sizeof res);
-    fake_test(&t, "generated", "generated.case", &script);
-    exec_config_defaults(&cfg);
-    fake_run(&cfg, hostile_url(h), &t, 1, res);
-    cr_expect_eq(res[0].status, RESULT_PASS, "%s", res[0].message ? res[0].message : "");
-    cr_expect_eq(res[0].n_steps, N + 1);
+    run_steps(h, steps, N + 1, &res);
+    cr_expect_eq(res.status, RESULT_PASS, "%s", res.message ? res.message : "");
+    cr_expect_eq(res.n_steps, N + 1);
     cr_expect_eq(hostile_requests(h), N + 1);
-    results_free(res, 1);
+    results_free(&res, 1);
     hostile_stop(h);
 }
 
@@ -145,37 +163,21 @@ Test(exec_engine, sends_generated_bodies_byte_for_byte_as_announced)
  * arrive whole the second time. */
 Test(exec_engine, sends_a_generated_body_again_whole_when_a_reused_connection_dies)
 {
-    enum { SIZE = 70001 };
     hostile *h = hostile_start(HOSTILE_DROP_REUSED, 0, NULL, NULL);
-    char want[160], hex[SHA256_HEX], *bytes = malloc(SIZE);
-    cr_assert(h && bytes);
-    cr_assert_eq(case_generated_body(SIZE, 0, bytes, SIZE), SIZE);
-    cr_assert_eq(sha256_hex(bytes, SIZE, hex), 0);
-    free(bytes);
-    snprintf(want, sizeof want, "{\"bytes\":%d,\"sha256\":\"%s\"}", SIZE, hex);
-    fake_step steps[] = {
-        {.method = "POST",
-         .path = "/payments/v1/sessions",
-         .body = "{\"a\":1}",
-         .expect_status = 200,
-         .expect_body = "\"bytes\":7,"},
-        {.method = "POST",
-         .path = "/payments/v1/sessions/1",
-         .expect_status = 200,
-         .expect_body = want,
-         .generated = SIZE},
-    };
-    fake_script script = {steps, 2};
-    case_test t;
-    test_result res[1];
-    exec_config cfg;
-    memset(res, 0, sizeof res);
-    fake_test(&t, "rewound", "rewound.case", &script);
-    exec_config_defaults(&cfg);
-    fake_run(&cfg, hostile_url(h), &t, 1, res);
-    cr_expect_eq(res[0].status, RESULT_PASS, "%s", res[0].message ? res[0].message : "");
+    char want[160];
+    test_result res;
+    cr_assert(h);
+    digest_answer(70001, want, sizeof want);
+    fake_step steps[] = {in_memory_step,
+                         {.method = "POST",
+                          .path = "/payments/v1/sessions/1",
+                          .expect_status = 200,
+                          .expect_body = want,
+                          .generated = 70001}};
+    run_steps(h, steps, 2, &res);
+    cr_expect_eq(res.status, RESULT_PASS, "%s", res.message ? res.message : "");
     cr_expect_eq(hostile_requests(h), 3, "the dropped request is sent once more");
-    results_free(res, 1);
+    results_free(&res, 1);
     hostile_stop(h);
 }
 
