@@ -80,8 +80,8 @@ static void digest_drop(sha256_ctx *md)
     sha256_final(md, unused);
 }
 
-/* Reads one request (headers and Content-Length body); returns 0, or -1 when the peer
- * left. With digest, the body's length and SHA-256 go into *body_len and digest. */
+/* Reads one request (headers and Content-Length body); returns 0 with the body's length
+ * and SHA-256 in *body_len and digest, or -1 when the peer left. */
 static int read_request(hostile *h, int c, bool *admin, size_t *body_len, char digest[SHA256_HEX])
 {
     char buf[65536];
@@ -115,10 +115,9 @@ static int read_request(hostile *h, int c, bool *admin, size_t *body_len, char d
                 want = strtoul(h + 15, NULL, 10);
         size_t have = got - (size_t)(end + 4 - buf);
         sha256_ctx md = {0};
-        if (digest && sha256_init(&md) != 0)
+        if (sha256_init(&md) != 0)
             return -1;
-        if (digest)
-            sha256_update(&md, end + 4, have);
+        sha256_update(&md, end + 4, have);
         if (have < want && strcasestr(buf, "\r\nExpect: 100-continue\r\n") &&
             send_all(c, "HTTP/1.1 100 Continue\r\n\r\n", 25) != 0) {
             digest_drop(&md);
@@ -130,16 +129,11 @@ static int read_request(hostile *h, int c, bool *admin, size_t *body_len, char d
                 digest_drop(&md);
                 return -1;
             }
-            if (digest)
-                sha256_update(&md, sink, (size_t)n);
+            sha256_update(&md, sink, (size_t)n);
             have += (size_t)n;
         }
-        if (digest) {
-            *body_len = have;
-            if (sha256_final(&md, digest) != 0)
-                return -1;
-        }
-        return 0;
+        *body_len = have;
+        return sha256_final(&md, digest) == 0 ? 0 : -1;
     }
 }
 
@@ -217,9 +211,7 @@ static void serve(hostile *h, int c)
     }
     size_t body_len = 0, on_this = 0;
     char digest[SHA256_HEX];
-    bool digests = h->kind == HOSTILE_DIGEST || h->kind == HOSTILE_DROP_REUSED;
-    while (!atomic_load(&h->stopping) &&
-           read_request(h, c, &admin, &body_len, digests ? digest : NULL) == 0) {
+    while (!atomic_load(&h->stopping) && read_request(h, c, &admin, &body_len, digest) == 0) {
         if (admin) { /* the runner's kpmock probe: we are not kpmock */
             answer(c, 404, "text/plain", "no admin here");
             continue;
