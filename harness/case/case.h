@@ -257,6 +257,12 @@ typedef struct case_request {
     const char *step_name; /* for messages */
 } case_request;
 
+/* Whether req carries a body, held in memory or generated as it is sent. */
+static inline bool case_request_has_body(const case_request *req)
+{
+    return req->body || req->body_generated;
+}
+
 /* A response as the executor received it. */
 typedef struct case_response {
     long status;

@@ -108,7 +108,7 @@ void story_request(kbuf *out, const case_request *req, const case_env *env)
         kbuf_puts(out, " -H ");
         shell_quote_pair(out, req->headers[i].name, ": ", req->headers[i].value);
     }
-    if ((req->body || req->body_generated) &&
+    if (case_request_has_body(req) &&
         !case_header_find(req->headers, req->n_headers, "Content-Type"))
         kbuf_puts(out, " -H 'Content-Type: application/json'");
     if (req->send_auth) {

@@ -57,7 +57,7 @@ static struct curl_slist *build_headers(const case_request *req)
     }
     /* no "Expect: 100-continue" round trip on bodies over 1 KB, except on bodies big
      * enough to be refused unread (see EXEC_EXPECT_CONTINUE_BYTES) */
-    bool has_body = req->body || req->body_generated;
+    bool has_body = case_request_has_body(req);
     bool big = has_body && req->body_len >= EXEC_EXPECT_CONTINUE_BYTES;
     if (!case_header_find(req->headers, req->n_headers, "Expect") && !big) {
         if (!(l = curl_slist_append(list, "Expect:")))
@@ -139,20 +139,20 @@ static void set_options(transfer *t, const exec_config *cfg, const case_request 
                       !strcmp(req->method, "PATCH");
     if (!strcmp(req->method, "HEAD")) {
         curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    } else if (req->body_generated) {
-        t->gen_len = req->body_len;
-        t->gen_off = 0;
-        curl_easy_setopt(c, CURLOPT_POST, 1L); /* with a size: Content-Length, not chunks */
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-        curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-        curl_easy_setopt(c, CURLOPT_READDATA, t);
-        curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
-        curl_easy_setopt(c, CURLOPT_SEEKDATA, t);
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
-    } else if (req->body || wants_body) {
+    } else if (case_request_has_body(req) || wants_body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)(req->body ? req->body_len : 0));
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+                         (curl_off_t)(case_request_has_body(req) ? req->body_len : 0));
+        if (req->body_generated) {
+            t->gen_len = req->body_len;
+            t->gen_off = 0;
+            curl_easy_setopt(c, CURLOPT_POST, 1L); /* with the size: Content-Length, not chunks */
+            curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+            curl_easy_setopt(c, CURLOPT_READDATA, t);
+            curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
+            curl_easy_setopt(c, CURLOPT_SEEKDATA, t);
+        } else {
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        }
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
     } else if (strcmp(req->method, "GET")) {
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
